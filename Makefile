@@ -1,0 +1,69 @@
+# Guildhall: `make run` serves the demo, `make test` runs every check. See README.md.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+GUILDHALL := $(BIN)/guildhall
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench install assets lint messages clean browser
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+assets: install
+	$(GUILDHALL) collectstatic --noinput -v0
+
+# Serve over plain HTTP on this machine with a production server (gunicorn) and the
+# job runner (huey) for reminders; behind a TLS proxy leave HTTPS at its default.
+run: assets
+	$(GUILDHALL) migrate --noinput -v0
+	$(GUILDHALL) seed_demo --if-empty
+	@echo
+	@echo "Guildhall is at http://$(HOST):$(PORT)/  (password of every demo account: guildhall-demo)"
+	@echo "Demo accounts (<organization>-<role>):"
+	@$(GUILDHALL) demo_logins
+	@echo
+	HTTPS=$${HTTPS:-false} bash -c 'trap "kill 0" EXIT; \
+	  $(GUILDHALL) run_huey --workers 1 & \
+	  $(BIN)/gunicorn guildhall.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - '
+
+# Debian's Chromium (and a CJK font for readable screenshots) for the browser tests.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  echo "installing chromium and fonts-wqy-microhei (Debian packages) for the browser tests"; \
+	  $$(command -v sudo) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$(command -v sudo) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser lint
+	$(GUILDHALL) check --fail-level WARNING
+	$(GUILDHALL) makemigrations --check --dry-run -v0
+	DJANGO_SETTINGS_MODULE=guildhall.settings_test $(BIN)/pytest -q -ra
+
+bench: install
+	mkdir -p bench/results
+	$(BIN)/python bench/checker_bench.py
+
+# Regenerate and compile the translations after changing user-visible text.
+messages: install
+	cd guildhall && ../$(GUILDHALL) makemessages -l zh_Hans --no-obsolete --no-location
+	cd guildhall && ../$(GUILDHALL) compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) node_modules var

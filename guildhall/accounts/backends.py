@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    """Sign in with either the user name or the e-mail address."""
+
+    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
+                     **kwargs: Any) -> Any:
+        if not username or password is None:
+            return None
+        User = get_user_model()
+        user = User.objects.filter(Q(username=username) | Q(email__iexact=username)).first()
+        if user is None:
+            User().set_password(password)  # same work as a real check: no timing oracle
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

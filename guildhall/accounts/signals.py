@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from guildhall.audit.services import record
+
+
+@receiver(user_logged_in)
+def _audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    record(actor=user, action="auth.login", obj=user)
+
+
+@receiver(user_logged_out)
+def _audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        record(actor=user, action="auth.logout", obj=user)
+
+
+@receiver(user_login_failed)
+def _audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
+                        **kwargs: Any) -> None:
+    record(actor=None, action="auth.login_failed",
+           after={"username": str(credentials.get("username", ""))[:150]})

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from guildhall.accounts import services
+from guildhall.accounts.forms import LoginForm, TokenForm
+from guildhall.accounts.models import ApiToken
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None,
+               *args: Any, **kwargs: Any) -> HttpResponse:
+    """Tell a locked-out person what happened and what to do (django-axes calls this)."""
+    hours = settings.AXES_COOLOFF_TIME
+    return render(request, "accounts/login.html", {
+        "form": LoginForm(request),
+        "locked_message": _(
+            "Too many failed sign-ins. This account is locked for %(minutes)d minutes. "
+            "Ask your organization's administrator to unlock it, or try again later."
+        ) % {"minutes": int(hours * 60)},
+    }, status=429)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.token_create(actor=request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
+    return render(request, "accounts/tokens.html", {
+        "form": form, "new_key": new_key,
+        "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
+    })
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token was revoked."))
+    return redirect("tokens")

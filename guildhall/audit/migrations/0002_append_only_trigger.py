@@ -1,0 +1,31 @@
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'audit records are append-only (% refused)', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS audit_append_only ON audit_auditrecord;
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_auditrecord
+  FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+"""
+DROP = """
+DROP TRIGGER IF EXISTS audit_append_only ON audit_auditrecord;
+DROP FUNCTION IF EXISTS audit_append_only();
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from guildhall.core.request_context import reset_request_meta, set_request_meta
+from guildhall.orgs.permissions import Access
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def client_ip(request: HttpRequest) -> str:
+    """Return the client address, trusting X-Forwarded-For only behind a configured proxy."""
+    if getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-settings.AXES_IPWARE_PROXY_COUNT].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep the proxy's) for logs and audit records."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request.request_id = request_id
+        token = set_request_meta(request_id, client_ip(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_meta(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class IdleTimeoutMiddleware:
+    """End a session after SESSION_IDLE_TIMEOUT seconds without a request."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            last = request.session.get("last_seen")
+            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("You were signed out after a period of inactivity."))
+                if not request.path.startswith("/api/"):
+                    return redirect_to_login(request.get_full_path())
+            else:
+                # Writing at most once a minute keeps the session table quiet.
+                if last is None or now - last > 60:
+                    request.session["last_seen"] = now
+        return self.get_response(request)
+
+
+class CurrentOrganizationMiddleware:
+    """Attach the user's access and current organization (kept in the session)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.org = None
+        if request.user.is_authenticated:
+            access = Access.for_user(request.user)
+            current_id = request.session.get("org_id")
+            if current_id in access.orgs:
+                request.org = access.orgs[current_id]
+            elif access.orgs:
+                request.org = sorted(access.orgs.values(), key=lambda o: o.pk)[0]
+        return self.get_response(request)

@@ -1,0 +1,22 @@
+"""Masking of personal data for logs, notifications and audit records (no Django)."""
+
+from __future__ import annotations
+
+
+def mask_middle(value: str, keep_start: int = 3, keep_end: int = 2) -> str:
+    """Return `value` with its middle replaced by asterisks."""
+    if not value:
+        return value
+    if len(value) <= keep_start + keep_end:
+        return value[0] + "*" * (len(value) - 1)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+def mask_email(value: str) -> str:
+    """Return the e-mail address with the local part masked: `z***g@example.org`."""
+    local, at, domain = value.partition("@")
+    if not at:
+        return mask_middle(value)
+    if len(local) <= 2:
+        return local[:1] + "*@" + domain
+    return f"{local[0]}{'*' * (len(local) - 2)}{local[-1]}@{domain}"

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from guildhall.core.home import HomeSection, home_section
+
+
+@home_section
+def unread_notifications(user: Any, org: Any) -> HomeSection:
+    notes = user.notifications.filter(read_at__isnull=True, organization=org)[:5]
+    return HomeSection(
+        title=_("Unread notifications"),
+        items=[{"label": n.subject, "url": reverse("inbox"), "note": n.created_at.strftime("%Y-%m-%d")}
+               for n in notes],
+        empty=_("No unread notifications."),
+        url=reverse("inbox"),
+    )

@@ -1,0 +1,15 @@
+from guildhall.core.testing import MatrixCase, matrix_case
+
+
+def _own_notification(cast, user):
+    from guildhall.notifications.models import Notification
+
+    note = Notification.objects.create(recipient=user, kind="test", subject="matrix")
+    return {"notification_id": note.pk}
+
+
+matrix_case(MatrixCase("inbox", everyone=True))
+matrix_case(MatrixCase("notification_read", everyone=True, method="POST",
+                       build_self=_own_notification))
+matrix_case(MatrixCase("notifications_read_all", everyone=True, method="POST"))
+matrix_case(MatrixCase("workday_calendar", everyone=True))

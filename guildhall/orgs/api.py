@@ -1,0 +1,35 @@
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from guildhall.orgs.scoping import get_org_for_user, visible_orgs
+
+router = Router(tags=["organizations"])
+
+
+class OrganizationOut(Schema):
+    id: int
+    parent: int | None
+    kind: str
+    code: str
+    name: str
+    short_name: str
+    credit_code: str
+    region: str
+
+    @staticmethod
+    def resolve_parent(obj) -> int | None:
+        return obj.parent_id
+
+
+@router.get("/orgs/", response=list[OrganizationOut], url_name="org_list")
+@paginate(PageNumberPagination, page_size=50)
+def org_list(request: HttpRequest):
+    """List the organizations you see: your own and every one below them."""
+    return visible_orgs(request.user).order_by("pk")
+
+
+@router.get("/orgs/{org_id}", response=OrganizationOut, url_name="org_detail")
+def org_detail(request: HttpRequest, org_id: int):
+    return get_org_for_user(request.user, org_id)

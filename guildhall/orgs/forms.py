@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guildhall.orgs.models import Organization
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["code", "name", "short_name", "credit_code", "region", "contact_name",
+                  "contact_phone", "contact_email"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, org: Organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = org.role_choices
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, org: Organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = org.role_choices
+
+
+class AcceptInvitationForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    full_name = forms.CharField(label=_("Name"), max_length=100)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)

@@ -1,0 +1,265 @@
+"""Writes to organizations and memberships: each audited, each in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guildhall.audit.services import record
+from guildhall.core.errors import DomainError
+from guildhall.lib.masking import mask_email
+from guildhall.notifications.services import Message, notify
+from guildhall.orgs.models import Invitation, Membership, Organization
+
+ORG_FIELDS = ("code", "name", "short_name", "credit_code", "region", "contact_name",
+              "contact_phone", "contact_email")
+
+
+def _org_snapshot(org: Organization) -> dict[str, Any]:
+    return {f: getattr(org, f) for f in ORG_FIELDS} | {"parent": org.parent_id, "kind": org.kind}
+
+
+def _save_with_path(org: Organization) -> None:
+    org.save()
+    parent_path = org.parent.path if org.parent_id else "/"
+    org.path = f"{parent_path}{org.pk}/"
+    org.save(update_fields=["path"])
+
+
+def organization_create(*, actor: Any, parent: Organization | None, kind: str,
+                        data: dict[str, Any]) -> Organization:
+    """Create an organization below `parent` (None only for a top-level supervising body)."""
+    with transaction.atomic():
+        org = Organization(parent=parent, kind=kind, **{k: data.get(k, "") for k in ORG_FIELDS})
+        org.full_clean()
+        _save_with_path(org)
+        record(actor=actor, action="org.create", organization=org, obj=org, after=_org_snapshot(org))
+    return org
+
+
+# ---- bulk onboarding from a spreadsheet -----------------------------------------
+
+IMPORT_COLUMNS = [
+    ("code", gettext_lazy("Short code")),
+    ("name", gettext_lazy("Name")),
+    ("short_name", gettext_lazy("Short name")),
+    ("credit_code", gettext_lazy("Unified social credit code")),
+    ("region", gettext_lazy("Region")),
+    ("contact_name", gettext_lazy("Contact person")),
+    ("contact_phone", gettext_lazy("Contact phone")),
+    ("contact_email", gettext_lazy("Contact e-mail")),
+]
+MAX_IMPORT_ROWS = 5000
+
+
+@dataclass
+class ImportReport:
+    created: list[Organization] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
+    rows: int = 0
+
+
+def _read_rows(fileobj: IO[bytes]) -> list[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    from guildhall.lib.zipguard import UnsafeArchive, check_archive
+
+    try:
+        check_archive(fileobj)
+        workbook = load_workbook(fileobj, read_only=True, data_only=False)
+    except UnsafeArchive:
+        raise DomainError(_("This file is not a valid .xlsx spreadsheet (or it is damaged). "
+                            "Save it from Excel or WPS as .xlsx and upload it again."), "bad_file")
+    except Exception:
+        raise DomainError(_("This file is not a valid .xlsx spreadsheet (or it is damaged). "
+                            "Save it from Excel or WPS as .xlsx and upload it again."), "bad_file")
+    sheet = workbook.worksheets[0]
+    rows = []
+    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if number > MAX_IMPORT_ROWS + 1:
+            raise DomainError(_("The spreadsheet has more than %(n)d rows; split it into smaller "
+                                "files.") % {"n": MAX_IMPORT_ROWS}, "too_many_rows")
+        cells = ["" if v is None else str(v).strip() for v in (values or ())]
+        if not any(cells):
+            continue
+        cells += [""] * (len(IMPORT_COLUMNS) - len(cells))
+        rows.append((number, {key: cells[i] for i, (key, _label) in enumerate(IMPORT_COLUMNS)}))
+    workbook.close()
+    return rows
+
+
+def organizations_import(*, actor: Any, parent: Organization, fileobj: IO[bytes]) -> ImportReport:
+    """Create one association per row; create none when any row is wrong."""
+    report = ImportReport()
+    rows = _read_rows(fileobj)
+    report.rows = len(rows)
+    if not rows:
+        report.errors.append((0, _("The spreadsheet has no rows below the header.")))
+        return report
+    seen: dict[str, int] = {}
+    candidates = []
+    for number, data in rows:
+        formula = next((k for k, v in data.items() if v[:1] in ("=", "+", "@")), None)
+        if formula:
+            report.errors.append((number, _("Cells must hold plain values, not formulas.")))
+            continue
+        data["credit_code"] = data["credit_code"].upper()
+        for key in ("code", "credit_code"):
+            if data[key] and data[key] in seen:
+                report.errors.append((number, _("Same %(field)s as row %(row)d.") % {
+                    "field": dict(IMPORT_COLUMNS)[key], "row": seen[data[key]]}))
+            seen.setdefault(data[key], number)
+        org = Organization(parent=parent, kind=Organization.Kind.ASSOCIATION, **data)
+        try:
+            org.full_clean()
+        except ValidationError as exc:
+            for field_name, messages in exc.message_dict.items():
+                label = dict(IMPORT_COLUMNS).get(field_name, field_name)
+                for message in messages:
+                    report.errors.append((number, f"{label}: {message}"))
+            continue
+        candidates.append(org)
+    if report.errors:
+        return report
+    with transaction.atomic():
+        for org in candidates:
+            _save_with_path(org)
+            record(actor=actor, action="org.import", organization=org, obj=org,
+                   after=_org_snapshot(org))
+            report.created.append(org)
+    return report
+
+
+# ---- members ----------------------------------------------------------------------
+
+def _check_role(org: Organization, role: str) -> None:
+    if role not in dict(org.role_choices):
+        raise DomainError(_("This role does not exist in this kind of organization."), "bad_role",
+                          field="role")
+
+
+def member_invite(*, actor: Any, org: Organization, email: str, role: str) -> Invitation | Membership:
+    """Add an existing person at once, or e-mail an invitation to a new one."""
+    _check_role(org, role)
+    email = email.strip().lower()
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None:
+            membership, created = Membership.objects.get_or_create(
+                user=user, organization=org, defaults={"role": role})
+            if not created and membership.is_active:
+                raise DomainError(_("This person is already a member of this organization."),
+                                  "already_member", field="email")
+            membership.role, membership.is_active = role, True
+            membership.save()
+            record(actor=actor, action="member.add", organization=org, obj=membership,
+                   after={"user": user.username, "role": role})
+            notify([user], Message(
+                kind="member.added", organization=org, url=reverse("org_home", args=[org.pk]),
+                subject=lambda: _("You were added to %(org)s") % {"org": org.name}))
+            return membership
+        invitation = Invitation.objects.create(organization=org, email=email, role=role,
+                                               invited_by=actor)
+        record(actor=actor, action="member.invite", organization=org, obj=invitation,
+               after={"email": mask_email(email), "role": role})
+        link = f"{settings.SITE_URL}{reverse('invitation_accept', args=[invitation.token])}"
+        transaction.on_commit(lambda: _send_invitation(invitation, link, actor))
+    return invitation
+
+
+def _send_invitation(invitation: Invitation, link: str, actor: Any) -> None:
+    from django.core.mail import send_mail
+
+    subject = _("Invitation to join %(org)s on Guildhall") % {"org": invitation.organization.name}
+    body = _("%(name)s invites you to join %(org)s as %(role)s. Open this link to set up your "
+             "account:\n\n%(link)s") % {"name": actor.display_name, "org": invitation.organization.name,
+                                       "role": invitation.get_role_display(), "link": link}
+    send_mail(subject, body, None, [invitation.email])
+
+
+def invitation_accept(*, invitation: Invitation, username: str, full_name: str,
+                      password: str) -> Any:
+    """Create the invited person's account and membership."""
+    from django.contrib.auth.password_validation import validate_password
+
+    User = get_user_model()
+    if invitation.accepted_at:
+        raise DomainError(_("This invitation has already been used."), "used")
+    with transaction.atomic():
+        user = User(username=username.strip(), email=invitation.email, full_name=full_name.strip())
+        validate_password(password, user)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        membership = Membership.objects.create(user=user, organization=invitation.organization,
+                                               role=invitation.role)
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        record(actor=user, action="member.join", organization=invitation.organization,
+               obj=membership, after={"user": user.username, "role": membership.role})
+    return user
+
+
+def member_set_role(*, actor: Any, membership: Membership, role: str) -> None:
+    _check_role(membership.organization, role)
+    if membership.user_id == actor.pk:
+        raise DomainError(_("You cannot change your own role; ask another administrator."),
+                          "own_membership")
+    with transaction.atomic():
+        before = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        # New permissions take effect at once: end the old sessions.
+        membership.user.end_all_sessions()
+        record(actor=actor, action="member.set_role", organization=membership.organization,
+               obj=membership, before={"role": before}, after={"role": role})
+
+
+def member_deactivate(*, actor: Any, membership: Membership) -> None:
+    """Revoke the membership and end the person's sessions at once."""
+    if membership.user_id == actor.pk:
+        raise DomainError(_("You cannot deactivate yourself; ask another administrator."),
+                          "own_membership")
+    with transaction.atomic():
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        user = membership.user
+        if not user.memberships.filter(is_active=True).exists():
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        user.end_all_sessions()
+        record(actor=actor, action="member.deactivate", organization=membership.organization,
+               obj=membership, before={"active": True}, after={"active": False})
+
+
+def member_reactivate(*, actor: Any, membership: Membership) -> None:
+    with transaction.atomic():
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+        if not membership.user.is_active:
+            membership.user.is_active = True
+            membership.user.save(update_fields=["is_active"])
+        record(actor=actor, action="member.reactivate", organization=membership.organization,
+               obj=membership, before={"active": False}, after={"active": True})
+
+
+def member_unlock(*, actor: Any, membership: Membership) -> None:
+    """Lift a sign-in lockout of this member (django-axes)."""
+    from axes.utils import reset
+
+    with transaction.atomic():
+        reset(username=membership.user.username)
+        record(actor=actor, action="member.unlock", organization=membership.organization,
+               obj=membership)
+
+

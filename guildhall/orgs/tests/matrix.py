@@ -1,0 +1,42 @@
+from guildhall.core.testing import MatrixCase, matrix_case
+from guildhall.core.tests.matrix import ALL_ASSOCIATION, ALL_SUPERVISOR
+from guildhall.orgs.models import Invitation
+
+
+def _org(cast, org):
+    return {"org_id": org.pk}
+
+def _member(cast, org):
+    """A membership of `org` that is not the persona's own: the staff member or the viewer."""
+    role = "staff" if org.kind == "association" else "viewer"
+    membership = org.memberships.get(user__username=f"{org.code}-{role}")
+    return {"org_id": org.pk, "membership_id": membership.pk}
+
+ONBOARD = {"supervisor": {"admin"}}
+matrix_case(MatrixCase("associations", build=_org, own={"supervisor": ALL_SUPERVISOR}))
+matrix_case(MatrixCase("association_new", build=_org, own=ONBOARD))
+matrix_case(MatrixCase("association_import", build=_org, own=ONBOARD))
+matrix_case(MatrixCase("import_template", build=_org, own=ONBOARD))
+matrix_case(MatrixCase("members", build=_org,
+                       own={"association": {"principal", "admin"}, "supervisor": {"admin"}},
+                       above={"association": {"admin"}}))
+MANAGE = {"association": {"admin"}, "supervisor": {"admin"}}
+matrix_case(MatrixCase("member_invite", method="POST", build=_org, own=MANAGE,
+                       ok_statuses=(302, 400)))
+for name in ("member_role", "member_deactivate", "member_reactivate", "member_unlock"):
+    matrix_case(MatrixCase(name, method="POST", build=_member, own=MANAGE))
+
+def _invitation(cast, org):
+    invitation = Invitation.objects.create(organization=cast.orgs["soft"], email="new@example.cn",
+                                           role="staff")
+    return {"token": invitation.token}
+
+matrix_case(MatrixCase("invitation_accept", public=True, build=_invitation))
+matrix_case(MatrixCase("api:org_list", everyone=True, api=True))
+matrix_case(MatrixCase("api:org_detail", api=True, build=_org,
+                       own={"association": ALL_ASSOCIATION, "supervisor": ALL_SUPERVISOR},
+                       above={"association": ALL_SUPERVISOR}))
+matrix_case(MatrixCase("api:openapi-json", public=True))
+
+__all__ = ["ALL_ASSOCIATION"]
+matrix_case(MatrixCase("api:api-root", public=True))

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from guildhall.orgs import views
+
+urlpatterns = [
+    path("o/<int:org_id>/associations/", views.associations, name="associations"),
+    path("o/<int:org_id>/associations/new", views.association_new, name="association_new"),
+    path("o/<int:org_id>/associations/import", views.association_import, name="association_import"),
+    path("o/<int:org_id>/associations/template.xlsx", views.import_template, name="import_template"),
+    path("o/<int:org_id>/members/", views.members, name="members"),
+    path("o/<int:org_id>/members/invite", views.member_invite, name="member_invite"),
+    path("o/<int:org_id>/members/<int:membership_id>/role", views.member_role, name="member_role"),
+    path("o/<int:org_id>/members/<int:membership_id>/deactivate", views.member_deactivate,
+         name="member_deactivate"),
+    path("o/<int:org_id>/members/<int:membership_id>/reactivate", views.member_reactivate,
+         name="member_reactivate"),
+    path("o/<int:org_id>/members/<int:membership_id>/unlock", views.member_unlock,
+         name="member_unlock"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from guildhall.core.errors import DomainError
+from guildhall.core.forms import apply_errors
+from guildhall.orgs import services
+from guildhall.orgs.forms import (
+    AcceptInvitationForm,
+    ImportForm,
+    InviteForm,
+    OrganizationForm,
+    RoleForm,
+)
+from guildhall.orgs.models import Invitation, Organization
+from guildhall.orgs.permissions import require
+from guildhall.orgs.scoping import get_membership_for_user, get_org_for_user
+
+
+@login_required
+@require_GET
+def associations(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.view_below", org)
+    below = org.descendants().filter(is_active=True).select_related("parent")
+    query = request.GET.get("q", "").strip()
+    if query:
+        below = below.filter(Q(name__icontains=query) | Q(short_name__icontains=query)
+                             | Q(credit_code__icontains=query))
+    page = Paginator(below.order_by("name"), 50).get_page(request.GET.get("page"))
+    return render(request, "orgs/associations.html", {"org": org, "page": page, "q": query})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def association_new(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.onboard", org)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.organization_create(
+                actor=request.user, parent=org, kind=Organization.Kind.ASSOCIATION,
+                data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": created.name})
+            return redirect("associations", org.pk)
+    return render(request, "orgs/association_new.html", {"org": org, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def association_import(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.onboard", org)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.ONBOARDING_MAX_UPLOAD:
+            form.add_error("file", _("The file is larger than %(mb)d MB.") % {
+                "mb": settings.ONBOARDING_MAX_UPLOAD // (1024 * 1024)})
+        else:
+            try:
+                report = services.organizations_import(actor=request.user, parent=org, fileobj=upload)
+            except DomainError as exc:
+                form.add_error("file", str(exc))
+            else:
+                if not report.errors:
+                    messages.success(request, _("%(n)d associations were imported.") % {
+                        "n": len(report.created)})
+                    return redirect("associations", org.pk)
+    return render(request, "orgs/association_import.html",
+                  {"org": org, "form": form, "report": report, "columns": services.IMPORT_COLUMNS})
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, org_id: int) -> HttpResponse:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.onboard", org)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([str(label) for _key, label in services.IMPORT_COLUMNS])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = 'attachment; filename="associations-template.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def members(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.view_members", org)
+    memberships = org.memberships.select_related("user").order_by("-is_active", "user__username")
+    page = Paginator(memberships, 50).get_page(request.GET.get("page"))
+    locked = _locked_usernames([m.user.username for m in page])
+    return render(request, "orgs/members.html", {
+        "org": org, "page": page, "locked": locked, "invite_form": InviteForm(org=org),
+        "invitations": org.invitations.filter(accepted_at__isnull=True)[:20],
+    })
+
+
+def _locked_usernames(usernames: list[str]) -> set[str]:
+    from axes.models import AccessAttempt
+
+    return set(AccessAttempt.objects.filter(
+        username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+    ).values_list("username", flat=True))
+
+
+@login_required
+@require_POST
+def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.manage_members", org)
+    form = InviteForm(request.POST, org=org)
+    if form.is_valid():
+        try:
+            services.member_invite(actor=request.user, org=org, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.success(request, _("The invitation was sent to %(email)s.") % {
+                "email": form.cleaned_data["email"]})
+            return redirect("members", org.pk)
+    memberships = org.memberships.select_related("user").order_by("-is_active", "user__username")
+    return render(request, "orgs/members.html", {
+        "org": org, "page": Paginator(memberships, 50).get_page(1), "locked": set(),
+        "invite_form": form, "invitations": org.invitations.filter(accepted_at__isnull=True)[:20],
+    }, status=400)
+
+
+def _member_action(request: HttpRequest, org_id: int, membership_id: int, action: str) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.manage_members", org)
+    membership = get_membership_for_user(request.user, org, membership_id)
+    try:
+        if action == "role":
+            form = RoleForm(request.POST, org=org)
+            if not form.is_valid():
+                raise DomainError(_("Choose a role from the list."), "bad_role")
+            services.member_set_role(actor=request.user, membership=membership,
+                                     role=form.cleaned_data["role"])
+        elif action == "deactivate":
+            services.member_deactivate(actor=request.user, membership=membership)
+        elif action == "reactivate":
+            services.member_reactivate(actor=request.user, membership=membership)
+        elif action == "unlock":
+            services.member_unlock(actor=request.user, membership=membership)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("members", org.pk)
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+    return _member_action(request, org_id, membership_id, "role")
+
+
+@login_required
+@require_POST
+def member_deactivate(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+    return _member_action(request, org_id, membership_id, "deactivate")
+
+
+@login_required
+@require_POST
+def member_reactivate(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+    return _member_action(request, org_id, membership_id, "reactivate")
+
+
+@login_required
+@require_POST
+def member_unlock(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+    return _member_action(request, org_id, membership_id, "unlock")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = Invitation.objects.select_related("organization").filter(
+        token=token, accepted_at__isnull=True).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(invitation=invitation, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="password")
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your account is ready. Please sign in."))
+            return redirect("login")
+    return render(request, "orgs/invitation_accept.html", {"invitation": invitation, "form": form})

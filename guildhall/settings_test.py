@@ -1,0 +1,15 @@
+"""Settings for the test suite: the production settings served over plain HTTP."""
+
+from guildhall.settings import *  # noqa: F403
+from guildhall.settings import STORAGES
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Argon2 is deliberately slow; the suite checks behaviour, not hashing cost.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

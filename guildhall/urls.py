@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from guildhall.api import api
+
+urlpatterns = [
+    path("", include("guildhall.core.urls")),
+    path("", include("guildhall.accounts.urls")),
+    path("", include("guildhall.orgs.urls")),
+    path("", include("guildhall.audit.urls")),
+    path("", include("guildhall.notifications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
