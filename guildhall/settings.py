@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "guildhall.orgs",
     "guildhall.audit",
     "guildhall.notifications",
+    "guildhall.reviews",
+    "guildhall.events",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("guildhall.orgs.urls")),
     path("", include("guildhall.audit.urls")),
     path("", include("guildhall.notifications.urls")),
+    path("", include("guildhall.events.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
