@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -122,9 +122,11 @@ def members(request: HttpRequest, org_id: int) -> HttpResponse:
 def _locked_usernames(usernames: list[str]) -> set[str]:
     from axes.models import AccessAttempt
 
-    return set(AccessAttempt.objects.filter(
-        username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-    ).values_list("username", flat=True))
+    # Attempts are stored per address; the account lock counts them all.
+    return set(
+        AccessAttempt.objects.filter(username__in=usernames).values("username")
+        .annotate(total=Sum("failures_since_start"))
+        .filter(total__gte=settings.AXES_FAILURE_LIMIT).values_list("username", flat=True))
 
 
 @login_required

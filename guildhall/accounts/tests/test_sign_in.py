@@ -1,0 +1,115 @@
+import time
+
+from django.test import Client, override_settings
+
+from guildhall.audit.models import AuditRecord
+from guildhall.core.testing import GuildhallTestCase
+
+PASSWORD = "guildhall-demo"
+
+
+class SignInTest(GuildhallTestCase):
+    def test_sign_in_with_user_name(self):
+        response = self.client.post("/accounts/login/", {"username": "soft-admin", "password": PASSWORD})
+        self.assertRedirects(response, "/", fetch_redirect_response=False)
+        self.assertTrue(AuditRecord.objects.filter(action="auth.login", actor_name="soft-admin").exists())
+
+    def test_sign_in_with_e_mail(self):
+        response = self.client.post("/accounts/login/", {"username": "SOFT-ADMIN@demo.guildhall.cn",
+                                                         "password": PASSWORD})
+        self.assertEqual(response.status_code, 302)
+
+    def test_a_new_session_key_at_sign_in(self):
+        self.client.get("/accounts/login/")
+        self.client.cookies["sessionid"] = "stale-session-key-from-before"
+        self.client.post("/accounts/login/", {"username": "soft-admin", "password": PASSWORD})
+        self.assertNotEqual(self.client.cookies["sessionid"].value, "stale-session-key-from-before")
+
+    def test_a_wrong_password_is_refused_in_chinese_and_audited(self):
+        response = self.client.post("/accounts/login/", {"username": "soft-admin", "password": "nope"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "soft-admin")  # kept
+        self.assertContains(response, "不匹配")
+        self.assertTrue(AuditRecord.objects.filter(action="auth.login_failed").exists())
+
+    def test_sign_out(self):
+        self.login("soft-admin")
+        self.assertEqual(self.client.post("/accounts/logout/").status_code, 302)
+        self.assertEqual(self.client.get(f"/o/{self.soft.pk}/").status_code, 302)
+
+
+class LockoutTest(GuildhallTestCase):
+    def fail(self, username: str, address: str) -> object:
+        return Client(REMOTE_ADDR=address).post(
+            "/accounts/login/", {"username": username, "password": "wrong"})
+
+    def test_the_account_locks_after_five_failures_from_any_address(self):
+        for i in range(5):
+            self.fail("soft-editor", f"10.0.0.{i}")
+        response = Client(REMOTE_ADDR="10.9.9.9").post(
+            "/accounts/login/", {"username": "soft-editor", "password": PASSWORD})
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "锁定", status_code=429)
+
+    def test_other_accounts_are_not_locked_by_it(self):
+        for i in range(5):
+            self.fail("soft-editor", f"10.0.0.{i}")
+        response = Client(REMOTE_ADDR="10.1.1.1").post(
+            "/accounts/login/", {"username": "soft-reviewer", "password": PASSWORD})
+        self.assertEqual(response.status_code, 302)
+
+    def test_the_admin_unlocks_a_member(self):
+        for i in range(5):
+            self.fail("soft-editor", f"10.0.0.{i}")
+        self.login("soft-admin")
+        page = self.client.get(f"/o/{self.soft.pk}/members/")
+        self.assertContains(page, "已锁定")
+        membership = self.user("soft-editor").memberships.get()
+        self.client.post(f"/o/{self.soft.pk}/members/{membership.pk}/unlock")
+        response = Client(REMOTE_ADDR="10.9.9.9").post(
+            "/accounts/login/", {"username": "soft-editor", "password": PASSWORD})
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(AuditRecord.objects.filter(action="member.unlock").exists())
+
+
+class IdleTimeoutTest(GuildhallTestCase):
+    @override_settings(SESSION_IDLE_TIMEOUT=60)
+    def test_an_idle_session_ends(self):
+        self.login("soft-admin")
+        self.assertEqual(self.client.get(f"/o/{self.soft.pk}/").status_code, 200)
+        session = self.client.session
+        session["last_seen"] = int(time.time()) - 120
+        session.save()
+        response = self.client.get(f"/o/{self.soft.pk}/")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/accounts/login/", response["Location"])
+
+
+class TokenTest(GuildhallTestCase):
+    def test_a_token_is_shown_once_and_works_until_revoked(self):
+        self.login("soft-admin")
+        response = self.client.post("/accounts/tokens/", {"name": "省平台"})
+        key = response.context["new_key"]
+        api = Client(headers={"Authorization": f"Bearer {key}"})
+        self.assertEqual(api.get("/api/v1/me").json()["username"], "soft-admin")
+        self.assertNotContains(self.client.get("/accounts/tokens/"), key)
+        token = self.user("soft-admin").api_tokens.get()
+        self.client.post(f"/accounts/tokens/{token.pk}/revoke")
+        self.assertEqual(api.get("/api/v1/me").status_code, 401)
+
+    def test_someone_elses_token_cannot_be_revoked(self):
+        from guildhall.accounts.services import token_create
+
+        token, _ = token_create(actor=self.user("logi-admin"), name="x")
+        self.login("soft-admin")
+        self.assertEqual(self.client.post(f"/accounts/tokens/{token.pk}/revoke").status_code, 404)
+
+    def test_create_token_command_prints_a_working_token(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out = StringIO()
+        call_command("create_token", "sup-viewer", stdout=out)
+        api = Client(headers={"Authorization": f"Bearer {out.getvalue().strip()}"})
+        self.assertEqual(api.get("/api/v1/me").json()["username"], "sup-viewer")

@@ -1,0 +1,128 @@
+import json
+import tempfile
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.test import TransactionTestCase
+
+from guildhall.audit.models import AuditRecord
+from guildhall.audit.services import export_organization, record, verify_chain, verify_export
+from guildhall.core.testing import GuildhallTestCase
+
+
+def tamper(sql: str, params: list) -> None:
+    """Change the table behind the application's back (on PostgreSQL past the trigger)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+class AuditChainTest(GuildhallTestCase):
+    def setUp(self):
+        self.admin = self.user("soft-admin")
+        for i in range(6):
+            record(actor=self.admin, action="test.change", organization=self.soft,
+                   before={"n": i}, after={"n": i + 1, "note": "改动"})
+        record(actor=self.admin, action="test.change", organization=self.logi, after={"x": 1})
+
+    def verify_command(self, *args) -> str:
+        out = StringIO()
+        call_command("verify_audit", *args, stdout=out)
+        return out.getvalue()
+
+    def assertBroken(self, fragment: str, *args) -> None:
+        with self.assertRaises(CommandError) as ctx:
+            self.verify_command(*args)
+        self.assertIn(fragment, str(ctx.exception))
+        self.assertEqual(ctx.exception.returncode, 1)
+
+    def test_an_intact_chain_verifies(self):
+        self.assertIn("audit chain OK", self.verify_command())
+        self.assertTrue(verify_chain().ok)
+
+    def test_it_names_an_edited_record(self):
+        target = AuditRecord.objects.filter(organization_id=self.soft.pk).order_by("seq")[2]
+        tamper("UPDATE audit_auditrecord SET after = %s WHERE id = %s",
+               [json.dumps({"n": 99}), target.pk])
+        self.assertBroken(f"record #{target.seq} (id {target.pk}) was edited")
+
+    def test_it_names_a_deleted_record(self):
+        target = AuditRecord.objects.order_by("seq")[3]
+        tamper("DELETE FROM audit_auditrecord WHERE id = %s", [target.pk])
+        self.assertBroken(f"record #{target.seq} is missing")
+
+    def test_it_names_an_inserted_record(self):
+        last = AuditRecord.objects.order_by("-seq").first()
+        forged = AuditRecord.objects.order_by("seq")[1]
+        # A forged record copied into the middle: shift later records to make room.
+        tamper("UPDATE audit_auditrecord SET seq = seq + 1000 WHERE seq >= %s", [3])
+        tamper("UPDATE audit_auditrecord SET seq = seq - 999 WHERE seq >= 1003", [])
+        tamper("INSERT INTO audit_auditrecord (seq, created_at, actor_id, actor_name, organization_id, "
+               "action, object_type, object_id, before, after, request_id, ip_address, org_seq, "
+               "org_prev_hash, org_hash, prev_hash, hash) SELECT 3, created_at, actor_id, actor_name, "
+               "organization_id, 'test.forged', object_type, object_id, before, after, request_id, "
+               "ip_address, NULL, org_prev_hash, org_hash, prev_hash, %s FROM audit_auditrecord "
+               "WHERE id = %s", ["f" * 64, forged.pk])
+        self.assertEqual(AuditRecord.objects.count(), last.seq + 1)
+        self.assertBroken("record #3")
+
+    def test_it_names_reordered_records(self):
+        first, second = AuditRecord.objects.order_by("seq")[2:4]
+        tamper("UPDATE audit_auditrecord SET seq = 999999 WHERE id = %s", [first.pk])
+        tamper("UPDATE audit_auditrecord SET seq = %s WHERE id = %s", [first.seq, second.pk])
+        tamper("UPDATE audit_auditrecord SET seq = %s WHERE id = %s", [second.seq, first.pk])
+        self.assertBroken(f"record #{first.seq} (id {second.pk})")
+
+    def test_an_export_verifies_without_the_database(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "soft.json"
+            call_command("export_audit", "--org", "soft", "--out", str(path), stdout=StringIO())
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self.assertEqual(data["checkpoint"]["count"], 6)
+            self.assertTrue(all(r["organization_id"] == self.soft.pk for r in data["records"]))
+            self.assertIn("6 records", self.verify_command("--file", str(path)))
+
+            data["records"][1]["after"] = {"n": 42}
+            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            self.assertBroken("record 2 (org_seq 2", "--file", str(path))
+
+    def test_an_export_detects_deletion_reordering_and_truncation(self):
+        data = export_organization(self.soft.pk)
+        deleted = {**data, "records": data["records"][:2] + data["records"][3:]}
+        self.assertFalse(verify_export(deleted).ok)
+        swapped = {**data, "records": [data["records"][1], data["records"][0]] + data["records"][2:]}
+        self.assertFalse(verify_export(swapped).ok)
+        truncated = {**data, "records": data["records"][:-1]}
+        result = verify_export(truncated)
+        self.assertFalse(result.ok)
+        self.assertIn("checkpoint", result.problem)
+
+    def test_records_of_one_organization_form_their_own_chain(self):
+        soft_records = list(AuditRecord.objects.filter(organization_id=self.soft.pk).order_by("org_seq"))
+        self.assertEqual([r.org_seq for r in soft_records], list(range(1, 7)))
+        self.assertEqual(soft_records[1].org_prev_hash, soft_records[0].org_hash)
+
+    def test_personal_data_is_stored_as_given_masked_by_services(self):
+        from guildhall.lib.masking import mask_email, mask_middle
+
+        self.assertEqual(mask_middle("13812345678", 3, 4), "138****5678")
+        self.assertEqual(mask_email("zhangsan@example.cn"), "z******n@example.cn")
+
+
+class AppendOnlyTriggerTest(TransactionTestCase):
+    def test_postgresql_refuses_update_and_delete(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("the append-only trigger exists on PostgreSQL only")
+        entry = record(actor=None, action="test.trigger")
+        for sql in ("UPDATE audit_auditrecord SET action = 'x' WHERE id = %s",
+                    "DELETE FROM audit_auditrecord WHERE id = %s"):
+            with self.assertRaises(DatabaseError), transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [entry.pk])
+        self.assertEqual(AuditRecord.objects.get(pk=entry.pk).action, "test.trigger")

@@ -1,0 +1,58 @@
+"""Project-level checks: deployment settings, translations, the `guildhall` command."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+PO = ROOT / "guildhall" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def run_guildhall(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    environment.update(env)
+    return subprocess.run([sys.executable, "-m", "guildhall.cli", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_is_clean_with_debug_off_and_a_real_secret_key():
+    result = run_guildhall("check", "--deploy", "--fail-level", "WARNING",
+                           SECRET_KEY="x7!Qm2#vL9$pR4@tZ8^wN1&kB6*yH3(dF5)sJ0+cG-aE=uT_Yq4", DEBUG="false")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_every_message_is_translated_into_chinese():
+    text = PO.read_text(encoding="utf-8")
+    entries = text.split("\n\n")[1:]
+    untranslated = [e for e in entries if re.search(r'msgstr(\[0\])? ""\s*$', e.strip()) or "#, fuzzy" in e]
+    assert not untranslated, "untranslated or fuzzy:\n" + "\n\n".join(untranslated[:10])
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
+def test_the_compiled_catalogue_is_up_to_date(tmp_path):
+    compiled = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "--check", "-o", str(compiled), str(PO)], check=True)
+    assert compiled.read_bytes() == PO.with_suffix(".mo").read_bytes(), "run `make messages`"
+
+
+def test_every_template_string_is_in_the_catalogue():
+    msgids = set(re.findall(r'^msgid "(.+)"$', PO.read_text(encoding="utf-8"), re.M))
+    missing = []
+    for template in (ROOT / "guildhall" / "templates").rglob("*.html"):
+        for text in re.findall(r'{% translate "([^"]+)" %}', template.read_text(encoding="utf-8")):
+            if text not in msgids and len(text) < 70:
+                missing.append(f"{template.name}: {text}")
+    assert not missing, "run `make messages`:\n" + "\n".join(missing)
+
+
+def test_the_guildhall_command_runs_django_commands():
+    result = run_guildhall("help")
+    assert result.returncode == 0
+    for command in ("seed_demo", "verify_audit", "export_audit", "create_token", "tick", "run_huey"):
+        assert command in result.stdout

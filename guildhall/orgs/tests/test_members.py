@@ -1,0 +1,107 @@
+import re
+
+from django.core import mail
+from django.test import Client
+
+from guildhall.accounts.models import User
+from guildhall.audit.models import AuditRecord
+from guildhall.core.testing import GuildhallTestCase
+from guildhall.orgs.models import Invitation, Membership
+
+
+class MembersTest(GuildhallTestCase):
+    def test_admin_invites_a_new_person_who_sets_up_an_account(self):
+        self.login("soft-admin")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(f"/o/{self.soft.pk}/members/invite",
+                                        {"email": "new.person@example.cn", "role": "editor"})
+        self.assertRedirects(response, f"/o/{self.soft.pk}/members/")
+        self.assertEqual(len(mail.outbox), 1)
+        link = re.search(r"/invitations/[^/\s]+/", mail.outbox[0].body).group(0)
+        record = AuditRecord.objects.get(action="member.invite")
+        self.assertNotIn("new.person", str(record.after))  # masked
+
+        visitor = Client()
+        response = visitor.post(link, {"username": "newperson", "full_name": "新同事",
+                                       "password": "short"})
+        self.assertEqual(response.status_code, 200)  # password too weak, input kept
+        self.assertContains(response, "新同事")
+        response = visitor.post(link, {"username": "newperson", "full_name": "新同事",
+                                       "password": "a-long-enough-passphrase-42"})
+        self.assertRedirects(response, "/accounts/login/")
+        user = User.objects.get(username="newperson")
+        self.assertEqual(user.memberships.get().role, "editor")
+        self.assertEqual(visitor.get(link).status_code, 404)  # used up
+
+    def test_inviting_an_existing_person_adds_them_at_once(self):
+        self.login("soft-admin")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(f"/o/{self.soft.pk}/members/invite",
+                             {"email": "logi-staff@demo.guildhall.cn", "role": "staff"})
+        logi_staff = self.user("logi-staff")
+        self.assertTrue(Membership.objects.filter(user=logi_staff, organization=self.soft).exists())
+        self.assertEqual(logi_staff.notifications.count(), 1)
+        self.assertFalse(Invitation.objects.exists())
+
+    def test_a_role_that_the_organization_does_not_have_is_refused(self):
+        self.login("soft-admin")
+        response = self.client.post(f"/o/{self.soft.pk}/members/invite",
+                                    {"email": "x@example.cn", "role": "approver"})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "x@example.cn", status_code=400)
+
+    def test_deactivation_ends_the_members_sessions_at_once(self):
+        staff = self.user("soft-staff")
+        staff_client = Client()
+        staff_client.force_login(staff)
+        self.assertEqual(staff_client.get(f"/o/{self.soft.pk}/").status_code, 200)
+        self.login("soft-admin")
+        membership = staff.memberships.get()
+        self.client.post(f"/o/{self.soft.pk}/members/{membership.pk}/deactivate")
+        membership.refresh_from_db()
+        self.assertFalse(membership.is_active)
+        response = staff_client.get(f"/o/{self.soft.pk}/")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/accounts/login/", response["Location"])
+
+    def test_set_role_takes_effect_and_is_audited(self):
+        self.login("soft-admin")
+        membership = self.user("soft-staff").memberships.get()
+        self.client.post(f"/o/{self.soft.pk}/members/{membership.pk}/role", {"role": "reviewer"})
+        membership.refresh_from_db()
+        self.assertEqual(membership.role, "reviewer")
+        record = AuditRecord.objects.get(action="member.set_role")
+        self.assertEqual((record.before, record.after), ({"role": "staff"}, {"role": "reviewer"}))
+
+    def test_an_admin_cannot_deactivate_themselves(self):
+        admin = self.login("soft-admin")
+        membership = admin.memberships.get()
+        response = self.client.post(f"/o/{self.soft.pk}/members/{membership.pk}/deactivate",
+                                    follow=True)
+        self.assertContains(response, "不能停用自己")
+        membership.refresh_from_db()
+        self.assertTrue(membership.is_active)
+
+    def test_principal_sees_members_but_cannot_manage(self):
+        self.login("soft-principal")
+        self.assertEqual(self.client.get(f"/o/{self.soft.pk}/members/").status_code, 200)
+        membership = self.user("soft-staff").memberships.get()
+        response = self.client.post(f"/o/{self.soft.pk}/members/{membership.pk}/deactivate")
+        self.assertEqual(response.status_code, 403)
+
+    def test_a_membership_of_another_organization_is_404(self):
+        self.login("soft-admin")
+        other = self.user("logi-staff").memberships.get()
+        response = self.client.post(f"/o/{self.soft.pk}/members/{other.pk}/deactivate")
+        self.assertEqual(response.status_code, 404)
+
+    def test_the_members_page_keeps_a_flat_query_count(self):
+        self.login("soft-admin")
+        self.client.get(f"/o/{self.soft.pk}/members/")
+        with self.assertQueryCountAtMost(100) as few:
+            self.client.get(f"/o/{self.soft.pk}/members/")
+        for i in range(30):
+            user = User.objects.create(username=f"extra{i}", email=f"extra{i}@example.cn")
+            Membership.objects.create(user=user, organization=self.soft, role="staff")
+        with self.assertQueryCountAtMost(len(few.captured_queries)):
+            self.client.get(f"/o/{self.soft.pk}/members/")

@@ -1,0 +1,156 @@
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from guildhall.audit.models import AuditRecord
+from guildhall.core.demo import credit_code
+from guildhall.core.testing import GuildhallTestCase
+from guildhall.orgs.models import Organization
+from guildhall.orgs.scoping import visible_orgs
+from guildhall.orgs.validators import validate_credit_code
+
+
+def xlsx(rows: list[list]) -> SimpleUploadedFile:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["代码", "名称", "简称", "统一社会信用代码", "地区", "联系人", "电话", "邮箱"])
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("orgs.xlsx", buffer.getvalue())
+
+
+class CreditCodeTest(GuildhallTestCase):
+    def test_a_valid_code_passes(self):
+        validate_credit_code(credit_code("51320000MJ5432199"))
+
+    def test_a_wrong_check_character_is_named(self):
+        good = credit_code("51320000MJ5432199")
+        wrong = good[:17] + ("0" if good[17] != "0" else "1")
+        with self.assertRaises(ValidationError) as ctx:
+            validate_credit_code(wrong)
+        self.assertIn(f"“{wrong[17]}”", ctx.exception.messages[0])
+        self.assertIn(f"“{good[17]}”", ctx.exception.messages[0])
+
+    def test_a_forbidden_letter_is_named_with_its_position(self):
+        with self.assertRaises(ValidationError) as ctx:
+            validate_credit_code("51320000MJ54321O99")
+        self.assertIn("16", ctx.exception.messages[0])
+        self.assertIn("“O”", ctx.exception.messages[0])
+
+    def test_length_is_checked(self):
+        with self.assertRaises(ValidationError):
+            validate_credit_code("5132")
+
+
+class VisibilityTest(GuildhallTestCase):
+    def test_a_supervisor_sees_every_association_below_it(self):
+        seen = set(visible_orgs(self.user("sup-viewer")).values_list("code", flat=True))
+        self.assertEqual(seen, {"sup", "soft", "logi", "tour"})
+
+    def test_another_supervisor_does_not_see_them(self):
+        seen = set(visible_orgs(self.user("sup2-approver")).values_list("code", flat=True))
+        self.assertEqual(seen, {"sup2", "chem"})
+
+    def test_an_association_sees_only_itself(self):
+        seen = set(visible_orgs(self.user("logi-admin")).values_list("code", flat=True))
+        self.assertEqual(seen, {"logi"})
+
+    def test_logi_admin_cannot_reach_soft(self):
+        self.login("logi-admin")
+        for url in (f"/o/{self.soft.pk}/", f"/o/{self.soft.pk}/members/", f"/o/{self.soft.pk}/audit/"):
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 404)
+            self.assertNotContains(response, self.soft.name, status_code=404)
+
+    def test_sup_sees_soft_and_sup2_does_not(self):
+        self.login("sup-viewer")
+        self.assertContains(self.client.get(f"/o/{self.soft.pk}/"), self.soft.name)
+        self.login("sup2-viewer")
+        self.assertEqual(self.client.get(f"/o/{self.soft.pk}/").status_code, 404)
+
+
+class OnboardingTest(GuildhallTestCase):
+    def form_data(self, **overrides):
+        data = {"code": "food", "name": "省食品行业协会", "short_name": "食品协会",
+                "credit_code": credit_code("51320000MJ5432188"), "region": "扬州市",
+                "contact_name": "办公室", "contact_phone": "0514-87000000",
+                "contact_email": "office@food.example.cn"}
+        return data | overrides
+
+    def test_supervisor_admin_adds_an_association(self):
+        self.login("sup-admin")
+        response = self.client.post(f"/o/{self.sup.pk}/associations/new", self.form_data())
+        self.assertRedirects(response, f"/o/{self.sup.pk}/associations/")
+        org = Organization.objects.get(code="food")
+        self.assertEqual(org.parent, self.sup)
+        self.assertEqual(org.path, f"{self.sup.path}{org.pk}/")
+        self.assertTrue(AuditRecord.objects.filter(action="org.create", organization_id=org.pk).exists())
+
+    def test_a_bad_code_keeps_the_input_and_names_the_character(self):
+        self.login("sup-admin")
+        data = self.form_data(credit_code="51320000MJ54321880")
+        response = self.client.post(f"/o/{self.sup.pk}/associations/new", data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "省食品行业协会")  # kept
+        self.assertContains(response, "校验码")
+        self.assertFalse(Organization.objects.filter(code="food").exists())
+
+    def test_an_approver_cannot_onboard(self):
+        self.login("sup-approver")
+        response = self.client.post(f"/o/{self.sup.pk}/associations/new", self.form_data())
+        self.assertEqual(response.status_code, 403)
+        self.assertTrue(AuditRecord.objects.filter(action="permission.refused").exists())
+
+    def test_wrong_method(self):
+        self.login("sup-admin")
+        self.assertEqual(self.client.put(f"/o/{self.sup.pk}/associations/new").status_code, 405)
+
+    def test_bulk_import_creates_every_row(self):
+        self.login("sup-admin")
+        upload = xlsx([
+            ["a1", "协会一", "一", credit_code("51320000MJ0000001"), "南京", "", "", ""],
+            ["a2", "协会二", "二", credit_code("51320000MJ0000002"), "苏州", "", "", ""],
+        ])
+        response = self.client.post(f"/o/{self.sup.pk}/associations/import", {"file": upload})
+        self.assertRedirects(response, f"/o/{self.sup.pk}/associations/")
+        self.assertEqual(Organization.objects.filter(code__in=["a1", "a2"], parent=self.sup).count(), 2)
+
+    def test_bulk_import_reports_each_bad_row_and_imports_nothing(self):
+        self.login("sup-admin")
+        upload = xlsx([
+            ["a1", "协会一", "一", credit_code("51320000MJ0000001"), "南京", "", "", ""],
+            ["a2", "协会二", "二", "51320000MJ00000020", "苏州", "", "", ""],
+            ["a1", "协会三", "三", credit_code("51320000MJ0000003"), "无锡", "", "", ""],
+            ["a4", '=HYPERLINK("http://x","y")', "四", credit_code("51320000MJ0000004"), "", "", "", ""],
+            ["a5", "<script>alert(1)</script>", "五", "", "", "", "", ""],
+        ])
+        count = Organization.objects.count()
+        response = self.client.post(f"/o/{self.sup.pk}/associations/import", {"file": upload})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(Organization.objects.count(), count)
+        errors = response.context["report"].errors
+        rows = {row for row, _ in errors}
+        self.assertEqual(rows, {3, 4, 5, 6})
+        self.assertContains(response, "公式")
+        self.assertNotContains(response, "<script>alert(1)</script>")
+
+    def test_a_malformed_spreadsheet_is_refused_clearly(self):
+        self.login("sup-admin")
+        upload = SimpleUploadedFile("orgs.xlsx", b"PK\x03\x04 this is not a workbook")
+        response = self.client.post(f"/o/{self.sup.pk}/associations/import", {"file": upload})
+        self.assertContains(response, "不是有效的 .xlsx")
+
+    def test_a_zip_bomb_is_refused(self):
+        import zipfile
+
+        buffer = BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", b"0" * (150 * 1024 * 1024))
+        self.login("sup-admin")
+        upload = SimpleUploadedFile("bomb.xlsx", buffer.getvalue())
+        response = self.client.post(f"/o/{self.sup.pk}/associations/import", {"file": upload})
+        self.assertContains(response, "不是有效的 .xlsx")
