@@ -113,3 +113,29 @@ class TokenTest(GuildhallTestCase):
         call_command("create_token", "sup-viewer", stdout=out)
         api = Client(headers={"Authorization": f"Bearer {out.getvalue().strip()}"})
         self.assertEqual(api.get("/api/v1/me").json()["username"], "sup-viewer")
+
+
+class PasswordTest(GuildhallTestCase):
+    def test_reset_by_e_mail_then_sign_in_with_the_new_password(self):
+        import re
+
+        from django.core import mail
+
+        self.client.post("/accounts/reset/", {"email": "soft-staff@demo.guildhall.cn"})
+        self.assertEqual(len(mail.outbox), 1)
+        link = re.search(r"/accounts/reset/[^/\s]+/[^/\s]+/", mail.outbox[0].body).group(0)
+        form_url = self.client.get(link)["Location"]
+        response = self.client.post(form_url, {"new_password1": "a-new-long-passphrase-77",
+                                               "new_password2": "a-new-long-passphrase-77"})
+        self.assertRedirects(response, "/accounts/reset/done/")
+        response = Client().post("/accounts/login/", {"username": "soft-staff",
+                                                      "password": "a-new-long-passphrase-77"})
+        self.assertEqual(response.status_code, 302)
+
+    def test_change_password_refuses_a_weak_one_in_chinese(self):
+        self.login("soft-staff")
+        response = self.client.post("/accounts/password/", {
+            "old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "密码")
+        self.assertIn("new_password2", response.context["form"].errors)
