@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "guildhall.notifications",
     "guildhall.reviews",
     "guildhall.events",
+    "guildhall.publications",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("guildhall.audit.urls")),
     path("", include("guildhall.notifications.urls")),
     path("", include("guildhall.events.urls")),
+    path("", include("guildhall.publications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
