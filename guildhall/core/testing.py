@@ -59,6 +59,8 @@ class MatrixCase:
     the roles that may use it on their own organization of that kind; `above[kind]` the
     supervisor roles that may use it on an organization of that kind below them. Anyone
     else gets 403 when they can see the organization and 404 when they cannot.
+    `targets` limits the organizations whose objects are tried (objects that only
+    associations have: `("soft", "logi", "chem")`).
     """
 
     url_name: str
@@ -73,6 +75,7 @@ class MatrixCase:
     public: bool = False  # open without signing in
     api: bool = False
     ok_statuses: tuple[int, ...] = (200, 302)
+    targets: tuple[str, ...] | None = None
 
 
 MATRIX: dict[str, MatrixCase] = {}

@@ -26,6 +26,7 @@ def tamper(sql: str, params: list) -> None:
 class AuditChainTest(GuildhallTestCase):
     def setUp(self):
         self.admin = self.user("soft-admin")
+        self.before = AuditRecord.objects.filter(organization_id=self.soft.pk).count()
         for i in range(6):
             record(actor=self.admin, action="test.change", organization=self.soft,
                    before={"n": i}, after={"n": i + 1, "note": "改动"})
@@ -84,9 +85,9 @@ class AuditChainTest(GuildhallTestCase):
             path = Path(tmp) / "soft.json"
             call_command("export_audit", "--org", "soft", "--out", str(path), stdout=StringIO())
             data = json.loads(path.read_text(encoding="utf-8"))
-            self.assertEqual(data["checkpoint"]["count"], 6)
+            self.assertEqual(data["checkpoint"]["count"], self.before + 6)
             self.assertTrue(all(r["organization_id"] == self.soft.pk for r in data["records"]))
-            self.assertIn("6 records", self.verify_command("--file", str(path)))
+            self.assertIn(f"{self.before + 6} records", self.verify_command("--file", str(path)))
 
             data["records"][1]["after"] = {"n": 42}
             path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -105,7 +106,7 @@ class AuditChainTest(GuildhallTestCase):
 
     def test_records_of_one_organization_form_their_own_chain(self):
         soft_records = list(AuditRecord.objects.filter(organization_id=self.soft.pk).order_by("org_seq"))
-        self.assertEqual([r.org_seq for r in soft_records], list(range(1, 7)))
+        self.assertEqual([r.org_seq for r in soft_records], list(range(1, self.before + 7)))
         self.assertEqual(soft_records[1].org_prev_hash, soft_records[0].org_hash)
 
     def test_personal_data_is_stored_as_given_masked_by_services(self):
@@ -126,3 +127,35 @@ class AppendOnlyTriggerTest(TransactionTestCase):
                 with connection.cursor() as cursor:
                     cursor.execute(sql, [entry.pk])
         self.assertEqual(AuditRecord.objects.get(pk=entry.pk).action, "test.trigger")
+
+
+class ConcurrentAppendTest(TransactionTestCase):
+    def test_concurrent_writers_never_fork_the_chain(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("SQLite serializes writers itself; row locks are tested on PostgreSQL")
+        import threading
+
+        from django.db import connections
+
+        barrier = threading.Barrier(12)
+        errors = []
+
+        def write(n: int) -> None:
+            try:
+                barrier.wait()
+                for i in range(5):
+                    record(actor=None, action="test.concurrent", organization=None,
+                           after={"writer": n, "i": i})
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(AuditRecord.objects.count(), 60)
+        self.assertTrue(verify_chain().ok)

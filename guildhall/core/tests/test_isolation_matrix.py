@@ -109,7 +109,7 @@ class IsolationMatrixTest(GuildhallTestCase):
                     if status not in case.ok_statuses:
                         failures.append(f"{case.url_name} {username}: {status}")
                     continue
-                for code in TARGET_ORGS:
+                for code in case.targets or TARGET_ORGS:
                     target = self.cast.orgs[code]
                     expected = expected_outcome(case, membership.organization, membership.role, target)
                     status, content = self._request(client, case, case.build(self.cast, target), target)
