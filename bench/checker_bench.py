@@ -1,0 +1,168 @@
+"""Benchmark the checker: throughput vs a naive regex pass, memory, accuracy.
+
+Run:  .venv/bin/python bench/checker_bench.py [--mb 50] [--file-mb 200] [--gb-file]
+
+Writes bench/results/checker.json.  Figures are measurements, not pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from guildhall.checker import scan_text  # noqa: E402
+from guildhall.checker.corpus import generate_corpus, generate_prose, score  # noqa: E402
+from guildhall.checker.engine import hyperscan_available  # noqa: E402
+
+# A fair naive pass: one alternation of every type's shape, no validation,
+# no boundaries, no context words — what a first attempt would look like.
+NAIVE = re.compile(
+    "|".join(
+        [
+            r"[0-9]{17}[0-9Xx]|[0-9]{15}",
+            r"(?:\+86)?1[3-9][0-9]{9}",
+            r"0[0-9]{2,3}-?[0-9]{7,8}",
+            r"[0-9]{13,19}",
+            r"[0-9A-HJ-NPQRTUW-Y]{18}",
+            r"[EGHMC][0-9]{8}|[A-Z]{1,2}[0-9]{7,8}",
+            r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+            r"绝密|机密|秘密|内部|严禁外传|不得外传|注意保密",
+        ]
+    )
+)
+
+
+def _best_of(fn, repeat: int = 3) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, result
+
+
+def _make_text(mb: float) -> str:
+    target = int(mb * 1024 * 1024)
+    # Mixed Chinese/ASCII prose averages about 2.7 UTF-8 bytes per character.
+    text = generate_prose(int(target / 2.7), seed=11)
+    while len(text.encode("utf-8")) < target:
+        text += generate_prose(1_000_000, seed=len(text))
+    return text
+
+
+_RSS_SCRIPT = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[2])
+from guildhall.checker import scan_file
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+found = scan_file(sys.argv[1], time_budget=None)
+elapsed = time.perf_counter() - t
+print(json.dumps({"findings": len(found), "seconds": elapsed,
+                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_after_import_mb": base / 1024}))
+"""
+
+
+def memory_run(file_mb: int) -> dict[str, object]:
+    """Write a ``file_mb`` MB text file and scan it in a fresh process."""
+    block = generate_prose(6_000_000, seed=5).encode("utf-8")
+    with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as fh:
+        path = fh.name
+        written = 0
+        while written < file_mb * 1024 * 1024:
+            fh.write(block)
+            written += len(block)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", _RSS_SCRIPT, path, str(ROOT)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        data = json.loads(proc.stdout)
+    finally:
+        os.unlink(path)
+    data["file_mb"] = round(written / (1024 * 1024), 1)
+    data["mb_per_s"] = round(data["file_mb"] / data["seconds"], 1)
+    return data
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mb", type=float, default=50, help="in-memory text size (MB)")
+    parser.add_argument("--file-mb", type=int, default=200, help="file size for the RSS run")
+    parser.add_argument("--gb-file", action="store_true", help="use a 1 GB file for the RSS run")
+    parser.add_argument("--skip-python", action="store_true", help="skip the pure-Python engine")
+    args = parser.parse_args()
+
+    results: dict[str, object] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPUs",
+        "hyperscan_available": hyperscan_available(),
+    }
+
+    print(f"generating {args.mb} MB of prose ...", flush=True)
+    text = _make_text(args.mb)
+    mb = len(text.encode("utf-8")) / (1024 * 1024)
+    results["text_mb"] = round(mb, 2)
+    results["text_chars"] = len(text)
+
+    naive_s, naive_n = _best_of(lambda: sum(1 for _ in NAIVE.finditer(text)))
+    results["naive_re"] = {"seconds": round(naive_s, 3), "mb_per_s": round(mb / naive_s, 1),
+                           "raw_matches": naive_n}
+    print(f"naive re alternation : {mb / naive_s:8.1f} MB/s  ({naive_n} raw matches)")
+
+    engines = ["hyperscan"] if hyperscan_available() else []
+    if not args.skip_python:
+        engines.append("python")
+    for engine in engines:
+        scan_text("warm-up 13812345678", engine=engine)  # compile outside the timing
+        secs, found = _best_of(lambda e=engine: scan_text(text, engine=e))
+        results[f"checker_{engine}"] = {
+            "seconds": round(secs, 3),
+            "mb_per_s": round(mb / secs, 1),
+            "findings": len(found),  # type: ignore[arg-type]
+            "ratio_vs_naive": round(naive_s / secs, 2),
+        }
+        print(f"checker ({engine:9}) : {mb / secs:8.1f} MB/s  ({len(found)} findings, "  # type: ignore[arg-type]
+              f"{naive_s / secs:.1f}x the naive pass)")
+
+    file_mb = 1024 if args.gb_file else args.file_mb
+    print(f"scanning a {file_mb} MB text file in a subprocess for max RSS ...", flush=True)
+    mem = memory_run(file_mb)
+    results["memory"] = mem
+    print(f"scan_file {mem['file_mb']} MB: max RSS {mem['max_rss_mb']:.0f} MB "
+          f"(after imports {mem['rss_after_import_mb']:.0f} MB), {mem['mb_per_s']} MB/s")
+
+    samples = generate_corpus(400)
+    accuracy = score(
+        samples, lambda s: [(f.type, f.start, f.end) for f in scan_text(s.text, terms=s.terms)]
+    )
+    results["accuracy"] = accuracy
+    print("accuracy on the seeded corpus (400 documents):")
+    for type_, r in accuracy.items():
+        print(f"  {type_:22} precision={r['precision']:.4f} recall={r['recall']:.4f}")
+
+    out = ROOT / "bench" / "results" / "checker.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

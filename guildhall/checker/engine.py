@@ -1,0 +1,308 @@
+"""Find candidate matches with Hyperscan or with pure-Python regexes.
+
+Both engines return exactly the matches of each spec's Python regex (see
+``patterns.py``); Hyperscan merely narrows down where the Python regex runs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from .patterns import BUILTIN_SPECS, MAX_TERM_LENGTH, PatternSpec, terms_spec
+from .types import ALL_TYPES, EngineUnavailableError
+
+#: (spec index, value start, value end) — character offsets into the text.
+Match = tuple[int, int, int]
+
+ENGINES = ("auto", "hyperscan", "python")
+
+# Full-width ASCII variants that may appear inside numbers and codes.  Mapping
+# them is one character to one character, so offsets never move.
+_FW_CLASS = "\uff0b\uff0d\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_FW_RE = re.compile(f"[{_FW_CLASS}]+")
+_FW_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FW_HS = "[\\x{ff0b}\\x{ff0d}\\x{ff10}-\\x{ff19}\\x{ff21}-\\x{ff3a}\\x{ff41}-\\x{ff5a}]"
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def normalize_text(text: str) -> str:
+    """Map full-width digits, letters, ＋ and － to ASCII, keeping every offset."""
+    if not _FW_RE.search(text):
+        return text
+    return _FW_RE.sub(lambda m: m.group().translate(_FW_TABLE), text)
+
+
+def _load_hyperscan() -> Any | None:
+    """Import hyperscan if available; the checker works without it."""
+    try:
+        import hyperscan
+    except ImportError:  # pragma: no cover - depends on the platform
+        return None
+    return hyperscan
+
+
+def hyperscan_available() -> bool:
+    """Tell whether the Hyperscan engine can be used on this machine."""
+    return _load_hyperscan() is not None
+
+
+def resolve_engine(engine: str | None) -> str:
+    """Turn ``auto``/None (or $GUILDHALL_CHECKER_ENGINE) into a concrete engine name."""
+    name = engine or os.environ.get("GUILDHALL_CHECKER_ENGINE") or "auto"
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    if name == "auto":
+        return "hyperscan" if hyperscan_available() else "python"
+    if name == "hyperscan" and not hyperscan_available():
+        raise EngineUnavailableError("the hyperscan engine was requested but cannot be imported")
+    return name
+
+
+class PatternSet:
+    """Hold the specs selected for one scan and their compiled Hyperscan database."""
+
+    def __init__(self, specs: Sequence[PatternSpec]) -> None:
+        self.specs = tuple(specs)
+        self._db: Any | None = None
+        self._db_lock = threading.Lock()
+        self._local = threading.local()
+
+    # -- Python engine --------------------------------------------------------
+
+    def python_matches(self, text: str) -> tuple[str, list[Match]]:
+        """Run every spec's regex over the whole text."""
+        norm = normalize_text(text)
+        found: set[Match] = set()
+        for idx, spec in enumerate(self.specs):
+            group = spec.value_group
+            for m in spec.py.finditer(norm):
+                s, e = m.span(group) if group else m.span()
+                found.add((idx, s, e))
+        return norm, sorted(found, key=lambda t: (t[1], t[2], t[0]))
+
+    # -- Hyperscan engine -----------------------------------------------------
+
+    def _database(self) -> Any:
+        """Compile all anchors into one database (once per pattern set)."""
+        with self._db_lock:
+            if self._db is None:
+                hs = _load_hyperscan()
+                if hs is None:
+                    raise EngineUnavailableError("hyperscan cannot be imported")
+                expressions: list[bytes] = []
+                ids: list[int] = []
+                flags: list[int] = []
+                base = hs.HS_FLAG_SOM_LEFTMOST | hs.HS_FLAG_UTF8
+                for idx, spec in enumerate(self.specs):
+                    for anchor in spec.hs:
+                        expressions.append(anchor.encode("utf-8"))
+                        ids.append(idx)
+                        extra = (hs.HS_FLAG_CASELESS if spec.hs_caseless else 0) | (
+                            hs.HS_FLAG_MULTILINE if spec.hs_multiline else 0
+                        )
+                        flags.append(base | extra)
+                # One extra expression tells us whether normalisation is needed.
+                expressions.append((_FW_HS + "+").encode("utf-8"))
+                ids.append(len(self.specs))
+                flags.append(base)
+                db = hs.Database(mode=hs.HS_MODE_BLOCK)
+                db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
+                self._db = db
+            return self._db
+
+    def _scratch(self, db: Any) -> Any:
+        """Return this thread's scratch space; a scratch cannot be shared by threads."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            hs = _load_hyperscan()
+            scratch = hs.Scratch(db)  # type: ignore[union-attr]
+            self._local.scratch = scratch
+        return scratch
+
+    def _hs_scan(self, text: str) -> list[tuple[int, int, int]]:
+        """Scan ``text`` and return hits as (spec index, char start, char end)."""
+        ascii_only = text.isascii()
+        if ascii_only:
+            data = text.encode("ascii")
+        else:
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError:
+                # Lone surrogates are not valid UTF-8; U+FFFD keeps one char per char.
+                data = _SURROGATES.sub("\ufffd", text).encode("utf-8")
+        db = self._database()
+        hits: list[tuple[int, int, int]] = []
+        append = hits.append
+
+        def on_match(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
+            append((idx, start, end))
+
+        db.scan(data, match_event_handler=on_match, scratch=self._scratch(db))
+        if ascii_only or not hits:
+            return hits
+        # Hyperscan reports byte offsets; convert them to character offsets by
+        # decoding the gaps between consecutive offsets (linear overall).
+        offsets = sorted({h[1] for h in hits} | {h[2] for h in hits})
+        char_at: dict[int, int] = {}
+        prev_b = prev_c = 0
+        for b in offsets:
+            prev_c += len(data[prev_b:b].decode("utf-8", "surrogatepass"))
+            prev_b = b
+            char_at[b] = prev_c
+        return [(i, char_at[s], char_at[e]) for i, s, e in hits]
+
+    def hyperscan_matches(self, text: str) -> tuple[str, list[Match]]:
+        """Locate anchors with Hyperscan, then confirm them with the Python regexes."""
+        hits = self._hs_scan(text)
+        fw_id = len(self.specs)
+        fw_runs = _merge([(s, e) for i, s, e in hits if i == fw_id], 0)
+        norm = text
+        if fw_runs:
+            # Anchors spell ASCII digits, so matches that contain full-width
+            # characters were missed.  Normalise those runs and rescan only the
+            # text around them; anchors elsewhere are unaffected.
+            pieces, prev = [], 0
+            for a, b in fw_runs:
+                pieces += (text[prev:a], text[a:b].translate(_FW_TABLE))
+                prev = b
+            pieces.append(text[prev:])
+            norm = "".join(pieces)
+            reach = max(spec.max_span for spec in self.specs) + 2
+            for a, b in _merge(fw_runs, reach, len(norm)):
+                hits.extend((i, s + a, e + a) for i, s, e in self._hs_scan(norm[a:b]))
+        per_spec: dict[int, list[tuple[int, int]]] = {}
+        for idx, s, e in hits:
+            if idx != fw_id:
+                per_spec.setdefault(idx, []).append((s, e))
+        found: set[Match] = set()
+        for idx, spec_hits in per_spec.items():
+            spec = self.specs[idx]
+            group = spec.value_group
+            for ws, stop in _windows(norm, spec, spec_hits):
+                # Without an end position a fruitless search would run on to the
+                # end of the text.  Matches starting before ``stop`` end (with
+                # their lookahead) before stop + max_span, so the cut cannot
+                # change them.
+                end = min(len(norm), stop + spec.max_span)
+                for m in spec.py.finditer(norm, ws, end):
+                    if m.start() >= stop:
+                        break
+                    s, e = m.span(group) if group else m.span()
+                    found.add((idx, s, e))
+        return norm, sorted(found, key=lambda t: (t[1], t[2], t[0]))
+
+    def matches(self, text: str, engine: str) -> tuple[str, list[Match]]:
+        """Return the normalised text and all matches, using ``engine``."""
+        if engine == "hyperscan":
+            return self.hyperscan_matches(text)
+        return self.python_matches(text)
+
+
+def _merge(
+    spans: list[tuple[int, int]], reach: int, limit: int | None = None
+) -> list[tuple[int, int]]:
+    """Widen spans by ``reach`` on both sides (clipped to [0, limit]) and merge them."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        a, b = max(0, a - reach), b + reach if limit is None else min(limit, b + reach)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _cut_left(text: str, pos: int, lo: int, spec: PatternSpec) -> int | None:
+    """Find ws in [lo, pos] such that no match of ``spec`` can straddle ws.
+
+    That holds at ws == 0 or when text[ws - 1] can never be part of a match.
+    Return None when the only candidates lie before ``lo`` (the caller then
+    merges with the previous window, which already starts at a safe place).
+    """
+    if spec.cuts is not None:
+        # Sentence ends are usually close: look in a short stretch first so the
+        # searches do not run all the way back to the previous window.
+        near = max(lo, pos - 256)
+        for start in (near, lo) if near > lo else (lo,):
+            best = max(text.rfind(ch, start, pos) for ch in spec.cuts)
+            if best >= 0:
+                return best + 1
+    else:
+        allowed = spec.allowed or frozenset()
+        i = pos
+        while i > lo and text[i - 1] in allowed:
+            i -= 1
+        if i > lo:
+            return i
+    if lo == 0:
+        return 0
+    prev = text[lo - 1]
+    if (spec.cuts is not None and prev in spec.cuts) or (
+        spec.cuts is None and prev not in (spec.allowed or frozenset())
+    ):
+        return lo
+    return None
+
+
+def _windows(text: str, spec: PatternSpec, hits: list[tuple[int, int]]) -> list[list[int]]:
+    """Group anchor hits into [safe start, stop) windows for the Python regex.
+
+    A match is reported by the window whose scan covers its start; every match
+    overlaps an anchor hit, so starting at a safe cut left of the hit and
+    stopping at the hit's end finds it.
+    """
+    hits.sort()
+    windows: list[list[int]] = []
+    for x, y in hits:
+        if windows and x < windows[-1][1]:
+            if y > windows[-1][1]:
+                windows[-1][1] = y
+            continue
+        lo = windows[-1][1] if windows else 0
+        ws = _cut_left(text, x, lo, spec)
+        if ws is None:
+            windows[-1][1] = max(windows[-1][1], y)
+        else:
+            windows.append([ws, y])
+    return windows
+
+
+def _normalize_terms(terms: Sequence[str]) -> tuple[str, ...]:
+    """Clean, normalise and de-duplicate custom terms (case-insensitively for Latin)."""
+    seen: dict[str, str] = {}
+    for raw in terms:
+        term = normalize_text(raw.strip())
+        if not term:
+            continue
+        if len(term) > MAX_TERM_LENGTH:
+            raise ValueError(f"custom terms are limited to {MAX_TERM_LENGTH} characters")
+        seen.setdefault(term.lower(), term)
+    return tuple(sorted(seen.values()))
+
+
+@lru_cache(maxsize=32)
+def _pattern_set(types: tuple[str, ...], terms: tuple[str, ...]) -> PatternSet:
+    specs = [s for s in BUILTIN_SPECS if s.type in types]
+    if "CUSTOM_TERM" in types:
+        term = terms_spec(terms)
+        if term is not None:
+            specs.append(term)
+    return PatternSet(specs)
+
+
+def pattern_set(types: Sequence[str] | None, terms: Sequence[str]) -> PatternSet:
+    """Return the (cached) pattern set for the given types and custom terms."""
+    if types is None:
+        chosen = ALL_TYPES
+    else:
+        wanted = {t.strip().upper() for t in types if t.strip()}
+        unknown = wanted - set(ALL_TYPES)
+        if unknown:
+            raise ValueError(f"unknown finding type(s): {', '.join(sorted(unknown))}")
+        chosen = tuple(t for t in ALL_TYPES if t in wanted)
+    return _pattern_set(chosen, _normalize_terms(terms))

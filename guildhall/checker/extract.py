@@ -1,0 +1,558 @@
+"""Extract text from files: plain text, Markdown, HTML, .docx, .xlsx and .pdf.
+
+Heavy libraries (openpyxl, pdfminer) are imported only when such a file is
+read, so the command line starts quickly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import logging
+import os
+import re
+import time
+import warnings
+import zipfile
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from xml.etree import ElementTree as ET
+
+from .types import (
+    BinaryFileError,
+    CheckerError,
+    DamagedFileError,
+    EncryptedFileError,
+    Extracted,
+    FileTooLargeError,
+    NoTextLayerError,
+    ScanTimeoutError,
+    Segment,
+    UnsupportedFormatError,
+    ZipBombError,
+)
+
+#: Default size budget for documents that must be read whole (50 MB).
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+#: Default per-file time budget in seconds.
+DEFAULT_TIME_BUDGET = 120.0
+#: Bytes read per step when streaming plain text.
+TEXT_BLOCK_BYTES = 4 * 1024 * 1024
+
+TEXT_EXTENSIONS = frozenset(
+    ".txt .text .md .markdown .csv .tsv .log .json .yaml .yml .ini .cfg .rst .xml".split()
+)
+HTML_EXTENSIONS = frozenset(".html .htm .xhtml".split())
+DOCX_EXTENSIONS = frozenset(".docx .docm .dotx".split())
+XLSX_EXTENSIONS = frozenset(".xlsx .xlsm .xltx".split())
+PDF_EXTENSIONS = frozenset([".pdf"])
+UNSUPPORTED_EXTENSIONS = frozenset(
+    ".doc .xls .ppt .pptx .rtf .odt .ods .odp .wps .et .dps .zip .rar .7z .gz .tar "
+    ".png .jpg .jpeg .gif .bmp .tif .tiff .webp .mp3 .mp4 .avi .mov .exe .dll .so".split()
+)
+#: Extensions picked up when a directory is scanned.
+SCANNABLE_EXTENSIONS = (
+    TEXT_EXTENSIONS | HTML_EXTENSIONS | DOCX_EXTENSIONS | XLSX_EXTENSIONS | PDF_EXTENSIONS
+)
+
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _deadline_check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise ScanTimeoutError("reading the file took longer than the time budget")
+
+
+def detect_format(path: str) -> str:
+    """Return "text", "html", "docx", "xlsx" or "pdf" for ``path``.
+
+    Known extensions decide; unknown ones are sniffed from the first bytes.
+    Raise UnsupportedFormatError for formats the checker does not read.
+    """
+    ext = os.path.splitext(path)[1].lower()
+    if ext in TEXT_EXTENSIONS:
+        return "text"
+    if ext in HTML_EXTENSIONS:
+        return "html"
+    if ext in DOCX_EXTENSIONS:
+        return "docx"
+    if ext in XLSX_EXTENSIONS:
+        return "xlsx"
+    if ext in PDF_EXTENSIONS:
+        return "pdf"
+    if ext in UNSUPPORTED_EXTENSIONS:
+        raise UnsupportedFormatError(f"{ext} files are not supported")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile:
+            raise DamagedFileError("the zip container is damaged")
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        raise UnsupportedFormatError("zip archives are not supported")
+    if head.startswith(_CFB_MAGIC):
+        _reject_cfb(path)
+    return "text"
+
+
+def _reject_cfb(path: str) -> None:
+    """Explain an OLE compound file: an encrypted Office file or a legacy one."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 20)
+    if _ENCRYPTED_PACKAGE in head:
+        raise EncryptedFileError("the document is password-protected")
+    raise UnsupportedFormatError("legacy Office files (.doc/.xls) are not supported")
+
+
+def _check_size(path: str, max_bytes: int | None) -> None:
+    if max_bytes is not None and os.path.getsize(path) > max_bytes:
+        raise FileTooLargeError(
+            f"the file is larger than the {max_bytes // (1024 * 1024)} MB limit for documents"
+        )
+
+
+# --- Plain text ----------------------------------------------------------------
+
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def detect_encoding(sample: bytes) -> str:
+    """Guess the encoding of a text sample (UTF-8, UTF-16/32 with BOM, GB18030, ...).
+
+    Raise BinaryFileError when the bytes do not look like text at all.
+    """
+    boms = (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    )
+    for bom, name in boms:
+        if sample.startswith(bom):
+            return name
+    if b"\x00" in sample:
+        raise BinaryFileError("the file contains binary data (NUL bytes), not text")
+    for name in ("utf-8", "gb18030"):
+        try:
+            text = codecs.getincrementaldecoder(name)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        if len(_CONTROL.findall(text)) > max(2, len(text) // 100):
+            raise BinaryFileError("the file contains binary data, not text")
+        return name
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None:
+        raise BinaryFileError("the file is not readable as text in any known encoding")
+    return best.encoding
+
+
+def iter_text(path: str, *, deadline: float | None = None) -> Iterator[str]:
+    """Yield the decoded text of a plain-text file in bounded pieces."""
+    with open(path, "rb") as fh:
+        first = fh.read(TEXT_BLOCK_BYTES)
+        decoder = codecs.getincrementaldecoder(detect_encoding(first[:65536]))(errors="replace")
+        block = first
+        while block:
+            yield decoder.decode(block)
+            _deadline_check(deadline)
+            block = fh.read(TEXT_BLOCK_BYTES)
+        yield decoder.decode(b"", final=True)
+
+
+def _lines_segments(text: str) -> list[Segment]:
+    segments, pos = [], 0
+    for n, line in enumerate(text.split("\n"), start=1):
+        segments.append(Segment(pos, pos + len(line) + 1, f"line {n}"))
+        pos += len(line) + 1
+    return segments
+
+
+# --- HTML ------------------------------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead "
+    "title tr ul".split()
+)
+_HIDDEN_TAGS = frozenset("script style noscript template head svg".split())
+
+
+class _VisibleText(HTMLParser):
+    """Collect visible text, turning block boundaries into line breaks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        if tag in _HIDDEN_TAGS:
+            self._hidden += 1
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        if tag in _HIDDEN_TAGS and self._hidden:
+            self._hidden -= 1
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        # The <title> lives in <head> but is shown in the browser tab.
+        if not self._hidden or self._in_title:
+            self.parts.append(data)
+
+
+_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_\-]+)", re.IGNORECASE)
+
+
+def extract_html(data: bytes) -> Extracted:
+    """Return the visible text of an HTML document (not scripts or styles)."""
+    m = _META_CHARSET.search(data[:4096])
+    encoding = None
+    if m:
+        try:
+            encoding = codecs.lookup(m.group(1).decode("ascii")).name
+        except LookupError:
+            encoding = None
+    text = data.decode(encoding or detect_encoding(data[:65536]), errors="replace")
+    parser = _VisibleText()
+    parser.feed(text)
+    parser.close()
+    raw = "".join(parser.parts)
+    # Collapse the blank lines produced by nested blocks; keep one break.
+    lines = [ln.strip() for ln in raw.split("\n")]
+    return Extracted("\n".join(ln for ln in lines if ln), [], "html")
+
+
+# --- Zip containers (docx / xlsx) --------------------------------------------------
+
+#: Reject members that inflate more than this many times ...
+MAX_COMPRESSION_RATIO = 100
+#: ... once they are larger than this (small XML parts compress very well).
+RATIO_CHECK_MIN_BYTES = 10 * 1024 * 1024
+MAX_ZIP_MEMBERS = 10000
+
+
+def check_zip(path: str, max_bytes: int | None) -> zipfile.ZipFile:
+    """Open a zip container after vetting its declared sizes, before inflating anything.
+
+    Raise ZipBombError, EncryptedFileError or DamagedFileError.  Declared sizes
+    are also what zipfile enforces while reading, so a lying header cannot
+    inflate past them.
+    """
+    _check_size(path, max_bytes)
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(_CFB_MAGIC):
+        _reject_cfb(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise DamagedFileError("the document is damaged (not a valid zip container)")
+    try:
+        infos = zf.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise ZipBombError(f"the document holds more than {MAX_ZIP_MEMBERS} parts")
+        total = sum(i.file_size for i in infos)
+        limit = 4 * (max_bytes or DEFAULT_MAX_BYTES)
+        if total > limit:
+            raise ZipBombError(
+                f"the document would expand to {total // (1024 * 1024)} MB "
+                f"(limit {limit // (1024 * 1024)} MB)"
+            )
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise EncryptedFileError("the document is password-protected")
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+                raise ZipBombError(
+                    f"part {info.filename!r} would expand {ratio:.0f} times; "
+                    "this looks like a zip bomb"
+                )
+    except CheckerError:
+        zf.close()
+        raise
+    return zf
+
+
+# --- DOCX --------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_W_P, _W_T, _W_R, _W_TAB = _W + "p", _W + "t", _W + "r", _W + "tab"
+_W_BR, _W_CR, _W_TBL, _W_TR, _W_TC = _W + "br", _W + "cr", _W + "tbl", _W + "tr", _W + "tc"
+_W_TXBX, _W_NBH = _W + "txbxContent", _W + "noBreakHyphen"
+
+
+class _TextBuilder:
+    """Join text pieces with line breaks while recording their locations."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.segments: list[Segment] = []
+        self.pos = 0
+
+    def add(self, text: str, location: str) -> None:
+        if not text.strip():
+            return
+        if self.parts:
+            self.parts.append("\n")
+            self.pos += 1
+        self.segments.append(Segment(self.pos, self.pos + len(text), location))
+        self.parts.append(text)
+        self.pos += len(text)
+
+    def build(self, fmt: str) -> Extracted:
+        return Extracted("".join(self.parts), self.segments, fmt)
+
+
+def _docx_part(zf: zipfile.ZipFile, name: str, label: str | None, out: _TextBuilder,
+               deadline: float | None) -> None:
+    """Emit the paragraphs of one WordprocessingML part with their locations."""
+    stack: list[list[str]] = []
+    tables: list[list[int]] = []
+    table_count = para_count = runs = textboxes = fallback = events = 0
+    try:
+        with zf.open(name) as fh:
+            for event, el in ET.iterparse(fh, events=("start", "end")):
+                events += 1
+                if events % 5000 == 0:
+                    _deadline_check(deadline)
+                tag = el.tag
+                if event == "start":
+                    if tag == _MC_FALLBACK:
+                        # Fallback repeats the mc:Choice content (e.g. text boxes).
+                        fallback += 1
+                    elif fallback:
+                        continue
+                    elif tag == _W_P:
+                        stack.append([])
+                    elif tag == _W_R:
+                        runs += 1
+                    elif tag == _W_TBL:
+                        table_count += 1
+                        tables.append([table_count, 0, 0])
+                    elif tag == _W_TR and tables:
+                        tables[-1][1] += 1
+                        tables[-1][2] = 0
+                    elif tag == _W_TC and tables:
+                        tables[-1][2] += 1
+                    elif tag == _W_TXBX:
+                        textboxes += 1
+                    continue
+                if tag == _MC_FALLBACK:
+                    fallback -= 1
+                    el.clear()
+                    continue
+                if fallback:
+                    continue
+                if tag == _W_T and stack:
+                    stack[-1].append(el.text or "")
+                elif tag == _W_R:
+                    runs -= 1
+                elif tag == _W_TAB and runs and stack:
+                    stack[-1].append("\t")
+                elif tag in (_W_BR, _W_CR) and runs and stack:
+                    stack[-1].append("\n")
+                elif tag == _W_NBH and stack:
+                    stack[-1].append("-")
+                elif tag == _W_P and stack:
+                    text = "".join(stack.pop())
+                    if textboxes:
+                        where = "text box"
+                    elif tables:
+                        t, r, c = tables[-1]
+                        where = f"table {t} row {r} cell {c}"
+                    else:
+                        para_count += 1
+                        where = f"paragraph {para_count}"
+                    if label:
+                        where = label if where.startswith("paragraph") else f"{label}, {where}"
+                    out.add(text, where)
+                    el.clear()
+                elif tag == _W_TBL and tables:
+                    tables.pop()
+                elif tag == _W_TXBX:
+                    textboxes -= 1
+    except ET.ParseError as exc:
+        raise DamagedFileError(f"the document is damaged ({name}: {exc})")
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise DamagedFileError(f"the document is damaged ({name}: {exc})")
+
+
+def _part_number(name: str) -> int:
+    m = re.search(r"(\d+)\.xml$", name)
+    return int(m.group(1)) if m else 0
+
+
+def extract_docx(path: str, *, max_bytes: int | None, deadline: float | None) -> Extracted:
+    """Read body paragraphs, tables, text boxes, headers, footers and notes of a .docx."""
+    zf = check_zip(path, max_bytes)
+    with zf:
+        names = set(zf.namelist())
+        if "word/document.xml" not in names:
+            raise DamagedFileError("the document is damaged (word/document.xml is missing)")
+        headers = sorted((n for n in names if re.fullmatch(r"word/header\d*\.xml", n)),
+                         key=_part_number)
+        footers = sorted((n for n in names if re.fullmatch(r"word/footer\d*\.xml", n)),
+                         key=_part_number)
+        out = _TextBuilder()
+        for n in headers:
+            _docx_part(zf, n, f"header {_part_number(n)}", out, deadline)
+        _docx_part(zf, "word/document.xml", None, out, deadline)
+        for n, label in (("word/footnotes.xml", "footnote"), ("word/endnotes.xml", "endnote")):
+            if n in names:
+                _docx_part(zf, n, label, out, deadline)
+        for n in footers:
+            _docx_part(zf, n, f"footer {_part_number(n)}", out, deadline)
+        return out.build("docx")
+
+
+# --- XLSX --------------------------------------------------------------------------
+
+_PLAIN_SHEET = re.compile(r"\w+")
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        # Excel stores long numbers as floats; "13812345678.0" would hide a phone number.
+        return str(int(value))
+    return str(value)
+
+
+def extract_xlsx(path: str, *, max_bytes: int | None, deadline: float | None) -> Extracted:
+    """Read every non-empty cell of every sheet, located as ``Sheet!A1``."""
+    check_zip(path, max_bytes).close()
+    import openpyxl
+
+    out = _TextBuilder()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except CheckerError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise DamagedFileError(f"the workbook is damaged ({type(exc).__name__})")
+    try:
+        for ws in wb.worksheets:
+            title = ws.title
+            sheet = title if _PLAIN_SHEET.fullmatch(title) else "'" + title.replace("'", "''") + "'"
+            count = 0
+            for row in ws.iter_rows():
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    if value is None or not hasattr(cell, "coordinate"):
+                        continue
+                    out.add(_cell_text(value), f"{sheet}!{cell.coordinate}")
+                count += 1
+                if count % 1000 == 0:
+                    _deadline_check(deadline)
+    except CheckerError:
+        raise
+    except Exception as exc:
+        raise DamagedFileError(f"the workbook is damaged ({type(exc).__name__})")
+    finally:
+        wb.close()
+    return out.build("xlsx")
+
+
+# --- PDF ---------------------------------------------------------------------------
+
+
+def extract_pdf(path: str, *, max_bytes: int | None, deadline: float | None) -> Extracted:
+    """Read the text layer of each page, located as ``page N``."""
+    _check_size(path, max_bytes)
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    from pdfminer.converter import TextConverter
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    out = _TextBuilder()
+    pages = 0
+    try:
+        with open(path, "rb") as fh:
+            rsrc = PDFResourceManager()
+            for page in PDFPage.get_pages(fh, check_extractable=False):
+                pages += 1
+                _deadline_check(deadline)
+                buf = io.StringIO()
+                device = TextConverter(rsrc, buf, laparams=LAParams())
+                try:
+                    PDFPageInterpreter(rsrc, device).process_page(page)
+                finally:
+                    device.close()
+                out.add(buf.getvalue().replace("\x0c", "").strip("\n"), f"page {pages}")
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise EncryptedFileError("the PDF is password-protected")
+    except CheckerError:
+        raise
+    except Exception as exc:  # pdfminer raises many types for broken files
+        raise DamagedFileError(f"the PDF is damaged ({type(exc).__name__})")
+    if pages == 0:
+        raise DamagedFileError("the PDF has no pages")
+    if not out.parts:
+        raise NoTextLayerError(
+            "the PDF has no text layer (probably a scan); it needs OCR before it can be checked"
+        )
+    return out.build("pdf")
+
+
+# --- Dispatch ----------------------------------------------------------------------
+
+
+def extract_text(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
+) -> Extracted:
+    """Return the text of a file and the locations of its parts.
+
+    Unlike ``scan_file`` this holds the whole text in memory, so plain text
+    files are also subject to ``max_bytes``.
+    """
+    p = os.fspath(path)
+    deadline = time.monotonic() + time_budget if time_budget else None
+    fmt = detect_format(p)
+    if fmt == "text":
+        _check_size(p, max_bytes)
+        text = "".join(iter_text(p, deadline=deadline))
+        return Extracted(text, _lines_segments(text), "text")
+    return extract_document(p, fmt, max_bytes=max_bytes, deadline=deadline)
+
+
+def extract_document(
+    path: str, fmt: str, *, max_bytes: int | None, deadline: float | None
+) -> Extracted:
+    """Extract a non-streamed format (html, docx, xlsx, pdf)."""
+    if fmt == "html":
+        _check_size(path, max_bytes)
+        with open(path, "rb") as fh:
+            return extract_html(fh.read())
+    if fmt == "docx":
+        return extract_docx(path, max_bytes=max_bytes, deadline=deadline)
+    if fmt == "xlsx":
+        return extract_xlsx(path, max_bytes=max_bytes, deadline=deadline)
+    if fmt == "pdf":
+        return extract_pdf(path, max_bytes=max_bytes, deadline=deadline)
+    raise UnsupportedFormatError(f"unsupported format {fmt!r}")

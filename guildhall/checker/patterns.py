@@ -1,0 +1,355 @@
+"""Define the candidate patterns for every finding type.
+
+Each :class:`PatternSpec` carries two forms of one pattern:
+
+* ``py`` — the authoritative Python regex, with explicit boundary lookarounds.
+  Both engines report exactly the matches of this regex.
+* ``hs`` — a lookaround-free *anchor* for Hyperscan.  Every ``py`` match must
+  contain (overlap) at least one ``hs`` match; Hyperscan only says where to look.
+
+``allowed``/``cuts`` describe which characters can ever be part of a ``py``
+match.  A position right after a character that can never be part of a match is
+a safe place to start ``finditer`` in the middle of a text: no match can
+straddle it, so scanning from there yields the same matches as scanning from
+the beginning.  That is what lets the Hyperscan engine run the Python regex on
+small windows and still produce identical findings.
+
+All patterns run on *normalised* text (full-width digits and Latin letters
+mapped to ASCII one-to-one), so they only spell ASCII digits.  Boundaries are
+explicit classes rather than ``\\b``, which misbehaves next to Chinese text.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+# Horizontal whitespace, including the ideographic space used to letter-space
+# Chinese headings such as "内　部".
+SP = "[ \\t\\u3000\\u00a0]"
+
+# Characters that end a sentence or line; markings never span them.
+MARKING_CUTS = frozenset("\n\r。！？!?；;")
+
+_ALNUM = frozenset(string.ascii_letters + string.digits)
+
+
+@dataclass(frozen=True)
+class PatternSpec:
+    """Hold one candidate pattern of a finding type."""
+
+    type: str
+    key: str
+    py: re.Pattern[str]
+    hs: tuple[str, ...]
+    allowed: frozenset[str] | None = None
+    cuts: frozenset[str] | None = None
+    hs_caseless: bool = False
+    hs_multiline: bool = False
+    value_group: str | None = None
+    #: Longest possible match plus lookahead; bounds each window's search.
+    max_span: int = 64
+
+
+def _hs(py_src: str) -> str:
+    """Translate the ``\\uXXXX`` escapes of a Python pattern to Hyperscan syntax."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", py_src)
+
+
+def _spec(
+    type_: str,
+    key: str,
+    lb: str,
+    core: str,
+    la: str,
+    *,
+    hs: str | tuple[str, ...] | None = None,
+    allowed: str | frozenset[str] | None = None,
+    cuts: frozenset[str] | None = None,
+    flags: int = 0,
+    value_group: str | None = None,
+    max_span: int = 64,
+    hs_multiline: bool = False,
+) -> PatternSpec:
+    """Build a spec; by default the Hyperscan anchor is the core without lookarounds."""
+    anchors = (hs,) if isinstance(hs, str) else hs if hs is not None else (_hs(core),)
+    return PatternSpec(
+        type=type_,
+        key=key,
+        py=re.compile(lb + core + la, flags),
+        hs=anchors,
+        allowed=frozenset(allowed) if allowed is not None else None,
+        cuts=cuts,
+        value_group=value_group,
+        max_span=max_span,
+        hs_multiline=hs_multiline,
+    )
+
+
+# Digit boundaries: not inside a longer digit run or a letter+digit code.
+NOT_AFTER_ALNUM = "(?<![0-9A-Za-z])"
+NOT_BEFORE_ALNUM = "(?![0-9A-Za-z])"
+# Not the continuation of a separated digit chain such as "6222 0200 ...".
+NOT_AFTER_CHAIN = "(?<![0-9][ -])"
+
+# Hyperscan has no lookarounds, so anchors consume the following character
+# instead.  The hit then covers the match plus one character, which still
+# overlaps it -- all the windowing needs -- while long digit runs no longer
+# produce a hit at every offset.  (A leading boundary would help as much but
+# slows Hyperscan down: nearly every character could start a match.)
+_HS_E = "(?:[^0-9A-Za-z]|$)"
+
+DIGITS = frozenset(string.digits)
+_NUM_SEPARATORS = frozenset(" -")
+
+RESIDENT_ID = _spec(
+    "CN_RESIDENT_ID",
+    "id",
+    NOT_AFTER_ALNUM,
+    "(?:[0-9]{17}[0-9Xx]|[0-9]{15})",
+    NOT_BEFORE_ALNUM,
+    hs="(?:[0-9]{17}[0-9Xx]|[0-9]{15})" + _HS_E,
+    allowed=DIGITS | frozenset("Xx"),
+)
+
+USCC = _spec(
+    "CN_USCC",
+    "uscc",
+    NOT_AFTER_ALNUM,
+    "[0-9A-HJ-NPQRTUW-Y]{2}[0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}",
+    NOT_BEFORE_ALNUM,
+    hs="[0-9A-HJ-NPQRTUW-Y]{2}[0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}" + _HS_E,
+    allowed=_ALNUM,
+)
+
+BANK_CARD = _spec(
+    "BANK_CARD",
+    "card",
+    NOT_AFTER_ALNUM + NOT_AFTER_CHAIN,
+    "[0-9](?:[ -]?[0-9]){12,18}",
+    "(?![ -]?[0-9])(?![A-Za-z])",
+    hs="[0-9](?:[ -]?[0-9]){12}",
+    allowed=DIGITS | _NUM_SEPARATORS,
+)
+
+_MOBILE_PREFIX = "(?:(?:\\+|00)86[ -]?|[(（]\\+?86[)）][ -]?)?"
+MOBILE = _spec(
+    "CN_MOBILE",
+    "mobile",
+    NOT_AFTER_ALNUM + NOT_AFTER_CHAIN,
+    _MOBILE_PREFIX + "1[3-9][0-9](?:[0-9]{8}|[ -][0-9]{4}[ -][0-9]{4})",
+    NOT_BEFORE_ALNUM,
+    hs="1[3-9][0-9](?:[0-9]{8}|[ -][0-9]{4}[ -][0-9]{4})" + _HS_E,
+    allowed=DIGITS | _NUM_SEPARATORS | frozenset("+()（）"),
+)
+
+# Three-digit area codes (010, 02x) go with eight-digit local numbers; the
+# four-digit ones (0[3-9]xx) with seven or eight digits.  Local numbers never
+# start with 0 or 1.
+_N8 = "(?:[2-9][0-9]{7}|[2-9][0-9]{3}[ -][0-9]{4})"
+_N78 = "(?:[2-9][0-9]{6,7}|[2-9][0-9]{2,3}[ -][0-9]{4})"
+_A3, _A4 = "0(?:10|2[0-9])", "0[3-9][0-9]{2}"
+_CC = "(?:\\+|00)86[ -]?"
+_LANDLINE_CORE = (
+    "(?:"
+    f"[(（]{_A3}[)）][ -]?{_N8}|[(（]{_A4}[)）][ -]?{_N78}"
+    f"|{_A3}[ -]?{_N8}|{_A4}[ -]?{_N78}"
+    f"|{_CC}(?:10|2[0-9])[ -]?{_N8}|{_CC}[3-9][0-9]{{2}}[ -]?{_N78}"
+    ")"
+)
+_LANDLINE_EXT = "(?:[ ]{0,3}(?:转|分机|[Ee][Xx][Tt]\\.?)[ ]{0,3}[0-9]{1,6}|-[0-9]{1,6})?"
+LANDLINE = _spec(
+    "CN_LANDLINE",
+    "landline",
+    NOT_AFTER_ALNUM + NOT_AFTER_CHAIN,
+    _LANDLINE_CORE + _LANDLINE_EXT,
+    NOT_BEFORE_ALNUM,
+    hs=_hs(_LANDLINE_CORE),
+    allowed=DIGITS | _NUM_SEPARATORS | frozenset("+()（）转分机extEXT."),
+)
+
+PASSPORT = _spec(
+    "PASSPORT",
+    "passport",
+    NOT_AFTER_ALNUM + "(?<![0-9]-)",
+    "(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[HM][0-9]{8}(?:[0-9]{2})?"
+    "|C[0-9A-Z][0-9]{7}|[A-Z]{1,2}[0-9]{7,8}|[0-9]{8})",
+    NOT_BEFORE_ALNUM,
+    hs="(?:[A-Z]{1,2}[0-9]{7,8}|[HM][0-9]{10}|C[0-9A-Z][0-9]{7}|[0-9]{8})" + _HS_E,
+    allowed=_ALNUM,
+)
+
+_LOCAL_CHARS = "A-Za-z0-9._%+\\-"
+EMAIL = _spec(
+    "EMAIL",
+    "email",
+    f"(?<![{_LOCAL_CHARS}])",
+    f"[A-Za-z0-9][{_LOCAL_CHARS}]{{0,63}}@"
+    "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,6}[A-Za-z]{2,24}",
+    "(?![A-Za-z0-9-])",
+    hs="@[A-Za-z0-9-]+\\.[A-Za-z0-9]",
+    allowed=_ALNUM | frozenset("._%+-@"),
+    max_span=64 + 6 * 64 + 24 + 2,
+)
+
+# --- Confidential markings ---------------------------------------------------
+
+_LEVEL = "(?:绝密|机密|秘密)"
+_PERIOD = f"(?:{SP}{{0,3}}(?:(?:[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}}){SP}{{0,3}}(?:年|个月|月)|长期))?"
+_OPEN, _CLOSE = "[【\\[（(〔]", "[】\\]）)〕]"
+# A standalone line: nothing but optional brackets and spaces around the mark.
+_LINE_START = "(?<![^\\n])" + SP + "{0,20}"
+_LINE_END = SP + "{0,20}(?=\\r?\\n|\\r?\\Z)"
+
+
+def _spaced(word: str) -> str:
+    """Allow letter-spacing between the characters of a Chinese word."""
+    return (SP + "{0,3}").join(word)
+
+
+MARK_STAR = _spec(
+    "CONFIDENTIAL_MARKING",
+    "classification_star",
+    "",
+    f"{_LEVEL}{SP}{{0,3}}★{_PERIOD}",
+    "",
+    hs=_hs(f"{_LEVEL}{SP}{{0,3}}★"),
+    cuts=MARKING_CUTS,
+    max_span=40,
+)
+
+MARK_LEVEL = _spec(
+    "CONFIDENTIAL_MARKING",
+    "classification_level",
+    "",
+    f"密级{SP}{{0,3}}[:：]{SP}{{0,3}}{_LEVEL}(?:{SP}{{0,3}}★{_PERIOD})?",
+    "",
+    hs="密级",
+    cuts=MARKING_CUTS,
+    max_span=60,
+)
+
+MARK_LEVEL_LINE = _spec(
+    "CONFIDENTIAL_MARKING",
+    "classification_line",
+    _LINE_START,
+    f"(?P<v>{_OPEN}?{SP}{{0,3}}(?:绝|机|秘){SP}{{0,3}}密{SP}{{0,3}}{_CLOSE}?)",
+    _LINE_END,
+    # Hyperscan's multi-line ^/$ express the standalone-line rule directly, so
+    # "秘密"/"机密" inside ordinary sentences never reach Python.
+    hs=_hs(f"^{SP}{{0,20}}{_OPEN}?{SP}{{0,3}}(?:绝|机|秘){SP}{{0,3}}密{SP}{{0,3}}{_CLOSE}?{SP}{{0,20}}\\r?$"),
+    hs_multiline=True,
+    cuts=MARKING_CUTS,
+    value_group="v",
+    max_span=60,
+)
+
+_INTERNAL_KINDS = "|".join(_spaced(w) for w in ("资料", "文件", "刊物", "使用", "参考", "材料"))
+MARK_INTERNAL_LINE = _spec(
+    "CONFIDENTIAL_MARKING",
+    "internal_line",
+    _LINE_START,
+    f"(?P<v>{_OPEN}?{SP}{{0,3}}内{SP}{{0,3}}部(?:{SP}{{0,3}}(?:{_INTERNAL_KINDS}))?{SP}{{0,3}}{_CLOSE}?)",
+    _LINE_END,
+    hs=_hs(
+        f"^{SP}{{0,20}}{_OPEN}?{SP}{{0,3}}内{SP}{{0,3}}部(?:{SP}{{0,3}}(?:{_INTERNAL_KINDS}))?"
+        f"{SP}{{0,3}}{_CLOSE}?{SP}{{0,20}}\\r?$"
+    ),
+    hs_multiline=True,
+    cuts=MARKING_CUTS,
+    value_group="v",
+    max_span=90,
+)
+
+MARK_INTERNAL_INLINE = _spec(
+    "CONFIDENTIAL_MARKING",
+    "internal_inline",
+    "",
+    f"(?:仅限|仅供|只限|只供){SP}{{0,3}}(?:单位|公司|协会|商会|本会|会员)?{SP}{{0,3}}内部"
+    f"{SP}{{0,3}}(?:使用|参考|传阅|交流|阅读|学习)",
+    "",
+    cuts=MARKING_CUTS,
+    max_span=40,
+)
+
+_GAP = "[^\\n\\r。！？!?；;]"
+_DIST_SIMPLE = (
+    f"(?:严禁|不得|禁止|请勿|切勿|不准|不许){SP}{{0,3}}"
+    "(?:外传|外泄|外借|对外(?:发布|公开|泄露|传播|转发|透露)|翻印|复印|复制|转载|扩散|摘抄)"
+)
+_DIST_CORE = (
+    f"(?:{_DIST_SIMPLE}"
+    "|注意保密"
+    f"|严禁(?:通过|在|利用|使用)?{_GAP}{{0,20}}?"
+    "(?:互联网|因特网|网络|网上|微信|QQ|微博|电子邮件|邮箱|公众号|网盘)"
+    f"{_GAP}{{0,16}}?(?:传播|传送|发布|转发|传递|上传|存储|处理|发送))"
+)
+MARK_DISTRIBUTION = _spec(
+    "CONFIDENTIAL_MARKING",
+    "distribution",
+    "",
+    _DIST_CORE,
+    "",
+    # The gapped "严禁…互联网…传播" form is too large for Hyperscan with
+    # start-of-match tracking; its leading "严禁" is rare enough as an anchor.
+    hs=(_hs(_DIST_SIMPLE), "注意保密", "严禁"),
+    cuts=MARKING_CUTS,
+    max_span=60,
+)
+
+BUILTIN_SPECS: tuple[PatternSpec, ...] = (
+    RESIDENT_ID,
+    USCC,
+    BANK_CARD,
+    MOBILE,
+    LANDLINE,
+    PASSPORT,
+    EMAIL,
+    MARK_STAR,
+    MARK_LEVEL,
+    MARK_LEVEL_LINE,
+    MARK_INTERNAL_LINE,
+    MARK_INTERNAL_INLINE,
+    MARK_DISTRIBUTION,
+)
+
+#: Longest custom term accepted; keeps every match well inside a chunk overlap.
+MAX_TERM_LENGTH = 200
+#: Upper bound on the length of any match plus the lookahead it needs.  All
+#: repetitions above are bounded so this holds; the engine and the chunking
+#: rely on it.
+MAX_MATCH_SPAN = 1000
+
+
+def _hs_literal(term: str) -> str:
+    """Escape a literal for Hyperscan: keep ASCII letters/digits, code-point the rest."""
+    return "".join(ch if ch in _ALNUM else f"\\x{{{ord(ch):x}}}" for ch in term)
+
+
+def terms_spec(terms: tuple[str, ...]) -> PatternSpec | None:
+    """Build the CUSTOM_TERM spec for an organisation's (already normalised) terms."""
+    if not terms:
+        return None
+    alternatives = []
+    for term in sorted(terms, key=lambda t: (-len(t), t)):
+        # Latin edges need word boundaries ("ACME" must not hit "ACMEX"); Chinese
+        # edges do not, since Chinese has no spaces between words.
+        lb = NOT_AFTER_ALNUM if term[0] in _ALNUM else ""
+        la = NOT_BEFORE_ALNUM if term[-1] in _ALNUM else ""
+        alternatives.append(lb + re.escape(term) + la)
+    allowed = set()
+    for term in terms:
+        allowed.update(term.lower())
+        allowed.update(term.upper())
+    return PatternSpec(
+        type="CUSTOM_TERM",
+        key="term",
+        # ASCII-only case folding: "Latin case-insensitive", and it keeps Python
+        # and Hyperscan (which folds ASCII only) in agreement.
+        py=re.compile("(?:" + "|".join(alternatives) + ")", re.IGNORECASE | re.ASCII),
+        hs=tuple(_hs_literal(t) for t in terms),
+        allowed=frozenset(allowed),
+        hs_caseless=True,
+        max_span=MAX_TERM_LENGTH + 2,
+    )

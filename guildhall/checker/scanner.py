@@ -1,0 +1,476 @@
+"""Scan text in overlapping chunks, validate candidates and resolve overlaps."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from .engine import PatternSet, pattern_set, resolve_engine
+from .extract import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIME_BUDGET,
+    detect_format,
+    extract_document,
+    iter_text,
+)
+from .patterns import MAX_MATCH_SPAN, PatternSpec
+from .types import ALL_TYPES, CheckerError, Finding, ScanTimeoutError
+from .validators import (
+    PROVINCE_CODES,
+    card_brand,
+    luhn_valid,
+    mask,
+    org_code_valid,
+    validate_resident_id,
+    validate_uscc,
+)
+
+#: Characters per scanning chunk; bounds memory for arbitrarily large texts.
+CHUNK_CHARS = 1 << 22
+#: Characters shared by neighbouring chunks.  Must exceed the longest match
+#: (MAX_MATCH_SPAN) plus the context a rule looks at, so every finding is seen
+#: whole exactly once.
+OVERLAP = MAX_MATCH_SPAN + 48
+#: Characters of context on each side of an excerpt.
+EXCERPT_WIDTH = 30
+
+_PRIORITY = {t: i for i, t in enumerate(ALL_TYPES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """Pair a finding with a short excerpt of the text around it."""
+
+    finding: Finding
+    excerpt_start: int
+    excerpt: str
+
+
+# --- Context words -----------------------------------------------------------
+
+CARD_CONTEXT = (
+    "卡号", "账号", "帐号", "银行卡", "开户行", "开户银行", "账户", "帐户", "信用卡",
+    "借记卡", "储蓄卡", "收款", "card no", "card number", "card#", "account",
+)  # fmt: skip
+# Words that announce a number that is *not* personal data.
+NUMBER_NEGATIVE_CONTEXT = (
+    "订单", "单号", "流水", "编号", "合同", "发票", "运单", "快递", "交易号", "批号",
+    "序列号", "order", "invoice", "tracking", "serial", "ref",
+)  # fmt: skip
+PASSPORT_CONTEXT = (
+    "护照", "通行证", "回乡证", "台胞证", "旅行证", "出入境证", "passport", "permit",
+    "travel document",
+)  # fmt: skip
+TAIWAN_CONTEXT = ("台胞证", "台湾", "通行证")
+USCC_CONTEXT = ("信用代码", "社会信用", "税号", "纳税人识别号", "纳税识别号", "uscc", "credit code")
+
+
+def _around(norm: str, s: int, e: int, width: int = 20) -> str:
+    """Return the lower-cased text within ``width`` characters on both sides."""
+    return (norm[max(0, s - width) : s] + "\x00" + norm[e : e + width]).lower()
+
+
+def _before(norm: str, s: int, width: int) -> str:
+    return norm[max(0, s - width) : s].lower()
+
+
+def _has(text: str, words: Sequence[str]) -> bool:
+    return any(w in text for w in words)
+
+
+# --- Validation rules ----------------------------------------------------------
+
+Verdict = tuple[str, float] | None
+
+
+def _rule_id(norm: str, s: int, e: int, base: int) -> Verdict:
+    value = norm[s:e]
+    if validate_resident_id(value) is not None:
+        return None
+    if len(value) == 18:
+        return "resident ID number (check character valid)", 0.99
+    return "legacy 15-digit resident ID number", 0.85
+
+
+def _rule_uscc(norm: str, s: int, e: int, base: int) -> Verdict:
+    code = norm[s:e].upper()
+    if validate_uscc(code) is not None:
+        return None
+    # A valid resident ID is reported as an ID, never also as a code.
+    if code[:17].isdigit() and validate_resident_id(code) is None:
+        return None
+    if code[0] not in "123456789ANY" or code[1] not in "123456789":
+        return None
+    if code[2:4] not in PROVINCE_CODES and code[2:4] != "10":
+        return None
+    org_ok = org_code_valid(code[8:17])
+    if code.isdigit():
+        # An all-digit 18-character string passes the check by chance once in
+        # 31 tries, so ask for a second signal.
+        if not (org_ok or _has(_around(norm, s, e), USCC_CONTEXT)):
+            return None
+        return "unified social credit code (check character valid)", 0.9
+    return "unified social credit code (check character valid)", 0.99 if org_ok else 0.95
+
+
+_CARD_GROUPS = ((4, 6, 5), (4, 6, 4))
+
+
+def _card_grouping_ok(value: str) -> bool:
+    """Accept the usual printed groupings: 4-4-4-4(-3), 4-6-5, 6-13, or no separators."""
+    seps = {ch for ch in value if ch in " -"}
+    if not seps:
+        return True
+    if len(seps) > 1:
+        return False
+    groups = [len(g) for g in value.split(seps.pop())]
+    if tuple(groups) in _CARD_GROUPS or (len(groups) == 2 and groups[0] == 6):
+        return True
+    return all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4
+
+
+def _rule_card(norm: str, s: int, e: int, base: int) -> Verdict:
+    value = norm[s:e]
+    digits = value.replace(" ", "").replace("-", "")
+    if not 13 <= len(digits) <= 19 or not _card_grouping_ok(value) or not luhn_valid(digits):
+        return None
+    brand = card_brand(digits)
+    if _has(_around(norm, s, e), CARD_CONTEXT):
+        return f"{brand or 'bank'} card number (Luhn valid)", 0.99 if brand else 0.95
+    if brand and not _has(_before(norm, s, 12), NUMBER_NEGATIVE_CONTEXT):
+        return f"{brand} card number (Luhn valid)", 0.85
+    return None
+
+
+def _rule_mobile(norm: str, s: int, e: int, base: int) -> Verdict:
+    value = norm[s:e]
+    plain = value.isdigit()
+    if plain and _has(_before(norm, s, 10), NUMBER_NEGATIVE_CONTEXT):
+        return None
+    return "mainland mobile number", 0.95 if not plain else 0.9
+
+
+def _rule_landline(norm: str, s: int, e: int, base: int) -> Verdict:
+    value = norm[s:e]
+    if value.isdigit() and _has(_before(norm, s, 10), NUMBER_NEGATIVE_CONTEXT):
+        return None
+    ext = any(mark in value.lower() for mark in ("转", "分机", "ext")) or value.count("-") > 1
+    return ("landline number with extension" if ext else "landline number"), 0.9
+
+
+def _is_date8(d: str) -> bool:
+    """Tell whether eight digits read as a plausible YYYYMMDD date."""
+    y, m, day = int(d[:4]), int(d[4:6]), int(d[6:])
+    return 1900 <= y <= 2099 and 1 <= m <= 12 and 1 <= day <= 31
+
+
+def _rule_passport(norm: str, s: int, e: int, base: int) -> Verdict:
+    value = norm[s:e]
+    ctx = _around(norm, s, e)
+    if not _has(ctx, PASSPORT_CONTEXT):
+        return None
+    if value.isdigit():
+        if _is_date8(value) or not _has(ctx, TAIWAN_CONTEXT):
+            return None
+        return "Mainland travel permit for Taiwan residents", 0.85
+    first, rest = value[0], value[1:]
+    if first in "HM" and rest.isdigit() and len(rest) in (8, 10):
+        return "Mainland travel permit for Hong Kong and Macao residents", 0.9
+    if (first in "EG" and rest.isdigit() and len(rest) == 8) or (
+        first == "E" and len(rest) == 8 and rest[0].isalpha()
+    ):
+        return "Chinese passport", 0.95
+    if first == "C" and len(rest) == 8 and rest[1:].isdigit():
+        return "exit-entry permit for Hong Kong and Macao", 0.9
+    return "passport", 0.85
+
+
+def _rule_email(norm: str, s: int, e: int, base: int) -> Verdict:
+    local = norm[s:e].split("@", 1)[0]
+    if ".." in local or local.endswith("."):
+        return None
+    return "e-mail address", 0.99
+
+
+def _near_top(norm: str, s: int, base: int) -> bool:
+    """Tell whether a standalone mark sits in the first few lines of the text."""
+    return base == 0 and s < 2000 and norm.count("\n", 0, s) < 5
+
+
+def _rule_mark(detail: str, confidence: float, line: bool = False) -> Callable[..., Verdict]:
+    def rule(norm: str, s: int, e: int, base: int) -> Verdict:
+        if line:
+            return detail, 0.95 if _near_top(norm, s, base) else 0.8
+        return detail, confidence
+
+    return rule
+
+
+def _rule_term(norm: str, s: int, e: int, base: int) -> Verdict:
+    return "custom confidential term", 1.0
+
+
+RULES: dict[str, Callable[[str, int, int, int], Verdict]] = {
+    "id": _rule_id,
+    "uscc": _rule_uscc,
+    "card": _rule_card,
+    "mobile": _rule_mobile,
+    "landline": _rule_landline,
+    "passport": _rule_passport,
+    "email": _rule_email,
+    "classification_star": _rule_mark("classification", 0.99),
+    "classification_level": _rule_mark("classification", 0.99),
+    "classification_line": _rule_mark("classification", 0.95, line=True),
+    "internal_line": _rule_mark("internal", 0.95, line=True),
+    "internal_inline": _rule_mark("internal", 0.9),
+    "distribution": _rule_mark("distribution", 0.9),
+    "term": _rule_term,
+}
+
+
+def _validate(spec: PatternSpec, norm: str, s: int, e: int, base: int) -> Verdict:
+    return RULES[spec.key](norm, s, e, base)
+
+
+# --- Overlaps ----------------------------------------------------------------
+
+
+def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
+    """Keep one finding per overlapping cluster: the longest, then most confident.
+
+    Ties go to the type listed first in ``ALL_TYPES``.  The result is sorted by
+    start and free of overlaps.
+    """
+
+    def strength(f: Finding) -> tuple[int, float, int]:
+        return (f.end - f.start, f.confidence, -_PRIORITY.get(f.type, 99))
+
+    kept: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start), _PRIORITY[f.type])):
+        if kept and f.start < kept[-1].end:
+            if strength(f) > strength(kept[-1]):
+                kept[-1] = f
+            continue
+        kept.append(f)
+    return kept
+
+
+# --- Chunked scanning --------------------------------------------------------
+
+
+class _ChunkScanner:
+    """Scan a text delivered in pieces, with overlapping buffers."""
+
+    def __init__(
+        self,
+        pset: PatternSet,
+        engine: str,
+        *,
+        deadline: float | None,
+        excerpt_width: int | None,
+        line_numbers: bool,
+    ) -> None:
+        self.pset = pset
+        self.engine = engine
+        self.deadline = deadline
+        self.excerpt_width = excerpt_width
+        self.line_numbers = line_numbers
+        self.hits: list[Hit] = []
+        self._carry = ""
+        self._base = 0  # global offset of _carry[0]
+        self._accept_from = 0  # global offset: findings before it are done
+        self._lines_before = 0  # newlines before _accept_from
+
+    def feed(self, piece: str) -> None:
+        """Add text; scan whatever is far enough from the end to be final."""
+        buf = self._carry + piece if self._carry else piece
+        hi = self._base + len(buf) - OVERLAP
+        if hi <= self._accept_from + OVERLAP:
+            self._carry = buf  # too little new text yet; keep collecting
+            return
+        self._process(buf, hi)
+        keep_from = hi - OVERLAP
+        self._carry = buf[keep_from - self._base :]
+        self._base = keep_from
+        self._accept_from = hi
+
+    def finish(self) -> list[Hit]:
+        """Scan the remaining text and return all hits in order."""
+        self._process(self._carry, self._base + len(self._carry))
+        self._carry = ""
+        return self.hits
+
+    def _process(self, buf: str, hi: int) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ScanTimeoutError("scanning took longer than the time budget")
+        base, lo = self._base, self._accept_from
+        norm, matches = self.pset.matches(buf, self.engine)
+        specs = self.pset.specs
+        candidates: list[Finding] = []
+        for idx, s, e in matches:
+            if e <= s:
+                continue
+            spec = specs[idx]
+            verdict = _validate(spec, norm, s, e, base)
+            if verdict is None:
+                continue
+            value = buf[s:e]
+            candidates.append(
+                Finding(
+                    type=spec.type,
+                    start=base + s,
+                    end=base + e,
+                    value=value,
+                    detail=verdict[0],
+                    masked=mask(value, spec.type),
+                    location=None,
+                    confidence=verdict[1],
+                )
+            )
+        line_pos, line_no = lo - base, self._lines_before
+        for f in resolve_overlaps(candidates):
+            if not lo <= f.start < hi:
+                continue
+            if self.line_numbers:
+                line_no += buf.count("\n", line_pos, f.start - base)
+                line_pos = f.start - base
+                f = replace(f, location=f"line {line_no + 1}")
+            if self.excerpt_width is None:
+                self.hits.append(Hit(f, f.start, ""))
+            else:
+                xs = max(0, f.start - base - self.excerpt_width)
+                xe = f.end - base + self.excerpt_width
+                self.hits.append(Hit(f, base + xs, buf[xs:xe]))
+        if self.line_numbers:
+            self._lines_before = line_no + buf.count("\n", line_pos, max(line_pos, hi - base))
+
+
+def scan_pieces(
+    pieces: Iterable[str],
+    *,
+    types: Sequence[str] | None = None,
+    terms: Sequence[str] = (),
+    engine: str | None = None,
+    deadline: float | None = None,
+    excerpt_width: int | None = None,
+    line_numbers: bool = False,
+) -> list[Hit]:
+    """Scan a text given as consecutive pieces; offsets are global."""
+    scanner = _ChunkScanner(
+        pattern_set(types, terms),
+        resolve_engine(engine),
+        deadline=deadline,
+        excerpt_width=excerpt_width,
+        line_numbers=line_numbers,
+    )
+    for piece in pieces:
+        if piece:
+            scanner.feed(piece)
+    return scanner.finish()
+
+
+def _slices(text: str, size: int = CHUNK_CHARS) -> Iterable[str]:
+    for i in range(0, len(text), size):
+        yield text[i : i + size]
+
+
+def scan_text(
+    text: str,
+    *,
+    types: Sequence[str] | None = None,
+    terms: Sequence[str] = (),
+    engine: str | None = None,
+) -> list[Finding]:
+    """Find personal data, secrets markings and custom terms in ``text``.
+
+    ``types`` limits the finding types (default: all); ``terms`` are an
+    organisation's own confidential terms.  ``engine`` forces "hyperscan" or
+    "python" (default: Hyperscan when importable, or $GUILDHALL_CHECKER_ENGINE).
+    Findings are sorted by start and never overlap.
+    """
+    if not isinstance(text, str):
+        raise TypeError("scan_text() expects a str")
+    hits = scan_pieces(_slices(text), types=types, terms=terms, engine=engine)
+    return [h.finding for h in hits]
+
+
+# --- Files ---------------------------------------------------------------------
+
+
+def scan_file_hits(
+    path: str | os.PathLike[str],
+    *,
+    types: Sequence[str] | None = None,
+    terms: Sequence[str] = (),
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
+    engine: str | None = None,
+    excerpt_width: int | None = EXCERPT_WIDTH,
+) -> list[Hit]:
+    """Scan one file and return findings with excerpts of the text around them.
+
+    Plain text is streamed in chunks (any size, bounded memory); other formats
+    are extracted whole and limited to ``max_bytes``.  Raise a CheckerError
+    subclass when the file cannot be read.
+    """
+    p = os.fspath(path)
+    deadline = time.monotonic() + time_budget if time_budget else None
+    try:
+        fmt = detect_format(p)
+        if fmt == "text":
+            return scan_pieces(
+                iter_text(p, deadline=deadline),
+                types=types,
+                terms=terms,
+                engine=engine,
+                deadline=deadline,
+                excerpt_width=excerpt_width,
+                line_numbers=True,
+            )
+        extracted = extract_document(p, fmt, max_bytes=max_bytes, deadline=deadline)
+    except CheckerError as exc:
+        exc.path = p
+        raise
+    except OSError as exc:
+        raise CheckerError(f"cannot read the file: {exc.strerror or exc}", path=p)
+    hits = scan_pieces(
+        _slices(extracted.text),
+        types=types,
+        terms=terms,
+        engine=engine,
+        deadline=deadline,
+        excerpt_width=excerpt_width,
+    )
+    return [
+        Hit(replace(h.finding, location=extracted.location_at(h.finding.start)),
+            h.excerpt_start, h.excerpt)
+        for h in hits
+    ]
+
+
+def scan_file(
+    path: str | os.PathLike[str],
+    *,
+    types: Sequence[str] | None = None,
+    terms: Sequence[str] = (),
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
+    engine: str | None = None,
+) -> list[Finding]:
+    """Scan one file (text, Markdown, HTML, .docx, .xlsx, .pdf) and return its findings.
+
+    Offsets refer to the text ``extract_text(path)`` returns.  Raise a
+    CheckerError subclass (with a stable ``code``) when the file cannot be read.
+    """
+    hits = scan_file_hits(
+        path,
+        types=types,
+        terms=terms,
+        max_bytes=max_bytes,
+        time_budget=time_budget,
+        engine=engine,
+        excerpt_width=None,
+    )
+    return [h.finding for h in hits]

@@ -1,0 +1,193 @@
+"""scan_file / extract_text on each format and on unreadable files."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from guildhall.checker import (
+    BinaryFileError,
+    CheckerError,
+    DamagedFileError,
+    EncryptedFileError,
+    FileTooLargeError,
+    NoTextLayerError,
+    UnsupportedFormatError,
+    ZipBombError,
+    extract_text,
+    scan_file,
+)
+
+from .helpers import make_docx, make_pdf, make_xlsx, make_zip_bomb
+
+TEXT = "第一行\n张三 手机13812345678，身份证号11010519491231002X\n邮箱 a.b@example.com\n"
+
+
+def _check_offsets(path: Path) -> None:
+    text = extract_text(path).text
+    for f in scan_file(path):
+        assert text[f.start : f.end] == f.value
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "gb18030", "utf-8-sig", "utf-16"])
+def test_text_encodings(tmp_path: Path, encoding: str, engine: str) -> None:
+    p = tmp_path / "a.txt"
+    p.write_bytes(TEXT.encode(encoding))
+    found = scan_file(p, engine=engine)
+    assert [(f.type, f.location) for f in found] == [
+        ("CN_MOBILE", "line 2"),
+        ("CN_RESIDENT_ID", "line 2"),
+        ("EMAIL", "line 3"),
+    ]
+    _check_offsets(p)
+
+
+def test_markdown_and_large_streamed_text(tmp_path: Path) -> None:
+    p = tmp_path / "big.md"
+    block = "# 标题\n" + "正文内容。" * 2000 + "\n手机13812345678\n"
+    p.write_text(block * 600, encoding="utf-8")  # ~18 MB, several chunks
+    found = scan_file(p)
+    assert len(found) == 600
+    assert found[1].location == "line 6"
+    text = extract_text(p, max_bytes=None).text
+    assert all(text[f.start : f.end] == f.value for f in found)
+
+
+def test_html_visible_text_only(tmp_path: Path) -> None:
+    p = tmp_path / "a.html"
+    p.write_text(
+        "<html><head><title>机密</title><style>.x{}</style>"
+        "<script>var a='13900001111';</script></head>"
+        "<body><p>内部资料</p><div>电话 13812345678 &amp; 邮箱 x@example.com</div></body></html>",
+        encoding="utf-8",
+    )
+    found = scan_file(p)
+    assert [f.value for f in found] == ["机密", "内部资料", "13812345678", "x@example.com"]
+    _check_offsets(p)
+
+
+def test_docx(tmp_path: Path, engine: str) -> None:
+    p = make_docx(tmp_path / "a.docx")
+    found = scan_file(p, engine=engine)
+    got = {(f.type, f.value, f.location) for f in found}
+    assert ("EMAIL", "office@example.com", "header 1") in got
+    assert ("CONFIDENTIAL_MARKING", "内 部", "paragraph 1") in got
+    assert ("CN_MOBILE", "13812345678", "table 1 row 2 cell 2") in got
+    assert ("CN_RESIDENT_ID", "11010519491231002X", "paragraph 3") in got
+    assert ("CONFIDENTIAL_MARKING", "严禁外传", "footer 1") in got
+    _check_offsets(p)
+
+
+def test_xlsx(tmp_path: Path) -> None:
+    p = make_xlsx(tmp_path / "a.xlsx")
+    found = scan_file(p)
+    assert [(f.type, f.location) for f in found] == [
+        ("CN_RESIDENT_ID", "Sheet1!B2"),
+        ("CN_MOBILE", "Sheet1!C3"),
+    ]
+    _check_offsets(p)
+
+
+def test_pdf_with_text_layer(tmp_path: Path) -> None:
+    p = make_pdf(tmp_path / "a.pdf", ["Contact: jane.doe@example.com", "Phone 138-1234-5678"])
+    found = scan_file(p)
+    assert [(f.type, f.value, f.location) for f in found] == [
+        ("EMAIL", "jane.doe@example.com", "page 1"),
+        ("CN_MOBILE", "138-1234-5678", "page 1"),
+    ]
+    _check_offsets(p)
+
+
+def test_pdf_without_text_layer(tmp_path: Path) -> None:
+    p = make_pdf(tmp_path / "scan.pdf", None)
+    with pytest.raises(NoTextLayerError) as err:
+        scan_file(p)
+    assert err.value.code == "no_text_layer" and "text layer" in str(err.value)
+
+
+def test_damaged_zip(tmp_path: Path) -> None:
+    good = make_docx(tmp_path / "good.docx").read_bytes()
+    p = tmp_path / "broken.docx"
+    p.write_bytes(good[: len(good) // 2])
+    with pytest.raises(DamagedFileError) as err:
+        scan_file(p)
+    assert err.value.code == "damaged"
+
+
+def test_garbage_docx_and_pdf(tmp_path: Path) -> None:
+    for name in ("garbage.docx", "garbage.xlsx", "garbage.pdf"):
+        p = tmp_path / name
+        p.write_bytes(bytes(range(256)) * 40)
+        with pytest.raises(CheckerError) as err:
+            scan_file(p)
+        assert err.value.code == "damaged"
+
+
+def test_encrypted_office_file(tmp_path: Path) -> None:
+    # Encrypted OOXML is an OLE compound file holding an "EncryptedPackage" stream.
+    p = tmp_path / "secret.docx"
+    p.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500 + "EncryptedPackage".encode("utf-16-le")
+    )
+    with pytest.raises(EncryptedFileError) as err:
+        scan_file(p)
+    assert err.value.code == "encrypted"
+
+
+def test_zip_with_encrypted_member(tmp_path: Path) -> None:
+    p = tmp_path / "enc.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<x/>")
+    data = bytearray(p.read_bytes())
+    # Set the "encrypted" flag bit in the local and central headers.
+    for sig in (b"PK\x03\x04", b"PK\x01\x02"):
+        i = data.find(sig)
+        off = i + (6 if sig == b"PK\x03\x04" else 8)
+        data[off] |= 1
+    p.write_bytes(bytes(data))
+    with pytest.raises(EncryptedFileError):
+        scan_file(p)
+
+
+def test_zip_bomb(tmp_path: Path) -> None:
+    p = make_zip_bomb(tmp_path / "bomb.docx", size_mb=300)
+    assert p.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(ZipBombError) as err:
+        scan_file(p)
+    assert err.value.code == "zip_bomb"
+
+
+def test_zip_bomb_by_ratio(tmp_path: Path) -> None:
+    p = make_zip_bomb(tmp_path / "bomb.xlsx", size_mb=40)
+    with pytest.raises(ZipBombError):
+        scan_file(p)
+
+
+def test_binary_with_txt_extension(tmp_path: Path) -> None:
+    p = tmp_path / "photo.txt"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 10)
+    with pytest.raises(BinaryFileError) as err:
+        scan_file(p)
+    assert err.value.code == "binary"
+
+
+def test_too_large_and_unsupported(tmp_path: Path) -> None:
+    p = make_docx(tmp_path / "a.docx")
+    with pytest.raises(FileTooLargeError) as err:
+        scan_file(p, max_bytes=1000)
+    assert err.value.code == "too_large"
+    legacy = tmp_path / "old.doc"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(UnsupportedFormatError) as err2:
+        scan_file(legacy)
+    assert err2.value.code == "unsupported"
+
+
+def test_timeout(tmp_path: Path) -> None:
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT * 10, encoding="utf-8")
+    with pytest.raises(CheckerError) as err:
+        scan_file(p, time_budget=1e-9)
+    assert err.value.code == "timeout"

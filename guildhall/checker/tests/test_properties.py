@@ -1,0 +1,45 @@
+"""Property tests: no crash, sane offsets, identical engines."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from guildhall.checker import scan_text
+from guildhall.checker.engine import hyperscan_available
+
+# Bias generated text towards the characters the patterns care about.
+_ALPHABET = st.sampled_from(
+    list("0123456789０１２３４５６７８９ -+()（）@._XxEGHMC内部机密秘绝★年\n\r。转严禁外传")
+    + ["资料", "卡号", "护照", "通行证", "13812345678", "11010519491231002X", "025-",
+       "6222020012345671", "91350100M000100Y43", "a@b.cn", "内 部\n", "严禁外传", "台胞证"]
+)
+texty = st.one_of(
+    st.text(max_size=300),
+    st.lists(_ALPHABET, max_size=120).map("".join),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texty)
+def test_offsets_and_values(text: str) -> None:
+    found = scan_text(text, engine="python", terms=["内部资料", "Nebula"])
+    last_end = -1
+    for f in found:
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start : f.end] == f.value
+        assert len(f.masked) == len(f.value)
+        assert 0.0 <= f.confidence <= 1.0
+        assert f.start >= last_end
+        last_end = f.end
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texty)
+def test_engines_agree(text: str) -> None:
+    if not hyperscan_available():
+        return
+    terms = ["内部资料", "Nebula"]
+    assert scan_text(text, engine="python", terms=terms) == scan_text(
+        text, engine="hyperscan", terms=terms
+    )
