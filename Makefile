@@ -59,6 +59,7 @@ test: install browser lint
 bench: install
 	mkdir -p bench/results
 	$(BIN)/python bench/checker_bench.py
+	$(BIN)/python bench/pages_bench.py
 
 # Regenerate and compile the translations after changing user-visible text.
 messages: install
