@@ -62,8 +62,8 @@ def main() -> int:
         ("audit trail (supervisor view)", "sup-viewer", "audit_log", {"org_id": assoc.pk}),
         ("members", f"{assoc.code}-admin", "members", {"org_id": assoc.pk}),
         ("inbox", "soft-editor", "inbox", {}),
-        ("event filings", f"{assoc.code}-editor", "events:list", {"org_id": assoc.pk}),
-        ("approval queue", "sup-approver", "events:queue", {"org_id": sup.pk}),
+        ("event filings", f"{assoc.code}-editor", "filing_list", {"org_id": assoc.pk}),
+        ("approval queue", "sup-approver", "filing_queue", {"org_id": sup.pk}),
         ("publications", f"{assoc.code}-editor", "publications:list", {"org_id": assoc.pk}),
         ("waiting for me", f"{assoc.code}-reviewer", "publications:waiting", {"org_id": assoc.pk}),
     ]

@@ -1,5 +1,8 @@
 """Settings for the test suite: the production settings served over plain HTTP."""
 
+import tempfile
+from pathlib import Path
+
 from guildhall.settings import *  # noqa: F403
 from guildhall.settings import STORAGES
 
@@ -13,3 +16,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Uploads made by the suite go to a throw-away folder, not var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="guildhall-test-media-"))

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class PublicationsConfig(AppConfig):
     name = "guildhall.publications"
     verbose_name = _("Channels and publications")
+
+    def ready(self) -> None:
+        from guildhall.core.nav import NavItem, register_nav
+        from guildhall.publications import home, permissions, reminders  # noqa: F401  (registration)
+
+        register_nav(NavItem(_("Publications"), "publication_list", "publications.list", order=50))
+        register_nav(NavItem(_("Waiting for my review"), "publication_waiting",
+                             "publications.waiting", order=51))
+        register_nav(NavItem(_("Channels"), "channel_list", "publications.list", order=52))
+        register_nav(NavItem(_("Publication settings"), "publication_settings",
+                             "publications.settings", order=53))

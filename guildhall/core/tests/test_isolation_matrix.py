@@ -64,7 +64,9 @@ class IsolationMatrixTest(GuildhallTestCase):
                     if params:
                         url = f"{url}?{'&'.join(f'{k}={v}' for k, v in params.items())}"
                     response = client.post(url, data)
-                status, content = response.status_code, response.content
+                status = response.status_code
+                content = (b"".join(response.streaming_content) if response.streaming
+                           else response.content)
                 raise _Rollback
         except _Rollback:
             pass

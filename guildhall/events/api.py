@@ -1,0 +1,371 @@
+"""Event filings in the API: the same scoping, rules and services as the pages.
+
+Action bodies are read after the filing was found and the action allowed, so that
+someone who may not see a filing gets 404 whatever they send; they may be JSON or form
+fields. Decisions carry {"comment": ..., "revision": N}.
+"""
+
+import datetime as dt
+import json
+from typing import Any
+
+import pydantic
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination, paginate
+
+from guildhall.audit.services import record_refusal
+from guildhall.core.errors import DomainError
+from guildhall.events import queries, services
+from guildhall.events.models import EventType, Filing, Status
+from guildhall.events.permissions import authorize
+from guildhall.orgs.permissions import require
+from guildhall.orgs.scoping import get_org_for_user
+from guildhall.reviews import services as reviews
+
+router = Router(tags=["events"])
+
+
+class Speaker(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    affiliation: str = Field("", max_length=200)
+    topic: str = Field("", max_length=200)
+
+
+class CoOrganizer(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    foreign: bool = False
+
+
+class FilingIn(Schema):
+    organization: int
+    title: str = Field(..., min_length=1, max_length=200)
+    type: EventType
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    venue: str = ""
+    online_platform: str = ""
+    organizer: str = ""
+    co_organizers: list[CoOrganizer] = []
+    expected_attendance: int = Field(0, ge=0)
+    livestream: bool = False
+    speakers: list[Speaker] = []
+    description: str = ""
+    onsite_person: int | None = None
+    onsite_phone: str = ""
+    halt_procedure: str = ""
+    notify_list: str = ""
+    fallback: str = ""
+
+
+class FilingPatch(Schema):
+    revision: int | None = Field(None, description="The revision you edited; refused when stale.")
+    title: str | None = Field(None, min_length=1, max_length=200)
+    type: EventType | None = None
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    venue: str | None = None
+    online_platform: str | None = None
+    organizer: str | None = None
+    co_organizers: list[CoOrganizer] | None = None
+    expected_attendance: int | None = Field(None, ge=0)
+    livestream: bool | None = None
+    speakers: list[Speaker] | None = None
+    description: str | None = None
+    onsite_person: int | None = None
+    onsite_phone: str | None = None
+    halt_procedure: str | None = None
+    notify_list: str | None = None
+    fallback: str | None = None
+
+
+class FilingOut(Schema):
+    id: int
+    organization: int
+    title: str
+    type: str
+    status: str
+    revision: int
+    approved_revision: int | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    venue: str
+    online_platform: str
+    organizer: str
+    co_organizers: list[CoOrganizer]
+    expected_attendance: int
+    livestream: bool
+    speakers: list[Speaker]
+    description: str
+    onsite_person: int | None
+    onsite_phone: str
+    halt_procedure: str
+    notify_list: str
+    fallback: str
+    is_late: bool
+    late_reason: str
+    submitted_at: dt.datetime | None
+    decision_due: dt.date | None
+    decided_at: dt.datetime | None
+    summary_due: dt.date | None
+
+    @staticmethod
+    def resolve_organization(obj: Filing) -> int:
+        return obj.organization_id
+
+    @staticmethod
+    def resolve_onsite_person(obj: Filing) -> int | None:
+        return obj.onsite_person_id
+
+
+class DecisionOut(Schema):
+    step: int
+    step_name: str
+    revision: int
+    reviewer: str
+    verdict: str
+    comment: str
+    decided_at: dt.datetime
+
+    @staticmethod
+    def resolve_reviewer(obj: Any) -> str:
+        return obj.reviewer.display_name
+
+
+class HaltOut(Schema):
+    halted_at: dt.datetime
+    reason: str
+    actions_taken: str
+
+
+class FilingDetailOut(FilingOut):
+    actions: list[str]
+    decisions: list[DecisionOut]
+    halts: list[HaltOut]
+
+
+class DecisionIn(Schema):
+    revision: int
+    comment: str = ""
+
+
+class SubmitIn(Schema):
+    late_reason: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class HaltIn(Schema):
+    reason: str
+    actions_taken: str
+    halted_at: dt.datetime | None = None
+
+
+class SummaryIn(Schema):
+    what_happened: str
+    attendance: int = Field(..., ge=0)
+    issues: str = ""
+    halt_response: str = ""
+
+
+class FilingFilters(Schema):
+    org: int | None = None
+    status: Status | None = None
+    type: EventType | None = None
+    month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)  # Asia/Shanghai unless configured otherwise
+    return value
+
+
+def _model_data(payload: Schema, exclude_unset: bool = False) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=exclude_unset)
+    data.pop("organization", None)
+    data.pop("revision", None)
+    for key in ("starts_at", "ends_at"):
+        if key in data:
+            data[key] = _aware(data[key])
+    if "onsite_person" in data:
+        data["onsite_person_id"] = data.pop("onsite_person")
+    if "type" in data and data["type"] is not None:
+        data["type"] = EventType(data["type"]).value
+    return {k: v for k, v in data.items() if v is not None or k == "onsite_person_id"}
+
+
+def _invalid(exc: ValidationError) -> NinjaValidationError:
+    errors = []
+    for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        field = "onsite_person" if field == "onsite_person_id" else field
+        errors += [{"loc": ["body", field], "msg": m} for m in messages]
+    return NinjaValidationError(errors)
+
+
+def _body(request: HttpRequest, schema: type[Schema]) -> Any:
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            raise NinjaValidationError([{"loc": ["body"], "msg": "Send a JSON object."}])
+    else:
+        data = request.POST.dict()
+    try:
+        return schema.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError([{"loc": ["body", *e["loc"]], "msg": e["msg"]}
+                                    for e in exc.errors()])
+
+
+def _body_doc(schema: type[Schema]) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": schema.model_json_schema()}}}}
+
+
+def _detail(request: HttpRequest, filing: Filing) -> Filing:
+    filing = queries.get_filing_for_user(request.user, filing.pk)
+    filing.actions = sorted(filing.available_actions(request.user))
+    filing.decisions = list(reviews.decisions_for(filing))
+    return filing
+
+
+def _act(request: HttpRequest, filing_id: int, action: str, schema: type[Schema] | None,
+         run: Any) -> Filing:
+    filing = queries.get_filing_for_user(request.user, filing_id)
+    require(request.user, "events.view", filing)
+    try:
+        authorize(request.user, action, filing)
+        body = _body(request, schema) if schema else None
+        run(filing, body)
+    except DomainError as exc:
+        if exc.status == 403:
+            record_refusal(user=request.user, action=f"events.{action}", obj=filing)
+        raise
+    return _detail(request, filing)
+
+
+@router.get("/events/", response=list[FilingOut], url_name="event_list")
+@paginate(PageNumberPagination, page_size=50)
+def event_list(request: HttpRequest, filters: Query[FilingFilters]):
+    """List the filings you see, newest event first; filter by organization, state, type, month."""
+    qs = queries.visible_filings(request.user).select_related("organization")
+    if filters.org is not None:
+        qs = qs.filter(organization_id=filters.org)
+    params = {"status": filters.status or "", "type": filters.type or "", "month": filters.month}
+    return queries.filter_filings(qs, params).order_by("-starts_at", "-pk")
+
+
+@router.post("/events/", response={201: FilingDetailOut}, url_name="event_list")
+def event_create(request: HttpRequest, payload: FilingIn):
+    """File a new event as a draft of your association."""
+    org = get_org_for_user(request.user, payload.organization)
+    require(request.user, "events.create", org)
+    try:
+        filing = services.filing_create(actor=request.user, org=org, data=_model_data(payload))
+    except ValidationError as exc:
+        raise _invalid(exc)
+    return 201, _detail(request, filing)
+
+
+@router.get("/events/{filing_id}", response=FilingDetailOut, url_name="event_detail")
+def event_detail(request: HttpRequest, filing_id: int):
+    """Return one filing with the actions you may take now, its decisions and halts."""
+    filing = queries.get_filing_for_user(request.user, filing_id)
+    require(request.user, "events.view", filing)
+    return _detail(request, filing)
+
+
+@router.patch("/events/{filing_id}", response=FilingDetailOut, url_name="event_detail")
+def event_update(request: HttpRequest, filing_id: int, payload: FilingPatch):
+    """Change a filing while it is a draft, returned or withdrawn (or approved: a material
+    change then needs approval again). Send the revision you edited."""
+    filing = queries.get_filing_for_user(request.user, filing_id)
+    require(request.user, "events.view", filing)
+    authorize(request.user, "edit", filing)
+    try:
+        services.filing_update(actor=request.user, filing=filing,
+                               data=_model_data(payload, exclude_unset=True),
+                               revision=payload.revision)
+    except ValidationError as exc:
+        raise _invalid(exc)
+    return _detail(request, filing)
+
+
+@router.post("/events/{filing_id}/submit", response=FilingDetailOut, url_name="event_submit",
+             openapi_extra=_body_doc(SubmitIn))
+def event_submit(request: HttpRequest, filing_id: int):
+    """Submit the filing: to the principal's sign-off, or to the supervising body."""
+    return _act(request, filing_id, "submit", SubmitIn, lambda f, b: services.filing_submit(
+        actor=request.user, filing=f, late_reason=b.late_reason))
+
+
+@router.post("/events/{filing_id}/sign_off", response=FilingDetailOut, url_name="event_sign_off",
+             openapi_extra=_body_doc(DecisionIn))
+def event_sign_off(request: HttpRequest, filing_id: int):
+    """The principal's internal sign-off before the filing goes up."""
+    return _act(request, filing_id, "sign_off", DecisionIn, lambda f, b: services.filing_sign_off(
+        actor=request.user, filing=f, revision=b.revision, comment=b.comment))
+
+
+@router.post("/events/{filing_id}/approve", response=FilingDetailOut, url_name="event_approve",
+             openapi_extra=_body_doc(DecisionIn))
+def event_approve(request: HttpRequest, filing_id: int):
+    """Approve the current step; a revision other than the current one is refused (409)."""
+    return _act(request, filing_id, "approve", DecisionIn, lambda f, b: services.filing_approve(
+        actor=request.user, filing=f, revision=b.revision, comment=b.comment))
+
+
+@router.post("/events/{filing_id}/return", response=FilingDetailOut, url_name="event_return",
+             openapi_extra=_body_doc(DecisionIn))
+def event_return(request: HttpRequest, filing_id: int):
+    """Return the filing for revision, with a comment."""
+    return _act(request, filing_id, "return", DecisionIn, lambda f, b: services.filing_return(
+        actor=request.user, filing=f, revision=b.revision, comment=b.comment))
+
+
+@router.post("/events/{filing_id}/reject", response=FilingDetailOut, url_name="event_reject",
+             openapi_extra=_body_doc(DecisionIn))
+def event_reject(request: HttpRequest, filing_id: int):
+    """Reject the filing, with a comment."""
+    return _act(request, filing_id, "reject", DecisionIn, lambda f, b: services.filing_reject(
+        actor=request.user, filing=f, revision=b.revision, comment=b.comment))
+
+
+@router.post("/events/{filing_id}/withdraw", response=FilingDetailOut, url_name="event_withdraw",
+             openapi_extra=_body_doc(ReasonIn))
+def event_withdraw(request: HttpRequest, filing_id: int):
+    """Withdraw the filing before a decision."""
+    return _act(request, filing_id, "withdraw", ReasonIn, lambda f, b: services.filing_withdraw(
+        actor=request.user, filing=f, reason=b.reason))
+
+
+@router.post("/events/{filing_id}/halt", response=FilingDetailOut, url_name="event_halt",
+             openapi_extra=_body_doc(HaltIn))
+def event_halt(request: HttpRequest, filing_id: int):
+    """Halt an approved event now (the circuit breaker); the supervising body is told at once."""
+    return _act(request, filing_id, "halt", HaltIn, lambda f, b: services.filing_halt(
+        actor=request.user, filing=f, reason=b.reason, actions_taken=b.actions_taken,
+        halted_at=_aware(b.halted_at)))
+
+
+@router.post("/events/{filing_id}/summary", response=FilingDetailOut, url_name="event_summary",
+             openapi_extra=_body_doc(SummaryIn))
+def event_summary(request: HttpRequest, filing_id: int):
+    """Submit the summary after the event (or after a halt, which it must address)."""
+    return _act(request, filing_id, "summarize", SummaryIn, lambda f, b: services.filing_summarize(
+        actor=request.user, filing=f, what_happened=b.what_happened, attendance=b.attendance,
+        issues=b.issues, halt_response=b.halt_response))
+
+
+@router.post("/events/{filing_id}/cancel", response=FilingDetailOut, url_name="event_cancel",
+             openapi_extra=_body_doc(ReasonIn))
+def event_cancel(request: HttpRequest, filing_id: int):
+    """Cancel the event (a reason is required once it was submitted or approved)."""
+    return _act(request, filing_id, "cancel", ReasonIn, lambda f, b: services.filing_cancel(
+        actor=request.user, filing=f, reason=b.reason))

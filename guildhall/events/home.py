@@ -1,0 +1,67 @@
+"""The event filings' sections on the organization home page (the dashboard)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guildhall.core.home import HomeSection, home_section
+from guildhall.events import queries
+from guildhall.events.models import Halt, Status
+from guildhall.orgs.permissions import can
+
+
+def _item(filing: Any, note: str) -> dict[str, Any]:
+    flags = []
+    if filing.is_late:
+        flags.append(str(_("late")))
+    if filing.status == Status.SUBMITTED and filing.is_decision_overdue():
+        flags.append(str(_("decision overdue")))
+    return {"label": f"{filing.title} · {filing.organization}",
+            "url": reverse("filing_detail", args=[filing.organization_id, filing.pk]),
+            "note": " · ".join([note, *flags])}
+
+
+@home_section
+def open_filings(user: Any, org: Any) -> HomeSection | None:
+    if can(user, "events.queue", org):
+        filings = queries.queue_filings(org).filter(status=Status.SUBMITTED)[:5]
+        return HomeSection(
+            title=_("Event filings awaiting a decision"),
+            items=[_item(f, f"{f.get_status_display()} · {_('decide by')} {f.decision_due}")
+                   for f in filings],
+            empty=_("No filing awaits a decision."), url=reverse("filing_queue", args=[org.pk]))
+    if can(user, "events.list", org):
+        filings = queries.association_filings(org).filter(queries.open_filings_q()).exclude(
+            status=Status.APPROVED, ends_at__lt=timezone.now() - dt.timedelta(days=60),
+        ).order_by("starts_at")[:5]
+        return HomeSection(
+            title=_("Open event filings"),
+            items=[_item(f, f"{f.get_status_display()} · {timezone.localtime(f.starts_at):%Y-%m-%d}")
+                   for f in filings],
+            empty=_("No open filings."), url=reverse("filing_list", args=[org.pk]))
+    return None
+
+
+@home_section
+def recent_halts(user: Any, org: Any) -> HomeSection | None:
+    """Halted events of the last 30 days, for the supervising body and the association."""
+    if not (can(user, "events.queue", org) or can(user, "events.list", org)):
+        return None
+    since = timezone.now() - dt.timedelta(days=30)
+    halts = Halt.objects.filter(halted_at__gte=since).select_related("filing__organization")
+    if org.is_supervisor:
+        halts = halts.filter(filing__organization__path__startswith=org.path)
+    else:
+        halts = halts.filter(filing__organization=org)
+    halts = list(halts.order_by("-halted_at")[:5])
+    if not halts:
+        return None
+    return HomeSection(
+        title=_("Halted events"),
+        items=[_item(h.filing, f"{_('halted')} {timezone.localtime(h.halted_at):%Y-%m-%d %H:%M} · "
+                               f"{h.reason[:60]}") for h in halts])

@@ -1,0 +1,115 @@
+"""Reading filings: the scoping helper and the lists, queue, calendar and feed queries."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from guildhall.events.models import APPROVED_STATES, Attachment, EventType, Filing, Status
+from guildhall.orgs.permissions import Access
+
+
+def visible_filings(user: Any) -> QuerySet[Filing]:
+    """Return every filing of the organizations the user sees."""
+    access = Access.for_user(user)
+    return Filing.objects.filter(access.visible_orgs_q(prefix="organization__"),
+                                 organization__is_active=True)
+
+
+def get_filing_for_user(user: Any, pk: int, org_id: int | None = None) -> Filing:
+    """Return the filing if the user may see it; the same 404 for missing and someone else's."""
+    qs = visible_filings(user).select_related("organization", "created_by", "onsite_person")
+    if org_id is not None:
+        qs = qs.filter(organization_id=org_id)
+    filing = qs.filter(pk=pk).first()
+    if filing is None:
+        raise Http404("No such filing")
+    return filing
+
+
+def get_attachment_for_user(user: Any, filing: Filing, pk: int) -> Attachment:
+    attachment = filing.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("No such attachment")
+    attachment.filing = filing
+    return attachment
+
+
+def parse_month(value: str | None) -> tuple[int, int] | None:
+    """Parse "2026-12" into (2026, 12); None when empty or malformed."""
+    try:
+        year, month = (int(p) for p in (value or "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        return None
+    return year, month
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime(year, month, 1, tzinfo=tz)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    return start, end
+
+
+def filter_filings(qs: QuerySet[Filing], params: dict[str, Any]) -> QuerySet[Filing]:
+    """Apply the state, type and month filters of the list and the queue."""
+    status = params.get("status") or ""
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    if params.get("type") in EventType.values:
+        qs = qs.filter(type=params["type"])
+    month = parse_month(params.get("month"))
+    if month:
+        start, end = month_bounds(*month)
+        qs = qs.filter(starts_at__lt=end, ends_at__gte=start)
+    return qs
+
+
+def association_filings(org: Any) -> QuerySet[Filing]:
+    return Filing.objects.filter(organization=org).select_related("organization", "created_by")
+
+
+def queue_filings(supervisor: Any, today: dt.date | None = None) -> QuerySet[Filing]:
+    """Return the filings below a supervising body, overdue decisions first."""
+    today = today or timezone.localdate()
+    return Filing.objects.filter(
+        organization__path__startswith=supervisor.path, organization__is_active=True,
+    ).select_related("organization", "created_by").annotate(
+        overdue=Case(When(status=Status.SUBMITTED, decision_due__lt=today, then=Value(0)),
+                     When(status=Status.SUBMITTED, then=Value(1)),
+                     default=Value(2), output_field=IntegerField()),
+    ).order_by("overdue", "decision_due", "starts_at", "pk")
+
+
+def approved_filings(org: Any) -> QuerySet[Filing]:
+    """Return the approved, not cancelled events of an association or of those below a body."""
+    qs = Filing.objects.filter(status__in=APPROVED_STATES).select_related("organization")
+    if org.is_supervisor:
+        return qs.filter(organization__path__startswith=org.path, organization__is_active=True)
+    return qs.filter(organization=org)
+
+
+def month_grid(org: Any, year: int, month: int) -> list[list[dict[str, Any]]]:
+    """Return the weeks of the month, each day with the approved events on it."""
+    start, end = month_bounds(year, month)
+    events = list(approved_filings(org).filter(starts_at__lt=end, ends_at__gte=start)
+                  .order_by("starts_at"))
+    by_day: dict[dt.date, list[Filing]] = {}
+    for filing in events:
+        day, last = max(filing.start_date, start.date()), min(filing.end_date, (end - dt.timedelta(days=1)).date())
+        while day <= last:
+            by_day.setdefault(day, []).append(filing)
+            day += dt.timedelta(days=1)
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    return [[{"date": d, "in_month": d.month == month, "events": by_day.get(d, [])} for d in week]
+            for week in weeks]
+
+
+def open_filings_q() -> Q:
+    return ~Q(status__in=[Status.REJECTED, Status.CANCELLED, Status.CLOSED])

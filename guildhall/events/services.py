@@ -1,0 +1,666 @@
+"""Writes on event filings: every change audited, notifications after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+import zipfile
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guildhall.audit.services import record
+from guildhall.core.errors import DomainError
+from guildhall.events.models import (
+    EDITABLE,
+    MATERIAL_FIELDS,
+    Attachment,
+    AttachmentFinding,
+    CalendarFeed,
+    Filing,
+    FilingEntry,
+    FilingRevision,
+    FilingRules,
+    Halt,
+    Status,
+    Summary,
+)
+from guildhall.lib import zipguard
+from guildhall.notifications import calendar
+from guildhall.notifications.services import Message, notify
+from guildhall.orgs.models import Role
+from guildhall.orgs.permissions import Access
+from guildhall.reviews import services as reviews
+from guildhall.reviews.models import Verdict
+
+MAX_UPLOAD = getattr(settings, "EVENTS_MAX_UPLOAD", 20 * 1024 * 1024)
+ALLOWED_EXTENSIONS = {
+    ".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".pptx": "pptx", ".png": "png",
+    ".jpg": "jpeg", ".jpeg": "jpeg", ".txt": "txt",
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "png": "image/png", "jpeg": "image/jpeg", "txt": "text/plain",
+}
+_OOXML_PART = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+
+
+# ---- people to tell -------------------------------------------------------------
+
+def _members(org_id: int | None, roles: set[str]):
+    return get_user_model().objects.filter(
+        memberships__organization_id=org_id, memberships__role__in=roles,
+        memberships__is_active=True, is_active=True).distinct()
+
+
+def approvers_of(filing: Filing):
+    return _members(filing.organization.parent_id, {Role.APPROVER})
+
+
+def supervisor_admins_of(filing: Filing):
+    return _members(filing.organization.parent_id, {Role.ADMIN})
+
+
+def filer_and_principal(filing: Filing) -> list[Any]:
+    return [filing.created_by, *_members(filing.organization_id, {Role.PRINCIPAL})]
+
+
+def _url(filing: Filing) -> str:
+    return reverse("filing_detail", args=[filing.organization_id, filing.pk])
+
+
+def _tell(recipients: Any, filing: Filing, kind: str, subject: Any, body: Any = "") -> None:
+    title = filing.title
+    notify(recipients, Message(
+        kind=f"events.{kind}", subject=lambda: f"{subject}: {title}", body=body,
+        url=_url(filing), organization=filing.organization))
+
+
+# ---- lead time --------------------------------------------------------------------
+
+def earliest_start(rules: FilingRules, event_type: str, filed_on: dt.date) -> dt.date:
+    """Return the first day an event of `event_type` filed on `filed_on` may start.
+
+    The start day must be on or after the date `lead` working days after the filing day
+    (the filing day itself does not count): with a lead of 5, a filing on a Monday
+    allows an event from the next Monday on.
+    """
+    return calendar.add_working_days(filed_on, rules.lead_days_for(event_type))
+
+
+def _check_lead_time(filing: Filing, rules: FilingRules, filed_on: dt.date, late_reason: str) -> bool:
+    """Return True when the filing is late but accepted with a reason; raise when refused."""
+    earliest = earliest_start(rules, filing.type, filed_on)
+    if filing.start_date >= earliest:
+        return False
+    lead = rules.lead_days_for(filing.type)
+    if rules.allow_late and late_reason.strip():
+        return True
+    message = _("A %(type)s must be filed at least %(days)d working days ahead; the earliest "
+                "allowed start for a filing made on %(today)s is %(earliest)s.") % {
+        "type": filing.get_type_display(), "days": lead, "today": filed_on.isoformat(),
+        "earliest": earliest.isoformat()}
+    if rules.allow_late:
+        message = f"{message} " + str(_("Your supervising body accepts late filings with a "
+                                         "written reason: give one to file anyway."))
+    raise DomainError(message, "lead_time", field="starts_at")
+
+
+# ---- revisions ----------------------------------------------------------------------
+
+def _new_revision(filing: Filing, actor: Any, before: dict[str, Any] | None) -> FilingRevision | None:
+    """Record the filing's content as a new revision when it changed; return it."""
+    after = filing.snapshot()
+    if before is None:
+        changed = sorted(after)
+    else:
+        changed = sorted(k for k in after if before.get(k) != after.get(k))
+        if not changed:
+            return None
+        filing.revision += 1
+    material = before is not None and any(f in changed for f in MATERIAL_FIELDS)
+    filing.updated_at = timezone.now()
+    filing.save(update_fields=["revision", "updated_at"])
+    return FilingRevision.objects.create(filing=filing, number=filing.revision, snapshot=after,
+                                         changed_fields=changed, material=material,
+                                         created_by=actor)
+
+
+def _lock(filing: Filing) -> Filing:
+    return Filing.objects.select_for_update().select_related("organization").get(pk=filing.pk)
+
+
+def _save(filing: Filing, *fields: str) -> None:
+    filing.updated_at = timezone.now()
+    filing.save(update_fields=[*fields, "updated_at"])
+
+
+def _entry(filing: Filing, kind: str, actor: Any, note: str = "") -> None:
+    FilingEntry.objects.create(filing=filing, kind=kind, actor=actor, revision=filing.revision,
+                               note=note)
+
+
+def _audit(actor: Any, action: str, filing: Filing, before: dict | None = None,
+           after: dict | None = None) -> None:
+    record(actor=actor, action=f"events.filing.{action}", organization=filing.organization,
+           obj=filing, before=before, after=after)
+
+
+# ---- creating and editing -------------------------------------------------------
+
+def filing_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Filing:
+    """Create a draft filing of `org` from `data` (the form's or the API's fields)."""
+    with transaction.atomic():
+        filing = Filing(organization=org, created_by=actor, **data)
+        if not filing.organizer:
+            filing.organizer = org.name
+        filing.full_clean()
+        filing.save()
+        revision = _new_revision(filing, actor, None)
+        _audit(actor, "create", filing, after=revision.snapshot)
+        return filing
+
+
+def filing_update(*, actor: Any, filing: Filing, data: dict[str, Any],
+                  revision: int | None = None) -> Filing:
+    """Change the filing's content; after approval a material change needs approval again."""
+    with transaction.atomic():
+        filing = _lock(filing)
+        filing.guard("edit")
+        if revision is not None and revision != filing.revision:
+            raise DomainError(
+                _("Someone changed this filing while you were editing it (it is now at "
+                  "revision %(now)d). Reload it and make your change again.") % {
+                    "now": filing.revision}, "stale_revision", status=409)
+        if filing.status == Status.APPROVED and filing.has_ended():
+            raise DomainError(_("The event is over; submit its summary instead."), "wrong_state",
+                              status=409)
+        before = filing.snapshot()
+        for name, value in data.items():
+            setattr(filing, name, value)
+        filing.full_clean()
+        filing.save()
+        new = _new_revision(filing, actor, before)
+        if new is None:
+            return filing
+        after = {k: new.snapshot[k] for k in new.changed_fields}
+        old = {k: before.get(k) for k in new.changed_fields}
+        if filing.status == Status.APPROVED and new.material:
+            filing.status = Status.DRAFT
+            filing.amended_after_approval = True
+            _save(filing, "status", "amended_after_approval")
+            _entry(filing, FilingEntry.Kind.AMENDED, actor,
+                   ", ".join(str(Filing._meta.get_field(f).verbose_name)
+                             for f in new.changed_fields if f in MATERIAL_FIELDS))
+            _tell(approvers_of(filing), filing, "amended",
+                  _("An approved event was changed and will be filed again"))
+            after["status"] = Status.DRAFT
+        _audit(actor, "update", filing, before=old, after={**after, "revision": filing.revision})
+        return filing
+
+
+# ---- attachments --------------------------------------------------------------------
+
+def sniff(head: bytes, fileobj: Any) -> str | None:
+    """Return the kind of file the content says it is (pdf, docx, png…), else None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(fileobj) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            fileobj.seek(0)
+        if "[Content_Types].xml" not in names:
+            return None
+        for kind, prefix in _OOXML_PART.items():
+            if any(n.startswith(prefix) for n in names):
+                return kind
+        return None
+    return None
+
+
+def _is_utf8_text(fileobj: Any) -> bool:
+    data = fileobj.read()
+    fileobj.seek(0)
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def validate_upload(upload: Any) -> str:
+    """Return the file's kind, or raise DomainError saying what is wrong with it."""
+    name = upload.name or ""
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in ALLOWED_EXTENSIONS:
+        raise DomainError(_("Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), PNG, "
+                            "JPEG or plain-text files."), "file_type", field="file")
+    if upload.size > MAX_UPLOAD:
+        raise DomainError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD // 2**20},
+                          "file_too_large", field="file")
+    if upload.size == 0:
+        raise DomainError(_("The file is empty."), "file_empty", field="file")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    expected = ALLOWED_EXTENSIONS[ext]
+    kind = "txt" if expected == "txt" and _is_utf8_text(upload) else sniff(head, upload)
+    if kind != expected:
+        raise DomainError(_("The file's content is not what its name says (%(ext)s). Save it "
+                            "again in that format and attach it.") % {"ext": ext},
+                          "file_content", field="file")
+    if kind in _OOXML_PART:
+        try:
+            zipguard.check_archive(upload)
+        except zipguard.UnsafeArchive:
+            raise DomainError(_("The file expands to far more than it weighs and was refused."),
+                              "file_unsafe", field="file")
+    return kind
+
+
+def attachment_add(*, actor: Any, filing: Filing, upload: Any,
+                   for_foreign_party: bool = False) -> Attachment:
+    kind = validate_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        filing = _lock(filing)
+        if filing.status not in EDITABLE:
+            filing.guard("submit")
+        before = filing.snapshot()
+        attachment = Attachment(
+            filing=filing, original_name=os.path.basename(upload.name)[:200],
+            content_type=CONTENT_TYPES[kind], size=upload.size, sha256=digest.hexdigest(),
+            for_foreign_party=for_foreign_party, uploaded_by=actor)
+        attachment.file.save("upload", upload, save=False)
+        try:
+            attachment.save()
+            _new_revision(filing, actor, before)
+            _audit(actor, "attach", filing, after={
+                "attachment": attachment.pk, "name": attachment.original_name,
+                "sha256": attachment.sha256, "foreign": for_foreign_party,
+                "revision": filing.revision})
+        except Exception:
+            attachment.file.delete(save=False)  # leave nothing half-written
+            raise
+        return attachment
+
+
+def attachment_remove(*, actor: Any, filing: Filing, attachment: Attachment) -> None:
+    with transaction.atomic():
+        filing = _lock(filing)
+        if filing.status not in EDITABLE:
+            filing.guard("submit")
+        before = filing.snapshot()
+        name, path = attachment.original_name, attachment.file.name
+        attachment.delete()
+        _new_revision(filing, actor, before)
+        _audit(actor, "detach", filing, before={"name": name}, after={"revision": filing.revision})
+        storage = Attachment._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(path))
+
+
+def scan_foreign_attachments(filing: Filing) -> int:
+    """Scan every not-yet-scanned attachment meant for the foreign party; return the findings.
+
+    Runs in its own transaction before a submission, so the findings are kept even when
+    they refuse the submission.
+    """
+    from guildhall.checker import CheckerError, scan_file
+
+    count = 0
+    for attachment in filing.attachments.filter(for_foreign_party=True, scanned_at=None):
+        ext = os.path.splitext(attachment.original_name)[1].lower()
+        findings: list[AttachmentFinding] = []
+        with tempfile.NamedTemporaryFile(suffix=ext) as tmp:
+            with attachment.file.open("rb") as source:
+                for chunk in iter(lambda: source.read(1 << 20), b""):
+                    tmp.write(chunk)
+            tmp.flush()
+            try:
+                for f in scan_file(tmp.name):
+                    findings.append(AttachmentFinding(
+                        attachment=attachment, type=f.type, masked=f.masked[:200],
+                        location=(f.location or "")[:100], detail=(f.detail or "")[:300]))
+            except CheckerError as exc:
+                findings.append(AttachmentFinding(
+                    attachment=attachment, type="UNREADABLE",
+                    detail=str(_("The checker could not read this file (%(code)s).") % {
+                        "code": getattr(exc, "code", type(exc).__name__)})))
+        with transaction.atomic():
+            AttachmentFinding.objects.bulk_create(findings)
+            attachment.scanned_at = timezone.now()
+            attachment.save(update_fields=["scanned_at"])
+            record(actor=None, action="events.attachment.scanned", organization=filing.organization,
+                   obj=attachment, after={"findings": [
+                       {"type": f.type, "masked": f.masked, "location": f.location}
+                       for f in findings]})
+        count += len(findings)
+    return count
+
+
+def finding_acknowledge(*, actor: Any, finding: AttachmentFinding, reason: str) -> None:
+    """The principal accepts a finding with a written reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Write why this finding may stay in the material."),
+                          "reason_required", field="reason")
+    with transaction.atomic():
+        filing = _lock(finding.attachment.filing)
+        if filing.status not in EDITABLE:
+            filing.guard("submit")
+        if Access.for_user(actor).role_in(filing.organization_id) != Role.PRINCIPAL:
+            raise DomainError(_("Only the principal can acknowledge a finding."), "not_principal",
+                              status=403)
+        finding.acknowledged_by = actor
+        finding.acknowledged_at = timezone.now()
+        finding.reason = reason
+        finding.save(update_fields=["acknowledged_by", "acknowledged_at", "reason"])
+        _entry(filing, FilingEntry.Kind.FINDING_ACKNOWLEDGED, actor,
+               f"{finding.type} {finding.masked}: {reason}")
+        _audit(actor, "finding_acknowledged", filing, after={
+            "finding": finding.pk, "type": finding.type, "masked": finding.masked, "reason": reason})
+
+
+# ---- submission and review ------------------------------------------------------------
+
+def filing_submit(*, actor: Any, filing: Filing, late_reason: str = "",
+                  today: dt.date | None = None) -> Filing:
+    """Send the filing up: to the principal's sign-off, or straight to the supervisor."""
+    today = today or timezone.localdate()
+    if filing.is_foreign and filing.status in EDITABLE:
+        scan_foreign_attachments(filing)
+    with transaction.atomic():
+        filing = _lock(filing)
+        filing.guard("submit")
+        rules = FilingRules.for_association(filing.organization)
+        problems = filing.submission_problems(rules)
+        if problems:
+            raise DomainError(" ".join(problems), "incomplete")
+        open_findings = AttachmentFinding.objects.filter(
+            attachment__filing=filing, acknowledged_at=None).count()
+        if open_findings:
+            raise DomainError(
+                _("The checker found %(n)d item(s) in the material for the foreign party. Remove "
+                  "them (attach a corrected file) or ask the principal to acknowledge each one "
+                  "with a reason.") % {"n": open_findings}, "findings")
+        filed_on = filing.first_submitted_on or today
+        late = _check_lead_time(filing, rules, filed_on, late_reason)
+        if late:
+            filing.is_late, filing.late_reason = True, late_reason.strip()
+        filing.first_submitted_on = filed_on
+        is_principal = Access.for_user(actor).role_in(filing.organization_id) == Role.PRINCIPAL
+        # The principal's own submission is their sign-off.
+        filing.signoff_required = rules.require_signoff and not is_principal
+        filing.supervisor_steps = rules.approval_steps
+        filing.review_round += 1
+        filing.submitted_at = timezone.now()
+        if filing.signoff_required:
+            filing.status = Status.SIGNOFF
+        else:
+            _goes_up(filing, rules, today)
+        _save(filing, "is_late", "late_reason", "first_submitted_on", "signoff_required",
+              "supervisor_steps", "review_round", "submitted_at", "status", "decision_due")
+        _entry(filing, FilingEntry.Kind.SUBMITTED, actor, filing.late_reason if late else "")
+        _audit(actor, "submit", filing, after={
+            "status": filing.status, "revision": filing.revision, "round": filing.review_round,
+            "late": filing.is_late, "late_reason": filing.late_reason})
+        if filing.status == Status.SIGNOFF:
+            _tell(_members(filing.organization_id, {Role.PRINCIPAL}), filing, "signoff",
+                  _("A filing awaits your sign-off"))
+        return filing
+
+
+def _goes_up(filing: Filing, rules: FilingRules, today: dt.date) -> None:
+    """The filing reaches the supervisor: start the decision clock and tell the approvers."""
+    filing.status = Status.SUBMITTED
+    filing.decision_due = calendar.add_working_days(today, rules.decision_days)
+    due = filing.decision_due.isoformat()
+    _tell(approvers_of(filing), filing, "submitted", _("An event filing awaits your decision"),
+          lambda: str(_("Decide by %(date)s.") % {"date": due}))
+
+
+def _decide(*, actor: Any, filing: Filing, verdict: str, comment: str, revision: int,
+            action: str, today: dt.date | None = None) -> Filing:
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock(filing)
+        locked.guard(action)
+
+        def apply(item: Filing, result: reviews.Result) -> dict[str, Any]:
+            fields = ["status", "decided_at", "decision_due", "approved_revision", "summary_due",
+                      "amended_after_approval", "submitted_at"]
+            if result.outcome == reviews.NEXT_STEP:
+                if item.status == Status.SIGNOFF:
+                    item.submitted_at = timezone.now()
+                    _goes_up(item, FilingRules.for_association(item.organization), today)
+                else:
+                    _tell(approvers_of(item), item, "submitted",
+                          _("An event filing awaits the next approval step"))
+            elif result.outcome == reviews.APPROVED:
+                rules = FilingRules.for_association(item.organization)
+                item.status = Status.APPROVED
+                item.approved_revision = item.revision
+                item.amended_after_approval = False
+                item.decided_at = timezone.now()
+                item.summary_due = calendar.add_working_days(item.end_date, rules.summary_days)
+            elif result.outcome == reviews.RETURNED:
+                item.status = Status.RETURNED
+                item.decided_at = timezone.now()
+            else:
+                item.status = Status.REJECTED
+                item.decided_at = timezone.now()
+            _save(item, *fields)
+            if result.outcome != reviews.NEXT_STEP:
+                subject = {reviews.APPROVED: _("Your event filing was approved"),
+                           reviews.RETURNED: _("Your event filing was returned for revision"),
+                           reviews.REJECTED: _("Your event filing was rejected")}[result.outcome]
+                _tell(filer_and_principal(item), item, f"decided.{result.outcome}", subject,
+                      result.decision.comment)
+            return {"status": item.status}
+
+        result = reviews.decide(
+            actor=actor, subject=locked, revision=revision, verdict=verdict, comment=comment,
+            steps=locked.review_steps(), distinct_reviewers=True, on_outcome=apply,
+            audit_action=f"events.filing.{action}")
+        return result.subject
+
+
+def filing_sign_off(*, actor: Any, filing: Filing, revision: int, comment: str = "",
+                    today: dt.date | None = None) -> Filing:
+    return _decide(actor=actor, filing=filing, verdict=Verdict.APPROVE, comment=comment,
+                   revision=revision, action="sign_off", today=today)
+
+
+def filing_approve(*, actor: Any, filing: Filing, revision: int, comment: str = "",
+                   today: dt.date | None = None) -> Filing:
+    return _decide(actor=actor, filing=filing, verdict=Verdict.APPROVE, comment=comment,
+                   revision=revision, action="approve", today=today)
+
+
+def filing_return(*, actor: Any, filing: Filing, revision: int, comment: str) -> Filing:
+    return _decide(actor=actor, filing=filing, verdict=Verdict.RETURN, comment=comment,
+                   revision=revision, action="return")
+
+
+def filing_reject(*, actor: Any, filing: Filing, revision: int, comment: str) -> Filing:
+    return _decide(actor=actor, filing=filing, verdict=Verdict.REJECT, comment=comment,
+                   revision=revision, action="reject")
+
+
+def filing_withdraw(*, actor: Any, filing: Filing, reason: str = "") -> Filing:
+    with transaction.atomic():
+        filing = _lock(filing)
+        filing.guard("withdraw")
+        was = filing.status
+        filing.status = Status.WITHDRAWN
+        filing.decision_due = None
+        _save(filing, "status", "decision_due")
+        _entry(filing, FilingEntry.Kind.WITHDRAWN, actor, reason)
+        _audit(actor, "withdraw", filing, before={"status": was},
+               after={"status": filing.status, "reason": reason})
+        if was == Status.SUBMITTED:
+            _tell(approvers_of(filing), filing, "withdrawn", _("An event filing was withdrawn"))
+        return filing
+
+
+def filing_cancel(*, actor: Any, filing: Filing, reason: str = "") -> Filing:
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        filing = _lock(filing)
+        filing.guard("cancel")
+        was = filing.status
+        if was == Status.APPROVED and timezone.now() >= filing.starts_at:
+            raise DomainError(_("The event has started; halt it instead of cancelling it."),
+                              "wrong_state", status=409)
+        if was in (Status.APPROVED, Status.SUBMITTED) and not reason:
+            raise DomainError(_("Say why the event is cancelled."), "reason_required",
+                              field="reason")
+        filing.status = Status.CANCELLED
+        filing.cancel_reason = reason
+        filing.decision_due = None
+        _save(filing, "status", "cancel_reason", "decision_due")
+        _entry(filing, FilingEntry.Kind.CANCELLED, actor, reason)
+        _audit(actor, "cancel", filing, before={"status": was},
+               after={"status": filing.status, "reason": reason})
+        if was in (Status.APPROVED, Status.SUBMITTED):
+            _tell(approvers_of(filing), filing, "cancelled", _("An event was cancelled"), reason)
+        return filing
+
+
+# ---- the event and after -----------------------------------------------------------------
+
+def filing_halt(*, actor: Any, filing: Filing, reason: str, actions_taken: str,
+                halted_at: dt.datetime | None = None) -> Halt:
+    """Pull the circuit breaker: record the halt and tell the supervisor at once."""
+    reason, actions_taken = (reason or "").strip(), (actions_taken or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the event is halted."), "reason_required", field="reason")
+    if not actions_taken:
+        raise DomainError(_("Say what was done."), "actions_required", field="actions_taken")
+    with transaction.atomic():
+        filing = _lock(filing)
+        filing.guard("halt")
+        halt = Halt.objects.create(filing=filing, halted_at=halted_at or timezone.now(),
+                                   reason=reason, actions_taken=actions_taken, recorded_by=actor)
+        filing.status = Status.HALTED
+        _save(filing, "status")
+        _audit(actor, "halt", filing, before={"status": Status.APPROVED}, after={
+            "status": filing.status, "halted_at": halt.halted_at.isoformat(), "reason": reason,
+            "actions_taken": actions_taken})
+        recipients = [*approvers_of(filing), *supervisor_admins_of(filing),
+                      *_members(filing.organization_id, {Role.PRINCIPAL})]
+        _tell(recipients, filing, "halted", _("An event was halted"),
+              f"{timezone.localtime(halt.halted_at):%Y-%m-%d %H:%M} {reason}")
+        return halt
+
+
+def filing_summarize(*, actor: Any, filing: Filing, what_happened: str, attendance: int,
+                     issues: str = "", halt_response: str = "") -> Summary:
+    what_happened, halt_response = (what_happened or "").strip(), (halt_response or "").strip()
+    if not what_happened:
+        raise DomainError(_("Describe what happened."), "summary_required", field="what_happened")
+    with transaction.atomic():
+        filing = _lock(filing)
+        filing.guard("summarize")
+        if filing.status == Status.APPROVED and not filing.has_ended():
+            raise DomainError(_("The summary is written after the event."), "wrong_state",
+                              status=409)
+        if filing.status == Status.HALTED and not halt_response:
+            raise DomainError(_("The event was halted: the summary must say how the halt was "
+                                "handled."), "halt_not_addressed", field="halt_response")
+        summary = Summary(filing=filing, what_happened=what_happened, attendance=attendance,
+                          issues=(issues or "").strip(), halt_response=halt_response,
+                          submitted_by=actor)
+        try:
+            summary.full_clean(exclude=["filing"])
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), "invalid")
+        summary.save()
+        was = filing.status
+        filing.status = Status.SUMMARIZED
+        _save(filing, "status")
+        _audit(actor, "summarize", filing, before={"status": was}, after={
+            "status": filing.status, "attendance": attendance, "halted": was == Status.HALTED})
+        _tell(approvers_of(filing), filing, "summarized", _("An event summary was submitted"))
+        return summary
+
+
+def filing_acknowledge_summary(*, actor: Any, filing: Filing) -> Filing:
+    with transaction.atomic():
+        filing = _lock(filing)
+        filing.guard("acknowledge_summary")
+        if Access.for_user(actor).supervisor_role_over(filing.organization) != Role.APPROVER:
+            raise DomainError(_("Only an approver of the supervising body acknowledges "
+                                "summaries."), "not_reviewer", status=403)
+        Summary.objects.filter(filing=filing).update(acknowledged_by=actor,
+                                                     acknowledged_at=timezone.now())
+        filing.status = Status.CLOSED
+        _save(filing, "status")
+        _entry(filing, FilingEntry.Kind.SUMMARY_ACKNOWLEDGED, actor)
+        _audit(actor, "acknowledge_summary", filing, before={"status": Status.SUMMARIZED},
+               after={"status": filing.status})
+        _tell(filer_and_principal(filing), filing, "summary_acknowledged",
+              _("Your event summary was acknowledged"))
+        return filing
+
+
+# ---- rules and the calendar feed -----------------------------------------------------------
+
+def rules_update(*, actor: Any, supervisor: Any, data: dict[str, Any]) -> FilingRules:
+    with transaction.atomic():
+        rules = FilingRules.objects.select_for_update().filter(supervisor=supervisor).first() \
+            or FilingRules(supervisor=supervisor)
+        fields = ["lead_days", "require_signoff", "approval_steps", "contingency_threshold",
+                  "summary_days", "decision_days", "allow_late"]
+        before = {f: getattr(rules, f) for f in fields}
+        for name in fields:
+            if name in data:
+                setattr(rules, name, data[name])
+        rules.updated_by, rules.updated_at = actor, timezone.now()
+        rules.full_clean()
+        rules.save()
+        record(actor=actor, action="events.rules.update", organization=supervisor, obj=rules,
+               before=before, after={f: getattr(rules, f) for f in fields})
+        return rules
+
+
+def feed_for(org: Any) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(organization=org)
+    return feed
+
+
+def feed_regenerate(*, actor: Any, org: Any) -> CalendarFeed:
+    """Give the feed a new secret address; the old one stops working."""
+    import secrets
+
+    with transaction.atomic():
+        feed = feed_for(org)
+        feed.token = secrets.token_urlsafe()
+        feed.created_at = timezone.now()
+        feed.save(update_fields=["token", "created_at"])
+        record(actor=actor, action="events.feed.regenerate", organization=org, obj=feed)
+        return feed

@@ -1,0 +1,142 @@
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from guildhall.core.testing import MatrixCase, matrix_case
+from guildhall.core.tests.matrix import ALL_ASSOCIATION, ALL_SUPERVISOR
+from guildhall.events.models import AttachmentFinding
+
+# Filings belong to associations only: filing cases try soft (own / sibling) and chem
+# (the other hierarchy); the organization pages try every organization.
+FILING_TARGETS = ("soft", "logi", "chem")
+FILERS = {"association": {"principal", "editor"}}
+SEE = {"association": ALL_ASSOCIATION}
+SEE_ABOVE = {"association": ALL_SUPERVISOR}
+APPROVER = {"association": {"approver"}}
+_CACHE: dict = {}
+
+
+def _filing(state):
+    def build(cast, org):
+        from guildhall.events.tests.factories import make_filing
+
+        key = (id(cast), state, org.pk)
+        if key not in _CACHE:
+            _CACHE[key] = make_filing(cast, org, state)
+        return {"org_id": org.pk, "filing_id": _CACHE[key].pk}
+    return build
+
+
+def _api(state):
+    page = _filing(state)
+
+    def build(cast, org):
+        return {"filing_id": page(cast, org)["filing_id"]}
+    return build
+
+
+def _attachment(cast, org):
+    kwargs = _filing("with_attachment")(cast, org)
+    from guildhall.events.models import Attachment
+
+    return {**kwargs, "attachment_id": Attachment.objects.filter(
+        filing_id=kwargs["filing_id"]).values_list("pk", flat=True).first()}
+
+
+def _finding(cast, org):
+    kwargs = _filing("foreign_findings")(cast, org)
+    return {**kwargs, "finding_id": AttachmentFinding.objects.filter(
+        attachment__filing_id=kwargs["filing_id"]).values_list("pk", flat=True).first()}
+
+
+def _feed(cast, org):
+    from guildhall.events.services import feed_for
+
+    return {"token": feed_for(cast.orgs["soft"]).token}
+
+
+def _org(cast, org):
+    return {"org_id": org.pk}
+
+
+def _revision(cast, org):
+    return {"revision": _revision_of(cast, org), "comment": "matrix"}
+
+
+def _revision_of(cast, org):
+    from guildhall.events.models import Filing
+
+    key = (id(cast), "submitted", org.pk)
+    return Filing.objects.get(pk=_CACHE[key].pk).revision if key in _CACHE else 0
+
+
+def _signoff_revision(cast, org):
+    from guildhall.events.models import Filing
+
+    key = (id(cast), "signoff", org.pk)
+    return {"revision": Filing.objects.get(pk=_CACHE[key].pk).revision, "comment": ""}
+
+
+def _upload(cast, org):
+    return {"file": SimpleUploadedFile("m.txt", "材料".encode(), content_type="text/plain")}
+
+
+# ---- organization pages ----
+matrix_case(MatrixCase("filing_list", build=_org, own=SEE, above=SEE_ABOVE))
+matrix_case(MatrixCase("filing_queue", build=_org, own={"supervisor": ALL_SUPERVISOR}))
+matrix_case(MatrixCase("filing_new", build=_org, own=FILERS))
+matrix_case(MatrixCase("event_calendar", build=_org,
+                       own={"association": ALL_ASSOCIATION, "supervisor": ALL_SUPERVISOR},
+                       above=SEE_ABOVE))
+matrix_case(MatrixCase("feed_regenerate", build=_org, method="POST",
+                       own={"association": {"principal", "admin"}, "supervisor": {"admin"}}))
+matrix_case(MatrixCase("filing_rules", build=_org, own={"supervisor": {"admin"}}))
+matrix_case(MatrixCase("event_feed", public=True, build=_feed))
+
+# ---- a filing ----
+def filing_case(name, state, own=None, above=None, **kw):
+    matrix_case(MatrixCase(name, build=_filing(state), own=own or {}, above=above or {},
+                           targets=FILING_TARGETS, **kw))
+
+
+filing_case("filing_detail", "draft", SEE, SEE_ABOVE)
+filing_case("filing_diff", "draft", SEE, SEE_ABOVE)
+filing_case("filing_edit", "draft", FILERS)
+filing_case("filing_submit", "draft", FILERS, method="POST")
+filing_case("filing_cancel", "draft", FILERS, method="POST", data=lambda c, o: {"reason": "x"})
+filing_case("filing_withdraw", "submitted", FILERS, method="POST")
+filing_case("filing_sign_off", "signoff", {"association": {"principal"}}, method="POST",
+            data=_signoff_revision)
+for _name in ("filing_approve", "filing_return", "filing_reject"):
+    filing_case(_name, "submitted", above=APPROVER, method="POST", data=_revision)
+filing_case("filing_halt", "approved", {"association": {"principal", "staff"}})
+filing_case("filing_summary", "ended", FILERS)
+filing_case("filing_acknowledge_summary", "summarized", above=APPROVER, method="POST")
+filing_case("attachment_upload", "draft", FILERS, method="POST", data=_upload)
+matrix_case(MatrixCase("attachment_download", build=_attachment, own=SEE, above=SEE_ABOVE,
+                       targets=FILING_TARGETS))
+matrix_case(MatrixCase("attachment_remove", build=_attachment, own=FILERS, method="POST",
+                       targets=FILING_TARGETS))
+matrix_case(MatrixCase("finding_acknowledge", build=_finding, own={"association": {"principal"}},
+                       method="POST", data=lambda c, o: {"reason": "需要"},
+                       targets=FILING_TARGETS))
+
+# ---- the API ----
+matrix_case(MatrixCase("api:event_list", everyone=True, api=True))
+
+
+def api_case(name, state, own=None, above=None, **kw):
+    matrix_case(MatrixCase(name, build=_api(state), own=own or {}, above=above or {},
+                           targets=FILING_TARGETS, api=True, **kw))
+
+
+api_case("api:event_detail", "draft", SEE, SEE_ABOVE)
+api_case("api:event_submit", "draft", FILERS, method="POST")
+api_case("api:event_cancel", "draft", FILERS, method="POST", data=lambda c, o: {"reason": "x"})
+api_case("api:event_withdraw", "submitted", FILERS, method="POST")
+api_case("api:event_sign_off", "signoff", {"association": {"principal"}}, method="POST",
+         data=_signoff_revision)
+for _name in ("api:event_approve", "api:event_return", "api:event_reject"):
+    api_case(_name, "submitted", above=APPROVER, method="POST", data=_revision)
+api_case("api:event_halt", "approved", {"association": {"principal", "staff"}}, method="POST",
+         data=lambda c, o: {"reason": "停电", "actions_taken": "疏散"})
+api_case("api:event_summary", "ended", FILERS, method="POST",
+         data=lambda c, o: {"what_happened": "举行", "attendance": "10"})

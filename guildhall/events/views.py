@@ -1,0 +1,459 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from guildhall.audit.services import record_refusal
+from guildhall.core.errors import DomainError
+from guildhall.core.forms import apply_errors
+from guildhall.events import ical, queries, services
+from guildhall.events.forms import (
+    AttachmentForm,
+    DecisionForm,
+    FilingForm,
+    HaltForm,
+    ReasonForm,
+    RulesForm,
+    SubmitForm,
+    SummaryForm,
+)
+from guildhall.events.models import (
+    SNAPSHOT_FIELDS,
+    AttachmentFinding,
+    CalendarFeed,
+    EventType,
+    Filing,
+    FilingRules,
+    Status,
+)
+from guildhall.events.permissions import authorize
+from guildhall.events.timeline import diff_rows, timeline
+from guildhall.orgs.permissions import can, require
+from guildhall.orgs.scoping import get_org_for_user
+from guildhall.reviews import services as reviews
+
+PAGE_SIZE = 30
+
+
+def _filing(request: HttpRequest, org_id: int, filing_id: int) -> Filing:
+    filing = queries.get_filing_for_user(request.user, filing_id, org_id)
+    require(request.user, "events.view", filing)
+    return filing
+
+
+def _detail(request: HttpRequest, filing: Filing, *, status: int = 200, error: str = "",
+            **forms: Any) -> HttpResponse:
+    actions = filing.available_actions(request.user)
+    steps = filing.review_steps()
+    ctx = {
+        "org": filing.organization, "filing": filing, "actions": actions, "error": error,
+        "timeline": timeline(filing),
+        "current_step": reviews.current_step(filing, steps) if filing.is_under_review() else None,
+        "attachments": filing.attachments.prefetch_related("findings"),
+        "halts": filing.halts.select_related("recorded_by"),
+        "summary": getattr(filing, "summary", None) if filing.status in (
+            Status.SUMMARIZED, Status.CLOSED) else None,
+        "rules": FilingRules.for_association(filing.organization),
+        "decision_form": forms.get("decision_form") or DecisionForm(initial={"revision": filing.revision}),
+        "submit_form": forms.get("submit_form") or SubmitForm(),
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+    }
+    return render(request, "events/detail.html", ctx, status=status)
+
+
+def _act(request: HttpRequest, org_id: int, filing_id: int, action: str,
+         run: Callable[[Filing], Any], done: str, form_name: str = "") -> HttpResponse:
+    """Authorize and run one action from the filing page; show refusals on the page."""
+    filing = _filing(request, org_id, filing_id)
+    try:
+        authorize(request.user, action, filing)
+        run(filing)
+    except DomainError as exc:
+        if exc.status == 403:
+            record_refusal(user=request.user, action=f"events.{action}", obj=filing)
+        filing = queries.get_filing_for_user(request.user, filing_id, org_id)
+        kept = {form_name: _bound(form_name, request)} if form_name else {}
+        return _detail(request, filing, status=exc.status, error=str(exc), **kept)
+    messages.success(request, done)
+    return redirect("filing_detail", filing.organization_id, filing.pk)
+
+
+def _bound(form_name: str, request: HttpRequest) -> Any:
+    cls = {"decision_form": DecisionForm, "submit_form": SubmitForm, "reason_form": ReasonForm}
+    form = cls[form_name](request.POST)
+    form.is_valid()
+    return form
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+# ---- lists ----------------------------------------------------------------------
+
+def _list_page(request: HttpRequest, org: Any, qs: Any, template: str,
+               default_status: str = "") -> HttpResponse:
+    params = {k: request.GET.get(k, "") for k in ("type", "month")}
+    params["status"] = request.GET.get("status", default_status)
+    page = Paginator(queries.filter_filings(qs, params), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {
+        "org": org, "page": page, "params": params, "query": urlencode(params),
+        "statuses": Status.choices, "types": EventType.choices, "today": timezone.localdate(),
+        "may_create": can(request.user, "events.create", org),
+    })
+
+
+@login_required
+@require_GET
+def filing_list(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "events.list", org)
+    return _list_page(request, org, queries.association_filings(org).order_by("-starts_at", "-pk"),
+                      "events/list.html")
+
+
+@login_required
+@require_GET
+def filing_queue(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "events.queue", org)
+    return _list_page(request, org, queries.queue_filings(org), "events/queue.html",
+                      default_status=Status.SUBMITTED)
+
+
+# ---- filing and editing ----------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing_new(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "events.create", org)
+    form = FilingForm(request.POST or None, org=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filing = services.filing_create(actor=request.user, org=org, data=form.model_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The draft was saved. Add materials, then submit it."))
+            return redirect("filing_detail", org.pk, filing.pk)
+    return render(request, "events/form.html", {"org": org, "form": form, "filing": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing_edit(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    filing = _filing(request, org_id, filing_id)
+    _authorize_or_403(request.user, "edit", filing)
+    org = filing.organization
+    form = FilingForm(request.POST or None, org=org, initial=FilingForm.initial_for(filing))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.filing_update(actor=request.user, filing=filing, data=form.model_data(),
+                                   revision=form.cleaned_data.get("revision"))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("filing_detail", org.pk, filing.pk)
+    return render(request, "events/form.html", {"org": org, "form": form, "filing": filing},
+                  status=400 if form.errors else 200)
+
+
+def _authorize_or_403(user: Any, action: str, filing: Filing) -> None:
+    """For pages (GET forms): a state that forbids the action is also a plain refusal."""
+    require(user, f"events.{action}", filing)
+
+
+@login_required
+@require_GET
+def filing_detail(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    return _detail(request, _filing(request, org_id, filing_id))
+
+
+@login_required
+@require_GET
+def filing_diff(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    filing = _filing(request, org_id, filing_id)
+    revisions = list(filing.revisions.all())
+    numbers = [r.number for r in revisions]
+    default_a = filing.approved_revision if filing.approved_revision in numbers and \
+        filing.approved_revision != filing.revision else max(filing.revision - 1, 1)
+    a, b = _int(request.GET.get("a", default_a)), _int(request.GET.get("b", filing.revision))
+    by_number = {r.number: r for r in revisions}
+    if a not in by_number or b not in by_number:
+        a, b = numbers[0], numbers[-1]
+    return render(request, "events/diff.html", {
+        "org": filing.organization, "filing": filing, "revisions": revisions, "a": a, "b": b,
+        "rows": diff_rows(by_number[a].snapshot, by_number[b].snapshot, SNAPSHOT_FIELDS),
+    })
+
+
+# ---- actions on the filing page ------------------------------------------------------------
+
+@login_required
+@require_POST
+def filing_submit(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    form = SubmitForm(request.POST)
+    form.is_valid()
+    return _act(request, org_id, filing_id, "submit", lambda f: services.filing_submit(
+        actor=request.user, filing=f, late_reason=form.cleaned_data.get("late_reason", "")),
+        _("The filing was submitted."), "submit_form")
+
+
+def _decision_view(request: HttpRequest, org_id: int, filing_id: int, action: str,
+                   done: str) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    revision, comment = form.cleaned_data.get("revision", -1), form.cleaned_data.get("comment", "")
+    run = {
+        "sign_off": lambda f: services.filing_sign_off(actor=request.user, filing=f,
+                                                       revision=revision, comment=comment),
+        "approve": lambda f: services.filing_approve(actor=request.user, filing=f,
+                                                     revision=revision, comment=comment),
+        "return": lambda f: services.filing_return(actor=request.user, filing=f,
+                                                   revision=revision, comment=comment),
+        "reject": lambda f: services.filing_reject(actor=request.user, filing=f,
+                                                   revision=revision, comment=comment),
+    }[action]
+    return _act(request, org_id, filing_id, action, run, done, "decision_form")
+
+
+@login_required
+@require_POST
+def filing_sign_off(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    return _decision_view(request, org_id, filing_id, "sign_off", _("You signed the filing off."))
+
+
+@login_required
+@require_POST
+def filing_approve(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    return _decision_view(request, org_id, filing_id, "approve", _("You approved the filing."))
+
+
+@login_required
+@require_POST
+def filing_return(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    return _decision_view(request, org_id, filing_id, "return",
+                          _("The filing was returned for revision."))
+
+
+@login_required
+@require_POST
+def filing_reject(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    return _decision_view(request, org_id, filing_id, "reject", _("The filing was rejected."))
+
+
+@login_required
+@require_POST
+def filing_withdraw(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _act(request, org_id, filing_id, "withdraw", lambda f: services.filing_withdraw(
+        actor=request.user, filing=f, reason=reason), _("The filing was withdrawn."), "reason_form")
+
+
+@login_required
+@require_POST
+def filing_cancel(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _act(request, org_id, filing_id, "cancel", lambda f: services.filing_cancel(
+        actor=request.user, filing=f, reason=reason), _("The event was cancelled."), "reason_form")
+
+
+@login_required
+@require_POST
+def filing_acknowledge_summary(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    return _act(request, org_id, filing_id, "acknowledge_summary",
+                lambda f: services.filing_acknowledge_summary(actor=request.user, filing=f),
+                _("The summary was acknowledged."))
+
+
+# ---- the circuit breaker and the summary (their own pages, for phones) ------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing_halt(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    filing = _filing(request, org_id, filing_id)
+    _authorize_or_403(request.user, "halt", filing)
+    form = HaltForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.filing_halt(actor=request.user, filing=filing, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("The event was halted and the supervising body was told."))
+            return redirect("filing_detail", filing.organization_id, filing.pk)
+    return render(request, "events/halt.html", {"org": filing.organization, "filing": filing,
+                                                "form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing_summary(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    filing = _filing(request, org_id, filing_id)
+    _authorize_or_403(request.user, "summarize", filing)
+    form = SummaryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.filing_summarize(actor=request.user, filing=filing, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("The summary was submitted."))
+            return redirect("filing_detail", filing.organization_id, filing.pk)
+    return render(request, "events/summary.html", {
+        "org": filing.organization, "filing": filing, "form": form,
+        "halts": filing.halts.all()}, status=400 if form.errors else 200)
+
+
+# ---- attachments and findings ----------------------------------------------------------------
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    filing = _filing(request, org_id, filing_id)
+    require(request.user, "events.attach", filing)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(actor=request.user, filing=filing,
+                                    upload=form.cleaned_data["file"],
+                                    for_foreign_party=form.cleaned_data["for_foreign_party"])
+        except DomainError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect("filing_detail", filing.organization_id, filing.pk)
+    return _detail(request, filing, status=400, attachment_form=form)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, org_id: int, filing_id: int,
+                        attachment_id: int) -> HttpResponse:
+    filing = _filing(request, org_id, filing_id)
+    attachment = queries.get_attachment_for_user(request.user, filing, attachment_id)
+    # A plain response (files are at most EVENTS_MAX_UPLOAD); the isolation matrix reads
+    # `response.content`, which a streaming FileResponse does not have.
+    with attachment.file.open("rb") as source:
+        response = HttpResponse(source.read(), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, org_id: int, filing_id: int,
+                      attachment_id: int) -> HttpResponse:
+    filing = _filing(request, org_id, filing_id)
+    require(request.user, "events.attach", filing)
+    attachment = queries.get_attachment_for_user(request.user, filing, attachment_id)
+    services.attachment_remove(actor=request.user, filing=filing, attachment=attachment)
+    messages.success(request, _("The file was removed."))
+    return redirect("filing_detail", filing.organization_id, filing.pk)
+
+
+@login_required
+@require_POST
+def finding_acknowledge(request: HttpRequest, org_id: int, filing_id: int,
+                        finding_id: int) -> HttpResponse:
+    filing = _filing(request, org_id, filing_id)
+    require(request.user, "events.acknowledge_finding", filing)
+    finding = AttachmentFinding.objects.select_related("attachment").filter(
+        pk=finding_id, attachment__filing=filing).first()
+    if finding is None:
+        raise Http404("No such finding")
+    try:
+        services.finding_acknowledge(actor=request.user, finding=finding,
+                                     reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        return _detail(request, filing, status=exc.status, error=str(exc))
+    messages.success(request, _("The finding was acknowledged."))
+    return redirect("filing_detail", filing.organization_id, filing.pk)
+
+
+# ---- calendar, feed, rules --------------------------------------------------------------------
+
+@login_required
+@require_GET
+def event_calendar(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "events.calendar", org)
+    today = timezone.localdate()
+    year, month = queries.parse_month(request.GET.get("month")) or (today.year, today.month)
+    first = dt.date(year, month, 1)
+    previous = (first - dt.timedelta(days=1)).strftime("%Y-%m")
+    following = (first + dt.timedelta(days=32)).strftime("%Y-%m")
+    feed = CalendarFeed.objects.filter(organization=org).first()
+    return render(request, "events/calendar.html", {
+        "org": org, "weeks": queries.month_grid(org, year, month), "first": first,
+        "previous": previous, "following": following, "today": today,
+        "feed_url": request.build_absolute_uri(reverse("event_feed", args=[feed.token]))
+        if feed else "",
+        "may_regenerate": can(request.user, "events.feed_regenerate", org),
+    })
+
+
+@login_required
+@require_POST
+def feed_regenerate(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "events.feed_regenerate", org)
+    services.feed_regenerate(actor=request.user, org=org)
+    messages.success(request, _("The calendar feed has a new secret address; the old one no "
+                                "longer works."))
+    return redirect("event_calendar", org.pk)
+
+
+@require_GET
+def event_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = CalendarFeed.objects.select_related("organization").filter(
+        token=token, organization__is_active=True).first()
+    if feed is None:
+        raise Http404("No such feed")
+    body = ical.feed(feed.organization, request.build_absolute_uri("/")[:-1])
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="events.ics"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing_rules(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "events.rules", org)
+    rules = FilingRules.for_supervisor(org)
+    form = RulesForm(request.POST or None, initial=RulesForm.initial_for(rules))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rules_update(actor=request.user, supervisor=org, data=form.rules_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The rules were saved."))
+            return redirect("filing_rules", org.pk)
+    return render(request, "events/rules.html", {"org": org, "form": form, "rules": rules},
+                  status=400 if form.errors else 200)

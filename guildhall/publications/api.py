@@ -1,0 +1,504 @@
+"""Channels and publications in the API: the same scoping, rules and services as the pages.
+
+Action bodies are read after the publication was found and the action allowed, so that
+someone who may not see it gets 404 whatever they send. Review decisions are
+{"verdict": "pass"|"return"|"reject", "comment": ..., "revision": N}; refusals answer
+409 with the codes "stale_revision", "unresolved_findings", "channel_paused",
+"wrong_state", and 403 with "own_item", "not_reviewer", "already_reviewed".
+"""
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+import pydantic
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination, paginate
+
+from guildhall.audit.services import record_refusal
+from guildhall.core.errors import DomainError
+from guildhall.orgs.permissions import require
+from guildhall.orgs.scoping import get_org_for_user
+from guildhall.publications import content, queries, services
+from guildhall.publications.models import (
+    MAX_STEPS,
+    STEP_ROLES,
+    Channel,
+    ChannelType,
+    Finding,
+    Publication,
+    Status,
+)
+from guildhall.publications.permissions import authorize
+from guildhall.reviews import services as reviews
+
+router = Router(tags=["publications"])
+
+StepRole = Literal[tuple(r.value for r in STEP_ROLES)]  # type: ignore[valid-type]
+
+
+class ChannelIn(Schema):
+    organization: int
+    type: ChannelType
+    name: str = Field(..., min_length=1, max_length=100)
+    account: str = Field("", max_length=200)
+    icp_number: str = Field("", max_length=40, description="Required for websites.")
+    operator: str = Field("", max_length=100)
+    responsible_person: int | None = None
+    review_roles: list[StepRole] = Field(
+        default_factory=lambda: ["reviewer", "reviewer", "principal"], min_length=1,
+        max_length=MAX_STEPS, description="One role per review step, 1 to 4 steps.")
+
+
+class ChannelPatch(Schema):
+    type: ChannelType | None = None
+    name: str | None = Field(None, min_length=1, max_length=100)
+    account: str | None = Field(None, max_length=200)
+    icp_number: str | None = Field(None, max_length=40)
+    operator: str | None = Field(None, max_length=100)
+    responsible_person: int | None = None
+    review_roles: list[StepRole] | None = Field(None, min_length=1, max_length=MAX_STEPS)
+    status: Literal["active", "closed"] | None = Field(
+        None, description="Close or reopen; pause and resume have their own operations.")
+
+
+class ChannelOut(Schema):
+    id: int
+    organization: int
+    type: str
+    name: str
+    account: str
+    icp_number: str
+    operator: str
+    responsible_person: int | None
+    status: str
+    review_roles: list[str]
+    pause_reason: str
+    paused_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_organization(obj: Channel) -> int:
+        return obj.organization_id
+
+    @staticmethod
+    def resolve_responsible_person(obj: Channel) -> int | None:
+        return obj.responsible_person_id
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class PublicationIn(Schema):
+    organization: int
+    title: str = Field(..., min_length=1, max_length=200)
+    body: str = Field("", description="HTML (sanitized) or plain text (one paragraph a line).")
+    channels: list[int] = Field(..., min_length=1)
+    planned_at: dt.datetime
+    needs_supervisor: bool = False
+
+
+class PublicationPatch(Schema):
+    revision: int | None = Field(None, description="The revision you edited; refused when stale.")
+    title: str | None = Field(None, min_length=1, max_length=200)
+    body: str | None = None
+    channels: list[int] | None = Field(None, min_length=1)
+    planned_at: dt.datetime | None = None
+    needs_supervisor: bool | None = None
+
+
+class PublicationOut(Schema):
+    id: int
+    organization: int
+    title: str
+    status: str
+    revision: int
+    approved_revision: int | None
+    channels: list[int]
+    planned_at: dt.datetime
+    needs_supervisor: bool
+    review_round: int
+    current_step: int
+    current_step_level: str
+    current_step_role: str
+    review_due: dt.date | None
+    finding_count: int
+    open_finding_count: int
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    published_at: dt.datetime | None
+    withdrawn_at: dt.datetime | None
+    withdraw_reason: str
+
+    @staticmethod
+    def resolve_organization(obj: Publication) -> int:
+        return obj.organization_id
+
+    @staticmethod
+    def resolve_channels(obj: Publication) -> list[int]:
+        return [c.pk for c in obj.channels.all()]
+
+
+class DecisionOut(Schema):
+    step: int
+    step_name: str
+    revision: int
+    reviewer: str
+    verdict: str
+    comment: str
+    decided_at: dt.datetime
+
+    @staticmethod
+    def resolve_reviewer(obj: Any) -> str:
+        return obj.reviewer.display_name
+
+    @staticmethod
+    def resolve_verdict(obj: Any) -> str:
+        return {"approve": "pass"}.get(obj.verdict, obj.verdict)
+
+
+class FindingOut(Schema):
+    id: int
+    revision: int
+    type: str
+    masked: str
+    place: str
+    start: int
+    end: int
+    acknowledged: bool
+    acknowledged_reason: str
+
+    @staticmethod
+    def resolve_place(obj: Finding) -> str:
+        return obj.place()
+
+    @staticmethod
+    def resolve_acknowledged(obj: Finding) -> bool:
+        return obj.is_resolved
+
+
+class PlacementOut(Schema):
+    channel: int
+    url: str
+    published_at: dt.datetime
+    revision: int
+    withdrawn_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_channel(obj: Any) -> int:
+        return obj.channel_id
+
+
+class PublicationDetailOut(PublicationOut):
+    body: str
+    actions: list[str]
+    decisions: list[DecisionOut]
+    findings: list[FindingOut] = Field(..., alias="findings_now")
+    placements: list[PlacementOut] = Field(..., alias="placement_list")
+
+
+class ReviewIn(Schema):
+    verdict: Literal["pass", "return", "reject"]
+    comment: str = ""
+    revision: int
+
+
+class PublishedIn(Schema):
+    channel: int
+    url: str = Field(..., max_length=500)
+    published_at: dt.datetime | None = None
+
+
+class PublicationFilters(Schema):
+    org: int | None = None
+    channel: int | None = None
+    status: Status | None = None
+    month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (planned)")
+    findings: Literal["any", "open", "none"] | None = None
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def _invalid(exc: ValidationError) -> NinjaValidationError:
+    errors = []
+    for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        errors += [{"loc": ["body", field], "msg": m} for m in messages]
+    return NinjaValidationError(errors)
+
+
+def _body(request: HttpRequest, schema: type[Schema]) -> Any:
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            raise NinjaValidationError([{"loc": ["body"], "msg": "Send a JSON object."}])
+    else:
+        data = request.POST.dict()
+    try:
+        return schema.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError([{"loc": ["body", *e["loc"]], "msg": e["msg"]}
+                                    for e in exc.errors()])
+
+
+def _body_doc(schema: type[Schema]) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": schema.model_json_schema()}}}}
+
+
+# ---- channels ------------------------------------------------------------------------
+
+def _channel_data(payload: Schema, exclude_unset: bool = False) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=exclude_unset)
+    data.pop("organization", None)
+    if "responsible_person" in data:
+        data["responsible_person_id"] = data.pop("responsible_person")
+    if data.get("type") is not None:
+        data["type"] = ChannelType(data["type"]).value
+    return data
+
+
+def _channel_fields(data: dict[str, Any]) -> dict[str, Any]:
+    person = data.pop("responsible_person_id", ...)
+    if person is not ...:
+        from django.contrib.auth import get_user_model
+
+        data["responsible_person"] = get_user_model().objects.filter(pk=person).first() \
+            if person else None
+        if person and data["responsible_person"] is None:
+            raise NinjaValidationError([{"loc": ["body", "responsible_person"],
+                                         "msg": "No such person."}])
+    return {k: v for k, v in data.items() if v is not None or k == "responsible_person"}
+
+
+@router.get("/channels/", response=list[ChannelOut], url_name="channel_list")
+@paginate(PageNumberPagination, page_size=50)
+def channel_list(request: HttpRequest, org: int | None = None):
+    """List the channels you see (your association's, or those below your body)."""
+    qs = queries.visible_channels(request.user).filter(organization__kind="association")
+    if org is not None:
+        qs = qs.filter(organization_id=org)
+    return qs.order_by("organization_id", "name", "pk")
+
+
+@router.post("/channels/", response={201: ChannelOut}, url_name="channel_list")
+def channel_create(request: HttpRequest, payload: ChannelIn):
+    """Add a channel to your association's register (principal or administrator)."""
+    org = get_org_for_user(request.user, payload.organization)
+    require(request.user, "channels.create", org)
+    try:
+        channel = services.channel_create(actor=request.user, org=org,
+                                          data=_channel_fields(_channel_data(payload)))
+    except ValidationError as exc:
+        raise _invalid(exc)
+    return HttpStatus(201, channel)
+
+
+@router.get("/channels/{channel_id}", response=ChannelOut, url_name="channel_detail")
+def channel_detail(request: HttpRequest, channel_id: int):
+    channel = queries.get_channel_for_user(request.user, channel_id)
+    require(request.user, "channels.view", channel)
+    return channel
+
+
+@router.patch("/channels/{channel_id}", response=ChannelOut, url_name="channel_detail")
+def channel_update(request: HttpRequest, channel_id: int, payload: ChannelPatch):
+    """Change a channel's details or review steps, or close it."""
+    channel = queries.get_channel_for_user(request.user, channel_id)
+    require(request.user, "channels.view", channel)
+    require(request.user, "channels.edit", channel)
+    try:
+        return services.channel_update(actor=request.user, channel=channel, data=_channel_fields(
+            _channel_data(payload, exclude_unset=True)))
+    except ValidationError as exc:
+        raise _invalid(exc)
+
+
+@router.post("/channels/{channel_id}/pause", response=ChannelOut, url_name="channel_pause",
+             openapi_extra=_body_doc(ReasonIn))
+def channel_pause(request: HttpRequest, channel_id: int):
+    """Pause the channel now (熔断), with a reason; the supervising body's approvers are told."""
+    channel = queries.get_channel_for_user(request.user, channel_id)
+    require(request.user, "channels.view", channel)
+    require(request.user, "channels.edit", channel)
+    body = _body(request, ReasonIn)
+    return services.channel_pause(actor=request.user, channel=channel, reason=body.reason)
+
+
+@router.post("/channels/{channel_id}/resume", response=ChannelOut, url_name="channel_resume",
+             openapi_extra=_body_doc(ReasonIn))
+def channel_resume(request: HttpRequest, channel_id: int):
+    """Resume a paused channel; the supervising body's approvers are told."""
+    channel = queries.get_channel_for_user(request.user, channel_id)
+    require(request.user, "channels.view", channel)
+    require(request.user, "channels.edit", channel)
+    body = _body(request, ReasonIn)
+    return services.channel_resume(actor=request.user, channel=channel, note=body.reason)
+
+
+# ---- publications ----------------------------------------------------------------------
+
+def _channels(org: Any, ids: list[int]) -> list[Channel]:
+    channels = list(Channel.objects.filter(organization=org, pk__in=ids))
+    if len(channels) != len(set(ids)):
+        raise DomainError(_("Choose channels of your association."), "bad_channel",
+                          field="channels")
+    return channels
+
+
+def _detail(request: HttpRequest, publication: Publication) -> Publication:
+    """Return the publication, fresh, with what the detail adds: the current body, the
+    actions the user may take, the review trail, this revision's findings, the placements."""
+    publication = queries.get_publication_for_user(request.user, publication.pk)
+    current = publication.revisions.get(number=publication.revision)
+    publication.body = content.sanitize(current.body)
+    publication.actions = sorted(publication.available_actions(request.user))
+    publication.decisions = list(reviews.decisions_for(publication))
+    publication.findings_now = list(Finding.objects.filter(publication=publication,
+                                                           revision=publication.revision))
+    publication.placement_list = list(publication.placements.all())
+    return publication
+
+
+def _act(request: HttpRequest, publication_id: int, action: str, schema: type[Schema] | None,
+         run: Any) -> Publication:
+    publication = queries.get_publication_for_user(request.user, publication_id)
+    require(request.user, "publications.view", publication)
+    try:
+        authorize(request.user, action, publication)
+        body = _body(request, schema) if schema else None
+        run(publication, body)
+    except DomainError as exc:
+        if exc.status == 403:
+            record_refusal(user=request.user, action=f"publications.{action}", obj=publication)
+        raise
+    return _detail(request, publication)
+
+
+@router.get("/publications/", response=list[PublicationOut], url_name="publication_list")
+@paginate(PageNumberPagination, page_size=50)
+def publication_list(request: HttpRequest, filters: Query[PublicationFilters]):
+    """List the publications you see; filter by organization, channel, state, month, findings."""
+    qs = queries.with_channels(queries.visible_publications(request.user))
+    if filters.org is not None:
+        qs = qs.filter(organization_id=filters.org)
+    params = {"status": filters.status or "", "channel": filters.channel or "",
+              "month": filters.month, "findings": filters.findings}
+    return queries.filter_publications(qs, params).order_by("-planned_at", "-pk")
+
+
+@router.get("/publications/waiting", response=list[PublicationOut],
+            url_name="publication_waiting")
+@paginate(PageNumberPagination, page_size=50)
+def publication_waiting(request: HttpRequest):
+    """List the publications whose current review step you may decide now."""
+    return queries.with_channels(queries.waiting_for(request.user))
+
+
+@router.post("/publications/", response={201: PublicationDetailOut}, url_name="publication_list")
+def publication_create(request: HttpRequest, payload: PublicationIn):
+    """Write a draft publication for channels of your association."""
+    org = get_org_for_user(request.user, payload.organization)
+    require(request.user, "publications.create", org)
+    data = payload.dict()
+    data["channels"] = _channels(org, payload.channels)
+    data["planned_at"] = _aware(payload.planned_at)
+    try:
+        publication = services.publication_create(actor=request.user, org=org, data=data)
+    except ValidationError as exc:
+        raise _invalid(exc)
+    return HttpStatus(201, _detail(request, publication))
+
+
+@router.get("/publications/{publication_id}", response=PublicationDetailOut,
+            url_name="publication_detail")
+def publication_detail(request: HttpRequest, publication_id: int):
+    """Return one publication: its current revision, the actions you may take, the review
+    trail, the checker's findings on this revision and where it was published."""
+    publication = queries.get_publication_for_user(request.user, publication_id)
+    require(request.user, "publications.view", publication)
+    return _detail(request, publication)
+
+
+@router.patch("/publications/{publication_id}", response=PublicationDetailOut,
+              url_name="publication_detail")
+def publication_update(request: HttpRequest, publication_id: int, payload: PublicationPatch):
+    """Change the publication: a new revision. Under review or approved, its review starts
+    again (send `revision`; a stale one is refused with 409)."""
+    publication = queries.get_publication_for_user(request.user, publication_id)
+    require(request.user, "publications.view", publication)
+    authorize(request.user, "edit", publication)
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    revision = data.pop("revision", None)
+    if "channels" in data:
+        data["channels"] = _channels(publication.organization, data["channels"])
+    if "planned_at" in data:
+        data["planned_at"] = _aware(data["planned_at"])
+    try:
+        services.publication_revise(actor=request.user, publication=publication, data=data,
+                                    revision=revision)
+    except ValidationError as exc:
+        raise _invalid(exc)
+    return _detail(request, publication)
+
+
+@router.post("/publications/{publication_id}/submit", response=PublicationDetailOut,
+             url_name="publication_submit")
+def publication_submit(request: HttpRequest, publication_id: int):
+    """Submit the current revision; the checker reads it and the first step's reviewers are told."""
+    return _act(request, publication_id, "submit", None, lambda p, b: services.publication_submit(
+        actor=request.user, publication=p))
+
+
+@router.post("/publications/{publication_id}/review", response=PublicationDetailOut,
+             url_name="publication_review", openapi_extra=_body_doc(ReviewIn))
+def publication_review(request: HttpRequest, publication_id: int):
+    """Decide the current step: pass, return or reject, always with a comment, on the current
+    revision. The final pass is refused while a finding is unresolved (409
+    "unresolved_findings"); any pass while a channel is paused (409 "channel_paused")."""
+    return _act(request, publication_id, "review", ReviewIn, lambda p, b: services.publication_review(
+        actor=request.user, publication=p, verdict=b.verdict, comment=b.comment,
+        revision=b.revision))
+
+
+@router.post("/publications/{publication_id}/findings/{finding_id}/acknowledge",
+             response=PublicationDetailOut, url_name="publication_finding_acknowledge",
+             openapi_extra=_body_doc(ReasonIn))
+def publication_finding_acknowledge(request: HttpRequest, publication_id: int, finding_id: int):
+    """A reviewer or the principal accepts a finding of the current revision, with a reason."""
+    publication = queries.get_publication_for_user(request.user, publication_id)
+    require(request.user, "publications.view", publication)
+    finding = queries.get_finding_for_user(publication, finding_id)
+    return _act(request, publication_id, "acknowledge_finding", ReasonIn,
+                lambda p, b: services.publication_acknowledge_finding(
+                    actor=request.user, publication=p, finding=finding, reason=b.reason))
+
+
+@router.post("/publications/{publication_id}/published", response=PublicationDetailOut,
+             url_name="publication_published", openapi_extra=_body_doc(PublishedIn))
+def publication_published(request: HttpRequest, publication_id: int):
+    """Record that the approved publication went out on one of its channels (URL and time)."""
+    return _act(request, publication_id, "record_published", PublishedIn,
+                lambda p, b: services.publication_record_published(
+                    actor=request.user, publication=p, channel=b.channel, url=b.url,
+                    published_at=_aware(b.published_at)))
+
+
+@router.post("/publications/{publication_id}/withdraw", response=PublicationDetailOut,
+             url_name="publication_withdraw", openapi_extra=_body_doc(ReasonIn))
+def publication_withdraw(request: HttpRequest, publication_id: int):
+    """Record that the published content was taken down, with the reason."""
+    return _act(request, publication_id, "withdraw", ReasonIn,
+                lambda p, b: services.publication_withdraw(actor=request.user, publication=p,
+                                                           reason=b.reason))
+

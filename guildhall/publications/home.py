@@ -1,0 +1,39 @@
+"""The publications' section on the organization home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from guildhall.core.home import HomeSection, home_section
+from guildhall.orgs.permissions import can
+from guildhall.publications import queries
+
+
+@home_section
+def waiting_publications(user: Any, org: Any) -> HomeSection | None:
+    if not can(user, "publications.waiting", org):
+        return None
+    waiting = queries.waiting_for(user, org).select_related("organization")[:5]
+    return HomeSection(
+        title=_("Publications waiting for your review"),
+        items=[{"label": f"{p.title} · {p.organization}",
+                "url": reverse("publication_detail", args=[p.organization_id, p.pk]),
+                "note": f"{_('due')} {p.review_due}" if p.review_due else ""} for p in waiting],
+        empty=_("Nothing waits for your review."),
+        url=reverse("publication_waiting", args=[org.pk]))
+
+
+@home_section
+def paused_channels(user: Any, org: Any) -> HomeSection | None:
+    if not can(user, "publications.list", org):
+        return None
+    paused = list(queries.paused_channels_of(org)[:5])
+    if not paused:
+        return None
+    return HomeSection(
+        title=_("Paused channels"),
+        items=[{"label": c.name, "url": reverse("channel_detail", args=[org.pk, c.pk]),
+                "note": c.pause_reason[:60]} for c in paused])

@@ -1,0 +1,147 @@
+"""Reading channels and publications: the scoping helpers, the list and "waiting for me"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from guildhall.orgs.permissions import Access
+from guildhall.publications.models import (
+    Channel,
+    ChannelStatus,
+    Finding,
+    Publication,
+    PublicationAttachment,
+    PublicationRevision,
+    Status,
+)
+from guildhall.reviews.models import Decision
+from guildhall.reviews.services import OWN, SUPERVISOR
+
+
+def visible_channels(user: Any) -> QuerySet[Channel]:
+    access = Access.for_user(user)
+    return Channel.objects.filter(access.visible_orgs_q(prefix="organization__"),
+                                  organization__is_active=True)
+
+
+def get_channel_for_user(user: Any, pk: int, org_id: int | None = None) -> Channel:
+    """Return the channel if the user may see it; the same 404 for missing and someone else's."""
+    qs = visible_channels(user).select_related("organization", "responsible_person")
+    if org_id is not None:
+        qs = qs.filter(organization_id=org_id)
+    channel = qs.filter(pk=pk).first()
+    if channel is None:
+        raise Http404("No such channel")
+    return channel
+
+
+def visible_publications(user: Any) -> QuerySet[Publication]:
+    access = Access.for_user(user)
+    return Publication.objects.filter(access.visible_orgs_q(prefix="organization__"),
+                                      organization__is_active=True)
+
+
+def get_publication_for_user(user: Any, pk: int, org_id: int | None = None) -> Publication:
+    """Return the publication if the user may see it; the same 404 otherwise."""
+    qs = visible_publications(user).select_related("organization", "created_by")
+    if org_id is not None:
+        qs = qs.filter(organization_id=org_id)
+    publication = qs.filter(pk=pk).first()
+    if publication is None:
+        raise Http404("No such publication")
+    return publication
+
+
+def get_finding_for_user(publication: Publication, pk: int) -> Finding:
+    finding = Finding.objects.filter(pk=pk, publication=publication).first()
+    if finding is None:
+        raise Http404("No such finding")
+    return finding
+
+
+def get_attachment_for_user(publication: Publication, pk: int) -> PublicationAttachment:
+    attachment = publication.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("No such attachment")
+    attachment.publication = publication
+    return attachment
+
+
+def with_channels(qs: QuerySet[Publication]) -> QuerySet[Publication]:
+    """Load the rows' organization, author and channels in a constant number of queries."""
+    return qs.select_related("organization", "created_by").prefetch_related(
+        Prefetch("channels", queryset=Channel.objects.order_by("pk")))
+
+
+def parse_month(value: str | None) -> tuple[int, int] | None:
+    try:
+        year, month = (int(p) for p in (value or "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        return None
+    return year, month
+
+
+def filter_publications(qs: QuerySet[Publication], params: dict[str, Any]) -> QuerySet[Publication]:
+    """Apply the list's filters: channel, state, month (of the planned time), findings."""
+    if params.get("status") in Status.values:
+        qs = qs.filter(status=params["status"])
+    try:
+        channel = int(params.get("channel") or 0)
+    except (TypeError, ValueError):
+        channel = 0
+    if channel:
+        qs = qs.filter(Exists(Publication.channels.through.objects.filter(
+            publication_id=OuterRef("pk"), channel_id=channel)))
+    month = parse_month(params.get("month"))
+    if month:
+        tz = timezone.get_current_timezone()
+        year, m = month
+        start = dt.datetime(year, m, 1, tzinfo=tz)
+        end = dt.datetime(year + (m == 12), m % 12 + 1, 1, tzinfo=tz)
+        qs = qs.filter(planned_at__gte=start, planned_at__lt=end)
+    findings = params.get("findings")
+    if findings == "any":
+        qs = qs.filter(finding_count__gt=0)
+    elif findings == "open":
+        qs = qs.filter(open_finding_count__gt=0)
+    elif findings == "none":
+        qs = qs.filter(finding_count=0)
+    return qs
+
+
+def waiting_for(user: Any, org: Any | None = None) -> QuerySet[Publication]:
+    """Return the publications whose current step this user may decide now.
+
+    One query whatever the number of publications: the step waiting is kept on the row
+    (level and role), the author and the reviewers of earlier steps of the same revision
+    are excluded in the database.
+    """
+    access = Access.for_user(user)
+    q = Q(pk__in=[])
+    for org_id, role in access.roles.items():
+        member_of = access.orgs[org_id]
+        if org is not None and org.pk != org_id:
+            continue
+        if member_of.is_supervisor:
+            q |= Q(organization__path__startswith=member_of.path, current_step_level=SUPERVISOR,
+                   current_step_role=role)
+        else:
+            q |= Q(organization_id=org_id, current_step_level=OWN, current_step_role=role)
+    decided = Decision.objects.filter(
+        subject_type=Publication.review_subject_type, subject_id=OuterRef("pk"),
+        revision=OuterRef("revision"), reviewer=user)
+    wrote = PublicationRevision.objects.filter(
+        publication_id=OuterRef("pk"), created_by=user)
+    return (Publication.objects.filter(q, status=Status.IN_REVIEW, organization__is_active=True)
+            .exclude(created_by=user).exclude(Exists(decided)).exclude(Exists(wrote))
+            .order_by("review_due", "step_since", "pk"))
+
+
+def paused_channels_of(org: Any) -> QuerySet[Channel]:
+    return Channel.objects.filter(organization=org, status=ChannelStatus.PAUSED)

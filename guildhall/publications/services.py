@@ -1,0 +1,794 @@
+"""Writes on channels and publications: every change audited, notifications after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guildhall.audit.services import record
+from guildhall.core.errors import DomainError
+from guildhall.notifications import calendar
+from guildhall.notifications.services import Message, notify
+from guildhall.orgs.models import Role
+from guildhall.orgs.permissions import Access
+from guildhall.publications import content
+from guildhall.publications.models import (
+    ACKNOWLEDGERS,
+    Channel,
+    ChannelPause,
+    ChannelStatus,
+    ConfidentialTerm,
+    Finding,
+    Placement,
+    Publication,
+    PublicationAttachment,
+    PublicationEntry,
+    PublicationRevision,
+    PublicationSettings,
+    Status,
+)
+from guildhall.reviews import services as reviews
+from guildhall.reviews.models import Verdict
+from guildhall.reviews.services import OWN, Step
+
+#: The API's and the page's words for a verdict, and the review mechanism's.
+VERDICTS = {"pass": Verdict.APPROVE, "return": Verdict.RETURN, "reject": Verdict.REJECT}
+
+MAX_UPLOAD = getattr(settings, "PUBLICATIONS_MAX_UPLOAD", 20 * 1024 * 1024)
+MAX_TERMS = 500
+ALLOWED_EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".png": "png",
+                      ".jpg": "jpeg", ".jpeg": "jpeg", ".txt": "txt"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png", "jpeg": "image/jpeg", "txt": "text/plain",
+}
+_OOXML_PART = {"docx": "word/", "xlsx": "xl/"}
+CHANNEL_FIELDS = ("type", "name", "account", "icp_number", "operator", "responsible_person",
+                  "review_roles")
+
+
+# ---- people to tell -------------------------------------------------------------
+
+def _members(org_id: int | None, roles: set[str]):
+    return get_user_model().objects.filter(
+        memberships__organization_id=org_id, memberships__role__in=roles,
+        memberships__is_active=True, is_active=True).distinct()
+
+
+def supervisor_approvers(org: Any):
+    return _members(org.parent_id, {Role.APPROVER})
+
+
+def step_reviewers(publication: Publication, step: Step) -> list[Any]:
+    """Return the people who may decide `step`, without the publication's authors."""
+    org_id = publication.organization_id if step.level == OWN else publication.organization.parent_id
+    authors = publication.review_author_ids()
+    return [u for u in _members(org_id, set(step.roles)) if u.pk not in authors]
+
+
+def _authors(publication: Publication) -> list[Any]:
+    users = get_user_model().objects.filter(pk__in=publication.review_author_ids())
+    return list(users)
+
+
+def _url(publication: Publication) -> str:
+    return reverse("publication_detail", args=[publication.organization_id, publication.pk])
+
+
+def _tell(recipients: Any, publication: Publication, kind: str, subject: Any,
+          body: Any = "") -> None:
+    title = publication.title
+    notify(recipients, Message(
+        kind=f"publications.{kind}", subject=lambda: f"{subject}: {title}", body=body,
+        url=_url(publication), organization=publication.organization))
+
+
+def _tell_channel(channel: Channel, kind: str, subject: Any, body: str) -> None:
+    name = channel.name
+    org = channel.organization
+    notify(supervisor_approvers(org), Message(
+        kind=f"publications.{kind}", subject=lambda: f"{subject}: {org} · {name}", body=body,
+        url=reverse("channel_detail", args=[org.pk, channel.pk]), organization=org))
+
+
+# ---- channels ----------------------------------------------------------------------
+
+def _audit_channel(actor: Any, action: str, channel: Channel, before: dict | None = None,
+                   after: dict | None = None) -> None:
+    record(actor=actor, action=f"publications.channel.{action}", organization=channel.organization,
+           obj=channel, before=before, after=after)
+
+
+def channel_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Channel:
+    """Add a channel to the association's register."""
+    with transaction.atomic():
+        channel = Channel(organization=org, created_by=actor,
+                          **{k: v for k, v in data.items() if k in CHANNEL_FIELDS})
+        channel.full_clean()
+        channel.save()
+        _audit_channel(actor, "create", channel, after=channel.snapshot())
+        return channel
+
+
+def _lock_channel(channel: Channel) -> Channel:
+    return Channel.objects.select_for_update().select_related("organization").get(pk=channel.pk)
+
+
+def channel_update(*, actor: Any, channel: Channel, data: dict[str, Any]) -> Channel:
+    """Change a channel's details or review steps; close or reopen it (not pause it)."""
+    with transaction.atomic():
+        channel = _lock_channel(channel)
+        before = channel.snapshot()
+        for name, value in data.items():
+            if name in CHANNEL_FIELDS:
+                setattr(channel, name, value)
+        status = data.get("status")
+        if status and status != channel.status:
+            if channel.status == ChannelStatus.PAUSED or status == ChannelStatus.PAUSED:
+                raise DomainError(_("Pause and resume a channel with its own buttons, with a "
+                                    "reason."), "use_pause", status=409, field="status")
+            channel.status = status
+        channel.full_clean()
+        channel.updated_at = timezone.now()
+        channel.save()
+        after = channel.snapshot()
+        changed = {k for k in after if after[k] != before[k]}
+        if changed:
+            _audit_channel(actor, "update", channel, before={k: before[k] for k in changed},
+                           after={k: after[k] for k in changed})
+        return channel
+
+
+def channel_pause(*, actor: Any, channel: Channel, reason: str) -> Channel:
+    """Pause the channel at once (熔断): nothing on it is approved or published until resumed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the channel is paused."), "reason_required", field="reason")
+    with transaction.atomic():
+        channel = _lock_channel(channel)
+        if channel.status != ChannelStatus.ACTIVE:
+            raise DomainError(_("Only an active channel can be paused."), "wrong_state",
+                              status=409)
+        now = timezone.now()
+        ChannelPause.objects.create(channel=channel, reason=reason, paused_by=actor, paused_at=now)
+        channel.status, channel.pause_reason, channel.paused_at = ChannelStatus.PAUSED, reason, now
+        channel.updated_at = now
+        channel.save(update_fields=["status", "pause_reason", "paused_at", "updated_at"])
+        _audit_channel(actor, "pause", channel, before={"status": ChannelStatus.ACTIVE},
+                       after={"status": channel.status, "reason": reason})
+        _tell_channel(channel, "channel_paused", _("A channel was paused"), reason)
+        return channel
+
+
+def channel_resume(*, actor: Any, channel: Channel, note: str = "") -> Channel:
+    """Resume a paused channel; the resumption is recorded with the pause."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        channel = _lock_channel(channel)
+        if channel.status != ChannelStatus.PAUSED:
+            raise DomainError(_("The channel is not paused."), "wrong_state", status=409)
+        now = timezone.now()
+        ChannelPause.objects.filter(channel=channel, resumed_at=None).update(
+            resumed_by=actor, resumed_at=now, resume_note=note)
+        channel.status, channel.pause_reason, channel.paused_at = ChannelStatus.ACTIVE, "", None
+        channel.updated_at = now
+        channel.save(update_fields=["status", "pause_reason", "paused_at", "updated_at"])
+        _audit_channel(actor, "resume", channel, before={"status": ChannelStatus.PAUSED},
+                       after={"status": channel.status, "note": note})
+        _tell_channel(channel, "channel_resumed", _("A channel was resumed"), note)
+        return channel
+
+
+# ---- the association's settings and confidential terms -----------------------------------
+
+def terms_update(*, actor: Any, org: Any, terms: list[str],
+                 review_days: int | None = None) -> list[str]:
+    """Replace the organization's confidential terms (and its review deadline when given)."""
+    cleaned = sorted({t.strip() for t in terms if t and t.strip()})
+    too_long = [t for t in cleaned if len(t) > 100]
+    if too_long:
+        raise DomainError(_("A term may have at most 100 characters: %(term)s") % {
+            "term": too_long[0][:30] + "…"}, "term_too_long", field="terms")
+    if len(cleaned) > MAX_TERMS:
+        raise DomainError(_("Keep the list to %(n)d terms.") % {"n": MAX_TERMS}, "too_many_terms",
+                          field="terms")
+    with transaction.atomic():
+        existing = set(ConfidentialTerm.objects.filter(organization=org)
+                       .values_list("term", flat=True))
+        added, removed = set(cleaned) - existing, existing - set(cleaned)
+        ConfidentialTerm.objects.filter(organization=org, term__in=removed).delete()
+        ConfidentialTerm.objects.bulk_create(
+            [ConfidentialTerm(organization=org, term=t, created_by=actor) for t in sorted(added)])
+        after: dict[str, Any] = {"terms_added": len(added), "terms_removed": len(removed)}
+        if review_days is not None:
+            conf = PublicationSettings.objects.select_for_update().filter(organization=org).first() \
+                or PublicationSettings(organization=org)
+            before_days = conf.review_days
+            conf.review_days, conf.updated_by, conf.updated_at = review_days, actor, timezone.now()
+            conf.full_clean()
+            conf.save()
+            if before_days != review_days:
+                after["review_days"] = review_days
+        # The terms themselves are confidential: the audit records how many, not which.
+        record(actor=actor, action="publications.settings.update", organization=org, obj=None,
+               after=after)
+        return cleaned
+
+
+def org_terms(org_id: int) -> list[str]:
+    return list(ConfidentialTerm.objects.filter(organization_id=org_id)
+                .values_list("term", flat=True))
+
+
+# ---- publications: creating and revising ------------------------------------------------
+
+def _lock(publication: Publication) -> Publication:
+    return Publication.objects.select_for_update().select_related("organization").get(
+        pk=publication.pk)
+
+
+def _save(publication: Publication, *fields: str) -> None:
+    publication.updated_at = timezone.now()
+    publication.save(update_fields=[*fields, "updated_at"])
+
+
+def _entry(publication: Publication, kind: str, actor: Any, note: str = "") -> None:
+    PublicationEntry.objects.create(publication=publication, kind=kind, actor=actor,
+                                    revision=publication.revision, note=note)
+
+
+def _audit(actor: Any, action: str, publication: Publication, before: dict | None = None,
+           after: dict | None = None) -> None:
+    record(actor=actor, action=f"publications.publication.{action}",
+           organization=publication.organization, obj=publication, before=before, after=after)
+
+
+def _check_channels(org: Any, channels: list[Channel]) -> list[Channel]:
+    if not channels:
+        raise DomainError(_("Choose at least one channel."), "channels_required", field="channels")
+    for channel in channels:
+        if channel.organization_id != org.pk:
+            raise DomainError(_("Choose channels of your association."), "bad_channel",
+                              field="channels")
+        if channel.status == ChannelStatus.CLOSED:
+            raise DomainError(_("The channel “%(name)s” is closed.") % {"name": channel.name},
+                              "channel_closed", field="channels")
+    return sorted(set(channels), key=lambda c: c.pk)
+
+
+def _content(data: dict[str, Any]) -> dict[str, Any]:
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise DomainError(_("Give the publication a title."), "title_required", field="title")
+    return {"title": title[:200], "body": content.sanitize(data.get("body") or ""),
+            "planned_at": data.get("planned_at"),
+            "needs_supervisor": bool(data.get("needs_supervisor"))}
+
+
+def _snapshot(publication: Publication) -> dict[str, Any]:
+    """Return what a revision holds, to tell whether an edit changed anything."""
+    latest = publication.revisions.order_by("-number").first()
+    return {
+        "title": publication.title,
+        "body": latest.body if latest else "",
+        "planned_at": publication.planned_at.isoformat() if publication.planned_at else None,
+        "needs_supervisor": publication.needs_supervisor,
+        "channels": sorted(publication.channels.values_list("pk", flat=True)),
+        "attachments": [a["id"] for a in latest.attachments] if latest else [],
+    }
+
+
+def _write_revision(publication: Publication, actor: Any, body: str) -> PublicationRevision:
+    attachments = [{"id": a.pk, "name": a.original_name, "sha256": a.sha256}
+                   for a in publication.attachments.filter(removed_at=None).order_by("pk")]
+    return PublicationRevision.objects.create(
+        publication=publication, number=publication.revision, title=publication.title, body=body,
+        planned_at=publication.planned_at, needs_supervisor=publication.needs_supervisor,
+        channel_names=[c.name for c in publication.channels.order_by("pk")],
+        attachments=attachments, created_by=actor)
+
+
+def publication_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Publication:
+    """Create a draft publication (revision 1) of `org` for the given channels."""
+    fields = _content(data)
+    channels = _check_channels(org, list(data.get("channels") or []))
+    with transaction.atomic():
+        publication = Publication(organization=org, created_by=actor, title=fields["title"],
+                                  planned_at=fields["planned_at"],
+                                  needs_supervisor=fields["needs_supervisor"])
+        publication.full_clean()
+        publication.save()
+        publication.channels.set(channels)
+        revision = _write_revision(publication, actor, fields["body"])
+        _audit(actor, "create", publication, after={
+            "revision": 1, "title": revision.title, "channels": [c.pk for c in channels],
+            "needs_supervisor": publication.needs_supervisor})
+        return publication
+
+
+def _restart_review(publication: Publication, actor: Any) -> None:
+    """A change under review or after approval: the review of the old revision ends."""
+    publication.status = Status.DRAFT
+    _clear_step(publication)
+    _entry(publication, PublicationEntry.Kind.RESTARTED, actor)
+
+
+def _after_change(publication: Publication, actor: Any, before: dict[str, Any],
+                  body: str) -> PublicationRevision | None:
+    """Write a new revision when the content changed; restart a running or finished review."""
+    after = _snapshot(publication)
+    after["body"] = body
+    changed = sorted(k for k in after if after[k] != before[k])
+    if not changed:
+        return None
+    was = publication.status
+    publication.revision += 1
+    publication.finding_count = publication.open_finding_count = 0
+    if publication.is_read_only:
+        _restart_review(publication, actor)
+    _save(publication, "revision", "title", "planned_at", "needs_supervisor", "status",
+          "finding_count", "open_finding_count", "current_step", "current_step_level",
+          "current_step_role", "step_since", "review_due")
+    revision = _write_revision(publication, actor, body)
+    _audit(actor, "revise", publication, before={"revision": publication.revision - 1,
+                                                 "status": was},
+           after={"revision": publication.revision, "changed": changed,
+                  "status": publication.status})
+    return revision
+
+
+def _refuse_stale(publication: Publication, revision: int | None) -> None:
+    if revision is not None and revision != publication.revision:
+        raise DomainError(
+            _("Someone changed this publication while you were editing it (it is now at "
+              "revision %(now)d). Reload it and make your change again.") % {
+                "now": publication.revision}, "stale_revision", status=409)
+
+
+def publication_revise(*, actor: Any, publication: Publication, data: dict[str, Any],
+                       revision: int | None = None) -> Publication:
+    """Change the publication: a new revision. Under review or approved, the review restarts."""
+    with transaction.atomic():
+        publication = _lock(publication)
+        publication.guard("edit")
+        _refuse_stale(publication, revision)
+        before = _snapshot(publication)
+        merged = {"title": publication.title, "body": before["body"],
+                  "planned_at": publication.planned_at,
+                  "needs_supervisor": publication.needs_supervisor, **data}
+        fields = _content(merged)
+        if "body" not in data:
+            fields["body"] = before["body"]  # already sanitized; keep it byte for byte
+        publication.title = fields["title"]
+        publication.planned_at = fields["planned_at"]
+        publication.needs_supervisor = fields["needs_supervisor"]
+        publication.full_clean()
+        if "channels" in data:
+            channels = _check_channels(publication.organization, list(data["channels"] or []))
+            publication.channels.set(channels)
+        _after_change(publication, actor, before, fields["body"])
+        return publication
+
+
+# ---- attachments ------------------------------------------------------------------------
+
+def _sniff(head: bytes, upload: Any, expected: str) -> str | None:
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04") and expected in _OOXML_PART:
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names and any(
+                n.startswith(_OOXML_PART[expected]) for n in names):
+            return expected
+        return None
+    if expected == "txt":
+        data = upload.read()
+        upload.seek(0)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return "txt" if b"\x00" not in data else None
+    return None
+
+
+def validate_upload(upload: Any) -> str:
+    """Return the file's kind, or raise DomainError saying what is wrong with it."""
+    from guildhall.lib import zipguard
+
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    if ext not in ALLOWED_EXTENSIONS:
+        raise DomainError(_("Attach PDF, Word (.docx), Excel (.xlsx), PNG, JPEG or plain-text "
+                            "files."), "file_type", field="file")
+    if upload.size > MAX_UPLOAD:
+        raise DomainError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD // 2**20},
+                          "file_too_large", field="file")
+    if upload.size == 0:
+        raise DomainError(_("The file is empty."), "file_empty", field="file")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    expected = ALLOWED_EXTENSIONS[ext]
+    if _sniff(head, upload, expected) != expected:
+        raise DomainError(_("The file's content is not what its name says (%(ext)s). Save it "
+                            "again in that format and attach it.") % {"ext": ext},
+                          "file_content", field="file")
+    if expected in _OOXML_PART:
+        try:
+            zipguard.check_archive(upload)
+        except zipguard.UnsafeArchive:
+            raise DomainError(_("The file expands to far more than it weighs and was refused."),
+                              "file_unsafe", field="file")
+        upload.seek(0)
+    return expected
+
+
+def attachment_add(*, actor: Any, publication: Publication, upload: Any) -> PublicationAttachment:
+    """Attach a file or an image: a new revision (under review, the review restarts)."""
+    kind = validate_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        publication = _lock(publication)
+        publication.guard("attach")
+        before = _snapshot(publication)
+        attachment = PublicationAttachment(
+            publication=publication, original_name=os.path.basename(upload.name)[:200],
+            content_type=CONTENT_TYPES[kind], size=upload.size, sha256=digest.hexdigest(),
+            uploaded_by=actor)
+        attachment.file.save("upload", upload, save=False)
+        try:
+            attachment.save()
+            _after_change(publication, actor, before, before["body"])
+        except Exception:
+            attachment.file.delete(save=False)  # leave nothing half-written
+            raise
+        return attachment
+
+
+def attachment_remove(*, actor: Any, publication: Publication,
+                      attachment: PublicationAttachment) -> None:
+    """Take a file out of the publication. The file stays: earlier revisions refer to it."""
+    with transaction.atomic():
+        publication = _lock(publication)
+        publication.guard("attach")
+        before = _snapshot(publication)
+        PublicationAttachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now())
+        _after_change(publication, actor, before, before["body"])
+
+
+# ---- the checker ---------------------------------------------------------------------
+
+def _paragraph_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def scan_revision(publication: Publication, revision: PublicationRevision) -> list[Finding]:
+    """Run the checker on the revision's title, body and files; return unsaved findings."""
+    from guildhall.checker import CheckerError, scan_file, scan_text
+
+    terms = org_terms(publication.organization_id)
+    found: list[Finding] = []
+
+    def add(source: str, f: Any, location: str, attachment_name: str = "") -> None:
+        found.append(Finding(
+            publication=publication, revision=revision.number, source=source,
+            attachment_name=attachment_name[:200], type=f.type, masked=(f.masked or "")[:200],
+            location=location[:200], start=f.start, end=f.end, detail=(f.detail or "")[:300]))
+
+    for f in scan_text(revision.title, terms=terms):
+        add(Finding.Source.TITLE, f, "")
+    body = content.plain_text(revision.body)
+    for f in scan_text(body, terms=terms):
+        add(Finding.Source.BODY, f, str(_paragraph_of(body, f.start)))
+    ids = [a["id"] for a in revision.attachments]
+    for attachment in PublicationAttachment.objects.filter(pk__in=ids).order_by("pk"):
+        if attachment.is_image:
+            continue  # the checker reads text; images are for the reviewers' eyes
+        ext = os.path.splitext(attachment.original_name)[1].lower()
+        with tempfile.NamedTemporaryFile(suffix=ext) as tmp:
+            with attachment.file.open("rb") as source:
+                for chunk in iter(lambda: source.read(1 << 20), b""):
+                    tmp.write(chunk)
+            tmp.flush()
+            try:
+                for f in scan_file(tmp.name, terms=terms):
+                    add(Finding.Source.ATTACHMENT, f, f.location or "", attachment.original_name)
+            except CheckerError as exc:
+                found.append(Finding(
+                    publication=publication, revision=revision.number,
+                    source=Finding.Source.ATTACHMENT, attachment_name=attachment.original_name,
+                    type="UNREADABLE",
+                    detail=str(_("The checker could not read this file (%(code)s).") % {
+                        "code": getattr(exc, "code", type(exc).__name__)})))
+    return found
+
+
+def _key(f: Finding) -> tuple[str, str, str, str]:
+    return (f.type, f.masked, f.source, f.attachment_name)
+
+
+def _store_findings(publication: Publication, found: list[Finding]) -> None:
+    """Save the current revision's findings; an acknowledgement of the same finding in an
+    earlier revision (same type, masked value and place) still holds."""
+    earlier = {}
+    for f in Finding.objects.filter(publication=publication, revision__lt=publication.revision,
+                                    acknowledged_at__isnull=False).order_by("revision"):
+        earlier[_key(f)] = f
+    for f in found:
+        previous = earlier.get(_key(f))
+        if previous is not None:
+            f.acknowledged_by_id = previous.acknowledged_by_id
+            f.acknowledged_at = previous.acknowledged_at
+            f.acknowledged_reason = previous.acknowledged_reason
+            f.acknowledged_revision = previous.acknowledged_revision
+    Finding.objects.filter(publication=publication, revision=publication.revision).delete()
+    Finding.objects.bulk_create(found)
+    publication.scanned_revision = publication.revision
+    _count_findings(publication)
+
+
+def _count_findings(publication: Publication) -> None:
+    current = Finding.objects.filter(publication=publication, revision=publication.revision)
+    publication.finding_count = current.count()
+    publication.open_finding_count = current.filter(acknowledged_at=None).count()
+
+
+# ---- submission and review ------------------------------------------------------------
+
+def steps_for(channels: list[Channel]) -> list[str]:
+    """Return the roles of the own steps for these channels: the longest list (the first
+    channel's on a tie), so that every channel's review is at least as strict as its own."""
+    best: list[str] = []
+    for channel in sorted(channels, key=lambda c: c.pk):
+        if len(channel.review_roles or []) > len(best):
+            best = list(channel.review_roles)
+    return best
+
+
+def _clear_step(publication: Publication) -> None:
+    publication.current_step, publication.current_step_level = 0, ""
+    publication.current_step_role, publication.step_since, publication.review_due = "", None, None
+
+
+def _set_step(publication: Publication, step: Step) -> None:
+    now = timezone.now()
+    days = PublicationSettings.for_org(publication.organization).review_days
+    publication.current_step = step.position
+    publication.current_step_level = step.level
+    publication.current_step_role = sorted(step.roles)[0]
+    publication.step_since = now
+    publication.review_due = calendar.add_working_days(timezone.localdate(now), days)
+
+
+STEP_FIELDS = ("current_step", "current_step_level", "current_step_role", "step_since",
+               "review_due")
+
+
+def publication_submit(*, actor: Any, publication: Publication) -> Publication:
+    """Send the current revision to the first review step; the checker reads it first."""
+    publication.guard("submit")
+    revision = publication.revisions.get(number=publication.revision)
+    found = scan_revision(publication, revision)  # outside the lock: files take a moment
+    with transaction.atomic():
+        publication = _lock(publication)
+        publication.guard("submit")
+        _refuse_stale(publication, revision.number)
+        channels = list(publication.channels.all())
+        if not channels:
+            raise DomainError(_("Choose at least one channel."), "channels_required",
+                              field="channels")
+        publication.review_roles = steps_for(channels)
+        publication.review_supervisor = publication.needs_supervisor
+        publication.review_round += 1
+        publication.status = Status.IN_REVIEW
+        publication.submitted_at = timezone.now()
+        _store_findings(publication, found)
+        first = publication.review_steps()[0]
+        _set_step(publication, first)
+        _save(publication, "review_roles", "review_supervisor", "review_round", "status",
+              "submitted_at", "scanned_revision", "finding_count", "open_finding_count",
+              *STEP_FIELDS)
+        _entry(publication, PublicationEntry.Kind.SUBMITTED, actor)
+        _audit(actor, "submit", publication, after={
+            "status": publication.status, "revision": publication.revision,
+            "round": publication.review_round, "steps": publication.review_roles,
+            "supervisor": publication.review_supervisor,
+            "findings": publication.finding_count, "open_findings": publication.open_finding_count})
+        _tell(step_reviewers(publication, first), publication, "submitted",
+              _("A publication awaits your review"),
+              lambda: str(_("Step: %(step)s") % {"step": first.name}))
+        return publication
+
+
+def paused_channels(publication: Publication) -> list[Channel]:
+    return list(publication.channels.filter(status=ChannelStatus.PAUSED))
+
+
+def _refuse_paused(publication: Publication, what: Any) -> None:
+    paused = paused_channels(publication)
+    if paused:
+        raise DomainError(
+            _("The channel “%(name)s” is paused: %(what)s until it is resumed.") % {
+                "name": paused[0].name, "what": what}, "channel_paused", status=409)
+
+
+def publication_review(*, actor: Any, publication: Publication, verdict: str, comment: str,
+                       revision: int) -> Publication:
+    """Decide the current step: pass, return (to the author) or reject, always with a comment."""
+    if verdict not in VERDICTS:
+        raise DomainError(_("The verdict is pass, return or reject."), "bad_verdict",
+                          field="verdict")
+
+    def apply(item: Publication, result: reviews.Result) -> dict[str, Any]:
+        if result.decision.verdict == Verdict.APPROVE:
+            _refuse_paused(item, _("nothing on it can be approved"))
+        if result.outcome == reviews.APPROVED:
+            _count_findings(item)
+            if item.open_finding_count or item.scanned_revision != item.revision:
+                raise DomainError(
+                    _("%(n)d checker finding(s) of this revision are unresolved: remove them in "
+                      "a new revision or acknowledge each one with a reason before the final "
+                      "approval.") % {"n": item.open_finding_count},
+                    "unresolved_findings", status=409)
+        if result.outcome == reviews.NEXT_STEP:
+            _set_step(item, result.next_step)
+            step = result.next_step
+            _tell(step_reviewers(item, step), item, "submitted",
+                  _("A publication awaits your review"),
+                  lambda: str(_("Step: %(step)s") % {"step": step.name}))
+        else:
+            item.status = {reviews.APPROVED: Status.APPROVED, reviews.RETURNED: Status.RETURNED,
+                           reviews.REJECTED: Status.REJECTED}[result.outcome]
+            item.decided_at = timezone.now()
+            if result.outcome == reviews.APPROVED:
+                item.approved_revision = item.revision
+            _clear_step(item)
+            subject = {reviews.APPROVED: _("Your publication was approved"),
+                       reviews.RETURNED: _("Your publication was returned for revision"),
+                       reviews.REJECTED: _("Your publication was rejected")}[result.outcome]
+            _tell(_authors(item), item, f"decided.{result.outcome}", subject,
+                  result.decision.comment)
+        _save(item, "status", "decided_at", "approved_revision", *STEP_FIELDS)
+        return {"status": item.status}
+
+    with transaction.atomic():
+        locked = _lock(publication)
+        locked.guard("review")
+        result = reviews.decide(
+            actor=actor, subject=locked, revision=revision, verdict=VERDICTS[verdict],
+            comment=comment, steps=locked.review_steps(), distinct_reviewers=True,
+            comment_always=True, on_outcome=apply, audit_prefix="publications.publication.review")
+        return result.subject
+
+
+def publication_acknowledge_finding(*, actor: Any, publication: Publication, finding: Finding,
+                                    reason: str) -> Finding:
+    """A reviewer accepts a finding of the current revision, with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why this may stay in the publication."), "reason_required",
+                          field="reason")
+    with transaction.atomic():
+        publication = _lock(publication)
+        publication.guard("acknowledge_finding")
+        finding = Finding.objects.select_for_update().get(pk=finding.pk, publication=publication)
+        if finding.revision != publication.revision:
+            raise DomainError(_("This finding belongs to an earlier revision."), "stale_revision",
+                              status=409)
+        if finding.acknowledged_at is not None:
+            raise DomainError(_("This finding was already acknowledged."), "already_acknowledged",
+                              status=409)
+        if actor.pk in publication.review_author_ids():
+            raise DomainError(_("You wrote this publication, so a reviewer must acknowledge "
+                                "its findings."), "own_item", status=403)
+        if Access.for_user(actor).role_in(publication.organization_id) not in ACKNOWLEDGERS:
+            raise DomainError(_("Only the association's reviewers and principal acknowledge "
+                                "findings."), "not_reviewer", status=403)
+        finding.acknowledged_by, finding.acknowledged_at = actor, timezone.now()
+        finding.acknowledged_reason, finding.acknowledged_revision = reason, publication.revision
+        finding.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledged_reason",
+                                    "acknowledged_revision"])
+        _count_findings(publication)
+        _save(publication, "finding_count", "open_finding_count")
+        _entry(publication, PublicationEntry.Kind.FINDING_ACKNOWLEDGED, actor,
+               f"{finding.type} {finding.masked}: {reason}")
+        _audit(actor, "finding_acknowledged", publication, after={
+            "finding": finding.pk, "type": finding.type, "masked": finding.masked,
+            "reason": reason, "revision": publication.revision})
+        return finding
+
+
+# ---- after approval ---------------------------------------------------------------------
+
+def publication_record_published(*, actor: Any, publication: Publication, channel: Channel,
+                                 url: str, published_at: dt.datetime | None = None) -> Placement:
+    """Record where and when the approved revision went out on one of its channels."""
+    with transaction.atomic():
+        publication = _lock(publication)
+        publication.guard("record_published")
+        channel = Channel.objects.filter(pk=getattr(channel, "pk", channel),
+                                         publications=publication).first()
+        if channel is None:
+            raise DomainError(_("Choose one of the publication's channels."), "bad_channel",
+                              field="channel")
+        if channel.status == ChannelStatus.PAUSED:
+            raise DomainError(_("The channel “%(name)s” is paused: nothing can be recorded as "
+                                "published on it until it is resumed.") % {"name": channel.name},
+                              "channel_paused", status=409)
+        if channel.status == ChannelStatus.CLOSED:
+            raise DomainError(_("The channel “%(name)s” is closed.") % {"name": channel.name},
+                              "channel_closed", status=409)
+        placement = Placement(publication=publication, channel=channel,
+                              revision=publication.approved_revision or publication.revision,
+                              url=(url or "").strip(), published_at=published_at or timezone.now(),
+                              recorded_by=actor)
+        try:
+            placement.full_clean(exclude=["publication", "channel", "recorded_by"])
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages) if "url" not in exc.message_dict else
+                              _("Give the full address where it was published, starting with "
+                                "https://."), "bad_url", field="url")
+        try:
+            with transaction.atomic():
+                placement.save()
+        except IntegrityError:
+            raise DomainError(_("It was already recorded as published on “%(name)s”.") % {
+                "name": channel.name}, "already_published", status=409)
+        was = publication.status
+        publication.status = Status.PUBLISHED
+        publication.published_at = publication.published_at or placement.published_at
+        _save(publication, "status", "published_at")
+        _entry(publication, PublicationEntry.Kind.PUBLISHED, actor, f"{channel.name}: {placement.url}")
+        _audit(actor, "published", publication, before={"status": was}, after={
+            "status": publication.status, "channel": channel.pk, "url": placement.url,
+            "published_at": placement.published_at.isoformat(), "revision": placement.revision})
+        return placement
+
+
+def publication_withdraw(*, actor: Any, publication: Publication, reason: str) -> Publication:
+    """Record that the published content was taken down, and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why it is withdrawn."), "reason_required", field="reason")
+    with transaction.atomic():
+        publication = _lock(publication)
+        publication.guard("withdraw")
+        now = timezone.now()
+        publication.status, publication.withdrawn_at = Status.WITHDRAWN, now
+        publication.withdraw_reason = reason
+        _save(publication, "status", "withdrawn_at", "withdraw_reason")
+        publication.placements.filter(withdrawn_at=None).update(withdrawn_at=now)
+        _entry(publication, PublicationEntry.Kind.WITHDRAWN, actor, reason)
+        _audit(actor, "withdraw", publication, before={"status": Status.PUBLISHED},
+               after={"status": publication.status, "reason": reason})
+        _tell([*_authors(publication), *_members(publication.organization_id, {Role.PRINCIPAL})],
+              publication, "withdrawn", _("A publication was withdrawn"), reason)
+        return publication

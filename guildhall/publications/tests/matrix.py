@@ -1,0 +1,131 @@
+"""Isolation-matrix cases for every page and API operation of channels and publications."""
+
+from guildhall.core.testing import MatrixCase, matrix_case
+from guildhall.core.tests.matrix import ALL_ASSOCIATION, ALL_SUPERVISOR
+from guildhall.publications.models import ChannelStatus, Status
+from guildhall.publications.tests.factories import cached, make_channel, make_publication
+
+MANAGERS = {"principal", "admin"}
+WRITERS = {"editor", "principal"}
+SEE = {"own": {"association": ALL_ASSOCIATION}, "above": {"association": ALL_SUPERVISOR}}
+
+
+def _org(cast, org):
+    return {"org_id": org.pk}
+
+
+def _channel(status=ChannelStatus.ACTIVE):
+    def build(cast, org):
+        channel = cached(cast, org, f"channel-{status}", lambda: make_channel(cast, org,
+                                                                           status=status))
+        return {"org_id": org.pk, "channel_id": channel.pk}
+    return build
+
+
+def _publication(status=Status.DRAFT, **extra):
+    def build(cast, org):
+        kind = f"publication-{status}-{'-'.join(sorted(extra))}"
+        p = cached(cast, org, kind, lambda: make_publication(cast, org, status, **extra))
+        return {"org_id": org.pk, "publication_id": p.pk}
+    return build
+
+
+def _finding(cast, org):
+    kwargs = _publication(Status.IN_REVIEW, finding=True)(cast, org)
+    from guildhall.publications.models import Finding
+
+    kwargs["finding_id"] = Finding.objects.get(publication_id=kwargs["publication_id"]).pk
+    return kwargs
+
+
+def _attachment(cast, org):
+    kwargs = _publication(Status.DRAFT, attachment=True)(cast, org)
+    from guildhall.publications.models import PublicationAttachment
+
+    kwargs["attachment_id"] = PublicationAttachment.objects.get(
+        publication_id=kwargs["publication_id"]).pk
+    return kwargs
+
+
+def _api(build):
+    def api_build(cast, org):
+        return {k: v for k, v in build(cast, org).items() if k != "org_id"}
+    return api_build
+
+
+def _review_data(cast, org):
+    return {"verdict": "pass", "comment": "同意。", "revision": 1}
+
+
+def _published_data(cast, org):
+    from guildhall.publications.models import Publication
+
+    p = Publication.objects.filter(organization=org, status=Status.APPROVED).latest("pk")
+    return {"channel": p.channels.get().pk, "url": "https://example.cn/p/1",
+            "published_at": "2026-03-02 10:00"}
+
+
+def _reason(cast, org):
+    return {"reason": "测试原因"}
+
+
+# ---- pages ----
+matrix_case(MatrixCase("channel_list", build=_org, **SEE))
+matrix_case(MatrixCase("channel_new", build=_org, own={"association": MANAGERS}))
+matrix_case(MatrixCase("channel_detail", build=_channel(), **SEE))
+matrix_case(MatrixCase("channel_edit", build=_channel(), own={"association": MANAGERS}))
+matrix_case(MatrixCase("channel_pause", method="POST", build=_channel(), data=_reason,
+                       own={"association": MANAGERS}))
+matrix_case(MatrixCase("channel_resume", method="POST", build=_channel(ChannelStatus.PAUSED),
+                       data=_reason, own={"association": MANAGERS}))
+matrix_case(MatrixCase("publication_list", build=_org, **SEE))
+matrix_case(MatrixCase("publication_waiting", build=_org, own={
+    "association": {"principal", "admin", "editor", "reviewer"}, "supervisor": {"approver"}}))
+matrix_case(MatrixCase("publication_new", build=_org, own={"association": WRITERS}))
+matrix_case(MatrixCase("publication_settings", build=_org, own={"association": {"admin"}}))
+matrix_case(MatrixCase("publication_detail", build=_publication(), **SEE))
+matrix_case(MatrixCase("publication_diff", build=_publication(), **SEE))
+matrix_case(MatrixCase("publication_edit", build=_publication(), own={"association": WRITERS}))
+matrix_case(MatrixCase("publication_submit", method="POST", build=_publication(),
+                       own={"association": WRITERS}))
+matrix_case(MatrixCase("publication_review", method="POST", build=_publication(Status.IN_REVIEW),
+                       data=_review_data, own={"association": {"reviewer"}}))
+matrix_case(MatrixCase("publication_finding_acknowledge", method="POST", build=_finding,
+                       data=_reason, own={"association": {"reviewer", "principal"}}))
+matrix_case(MatrixCase("publication_published", method="POST",
+                       build=_publication(Status.APPROVED), data=_published_data,
+                       own={"association": WRITERS}))
+matrix_case(MatrixCase("publication_withdraw", method="POST", build=_publication(Status.PUBLISHED),
+                       data=_reason, own={"association": WRITERS}))
+# Without a file the form is refused (400) for those allowed to attach.
+matrix_case(MatrixCase("publication_attach", method="POST", build=_publication(),
+                       own={"association": WRITERS}, ok_statuses=(302, 400)))
+matrix_case(MatrixCase("publication_attachment", build=_attachment, **SEE))
+matrix_case(MatrixCase("publication_attachment_remove", method="POST", build=_attachment,
+                       own={"association": WRITERS}))
+
+# ---- API ----
+matrix_case(MatrixCase("api:channel_list", everyone=True, api=True))
+matrix_case(MatrixCase("api:channel_detail", api=True, build=_api(_channel()), **SEE))
+matrix_case(MatrixCase("api:channel_pause", api=True, method="POST", build=_api(_channel()),
+                       data=_reason, own={"association": MANAGERS}))
+matrix_case(MatrixCase("api:channel_resume", api=True, method="POST",
+                       build=_api(_channel(ChannelStatus.PAUSED)), data=_reason,
+                       own={"association": MANAGERS}))
+matrix_case(MatrixCase("api:publication_list", everyone=True, api=True))
+matrix_case(MatrixCase("api:publication_waiting", everyone=True, api=True))
+matrix_case(MatrixCase("api:publication_detail", api=True, build=_api(_publication()), **SEE))
+matrix_case(MatrixCase("api:publication_submit", api=True, method="POST",
+                       build=_api(_publication()), own={"association": WRITERS}))
+matrix_case(MatrixCase("api:publication_review", api=True, method="POST",
+                       build=_api(_publication(Status.IN_REVIEW)), data=_review_data,
+                       own={"association": {"reviewer"}}))
+matrix_case(MatrixCase("api:publication_finding_acknowledge", api=True, method="POST",
+                       build=_api(_finding), data=_reason,
+                       own={"association": {"reviewer", "principal"}}))
+matrix_case(MatrixCase("api:publication_published", api=True, method="POST",
+                       build=_api(_publication(Status.APPROVED)), data=_published_data,
+                       own={"association": WRITERS}))
+matrix_case(MatrixCase("api:publication_withdraw", api=True, method="POST",
+                       build=_api(_publication(Status.PUBLISHED)), data=_reason,
+                       own={"association": WRITERS}))

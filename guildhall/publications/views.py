@@ -1,0 +1,497 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from guildhall.audit.services import record_refusal
+from guildhall.core.errors import DomainError
+from guildhall.core.forms import apply_errors
+from guildhall.orgs.permissions import can, require
+from guildhall.orgs.scoping import get_org_for_user
+from guildhall.publications import content, queries, services
+from guildhall.publications.forms import (
+    AttachmentForm,
+    ChannelForm,
+    PublicationForm,
+    PublishedForm,
+    ReasonForm,
+    ReviewForm,
+    SettingsForm,
+)
+from guildhall.publications.models import (
+    Channel,
+    ChannelStatus,
+    ConfidentialTerm,
+    Finding,
+    Publication,
+    PublicationSettings,
+    Status,
+)
+from guildhall.publications.permissions import authorize
+from guildhall.reviews import services as reviews
+
+PAGE_SIZE = 30
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
+# ---- channels ----------------------------------------------------------------------
+
+def _channel(request: HttpRequest, org_id: int, channel_id: int) -> Channel:
+    channel = queries.get_channel_for_user(request.user, channel_id, org_id)
+    require(request.user, "channels.view", channel)
+    return channel
+
+
+@login_required
+@require_GET
+def channel_list(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "publications.list", org)
+    channels = Channel.objects.filter(organization=org).select_related("responsible_person")
+    page = Paginator(channels.order_by("status", "type", "name", "pk"), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "publications/channel_list.html", {
+        "org": org, "page": page, "may_create": can(request.user, "channels.create", org)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channel_new(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "channels.create", org)
+    form = ChannelForm(request.POST or None, org=org, initial=ChannelForm.initial_for(None))
+    if request.method == "POST" and form.is_valid():
+        try:
+            channel = services.channel_create(actor=request.user, org=org, data=form.model_data())
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="step_1")
+        else:
+            messages.success(request, _("The channel was added."))
+            return redirect("channel_detail", org.pk, channel.pk)
+    return render(request, "publications/channel_form.html", {"org": org, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def channel_detail(request: HttpRequest, org_id: int, channel_id: int) -> HttpResponse:
+    channel = _channel(request, org_id, channel_id)
+    publications = queries.with_channels(channel.publications.order_by("-planned_at", "-pk"))[:20]
+    return render(request, "publications/channel_detail.html", {
+        "org": channel.organization, "channel": channel, "publications": publications,
+        "pauses": channel.pauses.select_related("paused_by", "resumed_by")[:20],
+        "paused": [channel] if channel.is_paused else [],
+        "may_edit": can(request.user, "channels.edit", channel),
+        "may_pause": can(request.user, "channels.pause", channel),
+        "may_resume": can(request.user, "channels.resume", channel),
+        "reason_form": ReasonForm()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channel_edit(request: HttpRequest, org_id: int, channel_id: int) -> HttpResponse:
+    channel = _channel(request, org_id, channel_id)
+    require(request.user, "channels.edit", channel)
+    org = channel.organization
+    form = ChannelForm(request.POST or None, org=org, initial=ChannelForm.initial_for(channel))
+    if request.method == "POST" and form.is_valid():
+        data = form.model_data()
+        if not channel.is_paused:
+            data["status"] = ChannelStatus.CLOSED if form.cleaned_data["closed"] else \
+                ChannelStatus.ACTIVE
+        try:
+            services.channel_update(actor=request.user, channel=channel, data=data)
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="step_1")
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("channel_detail", org.pk, channel.pk)
+    return render(request, "publications/channel_form.html", {
+        "org": org, "form": form, "channel": channel,
+        "paused": [channel] if channel.is_paused else []}, status=400 if form.errors else 200)
+
+
+def _channel_action(request: HttpRequest, org_id: int, channel_id: int, action: str,
+                    run: Callable[[Channel], Any], done: str) -> HttpResponse:
+    channel = _channel(request, org_id, channel_id)
+    require(request.user, "channels.edit", channel)
+    try:
+        run(channel)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("channel_detail", channel.organization_id, channel.pk)
+    messages.success(request, done)
+    return redirect("channel_detail", channel.organization_id, channel.pk)
+
+
+@login_required
+@require_POST
+def channel_pause(request: HttpRequest, org_id: int, channel_id: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _channel_action(request, org_id, channel_id, "pause", lambda c: services.channel_pause(
+        actor=request.user, channel=c, reason=reason),
+        _("The channel is paused. The supervising body was told."))
+
+
+@login_required
+@require_POST
+def channel_resume(request: HttpRequest, org_id: int, channel_id: int) -> HttpResponse:
+    note = request.POST.get("reason", "")
+    return _channel_action(request, org_id, channel_id, "resume", lambda c: services.channel_resume(
+        actor=request.user, channel=c, note=note),
+        _("The channel is active again. The supervising body was told."))
+
+
+# ---- lists -----------------------------------------------------------------------
+
+def _params(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "") for k in ("channel", "status", "month", "findings")}
+
+
+@login_required
+@require_GET
+def publication_list(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "publications.list", org)
+    params = _params(request)
+    qs = queries.with_channels(Publication.objects.filter(organization=org))
+    qs = queries.filter_publications(qs, params).order_by("-planned_at", "-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "publications/list.html", {
+        "org": org, "page": page, "params": params,
+        "query": urlencode({k: v for k, v in params.items() if v}),
+        "statuses": Status.choices, "channels": Channel.objects.filter(organization=org)
+        .order_by("name", "pk"), "paused": list(queries.paused_channels_of(org)),
+        "may_create": can(request.user, "publications.create", org)})
+
+
+@login_required
+@require_GET
+def publication_waiting(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "publications.waiting", org)
+    qs = queries.with_channels(queries.waiting_for(request.user, org))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "publications/waiting.html", {"org": org, "page": page, "query": ""})
+
+
+# ---- writing -------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publication_new(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "publications.create", org)
+    form = PublicationForm(request.POST or None, org=org,
+                           initial=PublicationForm.initial_for(None))
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication = services.publication_create(actor=request.user, org=org,
+                                                      data=form.model_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The draft was saved. Submit it for review when it is "
+                                        "ready."))
+            return redirect("publication_detail", org.pk, publication.pk)
+    return render(request, "publications/form.html", {
+        "org": org, "form": form, "publication": None,
+        "paused": list(queries.paused_channels_of(org))}, status=400 if form.errors else 200)
+
+
+def _publication(request: HttpRequest, org_id: int, publication_id: int) -> Publication:
+    publication = queries.get_publication_for_user(request.user, publication_id, org_id)
+    require(request.user, "publications.view", publication)
+    return publication
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publication_edit(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
+    publication = _publication(request, org_id, publication_id)
+    require(request.user, "publications.edit", publication)
+    org = publication.organization
+    current = publication.revisions.get(number=publication.revision)
+    form = PublicationForm(request.POST or None, org=org,
+                           initial=PublicationForm.initial_for(publication, current.body))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_revise(actor=request.user, publication=publication,
+                                        data=form.model_data(),
+                                        revision=form.cleaned_data.get("revision"))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved as a new revision."))
+            return redirect("publication_detail", org.pk, publication.pk)
+    return render(request, "publications/form.html", {
+        "org": org, "form": form, "publication": publication,
+        "paused": services.paused_channels(publication)}, status=400 if form.errors else 200)
+
+
+# ---- the publication page ------------------------------------------------------------
+
+def _findings(publication: Publication) -> tuple[list[Finding], list[Finding]]:
+    """Return the current revision's findings, and earlier ones a later revision removed."""
+    all_findings = list(Finding.objects.filter(publication=publication)
+                        .select_related("acknowledged_by"))
+    current = [f for f in all_findings if f.revision == publication.revision]
+    if publication.scanned_revision != publication.revision:
+        current_keys = None
+    else:
+        current_keys = {services._key(f) for f in current}
+    removed: dict[tuple, Finding] = {}
+    for f in all_findings:
+        if f.revision < publication.revision and current_keys is not None \
+                and services._key(f) not in current_keys:
+            removed[services._key(f)] = f
+    return current, list(removed.values())
+
+
+def _detail(request: HttpRequest, publication: Publication, *, status: int = 200,
+            error: str = "", **forms: Any) -> HttpResponse:
+    current = publication.revisions.select_related("created_by").get(number=publication.revision)
+    findings, removed = _findings(publication)
+    steps = publication.review_steps()
+    ctx = {
+        "org": publication.organization, "publication": publication, "error": error,
+        "actions": publication.available_actions(request.user), "revision": current,
+        "body": content.sanitize(current.body), "findings": findings,
+        "removed_findings": removed,
+        "revisions": publication.revisions.select_related("created_by"),
+        "decisions": reviews.decisions_for(publication),
+        "entries": publication.entries.select_related("actor"),
+        "steps": steps if publication.review_round else [],
+        "current_step": reviews.current_step(publication, steps)
+        if publication.is_under_review() else None,
+        "channels": publication.channels.order_by("pk"),
+        "paused": services.paused_channels(publication),
+        "attachments": publication.attachments.filter(removed_at=None),
+        "placements": publication.placements.select_related("channel", "recorded_by"),
+        "review_form": forms.get("review_form") or ReviewForm(
+            initial={"revision": publication.revision}),
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "published_form": forms.get("published_form") or PublishedForm(publication=publication),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+    }
+    return render(request, "publications/detail.html", ctx, status=status)
+
+
+@login_required
+@require_GET
+def publication_detail(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
+    return _detail(request, _publication(request, org_id, publication_id))
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@login_required
+@require_GET
+def publication_diff(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
+    publication = _publication(request, org_id, publication_id)
+    revisions = {r.number: r for r in publication.revisions.all()}
+    b = _int(request.GET.get("b"), publication.revision)
+    a = _int(request.GET.get("a"), max(b - 1, 1))
+    if a not in revisions or b not in revisions:
+        a, b = max(publication.revision - 1, 1), publication.revision
+    old, new = revisions[a], revisions[b]
+    fields = []
+    for label, x, y in (
+            (_("Title"), old.title, new.title),
+            (_("Planned publication time"), f"{old.planned_at:%Y-%m-%d %H:%M}",
+             f"{new.planned_at:%Y-%m-%d %H:%M}"),
+            (_("Channels"), "、".join(old.channel_names), "、".join(new.channel_names)),
+            (_("Must be cleared with the superior body"), _("yes") if old.needs_supervisor
+             else _("no"), _("yes") if new.needs_supervisor else _("no")),
+            (_("Attachments"), "、".join(x["name"] for x in old.attachments),
+             "、".join(x["name"] for x in new.attachments))):
+        if x != y:
+            fields.append({"label": label, "old": x, "new": y})
+    return render(request, "publications/diff.html", {
+        "org": publication.organization, "publication": publication,
+        "revisions": list(revisions.values()), "a": a, "b": b, "fields": fields,
+        "rows": content.side_by_side(content.plain_text(old.body), content.plain_text(new.body)),
+        "paused": services.paused_channels(publication)})
+
+
+def _act(request: HttpRequest, org_id: int, publication_id: int, action: str,
+         run: Callable[[Publication], Any], done: str, form_name: str = "",
+         form: Any = None) -> HttpResponse:
+    """Authorize and run one action from the publication page; show refusals on the page."""
+    publication = _publication(request, org_id, publication_id)
+    try:
+        authorize(request.user, action, publication)
+        run(publication)
+    except DomainError as exc:
+        if exc.status == 403:
+            record_refusal(user=request.user, action=f"publications.{action}", obj=publication)
+        publication = queries.get_publication_for_user(request.user, publication_id, org_id)
+        kept = {form_name: form} if form_name and form is not None else {}
+        return _detail(request, publication, status=exc.status, error=str(exc), **kept)
+    messages.success(request, done)
+    return redirect("publication_detail", publication.organization_id, publication.pk)
+
+
+@login_required
+@require_POST
+def publication_submit(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
+    return _act(request, org_id, publication_id, "submit", lambda p: services.publication_submit(
+        actor=request.user, publication=p), _("Submitted for review. The checker has read it."))
+
+
+@login_required
+@require_POST
+def publication_review(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    verdict = request.POST.get("verdict", "")
+    done = {"pass": _("Your decision was recorded: passed."),
+            "return": _("Returned to the author with your comment."),
+            "reject": _("The publication was rejected.")}.get(verdict, "")
+    return _act(request, org_id, publication_id, "review", lambda p: services.publication_review(
+        actor=request.user, publication=p, verdict=verdict, comment=data.get("comment") or "",
+        revision=data.get("revision") or -1), done, "review_form", form)
+
+
+@login_required
+@require_POST
+def publication_finding_acknowledge(request: HttpRequest, org_id: int, publication_id: int,
+                                    finding_id: int) -> HttpResponse:
+    publication = _publication(request, org_id, publication_id)
+    finding = queries.get_finding_for_user(publication, finding_id)
+    reason = request.POST.get("reason", "")
+    return _act(request, org_id, publication_id, "acknowledge_finding",
+                lambda p: services.publication_acknowledge_finding(
+                    actor=request.user, publication=p, finding=finding, reason=reason),
+                _("The finding was acknowledged."))
+
+
+@login_required
+@require_POST
+def publication_published(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
+    publication = _publication(request, org_id, publication_id)
+    form = PublishedForm(request.POST, publication=publication)
+
+    def run(p: Publication) -> None:
+        if not form.is_valid():
+            raise DomainError(_("Please correct the fields marked below."), "invalid")
+        services.publication_record_published(actor=request.user, publication=p, **form.cleaned_data)
+
+    return _act(request, org_id, publication_id, "record_published", run,
+                _("Recorded as published."), "published_form", form)
+
+
+@login_required
+@require_POST
+def publication_withdraw(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    reason = getattr(form, "cleaned_data", {}).get("reason", "")
+    return _act(request, org_id, publication_id, "withdraw", lambda p: services.publication_withdraw(
+        actor=request.user, publication=p, reason=reason),
+        _("The withdrawal was recorded."), "reason_form", form)
+
+
+# ---- attachments ------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def publication_attach(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
+    publication = _publication(request, org_id, publication_id)
+    require(request.user, "publications.attach", publication)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(actor=request.user, publication=publication,
+                                    upload=form.cleaned_data["file"])
+        except DomainError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("The file was attached (a new revision)."))
+            return redirect("publication_detail", publication.organization_id, publication.pk)
+    return _detail(request, publication, status=400, attachment_form=form)
+
+
+@login_required
+@require_GET
+def publication_attachment(request: HttpRequest, org_id: int, publication_id: int,
+                           attachment_id: int) -> HttpResponse:
+    publication = _publication(request, org_id, publication_id)
+    attachment = queries.get_attachment_for_user(publication, attachment_id)
+    # Images are shown on the page; their type was checked from their content on upload.
+    # Read whole (files are at most 20 MB): the isolation matrix reads `response.content`.
+    with attachment.file.open("rb") as source:
+        data = source.read()
+    response = HttpResponse(data, content_type=attachment.content_type if attachment.is_image
+                            else "application/octet-stream")
+    disposition = "inline" if attachment.is_image else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def publication_attachment_remove(request: HttpRequest, org_id: int, publication_id: int,
+                                  attachment_id: int) -> HttpResponse:
+    publication = _publication(request, org_id, publication_id)
+    require(request.user, "publications.attach", publication)
+    attachment = queries.get_attachment_for_user(publication, attachment_id)
+    services.attachment_remove(actor=request.user, publication=publication, attachment=attachment)
+    messages.success(request, _("The file was removed (a new revision)."))
+    return redirect("publication_detail", publication.organization_id, publication.pk)
+
+
+# ---- settings ----------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publication_settings(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "publications.settings", org)
+    conf = PublicationSettings.for_org(org)
+    terms = "\n".join(ConfidentialTerm.objects.filter(organization=org).values_list("term",
+                                                                                   flat=True))
+    form = SettingsForm(request.POST or None, initial={"terms": terms,
+                                                       "review_days": conf.review_days})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.terms_update(actor=request.user, org=org, terms=form.term_list(),
+                                  review_days=form.cleaned_data["review_days"])
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="review_days")
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The settings were saved."))
+            return redirect("publication_settings", org.pk)
+    return render(request, "publications/settings.html", {"org": org, "form": form},
+                  status=400 if form.errors else 200)
+

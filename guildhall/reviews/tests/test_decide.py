@@ -1,0 +1,88 @@
+"""The shared review mechanism, exercised through event filings (its first user)."""
+
+import tempfile
+
+from django.test import override_settings
+
+from guildhall.audit.models import AuditRecord
+from guildhall.core.errors import DomainError
+from guildhall.core.testing import GuildhallTestCase
+from guildhall.events import services
+from guildhall.events.models import Filing, FilingRules, Status
+from guildhall.events.tests.factories import make_filing
+from guildhall.reviews import services as reviews
+from guildhall.reviews.models import Decision, Verdict
+
+
+@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="guildhall-test-media-"))
+class DecideTest(GuildhallTestCase):
+    def setUp(self):
+        self.filing = make_filing(self.cast, self.soft, "submitted")
+
+    def decide(self, username, verdict=Verdict.APPROVE, comment="", revision=None, **kw):
+        return reviews.decide(actor=self.user(username), subject=self.filing,
+                              revision=self.filing.revision if revision is None else revision,
+                              verdict=verdict, comment=comment, steps=self.filing.review_steps(),
+                              **kw)
+
+    def assertRefused(self, code, status, **kw):
+        with self.assertRaises(DomainError) as ctx:
+            self.decide(**kw)
+        self.assertEqual((ctx.exception.code, ctx.exception.status), (code, status))
+
+    def test_it_records_one_decision_bound_to_the_revision_and_one_audit_record(self):
+        before = AuditRecord.objects.count()
+        result = self.decide("sup-approver", comment="同意")
+        self.assertEqual(result.outcome, reviews.APPROVED)
+        decision = result.decision
+        self.assertEqual((decision.revision, decision.step, decision.verdict, decision.reviewer),
+                         (self.filing.revision, 2, Verdict.APPROVE, self.user("sup-approver")))
+        self.assertEqual(AuditRecord.objects.count(), before + 1)
+        self.assertEqual(AuditRecord.objects.order_by("-seq").first().after["decision"], decision.pk)
+
+    def test_it_refuses_a_stale_revision_with_409(self):
+        self.assertRefused("stale_revision", 409, username="sup-approver",
+                           revision=self.filing.revision - 1)
+
+    def test_it_refuses_review_by_the_author(self):
+        self.filing.created_by = self.user("sup-approver")  # as if they had written it
+        self.filing.save(update_fields=["created_by"])
+        self.assertRefused("own_item", 403, username="sup-approver")
+
+    def test_it_refuses_someone_without_the_steps_role(self):
+        self.assertRefused("not_reviewer", 403, username="sup-viewer")
+        self.assertRefused("not_reviewer", 403, username="soft-principal")
+
+    def test_it_requires_a_comment_to_return_or_reject(self):
+        self.assertRefused("comment_required", 400, username="sup-approver", verdict=Verdict.RETURN)
+        self.assertRefused("comment_required", 400, username="sup-approver", verdict=Verdict.REJECT)
+        self.assertFalse(Decision.objects.filter(subject_id=self.filing.pk, step=2).exists())
+
+    def test_it_can_require_a_comment_at_every_step(self):
+        self.assertRefused("comment_required", 400, username="sup-approver", comment_always=True)
+
+    def test_it_refuses_a_decided_item(self):
+        self.decide("sup-approver")
+        self.filing.refresh_from_db()
+        self.assertRefused("not_under_review", 409, username="sup-approver")
+
+    def test_nobody_decides_two_steps_of_the_same_revision(self):
+        FilingRules.objects.update_or_create(supervisor=self.sup, defaults={"approval_steps": 2})
+        filing = make_filing(self.cast, self.logi, "submitted")
+        self.filing = filing
+        result = self.decide("sup-approver")
+        self.assertEqual(result.outcome, reviews.NEXT_STEP)
+        self.assertEqual(result.next_step.position, 3)
+        self.assertRefused("already_reviewed", 403, username="sup-approver")
+        self.assertFalse(reviews.may_decide(self.user("sup-approver"), filing, filing.review_steps()))
+
+    def test_the_current_step_follows_the_approvals_of_the_round(self):
+        steps = self.filing.review_steps()
+        self.assertEqual(reviews.current_step(self.filing, steps).position, 2)
+        self.assertEqual([s.level for s in steps], [reviews.OWN, reviews.SUPERVISOR])
+
+    def test_a_return_ends_the_round_and_the_filing_goes_back_to_the_editor(self):
+        filing = services.filing_return(actor=self.user("sup-approver"), filing=self.filing,
+                                        revision=self.filing.revision, comment="请补充")
+        self.assertEqual(filing.status, Status.RETURNED)
+        self.assertEqual(Filing.objects.get(pk=filing.pk).status, Status.RETURNED)
