@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from .engine import PatternSet, pattern_set, resolve_engine
 from .extract import (
@@ -76,8 +78,14 @@ def _before(norm: str, s: int, width: int) -> str:
     return norm[max(0, s - width) : s].lower()
 
 
-def _has(text: str, words: Sequence[str]) -> bool:
-    return any(w in text for w in words)
+@cache
+def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _has(text: str, words: tuple[str, ...]) -> bool:
+    """Tell whether any of ``words`` occurs in ``text`` (one regex search)."""
+    return _words_re(words).search(text) is not None
 
 
 # --- Validation rules ----------------------------------------------------------
@@ -96,14 +104,15 @@ def _rule_id(norm: str, s: int, e: int, base: int) -> Verdict:
 
 def _rule_uscc(norm: str, s: int, e: int, base: int) -> Verdict:
     code = norm[s:e].upper()
+    # Every test below only rejects, so the cheap ones go first.
+    if code[0] not in "123456789ANY" or code[1] not in "123456789":
+        return None
+    if code[2:4] not in PROVINCE_CODES and code[2:4] != "10":
+        return None
     if validate_uscc(code) is not None:
         return None
     # A valid resident ID is reported as an ID, never also as a code.
     if code[:17].isdigit() and validate_resident_id(code) is None:
-        return None
-    if code[0] not in "123456789ANY" or code[1] not in "123456789":
-        return None
-    if code[2:4] not in PROVINCE_CODES and code[2:4] != "10":
         return None
     org_ok = org_code_valid(code[8:17])
     if code.isdigit():
@@ -120,9 +129,9 @@ _CARD_GROUPS = ((4, 6, 5), (4, 6, 4))
 
 def _card_grouping_ok(value: str) -> bool:
     """Accept the usual printed groupings: 4-4-4-4(-3), 4-6-5, 6-13, or no separators."""
-    seps = {ch for ch in value if ch in " -"}
-    if not seps:
+    if " " not in value and "-" not in value:
         return True
+    seps = {ch for ch in value if ch in " -"}
     if len(seps) > 1:
         return False
     groups = [len(g) for g in value.split(seps.pop())]
@@ -308,12 +317,13 @@ class _ChunkScanner:
         base, lo = self._base, self._accept_from
         norm, matches = self.pset.matches(buf, self.engine)
         specs = self.pset.specs
+        rules = [RULES[spec.key] for spec in specs]
         candidates: list[Finding] = []
         for idx, s, e in matches:
             if e <= s:
                 continue
             spec = specs[idx]
-            verdict = _validate(spec, norm, s, e, base)
+            verdict = rules[idx](norm, s, e, base)
             if verdict is None:
                 continue
             value = buf[s:e]
