@@ -12,7 +12,11 @@ def main(argv: list[str] | None = None) -> int:
         # The checker needs no database and no settings, and must start quickly.
         from guildhall.checker.cli import main as scan
 
-        return scan(argv[2:])
+        try:
+            return scan(argv[2:])
+        except BrokenPipeError:  # `guildhall scan … | head` closed the pipe: not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guildhall.settings")
     from django.core.management import execute_from_command_line
 
