@@ -6,18 +6,16 @@ fields. Decisions carry {"comment": ..., "revision": N}.
 """
 
 import datetime as dt
-import json
+from collections.abc import Callable
 from typing import Any
 
-import pydantic
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 
 from guildhall.audit.services import record_refusal
+from guildhall.core.api_helpers import aware, body_doc, invalid, read_body
 from guildhall.core.errors import DomainError
 from guildhall.events import queries, services
 from guildhall.events.models import EventType, Filing, Status
@@ -27,6 +25,9 @@ from guildhall.orgs.scoping import get_org_for_user
 from guildhall.reviews import services as reviews
 
 router = Router(tags=["events"])
+
+#: The API's name of a model field where the two differ (for validation errors).
+API_NAMES = {"onsite_person_id": "onsite_person"}
 
 
 class Speaker(Schema):
@@ -180,52 +181,18 @@ class FilingFilters(Schema):
     month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)  # Asia/Shanghai unless configured otherwise
-    return value
-
-
 def _model_data(payload: Schema, exclude_unset: bool = False) -> dict[str, Any]:
     data = payload.dict(exclude_unset=exclude_unset)
     data.pop("organization", None)
     data.pop("revision", None)
     for key in ("starts_at", "ends_at"):
         if key in data:
-            data[key] = _aware(data[key])
+            data[key] = aware(data[key])
     if "onsite_person" in data:
         data["onsite_person_id"] = data.pop("onsite_person")
     if "type" in data and data["type"] is not None:
         data["type"] = EventType(data["type"]).value
     return {k: v for k, v in data.items() if v is not None or k == "onsite_person_id"}
-
-
-def _invalid(exc: ValidationError) -> NinjaValidationError:
-    errors = []
-    for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        field = "onsite_person" if field == "onsite_person_id" else field
-        errors += [{"loc": ["body", field], "msg": m} for m in messages]
-    return NinjaValidationError(errors)
-
-
-def _body(request: HttpRequest, schema: type[Schema]) -> Any:
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError:
-            raise NinjaValidationError([{"loc": ["body"], "msg": "Send a JSON object."}])
-    else:
-        data = request.POST.dict()
-    try:
-        return schema.model_validate(data)
-    except pydantic.ValidationError as exc:
-        raise NinjaValidationError([{"loc": ["body", *e["loc"]], "msg": e["msg"]}
-                                    for e in exc.errors()])
-
-
-def _body_doc(schema: type[Schema]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {
-        "application/json": {"schema": schema.model_json_schema()}}}}
 
 
 def _detail(request: HttpRequest, filing: Filing) -> Filing:
@@ -241,13 +208,20 @@ def _act(request: HttpRequest, filing_id: int, action: str, schema: type[Schema]
     require(request.user, "events.view", filing)
     try:
         authorize(request.user, action, filing)
-        body = _body(request, schema) if schema else None
+        body = read_body(request, schema) if schema else None
         run(filing, body)
     except DomainError as exc:
         if exc.status == 403:
             record_refusal(user=request.user, action=f"events.{action}", obj=filing)
         raise
     return _detail(request, filing)
+
+
+def _decide(request: HttpRequest, filing_id: int, action: str,
+            decide: Callable[..., Any]) -> Filing:
+    """Run one of the review decisions: they all take the revision decided and a comment."""
+    return _act(request, filing_id, action, DecisionIn, lambda f, b: decide(
+        actor=request.user, filing=f, revision=b.revision, comment=b.comment))
 
 
 @router.get("/events/", response=list[FilingOut], url_name="event_list")
@@ -269,7 +243,7 @@ def event_create(request: HttpRequest, payload: FilingIn):
     try:
         filing = services.filing_create(actor=request.user, org=org, data=_model_data(payload))
     except ValidationError as exc:
-        raise _invalid(exc)
+        raise invalid(exc, renames=API_NAMES)
     return 201, _detail(request, filing)
 
 
@@ -293,12 +267,12 @@ def event_update(request: HttpRequest, filing_id: int, payload: FilingPatch):
                                data=_model_data(payload, exclude_unset=True),
                                revision=payload.revision)
     except ValidationError as exc:
-        raise _invalid(exc)
+        raise invalid(exc, renames=API_NAMES)
     return _detail(request, filing)
 
 
 @router.post("/events/{filing_id}/submit", response=FilingDetailOut, url_name="event_submit",
-             openapi_extra=_body_doc(SubmitIn))
+             openapi_extra=body_doc(SubmitIn))
 def event_submit(request: HttpRequest, filing_id: int):
     """Submit the filing: to the principal's sign-off, or to the supervising body."""
     return _act(request, filing_id, "submit", SubmitIn, lambda f, b: services.filing_submit(
@@ -306,39 +280,35 @@ def event_submit(request: HttpRequest, filing_id: int):
 
 
 @router.post("/events/{filing_id}/sign_off", response=FilingDetailOut, url_name="event_sign_off",
-             openapi_extra=_body_doc(DecisionIn))
+             openapi_extra=body_doc(DecisionIn))
 def event_sign_off(request: HttpRequest, filing_id: int):
     """The principal's internal sign-off before the filing goes up."""
-    return _act(request, filing_id, "sign_off", DecisionIn, lambda f, b: services.filing_sign_off(
-        actor=request.user, filing=f, revision=b.revision, comment=b.comment))
+    return _decide(request, filing_id, "sign_off", services.filing_sign_off)
 
 
 @router.post("/events/{filing_id}/approve", response=FilingDetailOut, url_name="event_approve",
-             openapi_extra=_body_doc(DecisionIn))
+             openapi_extra=body_doc(DecisionIn))
 def event_approve(request: HttpRequest, filing_id: int):
     """Approve the current step; a revision other than the current one is refused (409)."""
-    return _act(request, filing_id, "approve", DecisionIn, lambda f, b: services.filing_approve(
-        actor=request.user, filing=f, revision=b.revision, comment=b.comment))
+    return _decide(request, filing_id, "approve", services.filing_approve)
 
 
 @router.post("/events/{filing_id}/return", response=FilingDetailOut, url_name="event_return",
-             openapi_extra=_body_doc(DecisionIn))
+             openapi_extra=body_doc(DecisionIn))
 def event_return(request: HttpRequest, filing_id: int):
     """Return the filing for revision, with a comment."""
-    return _act(request, filing_id, "return", DecisionIn, lambda f, b: services.filing_return(
-        actor=request.user, filing=f, revision=b.revision, comment=b.comment))
+    return _decide(request, filing_id, "return", services.filing_return)
 
 
 @router.post("/events/{filing_id}/reject", response=FilingDetailOut, url_name="event_reject",
-             openapi_extra=_body_doc(DecisionIn))
+             openapi_extra=body_doc(DecisionIn))
 def event_reject(request: HttpRequest, filing_id: int):
     """Reject the filing, with a comment."""
-    return _act(request, filing_id, "reject", DecisionIn, lambda f, b: services.filing_reject(
-        actor=request.user, filing=f, revision=b.revision, comment=b.comment))
+    return _decide(request, filing_id, "reject", services.filing_reject)
 
 
 @router.post("/events/{filing_id}/withdraw", response=FilingDetailOut, url_name="event_withdraw",
-             openapi_extra=_body_doc(ReasonIn))
+             openapi_extra=body_doc(ReasonIn))
 def event_withdraw(request: HttpRequest, filing_id: int):
     """Withdraw the filing before a decision."""
     return _act(request, filing_id, "withdraw", ReasonIn, lambda f, b: services.filing_withdraw(
@@ -346,16 +316,16 @@ def event_withdraw(request: HttpRequest, filing_id: int):
 
 
 @router.post("/events/{filing_id}/halt", response=FilingDetailOut, url_name="event_halt",
-             openapi_extra=_body_doc(HaltIn))
+             openapi_extra=body_doc(HaltIn))
 def event_halt(request: HttpRequest, filing_id: int):
     """Halt an approved event now (the circuit breaker); the supervising body is told at once."""
     return _act(request, filing_id, "halt", HaltIn, lambda f, b: services.filing_halt(
         actor=request.user, filing=f, reason=b.reason, actions_taken=b.actions_taken,
-        halted_at=_aware(b.halted_at)))
+        halted_at=aware(b.halted_at)))
 
 
 @router.post("/events/{filing_id}/summary", response=FilingDetailOut, url_name="event_summary",
-             openapi_extra=_body_doc(SummaryIn))
+             openapi_extra=body_doc(SummaryIn))
 def event_summary(request: HttpRequest, filing_id: int):
     """Submit the summary after the event (or after a halt, which it must address)."""
     return _act(request, filing_id, "summarize", SummaryIn, lambda f, b: services.filing_summarize(
@@ -364,7 +334,7 @@ def event_summary(request: HttpRequest, filing_id: int):
 
 
 @router.post("/events/{filing_id}/cancel", response=FilingDetailOut, url_name="event_cancel",
-             openapi_extra=_body_doc(ReasonIn))
+             openapi_extra=body_doc(ReasonIn))
 def event_cancel(request: HttpRequest, filing_id: int):
     """Cancel the event (a reason is required once it was submitted or approved)."""
     return _act(request, filing_id, "cancel", ReasonIn, lambda f, b: services.filing_cancel(

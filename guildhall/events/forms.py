@@ -9,21 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guildhall.core.forms import datetime_field
 from guildhall.events.models import EventType, Filing, FilingRules
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocal(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format=DATETIME_FORMAT, **kwargs)
-
-
-def _datetime_field(label: Any, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(label=label, required=required, widget=DateTimeLocal(),
-                               input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
 
 
 def _split(line: str) -> list[str]:
@@ -33,8 +20,8 @@ def _split(line: str) -> list[str]:
 class FilingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     type = forms.ChoiceField(label=_("Type"), choices=EventType.choices)
-    starts_at = _datetime_field(_("Starts at"))
-    ends_at = _datetime_field(_("Ends at"))
+    starts_at = datetime_field(_("Starts at"))
+    ends_at = datetime_field(_("Ends at"))
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     online_platform = forms.CharField(label=_("Online platform"), max_length=200, required=False)
     organizer = forms.CharField(label=_("Organizer"), max_length=200, required=False,
@@ -135,7 +122,7 @@ class HaltForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
     actions_taken = forms.CharField(label=_("What was done"),
                                     widget=forms.Textarea(attrs={"rows": 3}))
-    halted_at = _datetime_field(_("Halted at (leave empty for now)"), required=False)
+    halted_at = datetime_field(_("Halted at (leave empty for now)"), required=False)
 
 
 class SummaryForm(forms.Form):

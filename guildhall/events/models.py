@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.errors import DomainError
+from guildhall.core.uploads import StoredFile
 from guildhall.orgs.models import Role
 from guildhall.reviews.models import Verdict
 from guildhall.reviews.services import OWN, SUPERVISOR, Step
@@ -340,26 +341,13 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
     return f"events/{instance.filing.organization_id}/{uuid.uuid4().hex}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A file of the filing's materials, stored under a generated name."""
 
     filing = models.ForeignKey(Filing, models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     for_foreign_party = models.BooleanField(_("for the foreign party"), default=False)
     scanned_at = models.DateTimeField(null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class AttachmentFinding(models.Model):

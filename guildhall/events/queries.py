@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from guildhall.core.months import month_bounds, parse_month
 from guildhall.events.models import APPROVED_STATES, Attachment, EventType, Filing, Status
 from guildhall.orgs.permissions import Access
 
@@ -38,23 +39,6 @@ def get_attachment_for_user(user: Any, filing: Filing, pk: int) -> Attachment:
         raise Http404("No such attachment")
     attachment.filing = filing
     return attachment
-
-
-def parse_month(value: str | None) -> tuple[int, int] | None:
-    """Parse "2026-12" into (2026, 12); None when empty or malformed."""
-    try:
-        year, month = (int(p) for p in (value or "").split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
-        return None
-    return year, month
-
-
-def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime(year, month, 1, tzinfo=tz)
-    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
-    return start, end
 
 
 def filter_filings(qs: QuerySet[Filing], params: dict[str, Any]) -> QuerySet[Filing]:

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-import tempfile
-import zipfile
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
+from guildhall.core.uploads import accept_upload
 from guildhall.events.models import (
     EDITABLE,
     MATERIAL_FIELDS,
@@ -33,7 +30,6 @@ from guildhall.events.models import (
     Status,
     Summary,
 )
-from guildhall.lib import zipguard
 from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Role
@@ -42,18 +38,8 @@ from guildhall.reviews import services as reviews
 from guildhall.reviews.models import Verdict
 
 MAX_UPLOAD = getattr(settings, "EVENTS_MAX_UPLOAD", 20 * 1024 * 1024)
-ALLOWED_EXTENSIONS = {
-    ".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".pptx": "pptx", ".png": "png",
-    ".jpg": "jpeg", ".jpeg": "jpeg", ".txt": "txt",
-}
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "png": "image/png", "jpeg": "image/jpeg", "txt": "text/plain",
-}
-_OOXML_PART = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+#: The kinds of file a filing's materials may be (see guildhall.lib.uploads).
+KINDS = {"pdf", "docx", "xlsx", "pptx", "png", "jpeg", "txt"}
 
 
 # ---- people to tell -------------------------------------------------------------
@@ -212,89 +198,18 @@ def filing_update(*, actor: Any, filing: Filing, data: dict[str, Any],
 
 # ---- attachments --------------------------------------------------------------------
 
-def sniff(head: bytes, fileobj: Any) -> str | None:
-    """Return the kind of file the content says it is (pdf, docx, png…), else None."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(fileobj) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile:
-            return None
-        finally:
-            fileobj.seek(0)
-        if "[Content_Types].xml" not in names:
-            return None
-        for kind, prefix in _OOXML_PART.items():
-            if any(n.startswith(prefix) for n in names):
-                return kind
-        return None
-    return None
-
-
-def _is_utf8_text(fileobj: Any) -> bool:
-    data = fileobj.read()
-    fileobj.seek(0)
-    if b"\x00" in data:
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def validate_upload(upload: Any) -> str:
-    """Return the file's kind, or raise DomainError saying what is wrong with it."""
-    name = upload.name or ""
-    ext = os.path.splitext(name)[1].lower()
-    if ext not in ALLOWED_EXTENSIONS:
-        raise DomainError(_("Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), PNG, "
-                            "JPEG or plain-text files."), "file_type", field="file")
-    if upload.size > MAX_UPLOAD:
-        raise DomainError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD // 2**20},
-                          "file_too_large", field="file")
-    if upload.size == 0:
-        raise DomainError(_("The file is empty."), "file_empty", field="file")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    expected = ALLOWED_EXTENSIONS[ext]
-    kind = "txt" if expected == "txt" and _is_utf8_text(upload) else sniff(head, upload)
-    if kind != expected:
-        raise DomainError(_("The file's content is not what its name says (%(ext)s). Save it "
-                            "again in that format and attach it.") % {"ext": ext},
-                          "file_content", field="file")
-    if kind in _OOXML_PART:
-        try:
-            zipguard.check_archive(upload)
-        except zipguard.UnsafeArchive:
-            raise DomainError(_("The file expands to far more than it weighs and was refused."),
-                              "file_unsafe", field="file")
-    return kind
-
-
 def attachment_add(*, actor: Any, filing: Filing, upload: Any,
                    for_foreign_party: bool = False) -> Attachment:
-    kind = validate_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    fields = accept_upload(upload, kinds=KINDS, max_size=MAX_UPLOAD, type_message=_(
+        "Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), PNG, JPEG or plain-text "
+        "files."))
     with transaction.atomic():
         filing = _lock(filing)
         if filing.status not in EDITABLE:
             filing.guard("submit")
         before = filing.snapshot()
-        attachment = Attachment(
-            filing=filing, original_name=os.path.basename(upload.name)[:200],
-            content_type=CONTENT_TYPES[kind], size=upload.size, sha256=digest.hexdigest(),
-            for_foreign_party=for_foreign_party, uploaded_by=actor)
+        attachment = Attachment(filing=filing, for_foreign_party=for_foreign_party,
+                                uploaded_by=actor, **fields)
         attachment.file.save("upload", upload, save=False)
         try:
             attachment.save()
@@ -333,15 +248,10 @@ def scan_foreign_attachments(filing: Filing) -> int:
 
     count = 0
     for attachment in filing.attachments.filter(for_foreign_party=True, scanned_at=None):
-        ext = os.path.splitext(attachment.original_name)[1].lower()
         findings: list[AttachmentFinding] = []
-        with tempfile.NamedTemporaryFile(suffix=ext) as tmp:
-            with attachment.file.open("rb") as source:
-                for chunk in iter(lambda: source.read(1 << 20), b""):
-                    tmp.write(chunk)
-            tmp.flush()
+        with attachment.local_copy() as path:
             try:
-                for f in scan_file(tmp.name):
+                for f in scan_file(path):
                     findings.append(AttachmentFinding(
                         attachment=attachment, type=f.type, masked=f.masked[:200],
                         location=(f.location or "")[:100], detail=(f.detail or "")[:300]))

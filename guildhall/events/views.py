@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guildhall.audit.services import record_refusal
 from guildhall.core.errors import DomainError
-from guildhall.core.forms import apply_errors
+from guildhall.core.forms import add_domain_error, apply_errors
+from guildhall.core.months import parse_month
+from guildhall.core.views import stored_file_response
 from guildhall.events import ical, queries, services
 from guildhall.events.forms import (
     AttachmentForm,
@@ -172,7 +174,7 @@ def filing_edit(request: HttpRequest, org_id: int, filing_id: int) -> HttpRespon
         except ValidationError as exc:
             apply_errors(form, exc)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("filing_detail", org.pk, filing.pk)
@@ -300,7 +302,7 @@ def filing_halt(request: HttpRequest, org_id: int, filing_id: int) -> HttpRespon
         try:
             services.filing_halt(actor=request.user, filing=filing, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The event was halted and the supervising body was told."))
             return redirect("filing_detail", filing.organization_id, filing.pk)
@@ -318,7 +320,7 @@ def filing_summary(request: HttpRequest, org_id: int, filing_id: int) -> HttpRes
         try:
             services.filing_summarize(actor=request.user, filing=filing, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The summary was submitted."))
             return redirect("filing_detail", filing.organization_id, filing.pk)
@@ -354,14 +356,9 @@ def attachment_download(request: HttpRequest, org_id: int, filing_id: int,
                         attachment_id: int) -> HttpResponse:
     filing = _filing(request, org_id, filing_id)
     attachment = queries.get_attachment_for_user(request.user, filing, attachment_id)
-    # A plain response (files are at most EVENTS_MAX_UPLOAD); the isolation matrix reads
-    # `response.content`, which a streaming FileResponse does not have.
-    with attachment.file.open("rb") as source:
-        response = HttpResponse(source.read(), content_type="application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(
+        attachment, content_type="application/octet-stream",
+        disposition=content_disposition_header(True, attachment.original_name))
 
 
 @login_required
@@ -403,7 +400,7 @@ def event_calendar(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "events.calendar", org)
     today = timezone.localdate()
-    year, month = queries.parse_month(request.GET.get("month")) or (today.year, today.month)
+    year, month = parse_month(request.GET.get("month")) or (today.year, today.month)
     first = dt.date(year, month, 1)
     previous = (first - dt.timedelta(days=1)).strftime("%Y-%m")
     following = (first + dt.timedelta(days=32)).strftime("%Y-%m")

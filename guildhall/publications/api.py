@@ -8,13 +8,10 @@ someone who may not see it gets 404 whatever they send. Review decisions are
 """
 
 import datetime as dt
-import json
 from typing import Any, Literal
 
-import pydantic
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
@@ -22,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 
 from guildhall.audit.services import record_refusal
+from guildhall.core.api_helpers import aware, body_doc, invalid, read_body
 from guildhall.core.errors import DomainError
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
@@ -223,39 +221,6 @@ class PublicationFilters(Schema):
     findings: Literal["any", "open", "none"] | None = None
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
-
-
-def _invalid(exc: ValidationError) -> NinjaValidationError:
-    errors = []
-    for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        errors += [{"loc": ["body", field], "msg": m} for m in messages]
-    return NinjaValidationError(errors)
-
-
-def _body(request: HttpRequest, schema: type[Schema]) -> Any:
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError:
-            raise NinjaValidationError([{"loc": ["body"], "msg": "Send a JSON object."}])
-    else:
-        data = request.POST.dict()
-    try:
-        return schema.model_validate(data)
-    except pydantic.ValidationError as exc:
-        raise NinjaValidationError([{"loc": ["body", *e["loc"]], "msg": e["msg"]}
-                                    for e in exc.errors()])
-
-
-def _body_doc(schema: type[Schema]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {
-        "application/json": {"schema": schema.model_json_schema()}}}}
-
-
 # ---- channels ------------------------------------------------------------------------
 
 def _channel_data(payload: Schema, exclude_unset: bool = False) -> dict[str, Any]:
@@ -281,6 +246,14 @@ def _channel_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None or k == "responsible_person"}
 
 
+def _channel_to_edit(request: HttpRequest, channel_id: int) -> Channel:
+    """Return the channel if the user sees it (else 404) and may edit it (else 403)."""
+    channel = queries.get_channel_for_user(request.user, channel_id)
+    require(request.user, "channels.view", channel)
+    require(request.user, "channels.edit", channel)
+    return channel
+
+
 @router.get("/channels/", response=list[ChannelOut], url_name="channel_list")
 @paginate(PageNumberPagination, page_size=50)
 def channel_list(request: HttpRequest, org: int | None = None):
@@ -300,7 +273,7 @@ def channel_create(request: HttpRequest, payload: ChannelIn):
         channel = services.channel_create(actor=request.user, org=org,
                                           data=_channel_fields(_channel_data(payload)))
     except ValidationError as exc:
-        raise _invalid(exc)
+        raise invalid(exc)
     return HttpStatus(201, channel)
 
 
@@ -314,35 +287,29 @@ def channel_detail(request: HttpRequest, channel_id: int):
 @router.patch("/channels/{channel_id}", response=ChannelOut, url_name="channel_detail")
 def channel_update(request: HttpRequest, channel_id: int, payload: ChannelPatch):
     """Change a channel's details or review steps, or close it."""
-    channel = queries.get_channel_for_user(request.user, channel_id)
-    require(request.user, "channels.view", channel)
-    require(request.user, "channels.edit", channel)
+    channel = _channel_to_edit(request, channel_id)
     try:
         return services.channel_update(actor=request.user, channel=channel, data=_channel_fields(
             _channel_data(payload, exclude_unset=True)))
     except ValidationError as exc:
-        raise _invalid(exc)
+        raise invalid(exc)
 
 
 @router.post("/channels/{channel_id}/pause", response=ChannelOut, url_name="channel_pause",
-             openapi_extra=_body_doc(ReasonIn))
+             openapi_extra=body_doc(ReasonIn))
 def channel_pause(request: HttpRequest, channel_id: int):
     """Pause the channel now (熔断), with a reason; the supervising body's approvers are told."""
-    channel = queries.get_channel_for_user(request.user, channel_id)
-    require(request.user, "channels.view", channel)
-    require(request.user, "channels.edit", channel)
-    body = _body(request, ReasonIn)
+    channel = _channel_to_edit(request, channel_id)
+    body = read_body(request, ReasonIn)
     return services.channel_pause(actor=request.user, channel=channel, reason=body.reason)
 
 
 @router.post("/channels/{channel_id}/resume", response=ChannelOut, url_name="channel_resume",
-             openapi_extra=_body_doc(ReasonIn))
+             openapi_extra=body_doc(ReasonIn))
 def channel_resume(request: HttpRequest, channel_id: int):
     """Resume a paused channel; the supervising body's approvers are told."""
-    channel = queries.get_channel_for_user(request.user, channel_id)
-    require(request.user, "channels.view", channel)
-    require(request.user, "channels.edit", channel)
-    body = _body(request, ReasonIn)
+    channel = _channel_to_edit(request, channel_id)
+    body = read_body(request, ReasonIn)
     return services.channel_resume(actor=request.user, channel=channel, note=body.reason)
 
 
@@ -376,7 +343,7 @@ def _act(request: HttpRequest, publication_id: int, action: str, schema: type[Sc
     require(request.user, "publications.view", publication)
     try:
         authorize(request.user, action, publication)
-        body = _body(request, schema) if schema else None
+        body = read_body(request, schema) if schema else None
         run(publication, body)
     except DomainError as exc:
         if exc.status == 403:
@@ -412,11 +379,11 @@ def publication_create(request: HttpRequest, payload: PublicationIn):
     require(request.user, "publications.create", org)
     data = payload.dict()
     data["channels"] = _channels(org, payload.channels)
-    data["planned_at"] = _aware(payload.planned_at)
+    data["planned_at"] = aware(payload.planned_at)
     try:
         publication = services.publication_create(actor=request.user, org=org, data=data)
     except ValidationError as exc:
-        raise _invalid(exc)
+        raise invalid(exc)
     return HttpStatus(201, _detail(request, publication))
 
 
@@ -443,12 +410,12 @@ def publication_update(request: HttpRequest, publication_id: int, payload: Publi
     if "channels" in data:
         data["channels"] = _channels(publication.organization, data["channels"])
     if "planned_at" in data:
-        data["planned_at"] = _aware(data["planned_at"])
+        data["planned_at"] = aware(data["planned_at"])
     try:
         services.publication_revise(actor=request.user, publication=publication, data=data,
                                     revision=revision)
     except ValidationError as exc:
-        raise _invalid(exc)
+        raise invalid(exc)
     return _detail(request, publication)
 
 
@@ -461,7 +428,7 @@ def publication_submit(request: HttpRequest, publication_id: int):
 
 
 @router.post("/publications/{publication_id}/review", response=PublicationDetailOut,
-             url_name="publication_review", openapi_extra=_body_doc(ReviewIn))
+             url_name="publication_review", openapi_extra=body_doc(ReviewIn))
 def publication_review(request: HttpRequest, publication_id: int):
     """Decide the current step: pass, return or reject, always with a comment, on the current
     revision. The final pass is refused while a finding is unresolved (409
@@ -473,7 +440,7 @@ def publication_review(request: HttpRequest, publication_id: int):
 
 @router.post("/publications/{publication_id}/findings/{finding_id}/acknowledge",
              response=PublicationDetailOut, url_name="publication_finding_acknowledge",
-             openapi_extra=_body_doc(ReasonIn))
+             openapi_extra=body_doc(ReasonIn))
 def publication_finding_acknowledge(request: HttpRequest, publication_id: int, finding_id: int):
     """A reviewer or the principal accepts a finding of the current revision, with a reason."""
     publication = queries.get_publication_for_user(request.user, publication_id)
@@ -485,17 +452,17 @@ def publication_finding_acknowledge(request: HttpRequest, publication_id: int, f
 
 
 @router.post("/publications/{publication_id}/published", response=PublicationDetailOut,
-             url_name="publication_published", openapi_extra=_body_doc(PublishedIn))
+             url_name="publication_published", openapi_extra=body_doc(PublishedIn))
 def publication_published(request: HttpRequest, publication_id: int):
     """Record that the approved publication went out on one of its channels (URL and time)."""
     return _act(request, publication_id, "record_published", PublishedIn,
                 lambda p, b: services.publication_record_published(
                     actor=request.user, publication=p, channel=b.channel, url=b.url,
-                    published_at=_aware(b.published_at)))
+                    published_at=aware(b.published_at)))
 
 
 @router.post("/publications/{publication_id}/withdraw", response=PublicationDetailOut,
-             url_name="publication_withdraw", openapi_extra=_body_doc(ReasonIn))
+             url_name="publication_withdraw", openapi_extra=body_doc(ReasonIn))
 def publication_withdraw(request: HttpRequest, publication_id: int):
     """Record that the published content was taken down, with the reason."""
     return _act(request, publication_id, "withdraw", ReasonIn,

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guildhall.core.forms import datetime_field
 from guildhall.orgs.models import Role
 from guildhall.publications.models import (
     MAX_STEPS,
@@ -18,21 +19,6 @@ from guildhall.publications.models import (
     ChannelType,
     Publication,
 )
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocal(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format=DATETIME_FORMAT, **kwargs)
-
-
-def _datetime_field(label: Any, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(label=label, required=required, widget=DateTimeLocal(),
-                               input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
-
 
 STEP_CHOICES = [("", "—")] + [(r.value, r.label) for r in STEP_ROLES]
 
@@ -83,7 +69,7 @@ class PublicationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     channels = forms.ModelMultipleChoiceField(
         label=_("Channels"), queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple)
-    planned_at = _datetime_field(_("Planned publication time"))
+    planned_at = datetime_field(_("Planned publication time"))
     body = forms.CharField(
         label=_("Body"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Paste from Word or type: every line becomes a paragraph. Basic formatting "
@@ -135,7 +121,7 @@ class PublishedForm(forms.Form):
     channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.none())
     url = forms.CharField(label=_("Address (URL)"), max_length=500,
                           widget=forms.URLInput(attrs={"placeholder": "https://"}))
-    published_at = _datetime_field(_("Published at"))
+    published_at = datetime_field(_("Published at"))
 
     def __init__(self, *args: Any, publication: Publication, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.errors import DomainError
+from guildhall.core.uploads import StoredFile
 from guildhall.orgs.models import Role
 from guildhall.reviews.services import OWN, SUPERVISOR, Step
 
@@ -363,25 +364,12 @@ def _attachment_path(instance: PublicationAttachment, filename: str) -> str:
     return f"publications/{instance.publication.organization_id}/{uuid.uuid4().hex}"
 
 
-class PublicationAttachment(models.Model):
+class PublicationAttachment(StoredFile):
     """A file or image of a publication, stored under a generated name."""
 
     publication = models.ForeignKey(Publication, models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     @property
     def is_image(self) -> bool:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from guildhall.core.months import month_bounds, parse_month
 from guildhall.orgs.permissions import Access
 from guildhall.publications.models import (
     Channel,
@@ -78,15 +77,6 @@ def with_channels(qs: QuerySet[Publication]) -> QuerySet[Publication]:
         Prefetch("channels", queryset=Channel.objects.order_by("pk")))
 
 
-def parse_month(value: str | None) -> tuple[int, int] | None:
-    try:
-        year, month = (int(p) for p in (value or "").split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
-        return None
-    return year, month
-
-
 def filter_publications(qs: QuerySet[Publication], params: dict[str, Any]) -> QuerySet[Publication]:
     """Apply the list's filters: channel, state, month (of the planned time), findings."""
     if params.get("status") in Status.values:
@@ -100,10 +90,7 @@ def filter_publications(qs: QuerySet[Publication], params: dict[str, Any]) -> Qu
             publication_id=OuterRef("pk"), channel_id=channel)))
     month = parse_month(params.get("month"))
     if month:
-        tz = timezone.get_current_timezone()
-        year, m = month
-        start = dt.datetime(year, m, 1, tzinfo=tz)
-        end = dt.datetime(year + (m == 12), m % 12 + 1, 1, tzinfo=tz)
+        start, end = month_bounds(*month)
         qs = qs.filter(planned_at__gte=start, planned_at__lt=end)
     findings = params.get("findings")
     if findings == "any":

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-import tempfile
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
+from guildhall.core.uploads import accept_upload
 from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Role
@@ -47,15 +45,8 @@ VERDICTS = {"pass": Verdict.APPROVE, "return": Verdict.RETURN, "reject": Verdict
 
 MAX_UPLOAD = getattr(settings, "PUBLICATIONS_MAX_UPLOAD", 20 * 1024 * 1024)
 MAX_TERMS = 500
-ALLOWED_EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".png": "png",
-                      ".jpg": "jpeg", ".jpeg": "jpeg", ".txt": "txt"}
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "png": "image/png", "jpeg": "image/jpeg", "txt": "text/plain",
-}
-_OOXML_PART = {"docx": "word/", "xlsx": "xl/"}
+#: The kinds of file a publication may carry (see guildhall.lib.uploads).
+KINDS = {"pdf", "docx", "xlsx", "png", "jpeg", "txt"}
 CHANNEL_FIELDS = ("type", "name", "account", "icp_number", "operator", "responsible_person",
                   "review_roles")
 
@@ -385,84 +376,15 @@ def publication_revise(*, actor: Any, publication: Publication, data: dict[str, 
 
 # ---- attachments ------------------------------------------------------------------------
 
-def _sniff(head: bytes, upload: Any, expected: str) -> str | None:
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"PK\x03\x04") and expected in _OOXML_PART:
-        import zipfile
-
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile:
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" in names and any(
-                n.startswith(_OOXML_PART[expected]) for n in names):
-            return expected
-        return None
-    if expected == "txt":
-        data = upload.read()
-        upload.seek(0)
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return "txt" if b"\x00" not in data else None
-    return None
-
-
-def validate_upload(upload: Any) -> str:
-    """Return the file's kind, or raise DomainError saying what is wrong with it."""
-    from guildhall.lib import zipguard
-
-    ext = os.path.splitext(upload.name or "")[1].lower()
-    if ext not in ALLOWED_EXTENSIONS:
-        raise DomainError(_("Attach PDF, Word (.docx), Excel (.xlsx), PNG, JPEG or plain-text "
-                            "files."), "file_type", field="file")
-    if upload.size > MAX_UPLOAD:
-        raise DomainError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD // 2**20},
-                          "file_too_large", field="file")
-    if upload.size == 0:
-        raise DomainError(_("The file is empty."), "file_empty", field="file")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    expected = ALLOWED_EXTENSIONS[ext]
-    if _sniff(head, upload, expected) != expected:
-        raise DomainError(_("The file's content is not what its name says (%(ext)s). Save it "
-                            "again in that format and attach it.") % {"ext": ext},
-                          "file_content", field="file")
-    if expected in _OOXML_PART:
-        try:
-            zipguard.check_archive(upload)
-        except zipguard.UnsafeArchive:
-            raise DomainError(_("The file expands to far more than it weighs and was refused."),
-                              "file_unsafe", field="file")
-        upload.seek(0)
-    return expected
-
-
 def attachment_add(*, actor: Any, publication: Publication, upload: Any) -> PublicationAttachment:
     """Attach a file or an image: a new revision (under review, the review restarts)."""
-    kind = validate_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    fields = accept_upload(upload, kinds=KINDS, max_size=MAX_UPLOAD, type_message=_(
+        "Attach PDF, Word (.docx), Excel (.xlsx), PNG, JPEG or plain-text files."))
     with transaction.atomic():
         publication = _lock(publication)
         publication.guard("attach")
         before = _snapshot(publication)
-        attachment = PublicationAttachment(
-            publication=publication, original_name=os.path.basename(upload.name)[:200],
-            content_type=CONTENT_TYPES[kind], size=upload.size, sha256=digest.hexdigest(),
-            uploaded_by=actor)
+        attachment = PublicationAttachment(publication=publication, uploaded_by=actor, **fields)
         attachment.file.save("upload", upload, save=False)
         try:
             attachment.save()
@@ -512,14 +434,9 @@ def scan_revision(publication: Publication, revision: PublicationRevision) -> li
     for attachment in PublicationAttachment.objects.filter(pk__in=ids).order_by("pk"):
         if attachment.is_image:
             continue  # the checker reads text; images are for the reviewers' eyes
-        ext = os.path.splitext(attachment.original_name)[1].lower()
-        with tempfile.NamedTemporaryFile(suffix=ext) as tmp:
-            with attachment.file.open("rb") as source:
-                for chunk in iter(lambda: source.read(1 << 20), b""):
-                    tmp.write(chunk)
-            tmp.flush()
+        with attachment.local_copy() as path:
             try:
-                for f in scan_file(tmp.name, terms=terms):
+                for f in scan_file(path, terms=terms):
                     add(Finding.Source.ATTACHMENT, f, f.location or "", attachment.original_name)
             except CheckerError as exc:
                 found.append(Finding(

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guildhall.audit.services import record_refusal
 from guildhall.core.errors import DomainError
-from guildhall.core.forms import apply_errors
+from guildhall.core.forms import add_domain_error, apply_errors
+from guildhall.core.views import stored_file_response
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.publications import content, queries, services
@@ -42,10 +43,6 @@ from guildhall.publications.permissions import authorize
 from guildhall.reviews import services as reviews
 
 PAGE_SIZE = 30
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
 
 
 # ---- channels ----------------------------------------------------------------------
@@ -118,7 +115,7 @@ def channel_edit(request: HttpRequest, org_id: int, channel_id: int) -> HttpResp
         except ValidationError as exc:
             apply_errors(form, exc, default_field="step_1")
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("channel_detail", org.pk, channel.pk)
@@ -207,7 +204,7 @@ def publication_new(request: HttpRequest, org_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The draft was saved. Submit it for review when it is "
                                         "ready."))
@@ -240,7 +237,7 @@ def publication_edit(request: HttpRequest, org_id: int, publication_id: int) -> 
         except ValidationError as exc:
             apply_errors(form, exc)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Saved as a new revision."))
             return redirect("publication_detail", org.pk, publication.pk)
@@ -445,16 +442,11 @@ def publication_attachment(request: HttpRequest, org_id: int, publication_id: in
     publication = _publication(request, org_id, publication_id)
     attachment = queries.get_attachment_for_user(publication, attachment_id)
     # Images are shown on the page; their type was checked from their content on upload.
-    # Read whole (files are at most 20 MB): the isolation matrix reads `response.content`.
-    with attachment.file.open("rb") as source:
-        data = source.read()
-    response = HttpResponse(data, content_type=attachment.content_type if attachment.is_image
-                            else "application/octet-stream")
     disposition = "inline" if attachment.is_image else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(
+        attachment, content_type=attachment.content_type if attachment.is_image
+        else "application/octet-stream",
+        disposition=f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}")
 
 
 @login_required
@@ -488,7 +480,7 @@ def publication_settings(request: HttpRequest, org_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc, default_field="review_days")
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The settings were saved."))
             return redirect("publication_settings", org.pk)

@@ -89,7 +89,7 @@ class PublicationPagesTest(PublicationCase):
         response = self.client.post(self.url("publication_review", p), {
             "verdict": "pass", "comment": "我自己看过了", "revision": 1})
         self.assertEqual(response.status_code, 403)
-        self.assertContains(response, "cannot review it", status_code=403)
+        self.assertContains(response, "不能由您审核", status_code=403)
 
     def test_the_pause_banner_shows_on_the_channel_and_its_publications(self):
         p = self.write()

@@ -1,0 +1,58 @@
+"""Helpers the modules' API routers share: reading action bodies and reporting errors in
+the API's shape.
+
+No `from __future__ import annotations` here or in the routers: ninja reads the real
+annotations.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pydantic
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Schema
+from ninja.errors import ValidationError as NinjaValidationError
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """Return the time with the site's time zone (Asia/Shanghai unless configured otherwise)
+    when it came without one."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def invalid(exc: ValidationError, renames: Mapping[str, str] | None = None) -> NinjaValidationError:
+    """Turn a model's ValidationError into the API's 422, field by field; `renames` maps a
+    model field to the name the API uses for it."""
+    errors = []
+    for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        field = (renames or {}).get(field, field)
+        errors += [{"loc": ["body", field], "msg": m} for m in messages]
+    return NinjaValidationError(errors)
+
+
+def read_body(request: HttpRequest, schema: type[Schema]) -> Any:
+    """Parse the body, JSON or form fields, with `schema`; a bad one is the API's 422."""
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            raise NinjaValidationError([{"loc": ["body"], "msg": "Send a JSON object."}])
+    else:
+        data = request.POST.dict()
+    try:
+        return schema.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError([{"loc": ["body", *e["loc"]], "msg": e["msg"]}
+                                    for e in exc.errors()])
+
+
+def body_doc(schema: type[Schema]) -> dict[str, Any]:
+    """Return the `openapi_extra` that documents a body read with `read_body`."""
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": schema.model_json_schema()}}}}
