@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -18,7 +18,7 @@ from guildhall.audit.services import record_refusal
 from guildhall.core.api_helpers import aware, body_doc, invalid, read_body
 from guildhall.core.errors import DomainError
 from guildhall.events import queries, services
-from guildhall.events.models import EventType, Filing, Status
+from guildhall.events.models import AttachmentFinding, EventType, Filing, Status
 from guildhall.events.permissions import authorize
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
@@ -339,3 +339,27 @@ def event_cancel(request: HttpRequest, filing_id: int):
     """Cancel the event (a reason is required once it was submitted or approved)."""
     return _act(request, filing_id, "cancel", ReasonIn, lambda f, b: services.filing_cancel(
         actor=request.user, filing=f, reason=b.reason))
+
+
+@router.post("/events/{filing_id}/acknowledge_summary", response=FilingDetailOut,
+             url_name="event_acknowledge_summary")
+def event_acknowledge_summary(request: HttpRequest, filing_id: int):
+    """The supervising body acknowledges the summary; the filing is closed."""
+    return _act(request, filing_id, "acknowledge_summary", None,
+                lambda f, b: services.filing_acknowledge_summary(actor=request.user, filing=f))
+
+
+@router.post("/events/{filing_id}/findings/{finding_id}/acknowledge", response=FilingDetailOut,
+             url_name="event_finding_acknowledge", openapi_extra=body_doc(ReasonIn))
+def event_finding_acknowledge(request: HttpRequest, filing_id: int, finding_id: int):
+    """The principal acknowledges a checker finding on a foreign party's material, with a reason."""
+    filing = queries.get_filing_for_user(request.user, filing_id)
+    require(request.user, "events.view", filing)
+    require(request.user, "events.acknowledge_finding", filing)
+    finding = AttachmentFinding.objects.select_related("attachment").filter(
+        pk=finding_id, attachment__filing=filing).first()
+    if finding is None:
+        raise Http404("No such finding")
+    body = read_body(request, ReasonIn)
+    services.finding_acknowledge(actor=request.user, finding=finding, reason=body.reason)
+    return _detail(request, filing)

@@ -138,5 +138,10 @@ for _name in ("api:event_approve", "api:event_return", "api:event_reject"):
     api_case(_name, "submitted", above=APPROVER, method="POST", data=_revision)
 api_case("api:event_halt", "approved", {"association": {"principal", "staff"}}, method="POST",
          data=lambda c, o: {"reason": "停电", "actions_taken": "疏散"})
+api_case("api:event_acknowledge_summary", "summarized", above=APPROVER, method="POST")
+matrix_case(MatrixCase("api:event_finding_acknowledge", api=True, method="POST",
+                       build=lambda c, o: {k: v for k, v in _finding(c, o).items() if k != "org_id"},
+                       own={"association": {"principal"}}, data=lambda c, o: {"reason": "需要"},
+                       targets=FILING_TARGETS))
 api_case("api:event_summary", "ended", FILERS, method="POST",
          data=lambda c, o: {"what_happened": "举行", "attendance": "10"})

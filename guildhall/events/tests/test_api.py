@@ -103,3 +103,30 @@ class EventsApiTest(GuildhallTestCase):
                       ["requestBody"]["content"]["application/json"]["schema"]["properties"])
         self.assertIn("patch", paths["/api/v1/events/{filing_id}"])
         self.assertIn("post", paths["/api/v1/events/"])
+
+
+@override_settings(MEDIA_ROOT=MEDIA)
+class EventsApiAcknowledgementTest(GuildhallTestCase):
+    def test_the_supervisor_acknowledges_a_summary_and_the_filing_closes(self):
+        filing = make_filing(self.cast, self.soft, "summarized")
+        self.assertEqual(post(self.api_client("soft-editor"),
+                              f"/api/v1/events/{filing.pk}/acknowledge_summary", {}).status_code, 403)
+        response = post(self.api_client("sup-approver"),
+                        f"/api/v1/events/{filing.pk}/acknowledge_summary", {})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["status"], Status.CLOSED)
+
+    def test_the_principal_acknowledges_a_finding_with_a_reason(self):
+        from guildhall.events.models import AttachmentFinding
+
+        filing = make_filing(self.cast, self.soft, "foreign_findings")
+        finding = AttachmentFinding.objects.filter(attachment__filing=filing).first()
+        url = f"/api/v1/events/{filing.pk}/findings/{finding.pk}/acknowledge"
+        self.assertEqual(post(self.api_client("soft-editor"), url, {"reason": "x"}).status_code, 403)
+        self.assertEqual(post(self.api_client("logi-principal"), url, {"reason": "x"}).status_code, 404)
+        principal = self.api_client("soft-principal")
+        self.assertEqual(post(principal, url, {"reason": ""}).status_code, 400)
+        response = post(principal, url, {"reason": "已征得本人同意"})
+        self.assertEqual(response.status_code, 200, response.content)
+        finding.refresh_from_db()
+        self.assertEqual(finding.reason, "已征得本人同意")
