@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.pagination import PageNumberPagination, paginate
 
 from guildhall.audit.services import record_refusal
@@ -244,7 +245,7 @@ def event_create(request: HttpRequest, payload: FilingIn):
         filing = services.filing_create(actor=request.user, org=org, data=_model_data(payload))
     except ValidationError as exc:
         raise invalid(exc, renames=API_NAMES)
-    return 201, _detail(request, filing)
+    return HttpStatus(201, _detail(request, filing))
 
 
 @router.get("/events/{filing_id}", response=FilingDetailOut, url_name="event_detail")
