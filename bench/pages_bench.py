@@ -64,8 +64,9 @@ def main() -> int:
         ("inbox", "soft-editor", "inbox", {}),
         ("event filings", f"{assoc.code}-editor", "filing_list", {"org_id": assoc.pk}),
         ("approval queue", "sup-approver", "filing_queue", {"org_id": sup.pk}),
-        ("publications", f"{assoc.code}-editor", "publications:list", {"org_id": assoc.pk}),
-        ("waiting for me", f"{assoc.code}-reviewer", "publications:waiting", {"org_id": assoc.pk}),
+        ("publications", f"{assoc.code}-editor", "publication_list", {"org_id": assoc.pk}),
+        ("waiting for me", f"{assoc.code}-reviewer", "publication_waiting", {"org_id": assoc.pk}),
+        ("waiting for me (supervisor)", "sup-approver", "publication_waiting", {"org_id": sup.pk}),
     ]
     del big_sup
     results = []
