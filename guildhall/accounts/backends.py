@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -15,7 +14,9 @@ class UsernameOrEmailBackend(ModelBackend):
         if not username or password is None:
             return None
         User = get_user_model()
-        user = User.objects.filter(Q(username=username) | Q(email__iexact=username)).first()
+        # An exact user name wins over an e-mail address, so nobody can shadow a colleague.
+        user = User.objects.filter(username=username).first() or \
+            User.objects.filter(email__iexact=username).first()
         if user is None:
             User().set_password(password)  # same work as a real check: no timing oracle
             return None

@@ -6,6 +6,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from guildhall.audit.services import record
+from guildhall.lib.masking import mask_email
 
 
 @receiver(user_logged_in)
@@ -22,5 +23,6 @@ def _audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def _audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
                         **kwargs: Any) -> None:
+    typed = str(credentials.get("username", ""))[:150]
     record(actor=None, action="auth.login_failed",
-           after={"username": str(credentials.get("username", ""))[:150]})
+           after={"username": mask_email(typed) if "@" in typed else typed})

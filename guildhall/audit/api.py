@@ -4,9 +4,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from guildhall.audit.views import filtered_records
+from guildhall.core.pagination import Pages
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
 
@@ -35,7 +36,7 @@ class AuditOut(Schema):
 
 
 @router.get("/audit/", response=list[AuditOut], url_name="audit_list")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def audit_list(request: HttpRequest, org: int, action: str = "", person: str = "",
                date_from: dt.date | None = None, date_to: dt.date | None = None):
     """List one organization's audit records (the same filters as the audit page)."""

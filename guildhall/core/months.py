@@ -14,6 +14,8 @@ def parse_month(value: str | None) -> tuple[int, int] | None:
         dt.date(year, month, 1)
     except ValueError:
         return None
+    if not 1900 <= year <= 2100:  # beyond this nothing is filed, and date arithmetic overflows
+        return None
     return year, month
 
 

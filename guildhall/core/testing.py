@@ -76,15 +76,19 @@ class MatrixCase:
     api: bool = False
     ok_statuses: tuple[int, ...] = (200, 302)
     targets: tuple[str, ...] | None = None
+    json: bool = False  # send `data` as a JSON body (API operations with a typed payload)
 
 
 MATRIX: dict[str, MatrixCase] = {}
 
 
 def matrix_case(case: MatrixCase) -> MatrixCase:
-    if case.url_name in MATRIX:
-        raise RuntimeError(f"matrix case {case.url_name} registered twice")
-    MATRIX[case.url_name] = case
+    """Register how the matrix exercises one URL pattern with one method (a pattern that
+    answers GET and POST, or GET and PATCH, gets one case per method)."""
+    key = f"{case.url_name} {case.method}"
+    if key in MATRIX:
+        raise RuntimeError(f"matrix case {key} registered twice")
+    MATRIX[key] = case
     return case
 
 

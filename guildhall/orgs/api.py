@@ -1,8 +1,9 @@
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from guildhall.core.pagination import Pages
 from guildhall.orgs.scoping import get_org_for_user, visible_orgs
 
 router = Router(tags=["organizations"])
@@ -24,7 +25,7 @@ class OrganizationOut(Schema):
 
 
 @router.get("/orgs/", response=list[OrganizationOut], url_name="org_list")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def org_list(request: HttpRequest):
     """List the organizations you see: your own and every one below them."""
     return visible_orgs(request.user).order_by("pk")

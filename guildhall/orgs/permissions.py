@@ -154,8 +154,9 @@ def _audit_view(access: Access, org: Organization) -> bool:
 
 @rule("calendar.manage")
 def _calendar_manage(access: Access, obj: Any) -> bool:
-    """The national working-day schedule is entered by any supervisor admin."""
+    """The national working-day schedule is entered by admins of top-level supervising bodies."""
     return any(
-        access.orgs[org_id].is_supervisor and role == Role.ADMIN
+        access.orgs[org_id].is_supervisor and access.orgs[org_id].parent_id is None
+        and role == Role.ADMIN
         for org_id, role in access.roles.items()
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
-from guildhall.lib.masking import mask_email
+from guildhall.lib.masking import mask_email, mask_middle
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Invitation, Membership, Organization
 
@@ -25,7 +25,11 @@ ORG_FIELDS = ("code", "name", "short_name", "credit_code", "region", "contact_na
 
 
 def _org_snapshot(org: Organization) -> dict[str, Any]:
-    return {f: getattr(org, f) for f in ORG_FIELDS} | {"parent": org.parent_id, "kind": org.kind}
+    """The organization as the audit trail keeps it: contact details masked."""
+    snapshot = {f: getattr(org, f) for f in ORG_FIELDS} | {"parent": org.parent_id, "kind": org.kind}
+    snapshot["contact_phone"] = mask_middle(org.contact_phone, 3, 4)
+    snapshot["contact_email"] = mask_email(org.contact_email) if org.contact_email else ""
+    return snapshot
 
 
 def _save_with_path(org: Organization) -> None:
@@ -195,6 +199,9 @@ def invitation_accept(*, invitation: Invitation, username: str, full_name: str,
     User = get_user_model()
     if invitation.accepted_at:
         raise DomainError(_("This invitation has already been used."), "used")
+    if "@" in username:
+        # Sign-in accepts a user name or an e-mail address: a user name must not look like one.
+        raise DomainError(_("A user name cannot contain “@”."), "bad_username", field="username")
     with transaction.atomic():
         user = User(username=username.strip(), email=invitation.email, full_name=full_name.strip())
         validate_password(password, user)
@@ -237,6 +244,8 @@ def member_deactivate(*, actor: Any, membership: Membership) -> None:
         if not user.memberships.filter(is_active=True).exists():
             user.is_active = False
             user.save(update_fields=["is_active"])
+            # Nothing of the account may keep working: its API tokens go too.
+            user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         user.end_all_sessions()
         record(actor=actor, action="member.deactivate", organization=membership.organization,
                obj=membership, before={"active": True}, after={"active": False})

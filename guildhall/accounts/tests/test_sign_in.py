@@ -139,3 +139,17 @@ class PasswordTest(GuildhallTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "密码")
         self.assertIn("new_password2", response.context["form"].errors)
+
+
+class ReviewFindingsSignInTest(GuildhallTestCase):
+    def test_an_exact_user_name_wins_over_an_e_mail_address(self):
+        from guildhall.accounts.backends import UsernameOrEmailBackend
+
+        backend = UsernameOrEmailBackend()
+        user = backend.authenticate(None, username="SOFT-EDITOR@demo.guildhall.cn", password=PASSWORD)
+        self.assertEqual(user.username, "soft-editor")
+
+    def test_a_failed_e_mail_sign_in_is_audited_masked(self):
+        self.client.post("/accounts/login/", {"username": "zhangsan@example.cn", "password": "x"})
+        record = AuditRecord.objects.get(action="auth.login_failed")
+        self.assertNotIn("zhangsan", record.after["username"])

@@ -7,6 +7,7 @@ no case covers fails the run, so a new page cannot slip in untested.
 from __future__ import annotations
 
 import importlib
+import json
 
 from django.apps import apps
 from django.db import transaction
@@ -48,7 +49,7 @@ class _Rollback(Exception):
 
 class IsolationMatrixTest(GuildhallTestCase):
     def test_every_url_pattern_is_in_the_matrix(self):
-        missing = url_names() - set(MATRIX)
+        missing = url_names() - {case.url_name for case in MATRIX.values()}
         self.assertFalse(missing, f"URL patterns the isolation matrix never exercises: {missing}")
 
     def _request(self, client: Client, case: MatrixCase, kwargs: dict, org) -> tuple[int, bytes]:
@@ -63,7 +64,11 @@ class IsolationMatrixTest(GuildhallTestCase):
                 else:
                     if params:
                         url = f"{url}?{'&'.join(f'{k}={v}' for k, v in params.items())}"
-                    response = client.post(url, data)
+                    send = getattr(client, case.method.lower())
+                    if case.json or case.method == "PATCH":
+                        response = send(url, json.dumps(data), content_type="application/json")
+                    else:
+                        response = send(url, data)
                 status = response.status_code
                 content = (b"".join(response.streaming_content) if response.streaming
                            else response.content)
@@ -89,7 +94,7 @@ class IsolationMatrixTest(GuildhallTestCase):
         failures = []
         cells = 0
         clients = self._clients()
-        for case in sorted(MATRIX.values(), key=lambda c: c.url_name):
+        for case in sorted(MATRIX.values(), key=lambda c: (c.url_name, c.method)):
             if case.public:
                 kwargs = case.build(self.cast, None) if case.build else {}
                 status, _ = self._request(Client(), case, kwargs, None)
@@ -109,7 +114,7 @@ class IsolationMatrixTest(GuildhallTestCase):
                     status, _ = self._request(client, case, kwargs, membership.organization)
                     cells += 1
                     if status not in case.ok_statuses:
-                        failures.append(f"{case.url_name} {username}: {status}")
+                        failures.append(f"{case.url_name} {case.method} {username}: {status}")
                     continue
                 for code in case.targets or TARGET_ORGS:
                     target = self.cast.orgs[code]
@@ -118,8 +123,8 @@ class IsolationMatrixTest(GuildhallTestCase):
                     cells += 1
                     got = "ok" if status in case.ok_statuses else str(status)
                     if got != expected:
-                        failures.append(f"{case.url_name} {username} → {code}: got {status}, "
-                                        f"expected {expected}")
+                        failures.append(f"{case.url_name} {case.method} {username} → {code}: "
+                                        f"got {status}, expected {expected}")
                     if expected == "404" and target.name.encode() in content:
                         failures.append(f"{case.url_name} {username} → {code}: leaks the name")
         self.assertGreater(cells, 500)

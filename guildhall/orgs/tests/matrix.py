@@ -40,3 +40,15 @@ matrix_case(MatrixCase("api:openapi-json", public=True))
 
 __all__ = ["ALL_ASSOCIATION"]
 matrix_case(MatrixCase("api:api-root", public=True))
+
+
+def _new_association(cast, org):
+    from guildhall.core.demo import credit_code
+
+    return {"code": "matrix-new", "name": "矩阵测试协会", "credit_code": credit_code("51320000MJ7777777")}
+
+
+matrix_case(MatrixCase("association_new", build=_org, own=ONBOARD, method="POST",
+                       data=_new_association))
+matrix_case(MatrixCase("association_import", build=_org, own=ONBOARD, method="POST",
+                       ok_statuses=(200, 302)))

@@ -105,3 +105,52 @@ class MembersTest(GuildhallTestCase):
             Membership.objects.create(user=user, organization=self.soft, role="staff")
         with self.assertQueryCountAtMost(len(few.captured_queries)):
             self.client.get(f"/o/{self.soft.pk}/members/")
+
+
+class ReviewFindingsTest(GuildhallTestCase):
+    def test_deactivating_the_last_membership_revokes_the_api_tokens(self):
+        from guildhall.accounts.services import token_create
+        from guildhall.orgs.services import member_deactivate, member_reactivate
+
+        staff = self.user("soft-staff")
+        _token, key = token_create(actor=staff, name="x")
+        api = Client(headers={"Authorization": f"Bearer {key}"})
+        self.assertEqual(api.get("/api/v1/me").status_code, 200)
+        membership = staff.memberships.get()
+        member_deactivate(actor=self.user("soft-admin"), membership=membership)
+        member_reactivate(actor=self.user("soft-admin"), membership=membership)
+        self.assertEqual(api.get("/api/v1/me").status_code, 401)
+
+    def test_a_user_name_cannot_look_like_an_e_mail_address(self):
+        invitation = Invitation.objects.create(organization=self.soft, email="a@example.cn", role="staff")
+        response = Client().post(f"/invitations/{invitation.token}/", {
+            "username": "soft-admin@demo.guildhall.cn", "full_name": "冒充",
+            "password": "a-long-enough-passphrase-42"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "@")
+        self.assertFalse(User.objects.filter(username__contains="@").exists())
+
+    def test_organization_contacts_are_masked_in_the_audit_trail(self):
+        from guildhall.core.demo import credit_code
+        from guildhall.orgs.services import organization_create
+
+        org = organization_create(actor=self.user("sup-admin"), parent=self.sup, kind="association",
+                                  data={"code": "mask", "name": "脱敏测试协会",
+                                        "credit_code": credit_code("51320000MJ6666666"),
+                                        "contact_phone": "13912345678",
+                                        "contact_email": "zhangsan@example.cn"})
+        after = AuditRecord.objects.get(action="org.create", organization_id=org.pk).after
+        self.assertEqual(after["contact_phone"], "139****5678")
+        self.assertNotIn("zhangsan", after["contact_email"])
+
+    def test_only_top_level_supervisor_admins_enter_the_national_calendar(self):
+        from guildhall.orgs.models import Organization
+        from guildhall.orgs.permissions import can
+
+        self.assertTrue(can(self.user("sup-admin"), "calendar.manage"))
+        child = Organization.objects.create(kind="supervisor", parent=self.sup, code="sub",
+                                            name="下级主管单位", credit_code="x" * 18,
+                                            path=f"{self.sup.path}999/")
+        person = User.objects.create(username="sub-admin", email="sub-admin@example.cn")
+        Membership.objects.create(user=person, organization=child, role="admin")
+        self.assertFalse(can(person, "calendar.manage"))
