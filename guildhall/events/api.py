@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from guildhall.audit.services import record_refusal
 from guildhall.core.api_helpers import aware, body_doc, invalid, read_body
 from guildhall.core.errors import DomainError
+from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.events import queries, services
 from guildhall.events.models import AttachmentFinding, EventType, Filing, Status
 from guildhall.events.permissions import authorize
@@ -43,7 +44,7 @@ class CoOrganizer(Schema):
 
 
 class FilingIn(Schema):
-    organization: int
+    organization: int = Field(..., le=MAX_ID)
     title: str = Field(..., min_length=1, max_length=200)
     type: EventType
     starts_at: dt.datetime
@@ -56,7 +57,7 @@ class FilingIn(Schema):
     livestream: bool = False
     speakers: list[Speaker] = []
     description: str = ""
-    onsite_person: int | None = None
+    onsite_person: int | None = Field(None, ge=1, le=MAX_ID)
     onsite_phone: str = ""
     halt_procedure: str = ""
     notify_list: str = ""
@@ -77,7 +78,7 @@ class FilingPatch(Schema):
     livestream: bool | None = None
     speakers: list[Speaker] | None = None
     description: str | None = None
-    onsite_person: int | None = None
+    onsite_person: int | None = Field(None, ge=1, le=MAX_ID)
     onsite_phone: str | None = None
     halt_procedure: str | None = None
     notify_list: str | None = None
@@ -176,7 +177,7 @@ class SummaryIn(Schema):
 
 
 class FilingFilters(Schema):
-    org: int | None = None
+    org: int | None = Field(None, le=MAX_ID)
     status: Status | None = None
     type: EventType | None = None
     month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
@@ -226,7 +227,7 @@ def _decide(request: HttpRequest, filing_id: int, action: str,
 
 
 @router.get("/events/", response=list[FilingOut], url_name="event_list")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def event_list(request: HttpRequest, filters: Query[FilingFilters]):
     """List the filings you see, newest event first; filter by organization, state, type, month."""
     qs = queries.visible_filings(request.user).select_related("organization")

@@ -123,9 +123,15 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
     "cancel": (EDITABLE | UNDER_REVIEW | {Status.APPROVED}, Status.CANCELLED),
 }
 
-#: A change to one of these after approval needs approval again.
+#: A change to one of these after approval needs approval again. The contingency plan and
+#: the expected attendance are part of what was approved (they decide whether a plan is
+#: required and what it is), so an approved filing can never silently lose its plan.
 MATERIAL_FIELDS = ("type", "starts_at", "ends_at", "venue", "online_platform", "speakers",
-                   "livestream", "co_organizers")
+                   "livestream", "co_organizers", "expected_attendance", "onsite_person",
+                   "onsite_phone", "halt_procedure", "notify_list", "fallback")
+#: The years an event may take place in (beyond them dates are typing mistakes, and date
+#: arithmetic overflows).
+EVENT_YEARS = (2000, 2100)
 SNAPSHOT_FIELDS = ("title", "type", "starts_at", "ends_at", "venue", "online_platform",
                    "organizer", "co_organizers", "expected_attendance", "livestream", "speakers",
                    "description", "onsite_person", "onsite_phone", "halt_procedure",
@@ -205,7 +211,14 @@ class Filing(models.Model):
         errors: dict[str, Any] = {}
         if self.organization_id and self.organization.is_supervisor:
             errors["organization"] = _("Only associations file events.")
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+        low, high = EVENT_YEARS
+        for name in ("starts_at", "ends_at"):
+            value = getattr(self, name)
+            if value is not None and not low <= value.year <= high:
+                errors[name] = _("Give a date between the years %(low)d and %(high)d.") % {
+                    "low": low, "high": high}
+        if self.starts_at and self.ends_at and not {"starts_at", "ends_at"} & set(errors) \
+                and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The event must end after it starts.")
         if not (self.venue or "").strip() and not (self.online_platform or "").strip():
             errors["venue"] = _("Give the venue or the online platform (or both).")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from guildhall.core.errors import DomainError
 from guildhall.core.uploads import accept_upload
 from guildhall.events.models import (
     EDITABLE,
+    EVENT_YEARS,
     MATERIAL_FIELDS,
     Attachment,
     AttachmentFinding,
@@ -30,6 +32,7 @@ from guildhall.events.models import (
     Status,
     Summary,
 )
+from guildhall.lib.masking import mask_middle
 from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Role
@@ -59,7 +62,12 @@ def supervisor_admins_of(filing: Filing):
 
 
 def filer_and_principal(filing: Filing) -> list[Any]:
-    return [filing.created_by, *_members(filing.organization_id, {Role.PRINCIPAL})]
+    """The filer and the association's principals: only people still active members of the
+    filing's organization (a filer who left is no longer told about it)."""
+    return list(get_user_model().objects.filter(
+        Q(pk=filing.created_by_id) | Q(memberships__role=Role.PRINCIPAL),
+        memberships__organization_id=filing.organization_id, memberships__is_active=True,
+        is_active=True).distinct().order_by("pk"))
 
 
 def _url(filing: Filing) -> str:
@@ -137,6 +145,15 @@ def _entry(filing: Filing, kind: str, actor: Any, note: str = "") -> None:
                                note=note)
 
 
+def _masked(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of a snapshot (or part of one) for the audit trail: the on-site phone
+    number masked. The revision itself keeps the full value."""
+    copy = dict(data)
+    if copy.get("onsite_phone"):
+        copy["onsite_phone"] = mask_middle(copy["onsite_phone"], 3, 4)
+    return copy
+
+
 def _audit(actor: Any, action: str, filing: Filing, before: dict | None = None,
            after: dict | None = None) -> None:
     record(actor=actor, action=f"events.filing.{action}", organization=filing.organization,
@@ -154,7 +171,7 @@ def filing_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Filing:
         filing.full_clean()
         filing.save()
         revision = _new_revision(filing, actor, None)
-        _audit(actor, "create", filing, after=revision.snapshot)
+        _audit(actor, "create", filing, after=_masked(revision.snapshot))
         return filing
 
 
@@ -175,6 +192,8 @@ def filing_update(*, actor: Any, filing: Filing, data: dict[str, Any],
         before = filing.snapshot()
         for name, value in data.items():
             setattr(filing, name, value)
+        if not filing.organizer:  # as when filed: empty means the association itself
+            filing.organizer = filing.organization.name
         filing.full_clean()
         filing.save()
         new = _new_revision(filing, actor, before)
@@ -182,6 +201,11 @@ def filing_update(*, actor: Any, filing: Filing, data: dict[str, Any],
             return filing
         after = {k: new.snapshot[k] for k in new.changed_fields}
         old = {k: before.get(k) for k in new.changed_fields}
+        if "starts_at" in new.changed_fields and filing.first_submitted_on:
+            # The first submission's date counted for the lead time of the start it was
+            # made for; a new start is measured from the next submission.
+            filing.first_submitted_on = None
+            _save(filing, "first_submitted_on")
         if filing.status == Status.APPROVED and new.material:
             filing.status = Status.DRAFT
             filing.amended_after_approval = True
@@ -192,7 +216,8 @@ def filing_update(*, actor: Any, filing: Filing, data: dict[str, Any],
             _tell(approvers_of(filing), filing, "amended",
                   _("An approved event was changed and will be filed again"))
             after["status"] = Status.DRAFT
-        _audit(actor, "update", filing, before=old, after={**after, "revision": filing.revision})
+        _audit(actor, "update", filing, before=_masked(old),
+               after=_masked({**after, "revision": filing.revision}))
         return filing
 
 
@@ -285,6 +310,10 @@ def finding_acknowledge(*, actor: Any, finding: AttachmentFinding, reason: str) 
         if Access.for_user(actor).role_in(filing.organization_id) != Role.PRINCIPAL:
             raise DomainError(_("Only the principal can acknowledge a finding."), "not_principal",
                               status=403)
+        finding = AttachmentFinding.objects.get(pk=finding.pk)  # as it is now, under the lock
+        if finding.acknowledged_at is not None:
+            raise DomainError(_("This finding was already acknowledged."),
+                              "already_acknowledged", status=409)
         finding.acknowledged_by = actor
         finding.acknowledged_at = timezone.now()
         finding.reason = reason
@@ -310,6 +339,12 @@ def filing_submit(*, actor: Any, filing: Filing, late_reason: str = "",
         problems = filing.submission_problems(rules)
         if problems:
             raise DomainError(" ".join(problems), "incomplete")
+        if filing.is_foreign and filing.attachments.filter(for_foreign_party=True,
+                                                           scanned_at=None).exists():
+            # Added after the scan above, while this submission was on its way.
+            raise DomainError(_("Material for the foreign party was added while the filing was "
+                                "being submitted and has not been checked yet. Submit again."),
+                              "not_scanned", status=409)
         open_findings = AttachmentFinding.objects.filter(
             attachment__filing=filing, acknowledged_at=None).count()
         if open_findings:
@@ -317,6 +352,9 @@ def filing_submit(*, actor: Any, filing: Filing, late_reason: str = "",
                 _("The checker found %(n)d item(s) in the material for the foreign party. Remove "
                   "them (attach a corrected file) or ask the principal to acknowledge each one "
                   "with a reason.") % {"n": open_findings}, "findings")
+        # A filing returned (or withdrawn) and sent again is not penalised for the time it
+        # spent with the reviewers, as long as the start is the one first submitted: a
+        # change of the start clears first_submitted_on (filing_update).
         filed_on = filing.first_submitted_on or today
         late = _check_lead_time(filing, rules, filed_on, late_reason)
         if late:
@@ -471,10 +509,13 @@ def filing_halt(*, actor: Any, filing: Filing, reason: str, actions_taken: str,
         raise DomainError(_("Say why the event is halted."), "reason_required", field="reason")
     if not actions_taken:
         raise DomainError(_("Say what was done."), "actions_required", field="actions_taken")
+    now = timezone.now()
     with transaction.atomic():
         filing = _lock(filing)
         filing.guard("halt")
-        halt = Halt.objects.create(filing=filing, halted_at=halted_at or timezone.now(),
+        if halted_at is not None:
+            _check_halt_time(filing, halted_at, now)
+        halt = Halt.objects.create(filing=filing, halted_at=halted_at or now,
                                    reason=reason, actions_taken=actions_taken, recorded_by=actor)
         filing.status = Status.HALTED
         _save(filing, "status")
@@ -486,6 +527,20 @@ def filing_halt(*, actor: Any, filing: Filing, reason: str, actions_taken: str,
         _tell(recipients, filing, "halted", _("An event was halted"),
               f"{timezone.localtime(halt.halted_at):%Y-%m-%d %H:%M} {reason}")
         return halt
+
+
+#: A halt may be recorded a little before the announced start (people gather early) and a
+#: little after now (the device's clock may run ahead).
+HALT_EARLY_MARGIN = dt.timedelta(hours=1)
+CLOCK_SKEW = dt.timedelta(minutes=1)
+
+
+def _check_halt_time(filing: Filing, halted_at: dt.datetime, now: dt.datetime) -> None:
+    low, high = EVENT_YEARS
+    if not (low <= halted_at.year <= high
+            and filing.starts_at - HALT_EARLY_MARGIN <= halted_at <= now + CLOCK_SKEW):
+        raise DomainError(_("Halt time must be between the start of the event and now."),
+                          "halt_time", field="halted_at")
 
 
 def filing_summarize(*, actor: Any, filing: Filing, what_happened: str, attendance: int,

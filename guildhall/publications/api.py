@@ -8,7 +8,7 @@ someone who may not see it gets 404 whatever they send. Review decisions are
 """
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from guildhall.audit.services import record_refusal
 from guildhall.core.api_helpers import aware, body_doc, invalid, read_body
 from guildhall.core.errors import DomainError
+from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.publications import content, queries, services
@@ -38,17 +39,19 @@ from guildhall.reviews import services as reviews
 
 router = Router(tags=["publications"])
 
+#: An id in a request body or query: bounded so a huge number is a 422, not a 500.
+Id = Annotated[int, Field(le=MAX_ID)]
 StepRole = Literal[tuple(r.value for r in STEP_ROLES)]  # type: ignore[valid-type]
 
 
 class ChannelIn(Schema):
-    organization: int
+    organization: int = Field(..., le=MAX_ID)
     type: ChannelType
     name: str = Field(..., min_length=1, max_length=100)
     account: str = Field("", max_length=200)
     icp_number: str = Field("", max_length=40, description="Required for websites.")
     operator: str = Field("", max_length=100)
-    responsible_person: int | None = None
+    responsible_person: int | None = Field(None, le=MAX_ID)
     review_roles: list[StepRole] = Field(
         default_factory=lambda: ["reviewer", "reviewer", "principal"], min_length=1,
         max_length=MAX_STEPS, description="One role per review step, 1 to 4 steps.")
@@ -60,7 +63,7 @@ class ChannelPatch(Schema):
     account: str | None = Field(None, max_length=200)
     icp_number: str | None = Field(None, max_length=40)
     operator: str | None = Field(None, max_length=100)
-    responsible_person: int | None = None
+    responsible_person: int | None = Field(None, le=MAX_ID)
     review_roles: list[StepRole] | None = Field(None, min_length=1, max_length=MAX_STEPS)
     status: Literal["active", "closed"] | None = Field(
         None, description="Close or reopen; pause and resume have their own operations.")
@@ -94,19 +97,20 @@ class ReasonIn(Schema):
 
 
 class PublicationIn(Schema):
-    organization: int
+    organization: int = Field(..., le=MAX_ID)
     title: str = Field(..., min_length=1, max_length=200)
     body: str = Field("", description="HTML (sanitized) or plain text (one paragraph a line).")
-    channels: list[int] = Field(..., min_length=1)
+    channels: list[Id] = Field(..., min_length=1)
     planned_at: dt.datetime
     needs_supervisor: bool = False
 
 
 class PublicationPatch(Schema):
-    revision: int | None = Field(None, description="The revision you edited; refused when stale.")
+    revision: int | None = Field(None, le=MAX_ID,
+                                 description="The revision you edited; refused when stale.")
     title: str | None = Field(None, min_length=1, max_length=200)
     body: str | None = None
-    channels: list[int] | None = Field(None, min_length=1)
+    channels: list[Id] | None = Field(None, min_length=1)
     planned_at: dt.datetime | None = None
     needs_supervisor: bool | None = None
 
@@ -204,20 +208,21 @@ class PublicationDetailOut(PublicationOut):
 class ReviewIn(Schema):
     verdict: Literal["pass", "return", "reject"]
     comment: str = ""
-    revision: int
+    revision: int = Field(..., le=MAX_ID)
 
 
 class PublishedIn(Schema):
-    channel: int
+    channel: int = Field(..., le=MAX_ID)
     url: str = Field(..., max_length=500)
     published_at: dt.datetime | None = None
 
 
 class PublicationFilters(Schema):
-    org: int | None = None
-    channel: int | None = None
+    org: int | None = Field(None, le=MAX_ID)
+    channel: int | None = Field(None, le=MAX_ID)
     status: Status | None = None
-    month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (planned)")
+    month: str | None = Field(None, pattern=r"^(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])$",
+                              description="YYYY-MM (planned), years 1900 to 2100")
     findings: Literal["any", "open", "none"] | None = None
 
 
@@ -255,8 +260,8 @@ def _channel_to_edit(request: HttpRequest, channel_id: int) -> Channel:
 
 
 @router.get("/channels/", response=list[ChannelOut], url_name="channel_list")
-@paginate(PageNumberPagination, page_size=50)
-def channel_list(request: HttpRequest, org: int | None = None):
+@paginate(Pages, page_size=50)
+def channel_list(request: HttpRequest, org: int | None = Query(None, le=MAX_ID)):
     """List the channels you see (your association's, or those below your body)."""
     qs = queries.visible_channels(request.user).filter(organization__kind="association")
     if org is not None:
@@ -353,7 +358,7 @@ def _act(request: HttpRequest, publication_id: int, action: str, schema: type[Sc
 
 
 @router.get("/publications/", response=list[PublicationOut], url_name="publication_list")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def publication_list(request: HttpRequest, filters: Query[PublicationFilters]):
     """List the publications you see; filter by organization, channel, state, month, findings."""
     qs = queries.with_channels(queries.visible_publications(request.user))
@@ -366,7 +371,7 @@ def publication_list(request: HttpRequest, filters: Query[PublicationFilters]):
 
 @router.get("/publications/waiting", response=list[PublicationOut],
             url_name="publication_waiting")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def publication_waiting(request: HttpRequest):
     """List the publications whose current review step you may decide now."""
     return queries.with_channels(queries.waiting_for(request.user))

@@ -391,7 +391,13 @@ FINDING_TYPES = {
 
 
 class Finding(models.Model):
-    """What the checker found in one revision. Only the masked value is kept."""
+    """What the checker found in one revision. Only the masked value is kept.
+
+    `value_hash` is a keyed hash (HMAC-SHA256 with the site's secret key) of the full value,
+    never the value itself: it tells whether a later revision contains exactly the same
+    value, so that an acknowledgement is carried over only to that value and not to a
+    different one that happens to have the same mask.
+    """
 
     class Source(models.TextChoices):
         TITLE = "title", _("Title")
@@ -404,6 +410,7 @@ class Finding(models.Model):
     attachment_name = models.CharField(max_length=200, blank=True)
     type = models.CharField(max_length=40)
     masked = models.CharField(max_length=200, blank=True)
+    value_hash = models.CharField(max_length=64, blank=True)
     location = models.CharField(max_length=200, blank=True)
     start = models.PositiveIntegerField(default=0)
     end = models.PositiveIntegerField(default=0)

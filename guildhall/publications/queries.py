@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from guildhall.core.months import month_bounds, parse_month
+from guildhall.core.pagination import MAX_ID
 from guildhall.orgs.permissions import Access
 from guildhall.publications.models import (
     Channel,
@@ -85,6 +86,8 @@ def filter_publications(qs: QuerySet[Publication], params: dict[str, Any]) -> Qu
         channel = int(params.get("channel") or 0)
     except (TypeError, ValueError):
         channel = 0
+    if not 0 < channel <= MAX_ID:
+        channel = 0  # nothing can match an id out of the database's range: no filter
     if channel:
         qs = qs.filter(Exists(Publication.channels.through.objects.filter(
             publication_id=OuterRef("pk"), channel_id=channel)))
@@ -107,7 +110,8 @@ def waiting_for(user: Any, org: Any | None = None) -> QuerySet[Publication]:
 
     One query whatever the number of publications: the step waiting is kept on the row
     (level and role), the author and the reviewers of earlier steps of the same revision
-    are excluded in the database.
+    in the current review round are excluded in the database (decisions of earlier
+    rounds do not count: a publication resubmitted without edits is reviewed afresh).
     """
     access = Access.for_user(user)
     q = Q(pk__in=[])
@@ -122,7 +126,7 @@ def waiting_for(user: Any, org: Any | None = None) -> QuerySet[Publication]:
             q |= Q(organization_id=org_id, current_step_level=OWN, current_step_role=role)
     decided = Decision.objects.filter(
         subject_type=Publication.review_subject_type, subject_id=OuterRef("pk"),
-        revision=OuterRef("revision"), reviewer=user)
+        revision=OuterRef("revision"), round=OuterRef("review_round"), reviewer=user)
     wrote = PublicationRevision.objects.filter(
         publication_id=OuterRef("pk"), created_by=user)
     return (Publication.objects.filter(q, status=Status.IN_REVIEW, organization__is_active=True)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
@@ -71,7 +72,12 @@ def step_reviewers(publication: Publication, step: Step) -> list[Any]:
 
 
 def _authors(publication: Publication) -> list[Any]:
-    users = get_user_model().objects.filter(pk__in=publication.review_author_ids())
+    """Return the publication's authors who are still active members of its organization
+    (a former member is told nothing more about it)."""
+    users = get_user_model().objects.filter(
+        pk__in=publication.review_author_ids(), is_active=True,
+        memberships__organization_id=publication.organization_id,
+        memberships__is_active=True).distinct()
     return list(users)
 
 
@@ -423,7 +429,7 @@ def scan_revision(publication: Publication, revision: PublicationRevision) -> li
         found.append(Finding(
             publication=publication, revision=revision.number, source=source,
             attachment_name=attachment_name[:200], type=f.type, masked=(f.masked or "")[:200],
-            location=location[:200], start=f.start, end=f.end, detail=(f.detail or "")[:300]))
+            value_hash=value_hash(f.type, f.value or ""), location=location[:200], start=f.start, end=f.end, detail=(f.detail or "")[:300]))
 
     for f in scan_text(revision.title, terms=terms):
         add(Finding.Source.TITLE, f, "")
@@ -443,21 +449,33 @@ def scan_revision(publication: Publication, revision: PublicationRevision) -> li
                     publication=publication, revision=revision.number,
                     source=Finding.Source.ATTACHMENT, attachment_name=attachment.original_name,
                     type="UNREADABLE",
+                    # The same stored file is the same finding; another file is a new one.
+                    value_hash=value_hash("UNREADABLE", f"attachment:{attachment.pk}"),
                     detail=str(_("The checker could not read this file (%(code)s).") % {
                         "code": getattr(exc, "code", type(exc).__name__)})))
     return found
 
 
-def _key(f: Finding) -> tuple[str, str, str, str]:
-    return (f.type, f.masked, f.source, f.attachment_name)
+def value_hash(type: str, value: str) -> str:
+    """Return a keyed hash of a finding's full value (never stored itself): HMAC-SHA256
+    with settings.SECRET_KEY, so the stored hash cannot be reversed by trying values."""
+    return salted_hmac("guildhall.publications.finding", f"{type}\x00{value}",
+                       algorithm="sha256").hexdigest()
+
+
+def _key(f: Finding) -> tuple[str, str, str, str, str]:
+    return (f.type, f.masked, f.value_hash, f.source, f.attachment_name)
 
 
 def _store_findings(publication: Publication, found: list[Finding]) -> None:
     """Save the current revision's findings; an acknowledgement of the same finding in an
-    earlier revision (same type, masked value and place) still holds."""
+    earlier revision (same type, same value — compared by its keyed hash — and same
+    place) still holds. A different value with the same mask is a new finding. Findings
+    stored before the hash existed (empty hash) carry nothing over."""
     earlier = {}
     for f in Finding.objects.filter(publication=publication, revision__lt=publication.revision,
-                                    acknowledged_at__isnull=False).order_by("revision"):
+                                    acknowledged_at__isnull=False).exclude(value_hash="") \
+            .order_by("revision"):
         earlier[_key(f)] = f
     for f in found:
         previous = earlier.get(_key(f))
@@ -480,14 +498,52 @@ def _count_findings(publication: Publication) -> None:
 
 # ---- submission and review ------------------------------------------------------------
 
+def _merge_steps(a: list[str], b: list[str]) -> list[str]:
+    """Return the shortest list of roles that contains both `a` and `b` in their order
+    (a shortest common supersequence; on a choice, `a`'s step comes first)."""
+    n, m = len(a), len(b)
+    # length[i][j]: the length of the shortest merge of a[i:] and b[j:]
+    length = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n, -1, -1):
+        for j in range(m, -1, -1):
+            if i == n or j == m:
+                length[i][j] = (n - i) + (m - j)
+            elif a[i] == b[j]:
+                length[i][j] = 1 + length[i + 1][j + 1]
+            else:
+                length[i][j] = 1 + min(length[i + 1][j], length[i][j + 1])
+    merged: list[str] = []
+    i = j = 0
+    while i < n or j < m:
+        if j == m or (i < n and a[i] != b[j] and length[i + 1][j] <= length[i][j + 1]):
+            merged.append(a[i])
+            i += 1
+        elif i == n or a[i] != b[j]:
+            merged.append(b[j])
+            j += 1
+        else:
+            merged.append(a[i])
+            i, j = i + 1, j + 1
+    return merged
+
+
 def steps_for(channels: list[Channel]) -> list[str]:
-    """Return the roles of the own steps for these channels: the longest list (the first
-    channel's on a tie), so that every channel's review is at least as strict as its own."""
-    best: list[str] = []
+    """Return the roles of the own steps for a publication on these channels.
+
+    Every target channel's steps must all be taken, in their order, so that the review is
+    at least as strict as each channel's own: the result is a shortest list of roles that
+    contains every channel's list as an ordered subsequence (channels taken by id). The
+    same lists give that list; a list contained in another ([reviewer, principal] in
+    [reviewer, reviewer, principal]) gives the longer; lists that differ are merged
+    ([admin] and [principal] give [admin, principal]; [reviewer, principal] and
+    [reviewer, admin] give [reviewer, principal, admin]). The result may be longer than
+    a single channel's limit of steps; that is the price of publishing on channels with
+    different reviews at once (publish separately to avoid it).
+    """
+    merged: list[str] = []
     for channel in sorted(channels, key=lambda c: c.pk):
-        if len(channel.review_roles or []) > len(best):
-            best = list(channel.review_roles)
-    return best
+        merged = _merge_steps(merged, list(channel.review_roles or []))
+    return merged
 
 
 def _clear_step(publication: Publication) -> None:

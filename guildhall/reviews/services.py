@@ -3,8 +3,9 @@
 A module describes its review as an ordered list of `Step`s and hands `decide()` an item
 that follows the `Reviewable` protocol. `decide()` locks the item's row, refuses a stale
 revision, the item's author, someone without the step's role, a second step by the same
-reviewer of the same revision (when asked), and a missing comment; then it records the
-`Decision` and one audit record, and returns what happens next.
+reviewer of the same revision in the same review round (when asked), and a missing
+comment; then it records the `Decision` and one audit record, and returns what happens
+next.
 """
 
 from __future__ import annotations
@@ -105,14 +106,21 @@ def may_decide(user: Any, subject: Reviewable, steps: list[Step], *,
         return False
     if not step.may_act(Access.for_user(user), subject.organization):
         return False
-    if distinct_reviewers and _has_decided_revision(user, subject, subject.revision):
+    if distinct_reviewers and _has_decided_revision(user, subject, subject.revision,
+                                                    subject.review_round):
         return False
     return True
 
 
-def _has_decided_revision(user: Any, subject: Reviewable, revision: int) -> bool:
+def _has_decided_revision(user: Any, subject: Reviewable, revision: int, round: int) -> bool:
+    """Say whether `user` already decided a step of this revision in this review round.
+
+    Only the current round counts: after a return (or a withdrawal) the item is
+    resubmitted in a new round, possibly without edits (same revision), and every step is
+    decided afresh, so the reviewers of the earlier round may act again.
+    """
     return Decision.objects.filter(subject_type=subject.review_subject_type, subject_id=subject.pk,
-                                   revision=revision, reviewer=user).exists()
+                                   revision=revision, round=round, reviewer=user).exists()
 
 
 def lock(subject: Any) -> Any:
@@ -165,7 +173,8 @@ def decide(
         if not step.may_act(Access.for_user(actor), item.organization):
             raise DomainError(_("Your role does not allow you to decide the step “%(step)s”.")
                               % {"step": step.name}, "not_reviewer", status=403)
-        if distinct_reviewers and _has_decided_revision(actor, item, item.revision):
+        if distinct_reviewers and _has_decided_revision(actor, item, item.revision,
+                                                        item.review_round):
             raise DomainError(_("You already decided another step of this revision; another "
                                 "person must decide this one."), "already_reviewed", status=403)
         if not comment and (comment_always or verdict != Verdict.APPROVE):

@@ -90,16 +90,29 @@ class LeadTimeTest(GuildhallTestCase):
         self.assertTrue(filing.is_late)
         self.assertEqual(filing.late_reason, "政策刚发布")
 
-    def test_the_lead_time_is_measured_from_the_first_submission(self):
+    def test_a_returned_filing_with_the_same_start_is_measured_from_the_first_submission(self):
+        filing = self.submit_on(dt.date(2026, 2, 2), local(2026, 2, 27))
+        filing = services.filing_return(actor=self.user("soft-principal"), filing=filing,
+                                        revision=filing.revision, comment="补充说明")
+        services.filing_update(actor=self.user("soft-editor"), filing=filing,
+                               data={"description": "补充"})
+        # From 20 Feb the earliest start would be 28 Feb; the first submission (2 Feb) counts.
+        filing = services.filing_submit(actor=self.user("soft-editor"), filing=filing,
+                                        today=dt.date(2026, 2, 20))
+        self.assertFalse(filing.is_late)
+        self.assertEqual(filing.first_submitted_on, dt.date(2026, 2, 2))
+
+    def test_a_new_start_is_measured_from_the_day_it_is_submitted(self):
         filing = self.submit_on(dt.date(2026, 2, 2), local(2026, 2, 27))
         filing = services.filing_return(actor=self.user("soft-principal"), filing=filing,
                                         revision=filing.revision, comment="改时间")
         services.filing_update(actor=self.user("soft-editor"), filing=filing, data={
-            "starts_at": local(2026, 2, 6), "ends_at": local(2026, 2, 6, 12)})
+            "starts_at": local(2026, 2, 26), "ends_at": local(2026, 2, 26, 12)})
         with self.assertRaises(DomainError) as ctx:
             services.filing_submit(actor=self.user("soft-editor"), filing=filing,
                                    today=dt.date(2026, 2, 20))
-        self.assertIn("2026-02-09", str(ctx.exception))  # 5 working days after 2 Feb
+        self.assertEqual(ctx.exception.code, "lead_time")
+        self.assertIn("2026-02-28", str(ctx.exception))  # 5 working days after 20 Feb
 
 
 @override_settings(MEDIA_ROOT=MEDIA)
@@ -203,11 +216,13 @@ class LifeCycleTest(GuildhallTestCase):
                                                 reason="场地取消").status, Status.CANCELLED)
 
     def test_a_contingency_plan_is_required_for_a_livestream(self):
+        from django.utils import translation
+
         filing = make_filing(self.cast, self.soft, "draft", livestream=True)
-        with self.assertRaises(DomainError) as ctx:
+        with translation.override("zh-hans"), self.assertRaises(DomainError) as ctx:
             services.filing_submit(actor=self.user("soft-editor"), filing=filing)
         self.assertEqual(ctx.exception.code, "incomplete")
-        self.assertIn("on-site phone", str(ctx.exception))
+        self.assertIn("现场联系电话", str(ctx.exception))
 
     def test_attendance_above_the_threshold_needs_a_plan_but_not_below(self):
         filing = make_filing(self.cast, self.soft, "draft", expected_attendance=201)

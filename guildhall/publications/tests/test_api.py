@@ -107,3 +107,27 @@ class PublicationApiTest(PublicationCase):
                      "/api/v1/publications/{publication_id}/findings/{finding_id}/acknowledge",
                      "/api/v1/publications/{publication_id}/published"):
             self.assertIn(path, schema["paths"])
+
+    def test_out_of_range_ids_and_months_are_refused_or_ignored_never_a_server_error(self):
+        huge = 10**20
+        editor = self.api_client("soft-editor")
+        for url in (f"/api/v1/publications/?channel={huge}", f"/api/v1/publications/?org={huge}",
+                    "/api/v1/publications/?month=9999-12", "/api/v1/publications/?month=0001-01",
+                    f"/api/v1/channels/?org={huge}", f"/api/v1/publications/{huge}",
+                    f"/api/v1/channels/{huge}"):
+            response = editor.get(url)
+            self.assertTrue(400 <= response.status_code < 500, (url, response.status_code))
+        for url, body in (
+                ("/api/v1/publications/", {"organization": self.soft.pk, "title": "x",
+                                           "channels": [huge], "planned_at": "2030-12-01T10:00"}),
+                ("/api/v1/publications/", {"organization": huge, "title": "x",
+                                           "channels": [self.channel.pk],
+                                           "planned_at": "2030-12-01T10:00"}),
+                ("/api/v1/channels/", {"organization": huge, "type": "weibo", "name": "x"})):
+            response = self.post(editor, url, body)
+            self.assertTrue(400 <= response.status_code < 500, (url, response.status_code))
+        # The list page ignores a filter it cannot use, as it ignores "?channel=abc".
+        self.login("soft-editor")
+        for query in (f"channel={huge}", "month=9999-12", "month=0001-01"):
+            response = self.client.get(f"/o/{self.soft.pk}/publications/?{query}")
+            self.assertEqual(response.status_code, 200, query)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guildhall.audit.models import AuditRecord
 from guildhall.core.errors import DomainError
 from guildhall.core.testing import GuildhallTestCase
 from guildhall.notifications.models import Notification
 from guildhall.notifications.services import tick
+from guildhall.orgs.models import Membership
 from guildhall.publications import content, queries, services
 from guildhall.publications.models import Finding, Publication, Status
 from guildhall.reviews.models import Decision
@@ -153,6 +154,68 @@ class ReviewTest(PublicationCase):
         p = self.submit(self.write(channels=[short, self.channel]))
         self.assertEqual(p.review_roles, ["reviewer", "reviewer", "principal"])
 
+    def test_channels_with_different_steps_of_equal_length_keep_every_channels_steps(self):
+        services.channel_update(actor=self.user("soft-admin"), channel=self.channel,
+                                data={"review_roles": ["admin"]})
+        other = services.channel_create(actor=self.user("soft-admin"), org=self.soft, data={
+            "type": "weibo", "name": "微博", "review_roles": ["principal"]})
+        p = self.submit(self.write(channels=[self.channel, other]))
+        self.assertEqual(p.review_roles, ["admin", "principal"])
+        p = self.review(p, "soft-admin")
+        self.assertEqual(p.status, Status.IN_REVIEW)  # the principal's step is still to come
+        p = self.review(p, "soft-principal")
+        self.assertEqual(p.status, Status.APPROVED)
+
+    def test_steps_for_contains_every_channels_steps_in_order(self):
+        def channel(pk, roles):
+            return type("C", (), {"pk": pk, "review_roles": roles})()
+
+        cases = [
+            ([["reviewer", "reviewer", "principal"], ["reviewer", "principal"]],
+             ["reviewer", "reviewer", "principal"]),
+            ([["reviewer", "principal"], ["reviewer", "admin"]],
+             ["reviewer", "principal", "admin"]),
+            ([["admin"], ["principal"], ["admin"]], ["admin", "principal"]),
+            ([["editor", "reviewer"], ["reviewer", "editor"]], ["editor", "reviewer", "editor"]),
+        ]
+        for lists, expected in cases:
+            merged = services.steps_for([channel(n, roles) for n, roles in enumerate(lists, 1)])
+            self.assertEqual(merged, expected)
+            for roles in lists:
+                it = iter(merged)
+                self.assertTrue(all(role in it for role in roles), (roles, merged))
+
+    def test_reviewers_of_an_earlier_round_review_again_after_an_unchanged_resubmission(self):
+        p = self.review(self.submit(self.write()), "soft-reviewer")
+        p = self.review(p, "soft-reviewer2", "return", "再想想。")
+        revision = p.revision
+        p = self.submit(p)  # no edits: the same revision, a new round
+        self.assertEqual(p.revision, revision)
+        self.assertIn(p, queries.waiting_for(self.user("soft-reviewer")))
+        self.assertIn(p, queries.waiting_for(self.user("soft-reviewer2")))
+        p = self.review(p, "soft-reviewer2")
+        self.assertNotIn(p, queries.waiting_for(self.user("soft-reviewer2")))
+        self.refused("already_reviewed", self.review, p, "soft-reviewer2")
+        p = self.review(p, "soft-reviewer")
+        p = self.review(p, "soft-principal")
+        self.assertEqual(p.status, Status.APPROVED)
+
+    def test_a_former_member_is_not_told_about_the_decision(self):
+        editor = self.user("soft-editor")
+        p = self.submit(self.write())
+        Membership.objects.filter(user=editor, organization=self.soft).update(is_active=False)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.review(p, "soft-reviewer", "return", "请补充活动时间。")
+        self.assertFalse(Notification.objects.filter(
+            recipient=editor, kind="publications.decided.returned").exists())
+
+    def test_an_active_author_is_told_about_the_decision(self):
+        p = self.submit(self.write())
+        with self.captureOnCommitCallbacks(execute=True):
+            self.review(p, "soft-reviewer", "return", "请补充活动时间。")
+        self.assertTrue(Notification.objects.filter(
+            recipient=self.user("soft-editor"), kind="publications.decided.returned").exists())
+
 
 class FindingsTest(PublicationCase):
     def test_a_resident_id_in_the_body_is_found_and_a_trade_secret_sentence_is_not(self):
@@ -161,7 +224,8 @@ class FindingsTest(PublicationCase):
         findings = list(p.findings.all())
         self.assertEqual([f.type for f in findings], ["CN_RESIDENT_ID"])
         self.assertEqual(findings[0].location, "2")
-        self.assertEqual(findings[0].place(), "Body, paragraph 2")
+        with translation.override("en"):
+            self.assertEqual(findings[0].place(), "Body, paragraph 2")
         self.assertNotIn(ID_NUMBER, findings[0].masked)
         self.assertFalse(Finding.objects.filter(masked__contains=ID_NUMBER).exists())
 
@@ -187,6 +251,33 @@ class FindingsTest(PublicationCase):
         for who in ("soft-reviewer", "soft-reviewer2", "soft-principal"):
             p = self.review(p, who)
         self.assertEqual(p.status, Status.APPROVED)
+
+    def test_an_acknowledgement_carries_over_only_to_the_identical_value(self):
+        p = self.submit(self.write(body="<p>办公室电话 13800000078。</p>"))
+        finding = p.findings.get(revision=p.revision)
+        self.assertTrue(finding.value_hash)
+        self.assertNotIn("13800000078", finding.value_hash)
+        services.publication_acknowledge_finding(actor=self.user("soft-reviewer"), publication=p,
+                                                 finding=finding, reason="办公室公开电话。")
+        p = self.review(p, "soft-reviewer", "return", "改一下。")
+        # Same mask (138******78), different numbers: new findings, not acknowledged.
+        p = services.publication_revise(actor=self.user("soft-editor"), publication=p, data={
+            "body": "<p>联系人个人手机 13899999978 和 13811111178。</p>"})
+        p = self.submit(p)
+        current = list(p.findings.filter(revision=p.revision))
+        self.assertEqual(len(current), 2)
+        self.assertTrue(all(f.masked == finding.masked for f in current))
+        self.assertTrue(all(f.acknowledged_at is None for f in current))
+        self.assertEqual(p.open_finding_count, 2)
+        # The identical number again: the acknowledgement holds.
+        p = self.review(p, "soft-reviewer", "return", "改回去。")
+        p = services.publication_revise(actor=self.user("soft-editor"), publication=p, data={
+            "body": "<p>办公室电话 13800000078。</p>"})
+        p = self.submit(p)
+        same = p.findings.get(revision=p.revision)
+        self.assertIsNotNone(same.acknowledged_at)
+        self.assertEqual(same.acknowledged_reason, "办公室公开电话。")
+        self.assertEqual(p.open_finding_count, 0)
 
     def test_the_organizations_own_terms_are_found(self):
         services.terms_update(actor=self.user("soft-admin"), org=self.soft, terms=["青鸟计划"])

@@ -86,3 +86,30 @@ class DecideTest(GuildhallTestCase):
                                         revision=self.filing.revision, comment="请补充")
         self.assertEqual(filing.status, Status.RETURNED)
         self.assertEqual(Filing.objects.get(pk=filing.pk).status, Status.RETURNED)
+
+    def test_reviewers_of_an_earlier_round_may_decide_again_after_an_unchanged_resubmission(self):
+        # Submitted (the principal signed step 1 of round 1), withdrawn, resubmitted without
+        # edits: the same revision, a new round, so the principal's sign-off counts again.
+        filing = services.filing_withdraw(actor=self.user("soft-editor"), filing=self.filing,
+                                          reason="误操作")
+        filing = services.filing_submit(actor=self.user("soft-editor"), filing=filing)
+        self.assertEqual(filing.revision, self.filing.revision)
+        self.assertGreater(filing.review_round, self.filing.review_round)
+        principal = self.user("soft-principal")
+        self.assertTrue(reviews.may_decide(principal, filing, filing.review_steps()))
+        filing = services.filing_sign_off(actor=principal, filing=filing, revision=filing.revision)
+        self.assertEqual(Decision.objects.filter(subject_id=filing.pk, round=filing.review_round,
+                                                 reviewer=principal).count(), 1)
+
+    def test_distinct_reviewers_still_holds_within_the_round_after_a_resubmission(self):
+        FilingRules.objects.update_or_create(supervisor=self.sup, defaults={"approval_steps": 2})
+        filing = make_filing(self.cast, self.logi, "submitted")
+        filing = services.filing_withdraw(actor=self.user("logi-editor"), filing=filing,
+                                          reason="误操作")
+        filing = services.filing_submit(actor=self.user("logi-editor"), filing=filing)
+        filing = services.filing_sign_off(actor=self.user("logi-principal"), filing=filing,
+                                          revision=filing.revision)
+        self.filing = filing
+        self.decide("sup-approver")
+        self.filing.refresh_from_db()
+        self.assertRefused("already_reviewed", 403, username="sup-approver")
