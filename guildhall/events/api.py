@@ -15,9 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
-from guildhall.audit.services import record_refusal
-from guildhall.core.api_helpers import aware, body_doc, invalid, read_body
-from guildhall.core.errors import DomainError
+from guildhall.core.api_helpers import aware, body_doc, invalid, read_body, run_action
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.events import queries, services
 from guildhall.events.models import AttachmentFinding, EventType, Filing, Status
@@ -208,14 +206,8 @@ def _act(request: HttpRequest, filing_id: int, action: str, schema: type[Schema]
          run: Any) -> Filing:
     filing = queries.get_filing_for_user(request.user, filing_id)
     require(request.user, "events.view", filing)
-    try:
-        authorize(request.user, action, filing)
-        body = read_body(request, schema) if schema else None
-        run(filing, body)
-    except DomainError as exc:
-        if exc.status == 403:
-            record_refusal(user=request.user, action=f"events.{action}", obj=filing)
-        raise
+    run_action(request, filing, module="events", action=action, authorize=authorize,
+               schema=schema, run=run)
     return _detail(request, filing)
 
 

@@ -18,8 +18,7 @@ from ninja import Status as HttpStatus
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
-from guildhall.audit.services import record_refusal
-from guildhall.core.api_helpers import aware, body_doc, invalid, read_body
+from guildhall.core.api_helpers import aware, body_doc, invalid, read_body, run_action
 from guildhall.core.errors import DomainError
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.orgs.permissions import require
@@ -346,14 +345,8 @@ def _act(request: HttpRequest, publication_id: int, action: str, schema: type[Sc
          run: Any) -> Publication:
     publication = queries.get_publication_for_user(request.user, publication_id)
     require(request.user, "publications.view", publication)
-    try:
-        authorize(request.user, action, publication)
-        body = read_body(request, schema) if schema else None
-        run(publication, body)
-    except DomainError as exc:
-        if exc.status == 403:
-            record_refusal(user=request.user, action=f"publications.{action}", obj=publication)
-        raise
+    run_action(request, publication, module="publications", action=action, authorize=authorize,
+               schema=schema, run=run)
     return _detail(request, publication)
 
 
