@@ -54,7 +54,7 @@ lint: install
 test: install browser lint
 	$(GUILDHALL) check --fail-level WARNING
 	$(GUILDHALL) makemigrations --check --dry-run -v0
-	DJANGO_SETTINGS_MODULE=guildhall.settings_test $(BIN)/pytest -q -ra
+	DJANGO_SETTINGS_MODULE=guildhall.settings_test $(BIN)/pytest -q -ra -n auto
 
 bench: install
 	mkdir -p bench/results

@@ -55,4 +55,4 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token was revoked."))
-    return redirect("tokens")
+    return redirect("accounts:tokens")

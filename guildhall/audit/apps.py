@@ -9,4 +9,4 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from guildhall.core.nav import NavItem, register_nav
 
-        register_nav(NavItem(_("Audit trail"), "audit_log", "audit.view", order=95))
+        register_nav(NavItem(_("Audit trail"), "audit:audit_log", "audit.view", order=95))

@@ -9,4 +9,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from guildhall.core.nav import NavItem, register_nav
 
-        register_nav(NavItem(_("Home"), "org_home", None, order=0))
+        register_nav(NavItem(_("Home"), "core:org_home", None, order=0))

@@ -17,7 +17,7 @@ from guildhall.orgs.scoping import get_org_for_user
 def home(request: HttpRequest) -> HttpResponse:
     if request.org is None:
         return render(request, "core/no_organization.html")
-    return redirect("org_home", request.org.pk)
+    return redirect("core:org_home", request.org.pk)
 
 
 @login_required
@@ -40,10 +40,10 @@ def switch_org(request: HttpRequest) -> HttpResponse:
     try:
         org = get_org_for_user(request.user, int(request.POST.get("org", "0")))
     except ValueError:
-        return redirect("home")
+        return redirect("core:home")
     if Access.for_user(request.user).role_in(org) is not None:
         request.session["org_id"] = org.pk
-    return redirect("org_home", org.pk)
+    return redirect("core:org_home", org.pk)
 
 
 @require_GET

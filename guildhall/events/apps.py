@@ -10,7 +10,7 @@ class EventsConfig(AppConfig):
         from guildhall.core.nav import NavItem, register_nav
         from guildhall.events import home, permissions, reminders  # noqa: F401  (registration)
 
-        register_nav(NavItem(_("Event filings"), "filing_list", "events.list", order=40))
-        register_nav(NavItem(_("Approval queue"), "filing_queue", "events.queue", order=41))
-        register_nav(NavItem(_("Event calendar"), "event_calendar", "events.calendar", order=42))
-        register_nav(NavItem(_("Filing rules"), "filing_rules", "events.rules", order=43))
+        register_nav(NavItem(_("Event filings"), "events:filing_list", "events.list", order=40))
+        register_nav(NavItem(_("Approval queue"), "events:filing_queue", "events.queue", order=41))
+        register_nav(NavItem(_("Event calendar"), "events:event_calendar", "events.calendar", order=42))
+        register_nav(NavItem(_("Filing rules"), "events:filing_rules", "events.rules", order=43))

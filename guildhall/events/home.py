@@ -22,7 +22,7 @@ def _item(filing: Any, note: str) -> dict[str, Any]:
     if filing.status == Status.SUBMITTED and filing.is_decision_overdue():
         flags.append(str(_("decision overdue")))
     return {"label": f"{filing.title} · {filing.organization}",
-            "url": reverse("filing_detail", args=[filing.organization_id, filing.pk]),
+            "url": reverse("events:filing_detail", args=[filing.organization_id, filing.pk]),
             "note": " · ".join([note, *flags])}
 
 
@@ -34,7 +34,7 @@ def open_filings(user: Any, org: Any) -> HomeSection | None:
             title=_("Event filings awaiting a decision"),
             items=[_item(f, f"{f.get_status_display()} · {_('decide by')} {f.decision_due}")
                    for f in filings],
-            empty=_("No filing awaits a decision."), url=reverse("filing_queue", args=[org.pk]))
+            empty=_("No filing awaits a decision."), url=reverse("events:filing_queue", args=[org.pk]))
     if can(user, "events.list", org):
         filings = queries.association_filings(org).filter(queries.open_filings_q()).exclude(
             status=Status.APPROVED, ends_at__lt=timezone.now() - dt.timedelta(days=60),
@@ -43,7 +43,7 @@ def open_filings(user: Any, org: Any) -> HomeSection | None:
             title=_("Open event filings"),
             items=[_item(f, f"{f.get_status_display()} · {timezone.localtime(f.starts_at):%Y-%m-%d}")
                    for f in filings],
-            empty=_("No open filings."), url=reverse("filing_list", args=[org.pk]))
+            empty=_("No open filings."), url=reverse("events:filing_list", args=[org.pk]))
     return None
 
 

@@ -33,6 +33,6 @@ def feed(org: Any, base_url: str) -> bytes:
         event.add("dtstamp", filing.updated_at)
         event.add("location", filing.venue or filing.online_platform)
         event.add("description", f"{filing.organization} · {filing.get_type_display()}")
-        event.add("url", base_url + reverse("filing_detail", args=[filing.organization_id, filing.pk]))
+        event.add("url", base_url + reverse("events:filing_detail", args=[filing.organization_id, filing.pk]))
         cal.add_component(event)
     return cal.to_ical()

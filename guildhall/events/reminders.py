@@ -20,7 +20,7 @@ def _message(filing: Filing, kind: str, key: str, subject: Any, body: Any = "") 
     title = filing.title
     return Message(
         kind=f"events.{kind}", subject=lambda: f"{subject}: {title}", body=body,
-        url=reverse("filing_detail", args=[filing.organization_id, filing.pk]),
+        url=reverse("events:filing_detail", args=[filing.organization_id, filing.pk]),
         organization=filing.organization, dedupe_key=key)
 
 

@@ -71,7 +71,7 @@ def filer_and_principal(filing: Filing) -> list[Any]:
 
 
 def _url(filing: Filing) -> str:
-    return reverse("filing_detail", args=[filing.organization_id, filing.pk])
+    return reverse("events:filing_detail", args=[filing.organization_id, filing.pk])
 
 
 def _tell(recipients: Any, filing: Filing, kind: str, subject: Any, body: Any = "") -> None:

@@ -4,6 +4,8 @@ from guildhall.events import views
 
 F = "o/<int:org_id>/events/<int:filing_id>/"
 
+app_name = "events"
+
 urlpatterns = [
     path("o/<int:org_id>/events/", views.filing_list, name="filing_list"),
     path("o/<int:org_id>/events/queue/", views.filing_queue, name="filing_queue"),

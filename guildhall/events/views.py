@@ -91,7 +91,7 @@ def _act(request: HttpRequest, org_id: int, filing_id: int, action: str,
         kept = {form_name: _bound(form_name, request)} if form_name else {}
         return _detail(request, filing, status=exc.status, error=str(exc), **kept)
     messages.success(request, done)
-    return redirect("filing_detail", filing.organization_id, filing.pk)
+    return redirect("events:filing_detail", filing.organization_id, filing.pk)
 
 
 def _bound(form_name: str, request: HttpRequest) -> Any:
@@ -155,7 +155,7 @@ def filing_new(request: HttpRequest, org_id: int) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The draft was saved. Add materials, then submit it."))
-            return redirect("filing_detail", org.pk, filing.pk)
+            return redirect("events:filing_detail", org.pk, filing.pk)
     return render(request, "events/form.html", {"org": org, "form": form, "filing": None},
                   status=400 if form.errors else 200)
 
@@ -177,7 +177,7 @@ def filing_edit(request: HttpRequest, org_id: int, filing_id: int) -> HttpRespon
             add_domain_error(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("filing_detail", org.pk, filing.pk)
+            return redirect("events:filing_detail", org.pk, filing.pk)
     return render(request, "events/form.html", {"org": org, "form": form, "filing": filing},
                   status=400 if form.errors else 200)
 
@@ -305,7 +305,7 @@ def filing_halt(request: HttpRequest, org_id: int, filing_id: int) -> HttpRespon
             add_domain_error(form, exc)
         else:
             messages.success(request, _("The event was halted and the supervising body was told."))
-            return redirect("filing_detail", filing.organization_id, filing.pk)
+            return redirect("events:filing_detail", filing.organization_id, filing.pk)
     return render(request, "events/halt.html", {"org": filing.organization, "filing": filing,
                                                 "form": form}, status=400 if form.errors else 200)
 
@@ -323,7 +323,7 @@ def filing_summary(request: HttpRequest, org_id: int, filing_id: int) -> HttpRes
             add_domain_error(form, exc)
         else:
             messages.success(request, _("The summary was submitted."))
-            return redirect("filing_detail", filing.organization_id, filing.pk)
+            return redirect("events:filing_detail", filing.organization_id, filing.pk)
     return render(request, "events/summary.html", {
         "org": filing.organization, "filing": filing, "form": form,
         "halts": filing.halts.all()}, status=400 if form.errors else 200)
@@ -346,7 +346,7 @@ def attachment_upload(request: HttpRequest, org_id: int, filing_id: int) -> Http
             form.add_error("file", str(exc))
         else:
             messages.success(request, _("The file was attached."))
-            return redirect("filing_detail", filing.organization_id, filing.pk)
+            return redirect("events:filing_detail", filing.organization_id, filing.pk)
     return _detail(request, filing, status=400, attachment_form=form)
 
 
@@ -370,7 +370,7 @@ def attachment_remove(request: HttpRequest, org_id: int, filing_id: int,
     attachment = queries.get_attachment_for_user(request.user, filing, attachment_id)
     services.attachment_remove(actor=request.user, filing=filing, attachment=attachment)
     messages.success(request, _("The file was removed."))
-    return redirect("filing_detail", filing.organization_id, filing.pk)
+    return redirect("events:filing_detail", filing.organization_id, filing.pk)
 
 
 @login_required
@@ -389,7 +389,7 @@ def finding_acknowledge(request: HttpRequest, org_id: int, filing_id: int,
     except DomainError as exc:
         return _detail(request, filing, status=exc.status, error=str(exc))
     messages.success(request, _("The finding was acknowledged."))
-    return redirect("filing_detail", filing.organization_id, filing.pk)
+    return redirect("events:filing_detail", filing.organization_id, filing.pk)
 
 
 # ---- calendar, feed, rules --------------------------------------------------------------------
@@ -408,7 +408,7 @@ def event_calendar(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "events/calendar.html", {
         "org": org, "weeks": queries.month_grid(org, year, month), "first": first,
         "previous": previous, "following": following, "today": today,
-        "feed_url": request.build_absolute_uri(reverse("event_feed", args=[feed.token]))
+        "feed_url": request.build_absolute_uri(reverse("events:event_feed", args=[feed.token]))
         if feed else "",
         "may_regenerate": can(request.user, "events.feed_regenerate", org),
     })
@@ -422,7 +422,7 @@ def feed_regenerate(request: HttpRequest, org_id: int) -> HttpResponse:
     services.feed_regenerate(actor=request.user, org=org)
     messages.success(request, _("The calendar feed has a new secret address; the old one no "
                                 "longer works."))
-    return redirect("event_calendar", org.pk)
+    return redirect("events:event_calendar", org.pk)
 
 
 @require_GET
@@ -451,6 +451,6 @@ def filing_rules(request: HttpRequest, org_id: int) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The rules were saved."))
-            return redirect("filing_rules", org.pk)
+            return redirect("events:filing_rules", org.pk)
     return render(request, "events/rules.html", {"org": org, "form": form, "rules": rules},
                   status=400 if form.errors else 200)

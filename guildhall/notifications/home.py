@@ -13,8 +13,8 @@ def unread_notifications(user: Any, org: Any) -> HomeSection:
     notes = user.notifications.filter(read_at__isnull=True, organization=org)[:5]
     return HomeSection(
         title=_("Unread notifications"),
-        items=[{"label": n.subject, "url": reverse("inbox"), "note": n.created_at.strftime("%Y-%m-%d")}
+        items=[{"label": n.subject, "url": reverse("notifications:inbox"), "note": n.created_at.strftime("%Y-%m-%d")}
                for n in notes],
         empty=_("No unread notifications."),
-        url=reverse("inbox"),
+        url=reverse("notifications:inbox"),
     )

@@ -2,6 +2,8 @@ from django.urls import path
 
 from guildhall.notifications import views
 
+app_name = "notifications"
+
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:notification_id>/read", views.mark_read, name="notification_read"),

@@ -37,14 +37,14 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
         note.save(update_fields=["read_at"])
     if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts=None):
         return redirect(note.url)
-    return redirect("inbox")
+    return redirect("notifications:inbox")
 
 
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return redirect("inbox")
+    return redirect("notifications:inbox")
 
 
 def _parse_dates(text: str) -> list[dt.date]:
@@ -89,7 +89,7 @@ def workday_calendar(request: HttpRequest) -> HttpResponse:
                               "workdays": [d.isoformat() for d in workdays]})
                 transaction.on_commit(calendar.forget_overrides)
             messages.success(request, _("The schedule was saved."))
-            return redirect("workday_calendar")
+            return redirect("notifications:workday_calendar")
     this_year = timezone.localdate().year
     years = [{"year": y, "known": calendar.is_known_year(y),
               "entered": y in calendar.overrides()} for y in range(this_year - 1, this_year + 3)]

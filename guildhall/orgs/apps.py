@@ -9,5 +9,5 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         from guildhall.core.nav import NavItem, register_nav
 
-        register_nav(NavItem(_("Associations"), "associations", "org.view_below", order=10))
-        register_nav(NavItem(_("Members"), "members", "org.view_members", order=90))
+        register_nav(NavItem(_("Associations"), "orgs:associations", "org.view_below", order=10))
+        register_nav(NavItem(_("Members"), "orgs:members", "org.view_members", order=90))

@@ -169,14 +169,14 @@ def member_invite(*, actor: Any, org: Organization, email: str, role: str) -> In
             record(actor=actor, action="member.add", organization=org, obj=membership,
                    after={"user": user.username, "role": role})
             notify([user], Message(
-                kind="member.added", organization=org, url=reverse("org_home", args=[org.pk]),
+                kind="member.added", organization=org, url=reverse("core:org_home", args=[org.pk]),
                 subject=lambda: _("You were added to %(org)s") % {"org": org.name}))
             return membership
         invitation = Invitation.objects.create(organization=org, email=email, role=role,
                                                invited_by=actor)
         record(actor=actor, action="member.invite", organization=org, obj=invitation,
                after={"email": mask_email(email), "role": role})
-        link = f"{settings.SITE_URL}{reverse('invitation_accept', args=[invitation.token])}"
+        link = f"{settings.SITE_URL}{reverse('orgs:invitation_accept', args=[invitation.token])}"
         transaction.on_commit(lambda: _send_invitation(invitation, link, actor))
     return invitation
 

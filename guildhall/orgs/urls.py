@@ -2,6 +2,8 @@ from django.urls import path
 
 from guildhall.orgs import views
 
+app_name = "orgs"
+
 urlpatterns = [
     path("o/<int:org_id>/associations/", views.associations, name="associations"),
     path("o/<int:org_id>/associations/new", views.association_new, name="association_new"),

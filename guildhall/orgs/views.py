@@ -55,7 +55,7 @@ def association_new(request: HttpRequest, org_id: int) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": created.name})
-            return redirect("associations", org.pk)
+            return redirect("orgs:associations", org.pk)
     return render(request, "orgs/association_new.html", {"org": org, "form": form})
 
 
@@ -80,7 +80,7 @@ def association_import(request: HttpRequest, org_id: int) -> HttpResponse:
                 if not report.errors:
                     messages.success(request, _("%(n)d associations were imported.") % {
                         "n": len(report.created)})
-                    return redirect("associations", org.pk)
+                    return redirect("orgs:associations", org.pk)
     return render(request, "orgs/association_import.html",
                   {"org": org, "form": form, "report": report, "columns": services.IMPORT_COLUMNS})
 
@@ -143,7 +143,7 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The invitation was sent to %(email)s.") % {
                 "email": form.cleaned_data["email"]})
-            return redirect("members", org.pk)
+            return redirect("orgs:members", org.pk)
     memberships = org.memberships.select_related("user").order_by("-is_active", "user__username")
     return render(request, "orgs/members.html", {
         "org": org, "page": Paginator(memberships, 50).get_page(1), "locked": set(),
@@ -172,7 +172,7 @@ def _member_action(request: HttpRequest, org_id: int, membership_id: int, action
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Saved."))
-    return redirect("members", org.pk)
+    return redirect("orgs:members", org.pk)
 
 
 @login_required
@@ -215,5 +215,5 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Your account is ready. Please sign in."))
-            return redirect("login")
+            return redirect("accounts:login")
     return render(request, "orgs/invitation_accept.html", {"invitation": invitation, "form": form})

@@ -10,9 +10,9 @@ class PublicationsConfig(AppConfig):
         from guildhall.core.nav import NavItem, register_nav
         from guildhall.publications import home, permissions, reminders  # noqa: F401  (registration)
 
-        register_nav(NavItem(_("Publications"), "publication_list", "publications.list", order=50))
-        register_nav(NavItem(_("Waiting for my review"), "publication_waiting",
+        register_nav(NavItem(_("Publications"), "publications:publication_list", "publications.list", order=50))
+        register_nav(NavItem(_("Waiting for my review"), "publications:publication_waiting",
                              "publications.waiting", order=51))
-        register_nav(NavItem(_("Channels"), "channel_list", "publications.list", order=52))
-        register_nav(NavItem(_("Publication settings"), "publication_settings",
+        register_nav(NavItem(_("Channels"), "publications:channel_list", "publications.list", order=52))
+        register_nav(NavItem(_("Publication settings"), "publications:publication_settings",
                              "publications.settings", order=53))

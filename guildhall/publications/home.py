@@ -20,10 +20,10 @@ def waiting_publications(user: Any, org: Any) -> HomeSection | None:
     return HomeSection(
         title=_("Publications waiting for your review"),
         items=[{"label": f"{p.title} · {p.organization}",
-                "url": reverse("publication_detail", args=[p.organization_id, p.pk]),
+                "url": reverse("publications:publication_detail", args=[p.organization_id, p.pk]),
                 "note": f"{_('due')} {p.review_due}" if p.review_due else ""} for p in waiting],
         empty=_("Nothing waits for your review."),
-        url=reverse("publication_waiting", args=[org.pk]))
+        url=reverse("publications:publication_waiting", args=[org.pk]))
 
 
 @home_section
@@ -35,5 +35,5 @@ def paused_channels(user: Any, org: Any) -> HomeSection | None:
         return None
     return HomeSection(
         title=_("Paused channels"),
-        items=[{"label": c.name, "url": reverse("channel_detail", args=[org.pk, c.pk]),
+        items=[{"label": c.name, "url": reverse("publications:channel_detail", args=[org.pk, c.pk]),
                 "note": c.pause_reason[:60]} for c in paused])

@@ -31,7 +31,7 @@ def review_deadlines(now: dt.datetime) -> Iterable[Due]:
             kind="publications.review_overdue",
             subject=lambda title=title: f"{_('A publication review is overdue')}: {title}",
             body=lambda due=due: str(_("The step was due on %(date)s.") % {"date": due}),
-            url=reverse("publication_detail", args=[org_id, publication.pk]),
+            url=reverse("publications:publication_detail", args=[org_id, publication.pk]),
             organization=publication.organization,
             dedupe_key=f"publications:{publication.pk}:r{publication.review_round}:"
                        f"s{publication.current_step}:overdue"))

@@ -82,7 +82,7 @@ def _authors(publication: Publication) -> list[Any]:
 
 
 def _url(publication: Publication) -> str:
-    return reverse("publication_detail", args=[publication.organization_id, publication.pk])
+    return reverse("publications:publication_detail", args=[publication.organization_id, publication.pk])
 
 
 def _tell(recipients: Any, publication: Publication, kind: str, subject: Any,
@@ -98,7 +98,7 @@ def _tell_channel(channel: Channel, kind: str, subject: Any, body: str) -> None:
     org = channel.organization
     notify(supervisor_approvers(org), Message(
         kind=f"publications.{kind}", subject=lambda: f"{subject}: {org} · {name}", body=body,
-        url=reverse("channel_detail", args=[org.pk, channel.pk]), organization=org))
+        url=reverse("publications:channel_detail", args=[org.pk, channel.pk]), organization=org))
 
 
 # ---- channels ----------------------------------------------------------------------

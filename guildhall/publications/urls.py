@@ -5,6 +5,8 @@ from guildhall.publications import views
 C = "o/<int:org_id>/channels/<int:channel_id>/"
 P = "o/<int:org_id>/publications/<int:publication_id>/"
 
+app_name = "publications"
+
 urlpatterns = [
     path("o/<int:org_id>/channels/", views.channel_list, name="channel_list"),
     path("o/<int:org_id>/channels/new", views.channel_new, name="channel_new"),

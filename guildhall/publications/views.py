@@ -78,7 +78,7 @@ def channel_new(request: HttpRequest, org_id: int) -> HttpResponse:
             apply_errors(form, exc, default_field="step_1")
         else:
             messages.success(request, _("The channel was added."))
-            return redirect("channel_detail", org.pk, channel.pk)
+            return redirect("publications:channel_detail", org.pk, channel.pk)
     return render(request, "publications/channel_form.html", {"org": org, "form": form},
                   status=400 if form.errors else 200)
 
@@ -118,7 +118,7 @@ def channel_edit(request: HttpRequest, org_id: int, channel_id: int) -> HttpResp
             add_domain_error(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("channel_detail", org.pk, channel.pk)
+            return redirect("publications:channel_detail", org.pk, channel.pk)
     return render(request, "publications/channel_form.html", {
         "org": org, "form": form, "channel": channel,
         "paused": [channel] if channel.is_paused else []}, status=400 if form.errors else 200)
@@ -132,9 +132,9 @@ def _channel_action(request: HttpRequest, org_id: int, channel_id: int, action: 
         run(channel)
     except DomainError as exc:
         messages.error(request, str(exc))
-        return redirect("channel_detail", channel.organization_id, channel.pk)
+        return redirect("publications:channel_detail", channel.organization_id, channel.pk)
     messages.success(request, done)
-    return redirect("channel_detail", channel.organization_id, channel.pk)
+    return redirect("publications:channel_detail", channel.organization_id, channel.pk)
 
 
 @login_required
@@ -208,7 +208,7 @@ def publication_new(request: HttpRequest, org_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The draft was saved. Submit it for review when it is "
                                         "ready."))
-            return redirect("publication_detail", org.pk, publication.pk)
+            return redirect("publications:publication_detail", org.pk, publication.pk)
     return render(request, "publications/form.html", {
         "org": org, "form": form, "publication": None,
         "paused": list(queries.paused_channels_of(org))}, status=400 if form.errors else 200)
@@ -240,7 +240,7 @@ def publication_edit(request: HttpRequest, org_id: int, publication_id: int) -> 
             add_domain_error(form, exc)
         else:
             messages.success(request, _("Saved as a new revision."))
-            return redirect("publication_detail", org.pk, publication.pk)
+            return redirect("publications:publication_detail", org.pk, publication.pk)
     return render(request, "publications/form.html", {
         "org": org, "form": form, "publication": publication,
         "paused": services.paused_channels(publication)}, status=400 if form.errors else 200)
@@ -351,7 +351,7 @@ def _act(request: HttpRequest, org_id: int, publication_id: int, action: str,
         kept = {form_name: form} if form_name and form is not None else {}
         return _detail(request, publication, status=exc.status, error=str(exc), **kept)
     messages.success(request, done)
-    return redirect("publication_detail", publication.organization_id, publication.pk)
+    return redirect("publications:publication_detail", publication.organization_id, publication.pk)
 
 
 @login_required
@@ -431,7 +431,7 @@ def publication_attach(request: HttpRequest, org_id: int, publication_id: int) -
             form.add_error("file", str(exc))
         else:
             messages.success(request, _("The file was attached (a new revision)."))
-            return redirect("publication_detail", publication.organization_id, publication.pk)
+            return redirect("publications:publication_detail", publication.organization_id, publication.pk)
     return _detail(request, publication, status=400, attachment_form=form)
 
 
@@ -458,7 +458,7 @@ def publication_attachment_remove(request: HttpRequest, org_id: int, publication
     attachment = queries.get_attachment_for_user(publication, attachment_id)
     services.attachment_remove(actor=request.user, publication=publication, attachment=attachment)
     messages.success(request, _("The file was removed (a new revision)."))
-    return redirect("publication_detail", publication.organization_id, publication.pk)
+    return redirect("publications:publication_detail", publication.organization_id, publication.pk)
 
 
 # ---- settings ----------------------------------------------------------------------------
@@ -483,7 +483,7 @@ def publication_settings(request: HttpRequest, org_id: int) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("The settings were saved."))
-            return redirect("publication_settings", org.pk)
+            return redirect("publications:publication_settings", org.pk)
     return render(request, "publications/settings.html", {"org": org, "form": form},
                   status=400 if form.errors else 200)
 

@@ -1,13 +1,14 @@
 from guildhall.core.testing import MatrixCase, matrix_case
 
-for name in ("login", "password_reset", "password_reset_done", "password_reset_complete"):
+for name in ("accounts:login", "accounts:password_reset", "accounts:password_reset_done",
+             "accounts:password_reset_complete"):
     matrix_case(MatrixCase(name, public=True))
-matrix_case(MatrixCase("logout", public=True, method="POST"))
-matrix_case(MatrixCase("password_reset_confirm", public=True,
+matrix_case(MatrixCase("accounts:logout", public=True, method="POST"))
+matrix_case(MatrixCase("accounts:password_reset_confirm", public=True,
                        build=lambda cast, org: {"uidb64": "MQ", "token": "set-password"}))
-matrix_case(MatrixCase("password_change", everyone=True))
-matrix_case(MatrixCase("password_change_done", everyone=True))
-matrix_case(MatrixCase("tokens", everyone=True))
+matrix_case(MatrixCase("accounts:password_change", everyone=True))
+matrix_case(MatrixCase("accounts:password_change_done", everyone=True))
+matrix_case(MatrixCase("accounts:tokens", everyone=True))
 
 
 def _own_token(cast, user):
@@ -17,5 +18,5 @@ def _own_token(cast, user):
     return {"token_id": token.pk}
 
 
-matrix_case(MatrixCase("token_revoke", everyone=True, method="POST", build_self=_own_token))
+matrix_case(MatrixCase("accounts:token_revoke", everyone=True, method="POST", build_self=_own_token))
 matrix_case(MatrixCase("api:me", everyone=True, api=True))

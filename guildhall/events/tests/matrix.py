@@ -110,18 +110,18 @@ def _upload(cast, org):
 
 
 # ---- organization pages ----
-matrix_case(MatrixCase("filing_list", build=_org, own=SEE, above=SEE_ABOVE))
-matrix_case(MatrixCase("filing_queue", build=_org, own={"supervisor": ALL_SUPERVISOR}))
-matrix_case(MatrixCase("filing_new", build=_org, own=FILERS))
-matrix_case(MatrixCase("event_calendar", build=_org,
+matrix_case(MatrixCase("events:filing_list", build=_org, own=SEE, above=SEE_ABOVE))
+matrix_case(MatrixCase("events:filing_queue", build=_org, own={"supervisor": ALL_SUPERVISOR}))
+matrix_case(MatrixCase("events:filing_new", build=_org, own=FILERS))
+matrix_case(MatrixCase("events:event_calendar", build=_org,
                        own={"association": ALL_ASSOCIATION, "supervisor": ALL_SUPERVISOR},
                        above=SEE_ABOVE))
-matrix_case(MatrixCase("feed_regenerate", build=_org, method="POST",
+matrix_case(MatrixCase("events:feed_regenerate", build=_org, method="POST",
                        own={"association": {"principal", "admin"}, "supervisor": {"admin"}}))
-matrix_case(MatrixCase("filing_rules", build=_org, own={"supervisor": {"admin"}}))
-matrix_case(MatrixCase("filing_rules", build=_org, own={"supervisor": {"admin"}}, method="POST",
+matrix_case(MatrixCase("events:filing_rules", build=_org, own={"supervisor": {"admin"}}))
+matrix_case(MatrixCase("events:filing_rules", build=_org, own={"supervisor": {"admin"}}, method="POST",
                        data=_rules_form, ok_statuses=(302,)))
-matrix_case(MatrixCase("event_feed", public=True, build=_feed))
+matrix_case(MatrixCase("events:event_feed", public=True, build=_feed))
 
 # ---- a filing ----
 def filing_case(name, state, own=None, above=None, **kw):
@@ -129,31 +129,31 @@ def filing_case(name, state, own=None, above=None, **kw):
                            targets=FILING_TARGETS, **kw))
 
 
-filing_case("filing_detail", "draft", SEE, SEE_ABOVE)
-filing_case("filing_diff", "draft", SEE, SEE_ABOVE)
-filing_case("filing_edit", "draft", FILERS)
-filing_case("filing_edit", "draft", FILERS, method="POST", data=_filing_form, ok_statuses=(302,))
-filing_case("filing_submit", "draft", FILERS, method="POST")
-filing_case("filing_cancel", "draft", FILERS, method="POST", data=lambda c, o: {"reason": "x"})
-filing_case("filing_withdraw", "submitted", FILERS, method="POST")
-filing_case("filing_sign_off", "signoff", {"association": {"principal"}}, method="POST",
+filing_case("events:filing_detail", "draft", SEE, SEE_ABOVE)
+filing_case("events:filing_diff", "draft", SEE, SEE_ABOVE)
+filing_case("events:filing_edit", "draft", FILERS)
+filing_case("events:filing_edit", "draft", FILERS, method="POST", data=_filing_form, ok_statuses=(302,))
+filing_case("events:filing_submit", "draft", FILERS, method="POST")
+filing_case("events:filing_cancel", "draft", FILERS, method="POST", data=lambda c, o: {"reason": "x"})
+filing_case("events:filing_withdraw", "submitted", FILERS, method="POST")
+filing_case("events:filing_sign_off", "signoff", {"association": {"principal"}}, method="POST",
             data=_signoff_revision)
-for _name in ("filing_approve", "filing_return", "filing_reject"):
+for _name in ("events:filing_approve", "events:filing_return", "events:filing_reject"):
     filing_case(_name, "submitted", above=APPROVER, method="POST", data=_revision)
-filing_case("filing_halt", "approved", {"association": {"principal", "staff"}})
-filing_case("filing_halt", "approved", {"association": {"principal", "staff"}}, method="POST",
+filing_case("events:filing_halt", "approved", {"association": {"principal", "staff"}})
+filing_case("events:filing_halt", "approved", {"association": {"principal", "staff"}}, method="POST",
             data=lambda c, o: {"reason": "停电", "actions_taken": "疏散"}, ok_statuses=(302,))
-filing_case("filing_summary", "ended", FILERS)
-filing_case("filing_summary", "ended", FILERS, method="POST",
+filing_case("events:filing_summary", "ended", FILERS)
+filing_case("events:filing_summary", "ended", FILERS, method="POST",
             data=lambda c, o: {"what_happened": "按计划举行", "attendance": "10"},
             ok_statuses=(302,))
-filing_case("filing_acknowledge_summary", "summarized", above=APPROVER, method="POST")
-filing_case("attachment_upload", "draft", FILERS, method="POST", data=_upload)
-matrix_case(MatrixCase("attachment_download", build=_attachment, own=SEE, above=SEE_ABOVE,
+filing_case("events:filing_acknowledge_summary", "summarized", above=APPROVER, method="POST")
+filing_case("events:attachment_upload", "draft", FILERS, method="POST", data=_upload)
+matrix_case(MatrixCase("events:attachment_download", build=_attachment, own=SEE, above=SEE_ABOVE,
                        targets=FILING_TARGETS))
-matrix_case(MatrixCase("attachment_remove", build=_attachment, own=FILERS, method="POST",
+matrix_case(MatrixCase("events:attachment_remove", build=_attachment, own=FILERS, method="POST",
                        targets=FILING_TARGETS))
-matrix_case(MatrixCase("finding_acknowledge", build=_finding, own={"association": {"principal"}},
+matrix_case(MatrixCase("events:finding_acknowledge", build=_finding, own={"association": {"principal"}},
                        method="POST", data=lambda c, o: {"reason": "需要"},
                        targets=FILING_TARGETS))
 

@@ -144,7 +144,7 @@ class HaltTimeTest(GuildhallTestCase):
         filing = started(make_filing(self.cast, self.soft, "approved"))
         self.login("soft-staff")
         response = self.client.post(
-            reverse("filing_halt", args=[self.soft.pk, filing.pk]),
+            reverse("events:filing_halt", args=[self.soft.pk, filing.pk]),
             {"reason": "停电", "actions_taken": "疏散", "halted_at": "2001-01-01T10:00"})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(Filing.objects.get(pk=filing.pk).status, Status.APPROVED)

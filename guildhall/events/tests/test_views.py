@@ -31,13 +31,13 @@ def form_data(**extra):
 @override_settings(MEDIA_ROOT=MEDIA)
 class FilingFormTest(GuildhallTestCase):
     def url(self, org=None):
-        return reverse("filing_new", args=[(org or self.soft).pk])
+        return reverse("events:filing_new", args=[(org or self.soft).pk])
 
     def test_the_editor_files_a_draft(self):
         self.login("soft-editor")
         response = self.client.post(self.url(), form_data())
         filing = Filing.objects.filter(organization=self.soft).latest("pk")
-        self.assertRedirects(response, reverse("filing_detail", args=[self.soft.pk, filing.pk]))
+        self.assertRedirects(response, reverse("events:filing_detail", args=[self.soft.pk, filing.pk]))
         self.assertEqual(filing.speakers, [{"name": "李老师", "affiliation": "南京大学",
                                             "topic": "行业趋势"}])
         self.assertEqual(filing.organizer, self.soft.name)
@@ -56,7 +56,7 @@ class FilingFormTest(GuildhallTestCase):
         self.client.post(self.url(), form_data(title="<script>alert(1)</script>",
                                                description="<img src=x onerror=alert(1)>"))
         filing = Filing.objects.get(title="<script>alert(1)</script>")
-        response = self.client.get(reverse("filing_detail", args=[self.soft.pk, filing.pk]))
+        response = self.client.get(reverse("events:filing_detail", args=[self.soft.pk, filing.pk]))
         self.assertNotContains(response, "<script>alert(1)</script>")
         self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
         self.assertNotContains(response, "<img src=x")
@@ -82,50 +82,50 @@ class FilingPageTest(GuildhallTestCase):
 
     def test_the_approver_approves_from_the_page(self):
         self.login("sup-approver")
-        page = self.client.get(self.url("filing_detail"))
+        page = self.client.get(self.url("events:filing_detail"))
         self.assertContains(page, 'id="approve"')
-        response = self.client.post(self.url("filing_approve"),
+        response = self.client.post(self.url("events:filing_approve"),
                                     {"revision": self.filing.revision, "comment": "同意"})
-        self.assertRedirects(response, self.url("filing_detail"))
+        self.assertRedirects(response, self.url("events:filing_detail"))
         self.assertEqual(Filing.objects.get(pk=self.filing.pk).status, Status.APPROVED)
 
     def test_a_stale_revision_answers_409_with_a_message(self):
         self.login("sup-approver")
-        response = self.client.post(self.url("filing_approve"),
+        response = self.client.post(self.url("events:filing_approve"),
                                     {"revision": self.filing.revision - 1, "comment": ""})
         self.assertContains(response, "revision", status_code=409)
         self.assertEqual(Filing.objects.get(pk=self.filing.pk).status, Status.SUBMITTED)
 
     def test_a_return_without_a_comment_is_refused_and_keeps_the_form(self):
         self.login("sup-approver")
-        response = self.client.post(self.url("filing_return"),
+        response = self.client.post(self.url("events:filing_return"),
                                     {"revision": self.filing.revision, "comment": "  "})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(Filing.objects.get(pk=self.filing.pk).status, Status.SUBMITTED)
 
     def test_the_wrong_method_is_405(self):
         self.login("sup-approver")
-        self.assertEqual(self.client.get(self.url("filing_approve")).status_code, 405)
-        self.assertEqual(self.client.post(self.url("filing_detail")).status_code, 405)
+        self.assertEqual(self.client.get(self.url("events:filing_approve")).status_code, 405)
+        self.assertEqual(self.client.post(self.url("events:filing_detail")).status_code, 405)
 
     def test_the_author_cannot_approve_their_own_filing(self):
         self.login("soft-editor")
-        response = self.client.post(self.url("filing_approve"),
+        response = self.client.post(self.url("events:filing_approve"),
                                     {"revision": self.filing.revision, "comment": ""})
         self.assertEqual(response.status_code, 403)
 
     def test_a_viewer_reads_but_cannot_decide(self):
         self.login("sup-viewer")
-        self.assertEqual(self.client.get(self.url("filing_detail")).status_code, 200)
-        response = self.client.post(self.url("filing_approve"),
+        self.assertEqual(self.client.get(self.url("events:filing_detail")).status_code, 200)
+        response = self.client.post(self.url("events:filing_approve"),
                                     {"revision": self.filing.revision, "comment": ""})
         self.assertEqual(response.status_code, 403)
 
     def test_the_other_hierarchy_and_sibling_associations_get_404(self):
         for username in ("sup2-approver", "logi-principal", "logi-editor", "chem-editor"):
             self.login(username)
-            self.assertEqual(self.client.get(self.url("filing_detail")).status_code, 404, username)
-            response = self.client.post(self.url("filing_approve"),
+            self.assertEqual(self.client.get(self.url("events:filing_detail")).status_code, 404, username)
+            response = self.client.post(self.url("events:filing_approve"),
                                         {"revision": self.filing.revision, "comment": ""})
             self.assertEqual(response.status_code, 404, username)
             self.assertNotContains(response, self.filing.title, status_code=404)
@@ -136,22 +136,22 @@ class FilingPageTest(GuildhallTestCase):
         services.filing_update(actor=self.user("soft-editor"), filing=filing,
                                data={"venue": "新会场"})
         self.login("soft-editor")
-        page = self.client.get(self.url("filing_detail"))
+        page = self.client.get(self.url("events:filing_detail"))
         self.assertContains(page, "请补充讲者")
-        diff = self.client.get(self.url("filing_diff"))
+        diff = self.client.get(self.url("events:filing_diff"))
         self.assertContains(diff, "新会场")
         self.assertContains(diff, "协会会议室")
 
     def test_the_halt_page_records_a_halt(self):
         filing = make_filing(self.cast, self.soft, "approved")
         self.login("soft-staff")  # the on-site responsible person
-        self.assertEqual(self.client.get(self.url("filing_halt", filing)).status_code, 200)
-        response = self.client.post(self.url("filing_halt", filing),
+        self.assertEqual(self.client.get(self.url("events:filing_halt", filing)).status_code, 200)
+        response = self.client.post(self.url("events:filing_halt", filing),
                                     {"reason": "突发情况", "actions_taken": "疏散"})
-        self.assertRedirects(response, self.url("filing_detail", filing))
+        self.assertRedirects(response, self.url("events:filing_detail", filing))
         self.assertEqual(Filing.objects.get(pk=filing.pk).status, Status.HALTED)
         self.login("soft-editor")
-        self.assertEqual(self.client.get(self.url("filing_halt", filing)).status_code, 403)
+        self.assertEqual(self.client.get(self.url("events:filing_halt", filing)).status_code, 403)
 
 
 def docx_bytes() -> bytes:
@@ -174,7 +174,7 @@ def zip_bomb() -> bytes:
 class AttachmentTest(GuildhallTestCase):
     def setUp(self):
         self.filing = make_filing(self.cast, self.soft, "draft")
-        self.url = reverse("attachment_upload", args=[self.soft.pk, self.filing.pk])
+        self.url = reverse("events:attachment_upload", args=[self.soft.pk, self.filing.pk])
         self.login("soft-editor")
 
     def upload(self, name, content):
@@ -184,13 +184,13 @@ class AttachmentTest(GuildhallTestCase):
         self.assertEqual(self.upload("议程.docx", docx_bytes()).status_code, 302)
         attachment = Attachment.objects.get(filing=self.filing)
         self.assertNotIn("议程", attachment.file.name)
-        response = self.client.get(reverse("attachment_download", args=[
+        response = self.client.get(reverse("events:attachment_download", args=[
             self.soft.pk, self.filing.pk, attachment.pk]))
         self.assertTrue(response["Content-Disposition"].startswith("attachment"))
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
         self.assertEqual(response["Content-Type"], "application/octet-stream")
         self.login("sup2-approver")
-        self.assertEqual(self.client.get(reverse("attachment_download", args=[
+        self.assertEqual(self.client.get(reverse("events:attachment_download", args=[
             self.soft.pk, self.filing.pk, attachment.pk])).status_code, 404)
 
     def test_a_file_whose_content_is_not_its_extension_is_refused(self):
@@ -237,9 +237,9 @@ class ListQueryCountTest(GuildhallTestCase):
         return len(ctx.captured_queries)
 
     def test_list_queue_and_calendar_stay_flat_as_data_grows(self):
-        pages = [("soft-editor", reverse("filing_list", args=[self.soft.pk])),
-                 ("sup-approver", reverse("filing_queue", args=[self.sup.pk])),
-                 ("sup-approver", reverse("event_calendar", args=[self.sup.pk]))]
+        pages = [("soft-editor", reverse("events:filing_list", args=[self.soft.pk])),
+                 ("sup-approver", reverse("events:filing_queue", args=[self.sup.pk])),
+                 ("sup-approver", reverse("events:event_calendar", args=[self.sup.pk]))]
         self.make_many(5)
         small = [self.count(u, url) for u, url in pages]
         self.make_many(50)
@@ -257,7 +257,7 @@ class CalendarFeedTest(GuildhallTestCase):
         make_filing(self.cast, self.soft, "submitted", title="待审批活动")
         make_filing(self.cast, self.logi, "approved", title="别的协会活动")
         token = services.feed_for(self.soft).token
-        response = self.client.get(reverse("event_feed", args=[token]))
+        response = self.client.get(reverse("events:event_feed", args=[token]))
         self.assertEqual(response.status_code, 200)
         cal = icalendar.Calendar.from_ical(response.content)
         uids = {str(e["uid"]) for e in cal.walk("VEVENT")}
@@ -271,15 +271,15 @@ class CalendarFeedTest(GuildhallTestCase):
     def test_a_regenerated_token_retires_the_old_address(self):
         old = services.feed_for(self.soft).token
         self.login("soft-admin")
-        self.client.post(reverse("feed_regenerate", args=[self.soft.pk]))
-        self.assertEqual(self.client.get(reverse("event_feed", args=[old])).status_code, 404)
-        self.assertEqual(self.client.get(reverse("event_feed", args=["nope"])).status_code, 404)
+        self.client.post(reverse("events:feed_regenerate", args=[self.soft.pk]))
+        self.assertEqual(self.client.get(reverse("events:event_feed", args=[old])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("events:event_feed", args=["nope"])).status_code, 404)
 
 
 class RulesPageTest(GuildhallTestCase):
     def test_the_supervisor_admin_sets_the_lead_times(self):
         self.login("sup-admin")
-        url = reverse("filing_rules", args=[self.sup.pk])
+        url = reverse("events:filing_rules", args=[self.sup.pk])
         data = {"approval_steps": "2", "contingency_threshold": "100", "decision_days": "3",
                 "summary_days": "5", "require_signoff": "on"}
         data.update({f"lead_{t}": "7" for t in ("report_meeting", "seminar", "symposium", "forum",

@@ -8,8 +8,8 @@ def _own_notification(cast, user):
     return {"notification_id": note.pk}
 
 
-matrix_case(MatrixCase("inbox", everyone=True))
-matrix_case(MatrixCase("notification_read", everyone=True, method="POST",
+matrix_case(MatrixCase("notifications:inbox", everyone=True))
+matrix_case(MatrixCase("notifications:notification_read", everyone=True, method="POST",
                        build_self=_own_notification))
-matrix_case(MatrixCase("notifications_read_all", everyone=True, method="POST"))
-matrix_case(MatrixCase("workday_calendar", everyone=True))
+matrix_case(MatrixCase("notifications:notifications_read_all", everyone=True, method="POST"))
+matrix_case(MatrixCase("notifications:workday_calendar", everyone=True))

@@ -13,17 +13,17 @@ def _member(cast, org):
     return {"org_id": org.pk, "membership_id": membership.pk}
 
 ONBOARD = {"supervisor": {"admin"}}
-matrix_case(MatrixCase("associations", build=_org, own={"supervisor": ALL_SUPERVISOR}))
-matrix_case(MatrixCase("association_new", build=_org, own=ONBOARD))
-matrix_case(MatrixCase("association_import", build=_org, own=ONBOARD))
-matrix_case(MatrixCase("import_template", build=_org, own=ONBOARD))
-matrix_case(MatrixCase("members", build=_org,
+matrix_case(MatrixCase("orgs:associations", build=_org, own={"supervisor": ALL_SUPERVISOR}))
+matrix_case(MatrixCase("orgs:association_new", build=_org, own=ONBOARD))
+matrix_case(MatrixCase("orgs:association_import", build=_org, own=ONBOARD))
+matrix_case(MatrixCase("orgs:import_template", build=_org, own=ONBOARD))
+matrix_case(MatrixCase("orgs:members", build=_org,
                        own={"association": {"principal", "admin"}, "supervisor": {"admin"}},
                        above={"association": {"admin"}}))
 MANAGE = {"association": {"admin"}, "supervisor": {"admin"}}
-matrix_case(MatrixCase("member_invite", method="POST", build=_org, own=MANAGE,
+matrix_case(MatrixCase("orgs:member_invite", method="POST", build=_org, own=MANAGE,
                        ok_statuses=(302, 400)))
-for name in ("member_role", "member_deactivate", "member_reactivate", "member_unlock"):
+for name in ("orgs:member_role", "orgs:member_deactivate", "orgs:member_reactivate", "orgs:member_unlock"):
     matrix_case(MatrixCase(name, method="POST", build=_member, own=MANAGE))
 
 def _invitation(cast, org):
@@ -31,7 +31,7 @@ def _invitation(cast, org):
                                            role="staff")
     return {"token": invitation.token}
 
-matrix_case(MatrixCase("invitation_accept", public=True, build=_invitation))
+matrix_case(MatrixCase("orgs:invitation_accept", public=True, build=_invitation))
 matrix_case(MatrixCase("api:org_list", everyone=True, api=True))
 matrix_case(MatrixCase("api:org_detail", api=True, build=_org,
                        own={"association": ALL_ASSOCIATION, "supervisor": ALL_SUPERVISOR},
@@ -48,7 +48,7 @@ def _new_association(cast, org):
     return {"code": "matrix-new", "name": "矩阵测试协会", "credit_code": credit_code("51320000MJ7777777")}
 
 
-matrix_case(MatrixCase("association_new", build=_org, own=ONBOARD, method="POST",
+matrix_case(MatrixCase("orgs:association_new", build=_org, own=ONBOARD, method="POST",
                        data=_new_association))
-matrix_case(MatrixCase("association_import", build=_org, own=ONBOARD, method="POST",
+matrix_case(MatrixCase("orgs:association_import", build=_org, own=ONBOARD, method="POST",
                        ok_statuses=(200, 302)))

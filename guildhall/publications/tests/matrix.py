@@ -116,49 +116,49 @@ def _no_kwargs(cast, org):
 
 
 # ---- pages ----
-matrix_case(MatrixCase("channel_list", build=_org, **SEE))
-matrix_case(MatrixCase("channel_new", build=_org, own={"association": MANAGERS}))
-matrix_case(MatrixCase("channel_detail", build=_channel(), **SEE))
-matrix_case(MatrixCase("channel_edit", build=_channel(), own={"association": MANAGERS}))
-matrix_case(MatrixCase("channel_new", method="POST", build=_org, data=_channel_form,
+matrix_case(MatrixCase("publications:channel_list", build=_org, **SEE))
+matrix_case(MatrixCase("publications:channel_new", build=_org, own={"association": MANAGERS}))
+matrix_case(MatrixCase("publications:channel_detail", build=_channel(), **SEE))
+matrix_case(MatrixCase("publications:channel_edit", build=_channel(), own={"association": MANAGERS}))
+matrix_case(MatrixCase("publications:channel_new", method="POST", build=_org, data=_channel_form,
                        own={"association": MANAGERS}, ok_statuses=(302,)))
-matrix_case(MatrixCase("channel_edit", method="POST", build=_channel(), data=_channel_form,
+matrix_case(MatrixCase("publications:channel_edit", method="POST", build=_channel(), data=_channel_form,
                        own={"association": MANAGERS}, ok_statuses=(302,)))
-matrix_case(MatrixCase("channel_pause", method="POST", build=_channel(), data=_reason,
+matrix_case(MatrixCase("publications:channel_pause", method="POST", build=_channel(), data=_reason,
                        own={"association": MANAGERS}))
-matrix_case(MatrixCase("channel_resume", method="POST", build=_channel(ChannelStatus.PAUSED),
+matrix_case(MatrixCase("publications:channel_resume", method="POST", build=_channel(ChannelStatus.PAUSED),
                        data=_reason, own={"association": MANAGERS}))
-matrix_case(MatrixCase("publication_list", build=_org, **SEE))
-matrix_case(MatrixCase("publication_waiting", build=_org, own={
+matrix_case(MatrixCase("publications:publication_list", build=_org, **SEE))
+matrix_case(MatrixCase("publications:publication_waiting", build=_org, own={
     "association": {"principal", "admin", "editor", "reviewer"}, "supervisor": {"approver"}}))
-matrix_case(MatrixCase("publication_new", build=_org, own={"association": WRITERS}))
-matrix_case(MatrixCase("publication_settings", build=_org, own={"association": {"admin"}}))
-matrix_case(MatrixCase("publication_new", method="POST", build=_org, data=_publication_form,
+matrix_case(MatrixCase("publications:publication_new", build=_org, own={"association": WRITERS}))
+matrix_case(MatrixCase("publications:publication_settings", build=_org, own={"association": {"admin"}}))
+matrix_case(MatrixCase("publications:publication_new", method="POST", build=_org, data=_publication_form,
                        own={"association": WRITERS}, targets=ASSOCIATIONS, ok_statuses=(302,)))
-matrix_case(MatrixCase("publication_settings", method="POST", build=_org, data=_settings_form,
+matrix_case(MatrixCase("publications:publication_settings", method="POST", build=_org, data=_settings_form,
                        own={"association": {"admin"}}, ok_statuses=(302,)))
-matrix_case(MatrixCase("publication_detail", build=_publication(), **SEE))
-matrix_case(MatrixCase("publication_diff", build=_publication(), **SEE))
-matrix_case(MatrixCase("publication_edit", build=_publication(), own={"association": WRITERS}))
-matrix_case(MatrixCase("publication_edit", method="POST", build=_publication(),
+matrix_case(MatrixCase("publications:publication_detail", build=_publication(), **SEE))
+matrix_case(MatrixCase("publications:publication_diff", build=_publication(), **SEE))
+matrix_case(MatrixCase("publications:publication_edit", build=_publication(), own={"association": WRITERS}))
+matrix_case(MatrixCase("publications:publication_edit", method="POST", build=_publication(),
                        data=_publication_edit_form, own={"association": WRITERS},
                        ok_statuses=(302,)))
-matrix_case(MatrixCase("publication_submit", method="POST", build=_publication(),
+matrix_case(MatrixCase("publications:publication_submit", method="POST", build=_publication(),
                        own={"association": WRITERS}))
-matrix_case(MatrixCase("publication_review", method="POST", build=_publication(Status.IN_REVIEW),
+matrix_case(MatrixCase("publications:publication_review", method="POST", build=_publication(Status.IN_REVIEW),
                        data=_review_data, own={"association": {"reviewer"}}))
-matrix_case(MatrixCase("publication_finding_acknowledge", method="POST", build=_finding,
+matrix_case(MatrixCase("publications:publication_finding_acknowledge", method="POST", build=_finding,
                        data=_reason, own={"association": {"reviewer", "principal"}}))
-matrix_case(MatrixCase("publication_published", method="POST",
+matrix_case(MatrixCase("publications:publication_published", method="POST",
                        build=_publication(Status.APPROVED), data=_published_data,
                        own={"association": WRITERS}))
-matrix_case(MatrixCase("publication_withdraw", method="POST", build=_publication(Status.PUBLISHED),
+matrix_case(MatrixCase("publications:publication_withdraw", method="POST", build=_publication(Status.PUBLISHED),
                        data=_reason, own={"association": WRITERS}))
 # Without a file the form is refused (400) for those allowed to attach.
-matrix_case(MatrixCase("publication_attach", method="POST", build=_publication(),
+matrix_case(MatrixCase("publications:publication_attach", method="POST", build=_publication(),
                        own={"association": WRITERS}, ok_statuses=(302, 400)))
-matrix_case(MatrixCase("publication_attachment", build=_attachment, **SEE))
-matrix_case(MatrixCase("publication_attachment_remove", method="POST", build=_attachment,
+matrix_case(MatrixCase("publications:publication_attachment", build=_attachment, **SEE))
+matrix_case(MatrixCase("publications:publication_attachment_remove", method="POST", build=_attachment,
                        own={"association": WRITERS}))
 
 # ---- API ----

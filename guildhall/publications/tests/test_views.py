@@ -22,21 +22,21 @@ class PublicationPagesTest(PublicationCase):
 
     def test_the_editor_writes_and_submits_a_publication(self):
         self.login("soft-editor")
-        response = self.client.post(self.url("publication_new"), {
+        response = self.client.post(self.url("publications:publication_new"), {
             "title": "协会新闻", "channels": [self.channel.pk], "planned_at": "2030-01-02T10:00",
             "body": "第一段\n第二段"})
         p = Publication.objects.get(title="协会新闻")
-        self.assertRedirects(response, self.url("publication_detail", p))
-        page = self.client.get(self.url("publication_detail", p)).content.decode()
+        self.assertRedirects(response, self.url("publications:publication_detail", p))
+        page = self.client.get(self.url("publications:publication_detail", p)).content.decode()
         self.assertIn("<p>第一段</p><p>第二段</p>", page)
-        response = self.client.post(self.url("publication_submit", p))
+        response = self.client.post(self.url("publications:publication_submit", p))
         self.assertEqual(response.status_code, 302)
         p.refresh_from_db()
         self.assertEqual(p.status, Status.IN_REVIEW)
 
     def test_it_keeps_the_input_on_error(self):
         self.login("soft-editor")
-        response = self.client.post(self.url("publication_new"), {
+        response = self.client.post(self.url("publications:publication_new"), {
             "title": "保留我的标题", "channels": [self.channel.pk], "planned_at": "",
             "body": "我写了很久的正文"})
         self.assertEqual(response.status_code, 400)
@@ -48,24 +48,24 @@ class PublicationPagesTest(PublicationCase):
         p = self.write(body="<p>正文<script>alert('x')</script></p>")
         Publication.objects.filter(pk=p.pk).update(title="<script>alert(1)</script>")
         self.login("soft-reviewer")
-        page = self.client.get(self.url("publication_detail", p)).content.decode()
+        page = self.client.get(self.url("publications:publication_detail", p)).content.decode()
         self.assertNotIn("<script>alert", page)
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", page)
 
     def test_the_wrong_method_is_refused(self):
         p = self.write()
         self.login("soft-editor")
-        self.assertEqual(self.client.get(self.url("publication_submit", p)).status_code, 405)
-        self.assertEqual(self.client.delete(self.url("publication_detail", p)).status_code, 405)
+        self.assertEqual(self.client.get(self.url("publications:publication_submit", p)).status_code, 405)
+        self.assertEqual(self.client.delete(self.url("publications:publication_detail", p)).status_code, 405)
 
     def test_an_outsider_gets_404_and_learns_nothing(self):
         p = self.write()
         for username in ("logi-principal", "sup2-approver", "chem-reviewer"):
             self.login(username)
-            response = self.client.get(self.url("publication_detail", p))
+            response = self.client.get(self.url("publications:publication_detail", p))
             self.assertEqual(response.status_code, 404, username)
             self.assertNotIn(p.title, response.content.decode())
-            response = self.client.post(reverse("channel_pause", args=[
+            response = self.client.post(reverse("publications:channel_pause", args=[
                 self.soft.pk, self.channel.pk]), {"reason": "x"})
             self.assertEqual(response.status_code, 404, username)
         self.channel.refresh_from_db()
@@ -74,11 +74,11 @@ class PublicationPagesTest(PublicationCase):
     def test_a_read_only_role_gets_403(self):
         p = self.write()
         self.login("soft-staff")
-        self.assertEqual(self.client.get(self.url("publication_detail", p)).status_code, 200)
-        self.assertEqual(self.client.get(self.url("publication_edit", p)).status_code, 403)
-        self.assertEqual(self.client.post(self.url("publication_submit", p)).status_code, 403)
+        self.assertEqual(self.client.get(self.url("publications:publication_detail", p)).status_code, 200)
+        self.assertEqual(self.client.get(self.url("publications:publication_edit", p)).status_code, 403)
+        self.assertEqual(self.client.post(self.url("publications:publication_submit", p)).status_code, 403)
         self.login("sup-viewer")
-        self.assertEqual(self.client.post(reverse("channel_pause", args=[
+        self.assertEqual(self.client.post(reverse("publications:channel_pause", args=[
             self.soft.pk, self.channel.pk]), {"reason": "x"}).status_code, 403)
 
     def test_the_author_reviewing_is_refused_on_the_page(self):
@@ -86,7 +86,7 @@ class PublicationPagesTest(PublicationCase):
         Publication.objects.filter(pk=p.pk).update(current_step_role="editor",
                                                    review_roles=["editor", "reviewer", "principal"])
         self.login("soft-editor")
-        response = self.client.post(self.url("publication_review", p), {
+        response = self.client.post(self.url("publications:publication_review", p), {
             "verdict": "pass", "comment": "我自己看过了", "revision": 1})
         self.assertEqual(response.status_code, 403)
         self.assertContains(response, "不能由您审核", status_code=403)
@@ -96,19 +96,19 @@ class PublicationPagesTest(PublicationCase):
         services.channel_pause(actor=self.user("soft-principal"), channel=self.channel,
                                reason="账号异常，待核实")
         self.login("soft-editor")
-        for url in (reverse("channel_detail", args=[self.soft.pk, self.channel.pk]),
-                    self.url("publication_detail", p), self.url("publication_edit", p),
-                    self.url("publication_diff", p), self.url("publication_list")):
+        for url in (reverse("publications:channel_detail", args=[self.soft.pk, self.channel.pk]),
+                    self.url("publications:publication_detail", p), self.url("publications:publication_edit", p),
+                    self.url("publications:publication_diff", p), self.url("publications:publication_list")):
             self.assertContains(self.client.get(url), "账号异常，待核实")
 
     def test_the_principal_pauses_and_resumes_a_channel_from_its_page(self):
         self.login("soft-principal")
-        url = reverse("channel_pause", args=[self.soft.pk, self.channel.pk])
+        url = reverse("publications:channel_pause", args=[self.soft.pk, self.channel.pk])
         self.assertRedirects(self.client.post(url, {"reason": "紧急情况"}),
-                             reverse("channel_detail", args=[self.soft.pk, self.channel.pk]))
+                             reverse("publications:channel_detail", args=[self.soft.pk, self.channel.pk]))
         self.channel.refresh_from_db()
         self.assertEqual(self.channel.status, "paused")
-        self.client.post(reverse("channel_resume", args=[self.soft.pk, self.channel.pk]))
+        self.client.post(reverse("publications:channel_resume", args=[self.soft.pk, self.channel.pk]))
         self.channel.refresh_from_db()
         self.assertEqual(self.channel.status, "active")
 
@@ -117,18 +117,18 @@ class PublicationPagesTest(PublicationCase):
         services.publication_revise(actor=self.user("soft-editor"), publication=p,
                                     data={"body": "第一段\n第二段<改>"})
         self.login("soft-reviewer")
-        response = self.client.get(self.url("publication_diff", p), {"a": 1, "b": 2})
+        response = self.client.get(self.url("publications:publication_diff", p), {"a": 1, "b": 2})
         self.assertContains(response, "<del>第二段</del>")
         self.assertContains(response, "<ins>第二段&lt;改&gt;</ins>")
 
     def test_the_admin_keeps_the_confidential_terms(self):
         self.login("soft-admin")
-        response = self.client.post(self.url("publication_settings"),
+        response = self.client.post(self.url("publications:publication_settings"),
                                     {"terms": "青鸟计划\n\n白鹭项目", "review_days": 3})
         self.assertEqual(response.status_code, 302)
         self.assertEqual(services.org_terms(self.soft.pk), ["白鹭项目", "青鸟计划"])
         self.login("soft-principal")
-        self.assertEqual(self.client.get(self.url("publication_settings")).status_code, 403)
+        self.assertEqual(self.client.get(self.url("publications:publication_settings")).status_code, 403)
 
 
 class QueryCountTest(PublicationCase):
@@ -162,9 +162,9 @@ class QueryCountTest(PublicationCase):
 
     def test_the_list_and_the_waiting_page_do_not_grow_with_the_number_of_publications(self):
         self.login("soft-reviewer")
-        pages = [reverse("publication_list", args=[self.soft.pk]),
-                 reverse("publication_list", args=[self.soft.pk]) + "?findings=open&status=in_review",
-                 reverse("publication_waiting", args=[self.soft.pk])]
+        pages = [reverse("publications:publication_list", args=[self.soft.pk]),
+                 reverse("publications:publication_list", args=[self.soft.pk]) + "?findings=open&status=in_review",
+                 reverse("publications:publication_waiting", args=[self.soft.pk])]
         self._bulk(10)
         few = [self._count(url) for url in pages]
         self._bulk(10_000)
@@ -174,7 +174,7 @@ class QueryCountTest(PublicationCase):
 
     def test_the_supervisors_waiting_page_is_flat_too(self):
         self.login("sup-approver")
-        url = reverse("publication_waiting", args=[self.sup.pk])
+        url = reverse("publications:publication_waiting", args=[self.sup.pk])
         self._bulk(10)
         Publication.objects.update(current_step_level="supervisor", current_step_role="approver")
         few = self._count(url)
