@@ -50,6 +50,7 @@ browser:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 test: install browser lint
 	$(GUILDHALL) check --fail-level WARNING

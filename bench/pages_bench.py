@@ -41,8 +41,8 @@ def main() -> int:
     from django.urls import NoReverseMatch, reverse
 
     from guildhall.accounts.models import User
-    from guildhall.core.scale import seed_scale
     from guildhall.orgs.models import Organization
+    from guildhall.site.scale import seed_scale
 
     setup_test_environment()
     call_command("migrate", verbosity=0)

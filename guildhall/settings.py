@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "guildhall.reviews",
     "guildhall.events",
     "guildhall.publications",
+    "guildhall.site",
 ]
 
 MIDDLEWARE = [
@@ -61,7 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "guildhall.core.middleware.IdleTimeoutMiddleware",
-    "guildhall.core.middleware.CurrentOrganizationMiddleware",
+    "guildhall.orgs.middleware.CurrentOrganizationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -80,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "guildhall.core.context_processors.guildhall",
+                "guildhall.site.context_processors.guildhall",
             ],
         },
     },
@@ -131,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout: keyed on the account and, separately, on the address.

@@ -3,10 +3,9 @@ from django.urls import include, path
 from guildhall.api import api
 
 urlpatterns = [
-    path("", include("guildhall.core.urls")),
+    path("", include("guildhall.site.urls")),
     path("", include("guildhall.accounts.urls")),
     path("", include("guildhall.orgs.urls")),
-    path("", include("guildhall.audit.urls")),
     path("", include("guildhall.notifications.urls")),
     path("", include("guildhall.events.urls")),
     path("", include("guildhall.publications.urls")),

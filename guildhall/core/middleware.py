@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from guildhall.core.request_context import reset_request_meta, set_request_meta
-from guildhall.orgs.permissions import Access
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -63,22 +62,4 @@ class IdleTimeoutMiddleware:
                 # Writing at most once a minute keeps the session table quiet.
                 if last is None or now - last > 60:
                     request.session["last_seen"] = now
-        return self.get_response(request)
-
-
-class CurrentOrganizationMiddleware:
-    """Attach the user's access and current organization (kept in the session)."""
-
-    def __init__(self, get_response: Handler) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.org = None
-        if request.user.is_authenticated:
-            access = Access.for_user(request.user)
-            current_id = request.session.get("org_id")
-            if current_id in access.orgs:
-                request.org = access.orgs[current_id]
-            elif access.orgs:
-                request.org = sorted(access.orgs.values(), key=lambda o: o.pk)[0]
         return self.get_response(request)

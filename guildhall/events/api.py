@@ -15,11 +15,11 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
-from guildhall.core.api_helpers import aware, body_doc, invalid, read_body, run_action
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.events import queries, services
 from guildhall.events.models import AttachmentFinding, EventType, Filing, Status
 from guildhall.events.permissions import authorize
+from guildhall.kit.api import aware, body_doc, invalid, read_body, run_action
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.reviews import services as reviews

@@ -20,7 +20,7 @@ from guildhall.audit.services import record_refusal
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import add_domain_error, apply_errors
 from guildhall.core.months import parse_month
-from guildhall.core.views import stored_file_response
+from guildhall.core.uploads import stored_file_response
 from guildhall.events import ical, queries, services
 from guildhall.events.forms import (
     AttachmentForm,

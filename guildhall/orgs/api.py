@@ -4,6 +4,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from guildhall.core.pagination import Pages
+from guildhall.orgs.permissions import Access
 from guildhall.orgs.scoping import get_org_for_user, visible_orgs
 
 router = Router(tags=["organizations"])
@@ -34,3 +35,32 @@ def org_list(request: HttpRequest):
 @router.get("/orgs/{org_id}", response=OrganizationOut, url_name="org_detail")
 def org_detail(request: HttpRequest, org_id: int):
     return get_org_for_user(request.user, org_id)
+
+
+class MembershipOut(Schema):
+    organization: int
+    organization_name: str
+    kind: str
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    email: str
+    memberships: list[MembershipOut]
+
+
+@router.get("/me", response=MeOut, url_name="me", tags=["me"])
+def me(request: HttpRequest) -> dict:
+    """Return the signed-in person and their roles."""
+    access = Access.for_user(request.user)
+    return {
+        "id": request.user.pk, "username": request.user.username,
+        "name": request.user.display_name, "email": request.user.email,
+        "memberships": [
+            {"organization": org.pk, "organization_name": org.name, "kind": org.kind,
+             "role": access.roles[org.pk]} for org in access.orgs.values()
+        ],
+    }

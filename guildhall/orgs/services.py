@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
 from guildhall.lib.masking import mask_email, mask_middle
-from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Invitation, Membership, Organization
 
 ORG_FIELDS = ("code", "name", "short_name", "credit_code", "region", "contact_name",
@@ -151,27 +150,17 @@ def _check_role(org: Organization, role: str) -> None:
                           field="role")
 
 
-def member_invite(*, actor: Any, org: Organization, email: str, role: str) -> Invitation | Membership:
-    """Add an existing person at once, or e-mail an invitation to a new one."""
+def member_invite(*, actor: Any, org: Organization, email: str, role: str) -> Invitation:
+    """E-mail an invitation. Everyone joins by accepting it, an existing account too: an
+    admin cannot pull someone into their organization, and the answer is the same whether
+    or not the address has an account."""
     _check_role(org, role)
     email = email.strip().lower()
-    User = get_user_model()
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
-        if user is not None:
-            membership, created = Membership.objects.get_or_create(
-                user=user, organization=org, defaults={"role": role})
-            if not created and membership.is_active:
-                raise DomainError(_("This person is already a member of this organization."),
-                                  "already_member", field="email")
-            membership.role, membership.is_active = role, True
-            membership.save()
-            record(actor=actor, action="member.add", organization=org, obj=membership,
-                   after={"user": user.username, "role": role})
-            notify([user], Message(
-                kind="member.added", organization=org, url=reverse("core:org_home", args=[org.pk]),
-                subject=lambda: _("You were added to %(org)s") % {"org": org.name}))
-            return membership
+        if Membership.objects.filter(organization=org, user__email__iexact=email,
+                                     is_active=True).exists():
+            raise DomainError(_("This person is already a member of this organization."),
+                              "already_member", field="email")
         invitation = Invitation.objects.create(organization=org, email=email, role=role,
                                                invited_by=actor)
         record(actor=actor, action="member.invite", organization=org, obj=invitation,
@@ -185,10 +174,31 @@ def _send_invitation(invitation: Invitation, link: str, actor: Any) -> None:
     from django.core.mail import send_mail
 
     subject = _("Invitation to join %(org)s on Guildhall") % {"org": invitation.organization.name}
-    body = _("%(name)s invites you to join %(org)s as %(role)s. Open this link to set up your "
-             "account:\n\n%(link)s") % {"name": actor.display_name, "org": invitation.organization.name,
+    body = _("%(name)s invites you to join %(org)s as %(role)s. Open this link to accept "
+             "the invitation:\n\n%(link)s") % {"name": actor.display_name, "org": invitation.organization.name,
                                        "role": invitation.get_role_display(), "link": link}
     send_mail(subject, body, None, [invitation.email])
+
+
+def invitation_join(*, invitation: Invitation, user: Any) -> Membership:
+    """Make the signed-in account a member, by its own acceptance of the invitation sent
+    to its e-mail address."""
+    if invitation.accepted_at:
+        raise DomainError(_("This invitation has already been used."), "used")
+    if (user.email or "").lower() != invitation.email.lower():
+        raise DomainError(_("This invitation was sent to another e-mail address. Sign in with "
+                            "the account of that address to accept it."), "wrong_account",
+                          status=403)
+    with transaction.atomic():
+        membership, _created = Membership.objects.get_or_create(
+            user=user, organization=invitation.organization, defaults={"role": invitation.role})
+        membership.role, membership.is_active = invitation.role, True
+        membership.save()
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        record(actor=user, action="member.join", organization=invitation.organization,
+               obj=membership, after={"user": user.username, "role": membership.role})
+    return membership
 
 
 def invitation_accept(*, invitation: Invitation, username: str, full_name: str,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -205,6 +206,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         token=token, accepted_at__isnull=True).first()
     if invitation is None:
         raise Http404("No such invitation")
+    if get_user_model().objects.filter(email__iexact=invitation.email).exists():
+        return _invitation_join(request, invitation)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,3 +220,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Your account is ready. Please sign in."))
             return redirect("accounts:login")
     return render(request, "orgs/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+def _invitation_join(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """The address has an account: its owner signs in and accepts (or not)."""
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            services.invitation_join(invitation=invitation, user=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("You joined %(org)s.") % {"org": invitation.organization.name})
+            return redirect("site:org_home", invitation.organization_id)
+    return render(request, "orgs/invitation_join.html", {"invitation": invitation})

@@ -18,9 +18,9 @@ from ninja import Status as HttpStatus
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
-from guildhall.core.api_helpers import aware, body_doc, invalid, read_body, run_action
 from guildhall.core.errors import DomainError
 from guildhall.core.pagination import MAX_ID, Pages
+from guildhall.kit.api import aware, body_doc, invalid, read_body, run_action
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.publications import content, queries, services

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from guildhall.core.demo import ensure_member
+from guildhall.orgs.demo import ensure_member
 from guildhall.publications import services
 from guildhall.publications.models import Channel, Publication
 

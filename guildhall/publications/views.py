@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guildhall.audit.services import record_refusal
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import add_domain_error, apply_errors
-from guildhall.core.views import stored_file_response
+from guildhall.core.uploads import stored_file_response
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.publications import content, queries, services

@@ -1,4 +1,4 @@
-from guildhall.core.testing import MatrixCase, matrix_case
+from guildhall.testing import MatrixCase, matrix_case
 
 for name in ("accounts:login", "accounts:password_reset", "accounts:password_reset_done",
              "accounts:password_reset_complete"):

@@ -3,7 +3,7 @@ import time
 from django.test import Client, override_settings
 
 from guildhall.audit.models import AuditRecord
-from guildhall.core.testing import GuildhallTestCase
+from guildhall.testing import GuildhallTestCase
 
 PASSWORD = "guildhall-demo"
 

@@ -10,7 +10,7 @@ from django.test import TransactionTestCase
 
 from guildhall.audit.models import AuditRecord
 from guildhall.audit.services import export_organization, record, verify_chain, verify_export
-from guildhall.core.testing import GuildhallTestCase
+from guildhall.testing import GuildhallTestCase
 
 
 def tamper(sql: str, params: list) -> None:

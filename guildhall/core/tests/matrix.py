@@ -1,19 +1,19 @@
-from guildhall.core.testing import MatrixCase, matrix_case
+from guildhall.testing import MatrixCase, matrix_case
 
 ALL_ASSOCIATION = {"principal", "admin", "editor", "reviewer", "staff"}
 ALL_SUPERVISOR = {"approver", "viewer", "admin"}
 
-matrix_case(MatrixCase("core:home", everyone=True))
-matrix_case(MatrixCase("core:healthz", public=True))
+matrix_case(MatrixCase("site:home", everyone=True))
+matrix_case(MatrixCase("site:healthz", public=True))
 matrix_case(MatrixCase("set_language", public=True, method="POST",
                        data=lambda cast, org: {"language": "en"}))
 matrix_case(MatrixCase(
-    "core:org_home", build=lambda cast, org: {"org_id": org.pk},
+    "site:org_home", build=lambda cast, org: {"org_id": org.pk},
     own={"association": ALL_ASSOCIATION, "supervisor": ALL_SUPERVISOR},
     above={"association": ALL_SUPERVISOR},
 ))
 matrix_case(MatrixCase(
-    "core:switch_org", method="POST", build=lambda cast, org: {},
+    "site:switch_org", method="POST", build=lambda cast, org: {},
     data=lambda cast, org: {"org": org.pk},
     own={"association": ALL_ASSOCIATION, "supervisor": ALL_SUPERVISOR},
     above={"association": ALL_SUPERVISOR},

@@ -1,5 +1,5 @@
 from guildhall.audit.services import record
-from guildhall.core.testing import GuildhallTestCase
+from guildhall.testing import GuildhallTestCase
 
 
 class ApiTest(GuildhallTestCase):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from guildhall.core.browser import phone_browser, screenshot, sign_in
-from guildhall.core.demo import seed
 from guildhall.orgs.models import Invitation
+from guildhall.site.demo import seed
+from guildhall.testing.browser import phone_browser, screenshot, sign_in
 
 
 @pytest.mark.browser

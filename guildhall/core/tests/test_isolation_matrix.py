@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from guildhall.accounts.services import token_create
-from guildhall.core.testing import MATRIX, GuildhallTestCase, MatrixCase, expected_outcome
+from guildhall.testing import MATRIX, GuildhallTestCase, MatrixCase, expected_outcome
 
 for _config in apps.get_app_configs():
     if _config.name.startswith("guildhall."):

@@ -1,9 +1,9 @@
 from guildhall.audit.services import verify_chain
-from guildhall.core.scale import seed_scale
-from guildhall.core.testing import GuildhallTestCase
 from guildhall.events.models import Filing
 from guildhall.orgs.models import Organization
 from guildhall.publications.models import Publication
+from guildhall.site.scale import seed_scale
+from guildhall.testing import GuildhallTestCase
 
 
 class SeedScaleTest(GuildhallTestCase):

@@ -1,8 +1,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from guildhall.core.testing import MatrixCase, matrix_case
 from guildhall.core.tests.matrix import ALL_ASSOCIATION, ALL_SUPERVISOR
 from guildhall.events.models import AttachmentFinding
+from guildhall.testing import MatrixCase, matrix_case
 
 # Filings belong to associations only: filing cases try soft (own / sibling) and chem
 # (the other hierarchy); the organization pages try every organization.

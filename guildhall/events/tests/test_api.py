@@ -5,9 +5,9 @@ import tempfile
 from django.test import override_settings
 from django.utils import timezone
 
-from guildhall.core.testing import GuildhallTestCase
 from guildhall.events.models import Filing, Status
 from guildhall.events.tests.factories import make_filing
+from guildhall.testing import GuildhallTestCase
 
 MEDIA = tempfile.mkdtemp(prefix="guildhall-test-media-")
 

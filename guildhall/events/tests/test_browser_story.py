@@ -10,9 +10,9 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from guildhall.core.browser import phone_browser, screenshot, sign_in
-from guildhall.core.demo import seed
 from guildhall.events.models import Filing, Status
+from guildhall.site.demo import seed
+from guildhall.testing.browser import phone_browser, screenshot, sign_in
 
 
 def switch_user(page, base_url, username):

@@ -8,12 +8,12 @@ from django.db import connection, connections
 from django.test import TransactionTestCase, override_settings
 
 from guildhall.audit.models import AuditRecord
-from guildhall.core.demo import seed
 from guildhall.core.errors import DomainError
 from guildhall.events import services
 from guildhall.events.models import Filing, Status
 from guildhall.events.tests.factories import make_filing
 from guildhall.reviews.models import Decision
+from guildhall.site.demo import seed
 
 
 @pytest.mark.postgres

@@ -12,12 +12,12 @@ from django.utils import timezone
 from guildhall.audit.models import AuditRecord
 from guildhall.core.errors import DomainError
 from guildhall.core.pagination import MAX_ID
-from guildhall.core.testing import GuildhallTestCase
 from guildhall.events import services
 from guildhall.events.models import Attachment, AttachmentFinding, Filing, FilingRevision, Status
 from guildhall.events.tests.factories import FOREIGN_TEXT, at, make_filing, txt
 from guildhall.notifications.models import Notification
 from guildhall.orgs.models import Membership
+from guildhall.testing import GuildhallTestCase
 
 MEDIA = tempfile.mkdtemp(prefix="guildhall-test-media-")
 PLAN = {"livestream": True, "onsite_phone": "13912345678", "halt_procedure": "宣布暂停",

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from guildhall.audit.models import AuditRecord
 from guildhall.core.errors import DomainError
-from guildhall.core.testing import GuildhallTestCase
 from guildhall.events import services
 from guildhall.events.models import (
     AttachmentFinding,
@@ -23,6 +22,7 @@ from guildhall.notifications.models import Notification
 from guildhall.notifications.services import tick
 from guildhall.orgs.permissions import can
 from guildhall.reviews.models import Decision
+from guildhall.testing import GuildhallTestCase
 
 MEDIA = tempfile.mkdtemp(prefix="guildhall-test-media-")
 

@@ -10,10 +10,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from guildhall.core.testing import GuildhallTestCase
 from guildhall.events import services
 from guildhall.events.models import Attachment, Filing, Status
 from guildhall.events.tests.factories import make_filing
+from guildhall.testing import GuildhallTestCase
 
 MEDIA = tempfile.mkdtemp(prefix="guildhall-test-media-")
 

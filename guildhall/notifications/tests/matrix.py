@@ -1,4 +1,4 @@
-from guildhall.core.testing import MatrixCase, matrix_case
+from guildhall.testing import MatrixCase, matrix_case
 
 
 def _own_notification(cast, user):

@@ -5,11 +5,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 
-from guildhall.core.testing import GuildhallTestCase
 from guildhall.notifications import services
 from guildhall.notifications.calendar import add_working_days, is_known_year
 from guildhall.notifications.models import Notification
 from guildhall.notifications.services import Due, Message, notify
+from guildhall.testing import GuildhallTestCase
 
 
 class NotifyTest(GuildhallTestCase):

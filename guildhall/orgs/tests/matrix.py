@@ -1,6 +1,6 @@
-from guildhall.core.testing import MatrixCase, matrix_case
 from guildhall.core.tests.matrix import ALL_ASSOCIATION, ALL_SUPERVISOR
 from guildhall.orgs.models import Invitation
+from guildhall.testing import MatrixCase, matrix_case
 
 
 def _org(cast, org):
@@ -43,7 +43,7 @@ matrix_case(MatrixCase("api:api-root", public=True))
 
 
 def _new_association(cast, org):
-    from guildhall.core.demo import credit_code
+    from guildhall.orgs.demo import credit_code
 
     return {"code": "matrix-new", "name": "矩阵测试协会", "credit_code": credit_code("51320000MJ7777777")}
 

@@ -5,8 +5,8 @@ from django.test import Client
 
 from guildhall.accounts.models import User
 from guildhall.audit.models import AuditRecord
-from guildhall.core.testing import GuildhallTestCase
 from guildhall.orgs.models import Invitation, Membership
+from guildhall.testing import GuildhallTestCase
 
 
 class MembersTest(GuildhallTestCase):
@@ -33,15 +33,32 @@ class MembersTest(GuildhallTestCase):
         self.assertEqual(user.memberships.get().role, "editor")
         self.assertEqual(visitor.get(link).status_code, 404)  # used up
 
-    def test_inviting_an_existing_person_adds_them_at_once(self):
+    def test_an_existing_account_joins_only_by_accepting_the_invitation(self):
         self.login("soft-admin")
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(f"/o/{self.soft.pk}/members/invite",
-                             {"email": "logi-staff@demo.guildhall.cn", "role": "staff"})
+            response = self.client.post(f"/o/{self.soft.pk}/members/invite",
+                                        {"email": "Logi-Staff@demo.guildhall.cn", "role": "staff"})
+        with self.captureOnCommitCallbacks(execute=True):
+            unknown = self.client.post(f"/o/{self.soft.pk}/members/invite",
+                                       {"email": "nobody@example.cn", "role": "staff"})
+        # The same answer whether or not the address has an account.
+        self.assertEqual(response.status_code, unknown.status_code)
         logi_staff = self.user("logi-staff")
-        self.assertTrue(Membership.objects.filter(user=logi_staff, organization=self.soft).exists())
-        self.assertEqual(logi_staff.notifications.count(), 1)
-        self.assertFalse(Invitation.objects.exists())
+        self.assertFalse(Membership.objects.filter(user=logi_staff, organization=self.soft).exists())
+        invitation = Invitation.objects.get(email="logi-staff@demo.guildhall.cn")
+        self.assertEqual(len(mail.outbox), 2)
+        link = f"/invitations/{invitation.token}/"
+        # Signed in as someone else: refused, nothing joins.
+        self.login("logi-editor")
+        self.client.post(link)
+        self.assertFalse(Membership.objects.filter(organization=self.soft,
+                                                   user=self.user("logi-editor")).exists())
+        self.login("logi-staff")
+        page = self.client.get(link)
+        self.assertContains(page, "logi-staff@demo.guildhall.cn")
+        self.assertRedirects(self.client.post(link), f"/o/{self.soft.pk}/")
+        self.assertEqual(Membership.objects.get(user=logi_staff, organization=self.soft).role, "staff")
+        self.assertEqual(self.client.get(link).status_code, 404)  # used up
 
     def test_a_role_that_the_organization_does_not_have_is_refused(self):
         self.login("soft-admin")
@@ -131,7 +148,7 @@ class ReviewFindingsTest(GuildhallTestCase):
         self.assertFalse(User.objects.filter(username__contains="@").exists())
 
     def test_organization_contacts_are_masked_in_the_audit_trail(self):
-        from guildhall.core.demo import credit_code
+        from guildhall.orgs.demo import credit_code
         from guildhall.orgs.services import organization_create
 
         org = organization_create(actor=self.user("sup-admin"), parent=self.sup, kind="association",

@@ -5,11 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from guildhall.audit.models import AuditRecord
-from guildhall.core.demo import credit_code
-from guildhall.core.testing import GuildhallTestCase
+from guildhall.orgs.demo import credit_code
 from guildhall.orgs.models import Organization
 from guildhall.orgs.scoping import visible_orgs
 from guildhall.orgs.validators import validate_credit_code
+from guildhall.testing import GuildhallTestCase
 
 
 def xlsx(rows: list[list]) -> SimpleUploadedFile:

@@ -1,9 +1,9 @@
 """Isolation-matrix cases for every page and API operation of channels and publications."""
 
-from guildhall.core.testing import MatrixCase, matrix_case
 from guildhall.core.tests.matrix import ALL_ASSOCIATION, ALL_SUPERVISOR
 from guildhall.publications.models import ChannelStatus, Status
 from guildhall.publications.tests.factories import cached, make_channel, make_publication
+from guildhall.testing import MatrixCase, matrix_case
 
 MANAGERS = {"principal", "admin"}
 WRITERS = {"editor", "principal"}

@@ -9,13 +9,13 @@ from django.utils import timezone, translation
 
 from guildhall.audit.models import AuditRecord
 from guildhall.core.errors import DomainError
-from guildhall.core.testing import GuildhallTestCase
 from guildhall.notifications.models import Notification
 from guildhall.notifications.services import tick
 from guildhall.orgs.models import Membership
 from guildhall.publications import content, queries, services
 from guildhall.publications.models import Finding, Publication, Status
 from guildhall.reviews.models import Decision
+from guildhall.testing import GuildhallTestCase
 
 ID_NUMBER = "320102199003071239"
 

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from guildhall.core.errors import DomainError
-from guildhall.core.testing import GuildhallTestCase
 from guildhall.publications import services
 from guildhall.publications.models import PublicationAttachment
 from guildhall.publications.tests.factories import make_publication
+from guildhall.testing import GuildhallTestCase
 
 MEDIA = tempfile.mkdtemp(prefix="guildhall-test-media-")
 

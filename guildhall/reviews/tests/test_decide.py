@@ -6,12 +6,12 @@ from django.test import override_settings
 
 from guildhall.audit.models import AuditRecord
 from guildhall.core.errors import DomainError
-from guildhall.core.testing import GuildhallTestCase
 from guildhall.events import services
 from guildhall.events.models import Filing, FilingRules, Status
 from guildhall.events.tests.factories import make_filing
 from guildhall.reviews import services as reviews
 from guildhall.reviews.models import Decision, Verdict
+from guildhall.testing import GuildhallTestCase
 
 
 @override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="guildhall-test-media-"))

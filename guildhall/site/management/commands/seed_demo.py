@@ -2,7 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from guildhall.core.demo import DEFAULT_PASSWORD, seed
+from guildhall.orgs.demo import DEFAULT_PASSWORD
+from guildhall.site.demo import seed
 
 
 class Command(BaseCommand):

@@ -1,15 +1,11 @@
-"""Demo data: the cast every test and the demo server share. Idempotent."""
+"""Demo organizations and people: the cast every test and the demo server share. Idempotent."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
 
 from guildhall.orgs.models import Membership, Organization, Role
 
@@ -76,41 +72,12 @@ def ensure_member(cast: Cast, org_code: str, role: str, password_hash: str,
     return user
 
 
-@transaction.atomic
-def seed(password: str = DEFAULT_PASSWORD) -> Cast:
-    """Create (or complete) the demo organizations, people and every module's records."""
+def seed_cast(password_hash: str) -> Cast:
+    """Create (or complete) the demo organizations and one person per role in each."""
     cast = Cast()
     for code, kind, parent, name, short, first17, region in ORGANIZATIONS:
         cast.orgs[code] = _org(code, kind, cast.orgs.get(parent), name, short, first17, region)
-    # One hash for everyone: Argon2 is deliberately slow, and these are demo accounts.
-    password_hash = make_password(password)
     for code, org in cast.orgs.items():
         for role in Organization.ROLES_BY_KIND[Organization.Kind(org.kind)]:
             ensure_member(cast, code, Role(role).value, password_hash)
-    for module in _demo_modules():
-        module.seed(cast, password_hash)
     return cast
-
-
-def _demo_modules() -> list[Any]:
-    modules = []
-    for config in apps.get_app_configs():
-        if config.name.startswith("guildhall.") and config.name != "guildhall.core":
-            try:
-                modules.append(importlib.import_module(f"{config.name}.demo"))
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-    return sorted(modules, key=lambda m: getattr(m, "ORDER", 100))
-
-
-def demo_logins() -> list[tuple[str, str]]:
-    """Return (username, what they are) for the README and `make run`."""
-    User = get_user_model()
-    rows = []
-    for user in User.objects.filter(username__contains="-").prefetch_related(
-            "memberships__organization").order_by("username"):
-        m = user.memberships.first()
-        if m:
-            rows.append((user.username, f"{m.get_role_display()} · {m.organization.name}"))
-    return rows

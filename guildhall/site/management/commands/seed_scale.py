@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from guildhall.core.scale import seed_scale
+from guildhall.site.scale import seed_scale
 
 
 class Command(BaseCommand):

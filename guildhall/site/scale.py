@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from guildhall.audit.models import GENESIS, AuditRecord
-from guildhall.core.demo import credit_code, seed
+from guildhall.orgs.demo import credit_code
 from guildhall.orgs.models import Membership, Organization
+from guildhall.site.demo import seed
 
 ROLES = ("principal", "admin", "editor", "reviewer", "staff")
 
@@ -68,7 +69,8 @@ def seed_scale(*, associations: int = 2000, years: int = 5, audit_per_org_year: 
         log(f"{len(created)} associations, {len(users)} people")
         _audit_history(created, years, audit_per_org_year, rnd)
     for config in apps.get_app_configs():
-        if config.name.startswith("guildhall.") and config.name != "guildhall.core":
+        if config.name.startswith("guildhall.") and config.name not in ("guildhall.core",
+                                                                       "guildhall.site"):
             try:
                 module = importlib.import_module(f"{config.name}.scale")
             except ModuleNotFoundError as exc:

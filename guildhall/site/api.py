@@ -6,10 +6,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from guildhall.audit.views import filtered_records
 from guildhall.core.pagination import Pages
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
+from guildhall.site.audit_views import filtered_records
 
 router = Router(tags=["audit"])
 

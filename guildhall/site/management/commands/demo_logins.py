@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from guildhall.core.demo import demo_logins
+from guildhall.site.demo import demo_logins
 
 
 class Command(BaseCommand):

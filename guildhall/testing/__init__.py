@@ -11,7 +11,8 @@ from django.db import connection
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
-from guildhall.core.demo import Cast, seed
+from guildhall.orgs.demo import Cast
+from guildhall.site.demo import seed
 
 
 class GuildhallTestCase(TestCase):

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from guildhall.core import views
+from guildhall.site import audit_views, views
 
-app_name = "core"
+app_name = "site"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("o/<int:org_id>/", views.org_home, name="org_home"),
+    path("o/<int:org_id>/audit/", audit_views.audit_log, name="audit_log"),
     path("switch/", views.switch_org, name="switch_org"),
     path("healthz", views.healthz, name="healthz"),
 ]

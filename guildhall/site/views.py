@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +15,7 @@ from guildhall.orgs.scoping import get_org_for_user
 def home(request: HttpRequest) -> HttpResponse:
     if request.org is None:
         return render(request, "core/no_organization.html")
-    return redirect("core:org_home", request.org.pk)
+    return redirect("site:org_home", request.org.pk)
 
 
 @login_required
@@ -40,27 +38,12 @@ def switch_org(request: HttpRequest) -> HttpResponse:
     try:
         org = get_org_for_user(request.user, int(request.POST.get("org", "0")))
     except ValueError:
-        return redirect("core:home")
+        return redirect("site:home")
     if Access.for_user(request.user).role_in(org) is not None:
         request.session["org_id"] = org.pk
-    return redirect("core:org_home", org.pk)
+    return redirect("site:org_home", org.pk)
 
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
-
-
-def stored_file_response(stored: Any, *, content_type: str, disposition: str) -> HttpResponse:
-    """Return a stored file for download with headers that keep the browser from sniffing
-    or running it.
-
-    Read whole (uploads are at most 20 MB): the isolation matrix reads `response.content`,
-    which a streaming FileResponse does not have.
-    """
-    with stored.file.open("rb") as source:
-        response = HttpResponse(source.read(), content_type=content_type)
-    response["Content-Disposition"] = disposition
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

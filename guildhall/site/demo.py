@@ -1,0 +1,50 @@
+"""The demo: organizations and people, then every module's records. Idempotent."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from guildhall.orgs.demo import DEFAULT_PASSWORD, Cast, seed_cast
+
+__all__ = ["DEFAULT_PASSWORD", "Cast", "demo_logins", "seed"]
+
+
+@transaction.atomic
+def seed(password: str = DEFAULT_PASSWORD) -> Cast:
+    """Create (or complete) the demo organizations, people and every module's records."""
+    # One hash for everyone: Argon2 is deliberately slow, and these are demo accounts.
+    password_hash = make_password(password)
+    cast = seed_cast(password_hash)
+    for module in _demo_modules():
+        module.seed(cast, password_hash)
+    return cast
+
+
+def _demo_modules() -> list[Any]:
+    modules = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("guildhall.") and config.name not in ("guildhall.core", "guildhall.orgs", "guildhall.site"):
+            try:
+                modules.append(importlib.import_module(f"{config.name}.demo"))
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+    return sorted(modules, key=lambda m: getattr(m, "ORDER", 100))
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """Return (username, what they are) for the README and `make run`."""
+    User = get_user_model()
+    rows = []
+    for user in User.objects.filter(username__contains="-").prefetch_related(
+            "memberships__organization").order_by("username"):
+        m = user.memberships.first()
+        if m:
+            rows.append((user.username, f"{m.get_role_display()} · {m.organization.name}"))
+    return rows
