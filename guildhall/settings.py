@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "guildhall.audit",
     "guildhall.notifications",
     "guildhall.reviews",
+    "guildhall.records",
     "guildhall.events",
     "guildhall.publications",
     "guildhall.site",

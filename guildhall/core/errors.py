@@ -20,3 +20,12 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+def required_text(value: Any, message: Any, *, field: str = "reason") -> str:
+    """Return the text stripped, or refuse on `field` when it is empty."""
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(message, "reason_required" if field == "reason" else "required",
+                          field=field)
+    return text

@@ -10,18 +10,19 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.events import queries, services
-from guildhall.events.models import AttachmentFinding, EventType, Filing, Status
+from guildhall.events.models import EventType, Filing, Status
 from guildhall.events.permissions import authorize
 from guildhall.kit.api import aware, body_doc, invalid, read_body, run_action
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
+from guildhall.records.queries import get_finding_of
 from guildhall.reviews import services as reviews
 
 router = Router(tags=["events"])
@@ -350,10 +351,7 @@ def event_finding_acknowledge(request: HttpRequest, filing_id: int, finding_id: 
     filing = queries.get_filing_for_user(request.user, filing_id)
     require(request.user, "events.view", filing)
     require(request.user, "events.acknowledge_finding", filing)
-    finding = AttachmentFinding.objects.select_related("attachment").filter(
-        pk=finding_id, attachment__filing=filing).first()
-    if finding is None:
-        raise Http404("No such finding")
+    finding = get_finding_of(filing, finding_id)
     body = read_body(request, ReasonIn)
     services.finding_acknowledge(actor=request.user, finding=finding, reason=body.reason)
     return _detail(request, filing)

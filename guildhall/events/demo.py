@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from guildhall.events import services
-from guildhall.events.models import Filing, FilingRevision
+from guildhall.events.models import Filing
 
 ORDER = 50
 
@@ -39,8 +39,7 @@ def _move_to_past(filing: Filing, days_ago: int, hours: int = 3) -> None:
     end = start + dt.timedelta(hours=hours)
     Filing.objects.filter(pk=filing.pk).update(starts_at=start, ends_at=end)
     filing.refresh_from_db()
-    FilingRevision.objects.filter(filing=filing, number=filing.revision).update(
-        snapshot=filing.snapshot())
+    filing.revisions.filter(number=filing.revision).update(snapshot=filing.snapshot())
 
 
 def seed(cast: Any, password_hash: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -14,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.errors import DomainError
-from guildhall.core.uploads import StoredFile
 from guildhall.orgs.models import Role
+from guildhall.records.models import RecordSubject
 from guildhall.reviews.models import Verdict
 from guildhall.reviews.services import OWN, SUPERVISOR, Step
 
@@ -35,6 +34,8 @@ class EventType(models.TextChoices):
 
 DEFAULT_LEAD_DAYS = 5
 DEFAULT_LEAD_DAYS_BY_TYPE = {EventType.FOREIGN_EXCHANGE.value: 10}
+#: The purpose of an attachment that is material handed to the foreign party.
+FOREIGN_PARTY = "foreign_party"
 
 
 class FilingRules(models.Model):
@@ -141,8 +142,16 @@ ACTIONS = ["edit", "submit", "sign_off", "approve", "return", "reject", "withdra
            "summarize", "acknowledge_summary", "cancel", "attach", "acknowledge_finding"]
 
 
-class Filing(models.Model):
+class Filing(RecordSubject):
     """An association's filing of one event with its supervising body."""
+
+    class EntryKind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        CANCELLED = "cancelled", _("Cancelled")
+        AMENDED = "amended", _("Changed after approval; needs approval again")
+        FINDING_ACKNOWLEDGED = "finding_acknowledged", _("Checker finding acknowledged")
+        SUMMARY_ACKNOWLEDGED = "summary_acknowledged", _("Summary acknowledged")
 
     review_subject_type = "events.filing"
 
@@ -195,6 +204,7 @@ class Filing(models.Model):
 
     class Meta:
         ordering = ["-starts_at", "-pk"]
+        verbose_name = _("filing")
         indexes = [
             models.Index(fields=["organization", "status", "starts_at"], name="filing_org_status"),
             models.Index(fields=["status", "decision_due"], name="filing_queue"),
@@ -268,8 +278,8 @@ class Filing(models.Model):
                 value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
             data[name] = value
         data["attachments"] = [
-            {"name": a.original_name, "sha256": a.sha256, "foreign": a.for_foreign_party}
-            for a in self.attachments.order_by("pk")] if self.pk else []
+            {"name": a.original_name, "sha256": a.sha256, "foreign": a.purpose == FOREIGN_PARTY}
+            for a in self.attachments.filter(removed_at=None).order_by("pk")] if self.pk else []
         return data
 
     def submission_problems(self, rules: FilingRules) -> list[str]:
@@ -329,63 +339,6 @@ class Filing(models.Model):
         return self.status in UNDER_REVIEW
 
 
-class FilingRevision(models.Model):
-    """The filing's content as it stood at one revision."""
-
-    filing = models.ForeignKey(Filing, models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    snapshot = models.JSONField()
-    changed_fields = models.JSONField(default=list)
-    material = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["number"]
-        constraints = [models.UniqueConstraint(fields=["filing", "number"], name="one_revision_number")]
-
-    def __str__(self) -> str:
-        return f"{self.filing_id} r{self.number}"
-
-
-def _attachment_path(instance: Attachment, filename: str) -> str:
-    # Never the uploaded name: it may be anything, and the files are not served directly.
-    return f"events/{instance.filing.organization_id}/{uuid.uuid4().hex}"
-
-
-class Attachment(StoredFile):
-    """A file of the filing's materials, stored under a generated name."""
-
-    filing = models.ForeignKey(Filing, models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=_attachment_path, max_length=200)
-    for_foreign_party = models.BooleanField(_("for the foreign party"), default=False)
-    scanned_at = models.DateTimeField(null=True, blank=True)
-
-
-class AttachmentFinding(models.Model):
-    """Something the checker found in an attachment meant for a foreign party.
-
-    Only the masked value is kept: the full value is never stored or shown.
-    """
-
-    attachment = models.ForeignKey(Attachment, models.CASCADE, related_name="findings")
-    type = models.CharField(max_length=40)
-    masked = models.CharField(max_length=200, blank=True)
-    location = models.CharField(max_length=100, blank=True)
-    detail = models.CharField(max_length=300, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                        blank=True, related_name="+")
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return f"{self.type} {self.masked}"
-
-
 class Halt(models.Model):
     """The circuit breaker (熔断): an approved event stopped on the spot."""
 
@@ -421,31 +374,6 @@ class Summary(models.Model):
         return f"summary of {self.filing_id}"
 
 
-class FilingEntry(models.Model):
-    """A line of the filing's timeline that is not a revision, decision, halt or summary."""
-
-    class Kind(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        CANCELLED = "cancelled", _("Cancelled")
-        AMENDED = "amended", _("Changed after approval; needs approval again")
-        FINDING_ACKNOWLEDGED = "finding_acknowledged", _("Checker finding acknowledged")
-        SUMMARY_ACKNOWLEDGED = "summary_acknowledged", _("Summary acknowledged")
-
-    filing = models.ForeignKey(Filing, models.CASCADE, related_name="entries")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    revision = models.PositiveIntegerField()
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.filing_id} {self.kind}"
-
-
 class CalendarFeed(models.Model):
     """The secret address of an organization's iCal feed of approved events."""
 
@@ -456,3 +384,8 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed of {self.organization_id}"
+
+
+def _attachment_path(instance: Any, filename: str) -> str:
+    # Kept for migration 0001 only: attachments are kept by the records app now.
+    raise NotImplementedError

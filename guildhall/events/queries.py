@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from guildhall.core.months import month_bounds, parse_month
-from guildhall.events.models import APPROVED_STATES, Attachment, EventType, Filing, Status
+from guildhall.events.models import APPROVED_STATES, EventType, Filing, Status
 from guildhall.orgs.permissions import Access
 
 
@@ -31,14 +31,6 @@ def get_filing_for_user(user: Any, pk: int, org_id: int | None = None) -> Filing
     if filing is None:
         raise Http404("No such filing")
     return filing
-
-
-def get_attachment_for_user(user: Any, filing: Filing, pk: int) -> Attachment:
-    attachment = filing.attachments.filter(pk=pk).first()
-    if attachment is None:
-        raise Http404("No such attachment")
-    attachment.filing = filing
-    return attachment
 
 
 def filter_filings(qs: QuerySet[Filing], params: dict[str, Any]) -> QuerySet[Filing]:

@@ -16,17 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
-from guildhall.core.uploads import accept_upload
 from guildhall.events.models import (
     EDITABLE,
     EVENT_YEARS,
+    FOREIGN_PARTY,
     MATERIAL_FIELDS,
-    Attachment,
-    AttachmentFinding,
     CalendarFeed,
     Filing,
-    FilingEntry,
-    FilingRevision,
     FilingRules,
     Halt,
     Status,
@@ -37,6 +33,8 @@ from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Role
 from guildhall.orgs.permissions import Access
+from guildhall.records import services as records
+from guildhall.records.models import Attachment, Finding, Revision
 from guildhall.reviews import services as reviews
 from guildhall.reviews.models import Verdict
 
@@ -113,22 +111,18 @@ def _check_lead_time(filing: Filing, rules: FilingRules, filed_on: dt.date, late
 
 # ---- revisions ----------------------------------------------------------------------
 
-def _new_revision(filing: Filing, actor: Any, before: dict[str, Any] | None) -> FilingRevision | None:
+def _new_revision(filing: Filing, actor: Any, before: dict[str, Any] | None) -> Revision | None:
     """Record the filing's content as a new revision when it changed; return it."""
     after = filing.snapshot()
-    if before is None:
-        changed = sorted(after)
-    else:
-        changed = sorted(k for k in after if before.get(k) != after.get(k))
-        if not changed:
-            return None
+    changed = records.changed_fields(before, after)
+    if not changed:
+        return None
+    if before is not None:
         filing.revision += 1
     material = before is not None and any(f in changed for f in MATERIAL_FIELDS)
-    filing.updated_at = timezone.now()
-    filing.save(update_fields=["revision", "updated_at"])
-    return FilingRevision.objects.create(filing=filing, number=filing.revision, snapshot=after,
-                                         changed_fields=changed, material=material,
-                                         created_by=actor)
+    _save(filing, "revision")
+    return records.add_revision(filing, actor=actor, snapshot=after, changed=changed,
+                                material=material)
 
 
 def _lock(filing: Filing) -> Filing:
@@ -138,11 +132,6 @@ def _lock(filing: Filing) -> Filing:
 def _save(filing: Filing, *fields: str) -> None:
     filing.updated_at = timezone.now()
     filing.save(update_fields=[*fields, "updated_at"])
-
-
-def _entry(filing: Filing, kind: str, actor: Any, note: str = "") -> None:
-    FilingEntry.objects.create(filing=filing, kind=kind, actor=actor, revision=filing.revision,
-                               note=note)
 
 
 def _masked(data: dict[str, Any]) -> dict[str, Any]:
@@ -181,11 +170,7 @@ def filing_update(*, actor: Any, filing: Filing, data: dict[str, Any],
     with transaction.atomic():
         filing = _lock(filing)
         filing.guard("edit")
-        if revision is not None and revision != filing.revision:
-            raise DomainError(
-                _("Someone changed this filing while you were editing it (it is now at "
-                  "revision %(now)d). Reload it and make your change again.") % {
-                    "now": filing.revision}, "stale_revision", status=409)
+        records.refuse_stale(filing, revision)
         if filing.status == Status.APPROVED and filing.has_ended():
             raise DomainError(_("The event is over; submit its summary instead."), "wrong_state",
                               status=409)
@@ -210,7 +195,7 @@ def filing_update(*, actor: Any, filing: Filing, data: dict[str, Any],
             filing.status = Status.DRAFT
             filing.amended_after_approval = True
             _save(filing, "status", "amended_after_approval")
-            _entry(filing, FilingEntry.Kind.AMENDED, actor,
+            records.add_entry(filing, Filing.EntryKind.AMENDED, actor,
                    ", ".join(str(Filing._meta.get_field(f).verbose_name)
                              for f in new.changed_fields if f in MATERIAL_FIELDS))
             _tell(approvers_of(filing), filing, "amended",
@@ -225,42 +210,42 @@ def filing_update(*, actor: Any, filing: Filing, data: dict[str, Any],
 
 def attachment_add(*, actor: Any, filing: Filing, upload: Any,
                    for_foreign_party: bool = False) -> Attachment:
-    fields = accept_upload(upload, kinds=KINDS, max_size=MAX_UPLOAD, type_message=_(
-        "Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), PNG, JPEG or plain-text "
-        "files."))
+    """Add a file to the materials: a new revision of the filing."""
     with transaction.atomic():
         filing = _lock(filing)
-        if filing.status not in EDITABLE:
-            filing.guard("submit")
+        _guard_materials(filing)
         before = filing.snapshot()
-        attachment = Attachment(filing=filing, for_foreign_party=for_foreign_party,
-                                uploaded_by=actor, **fields)
-        attachment.file.save("upload", upload, save=False)
-        try:
-            attachment.save()
+
+        def then(attachment: Attachment) -> None:
             _new_revision(filing, actor, before)
             _audit(actor, "attach", filing, after={
                 "attachment": attachment.pk, "name": attachment.original_name,
                 "sha256": attachment.sha256, "foreign": for_foreign_party,
                 "revision": filing.revision})
-        except Exception:
-            attachment.file.delete(save=False)  # leave nothing half-written
-            raise
-        return attachment
+
+        return records.attach(
+            filing, upload, actor=actor, kinds=KINDS, max_size=MAX_UPLOAD,
+            purpose=FOREIGN_PARTY if for_foreign_party else "", then=then, type_message=_(
+                "Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), PNG, JPEG or "
+                "plain-text files."))
+
+
+def _guard_materials(filing: Filing) -> None:
+    if filing.status not in EDITABLE:
+        filing.guard("submit")
 
 
 def attachment_remove(*, actor: Any, filing: Filing, attachment: Attachment) -> None:
+    """Take a file out of the materials: a new revision. The file stays, as earlier
+    revisions refer to it."""
     with transaction.atomic():
         filing = _lock(filing)
-        if filing.status not in EDITABLE:
-            filing.guard("submit")
+        _guard_materials(filing)
         before = filing.snapshot()
-        name, path = attachment.original_name, attachment.file.name
-        attachment.delete()
+        records.detach(filing, attachment)
         _new_revision(filing, actor, before)
-        _audit(actor, "detach", filing, before={"name": name}, after={"revision": filing.revision})
-        storage = Attachment._meta.get_field("file").storage
-        transaction.on_commit(lambda: storage.delete(path))
+        _audit(actor, "detach", filing, before={"name": attachment.original_name},
+               after={"revision": filing.revision})
 
 
 def scan_foreign_attachments(filing: Filing) -> int:
@@ -269,24 +254,12 @@ def scan_foreign_attachments(filing: Filing) -> int:
     Runs in its own transaction before a submission, so the findings are kept even when
     they refuse the submission.
     """
-    from guildhall.checker import CheckerError, scan_file
-
     count = 0
-    for attachment in filing.attachments.filter(for_foreign_party=True, scanned_at=None):
-        findings: list[AttachmentFinding] = []
-        with attachment.local_copy() as path:
-            try:
-                for f in scan_file(path):
-                    findings.append(AttachmentFinding(
-                        attachment=attachment, type=f.type, masked=f.masked[:200],
-                        location=(f.location or "")[:100], detail=(f.detail or "")[:300]))
-            except CheckerError as exc:
-                findings.append(AttachmentFinding(
-                    attachment=attachment, type="UNREADABLE",
-                    detail=str(_("The checker could not read this file (%(code)s).") % {
-                        "code": getattr(exc, "code", type(exc).__name__)})))
+    for attachment in records.live_attachments(filing).filter(purpose=FOREIGN_PARTY,
+                                                              scanned_at=None):
+        findings = records.scan_attachment(filing, filing.revision, attachment)
         with transaction.atomic():
-            AttachmentFinding.objects.bulk_create(findings)
+            records.store_findings(filing, filing.revision, findings, replace=False)
             attachment.scanned_at = timezone.now()
             attachment.save(update_fields=["scanned_at"])
             record(actor=None, action="events.attachment.scanned", organization=filing.organization,
@@ -297,31 +270,25 @@ def scan_foreign_attachments(filing: Filing) -> int:
     return count
 
 
-def finding_acknowledge(*, actor: Any, finding: AttachmentFinding, reason: str) -> None:
+def open_findings(filing: Filing):
+    """Return the findings in the live material that nobody acknowledged yet."""
+    return filing.findings.filter(acknowledged_at=None, attachment__removed_at=None)
+
+
+def finding_acknowledge(*, actor: Any, finding: Finding, reason: str) -> None:
     """The principal accepts a finding with a written reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Write why this finding may stay in the material."),
-                          "reason_required", field="reason")
     with transaction.atomic():
-        filing = _lock(finding.attachment.filing)
-        if filing.status not in EDITABLE:
-            filing.guard("submit")
+        filing = _lock(finding.subject)
+        _guard_materials(filing)
         if Access.for_user(actor).role_in(filing.organization_id) != Role.PRINCIPAL:
             raise DomainError(_("Only the principal can acknowledge a finding."), "not_principal",
                               status=403)
-        finding = AttachmentFinding.objects.get(pk=finding.pk)  # as it is now, under the lock
-        if finding.acknowledged_at is not None:
-            raise DomainError(_("This finding was already acknowledged."),
-                              "already_acknowledged", status=409)
-        finding.acknowledged_by = actor
-        finding.acknowledged_at = timezone.now()
-        finding.reason = reason
-        finding.save(update_fields=["acknowledged_by", "acknowledged_at", "reason"])
-        _entry(filing, FilingEntry.Kind.FINDING_ACKNOWLEDGED, actor,
-               f"{finding.type} {finding.masked}: {reason}")
+        finding = records.acknowledge_finding(filing, finding, actor=actor, reason=reason)
+        records.add_entry(filing, Filing.EntryKind.FINDING_ACKNOWLEDGED, actor,
+                          f"{finding.type_label} {finding.masked}: {finding.acknowledged_reason}")
         _audit(actor, "finding_acknowledged", filing, after={
-            "finding": finding.pk, "type": finding.type, "masked": finding.masked, "reason": reason})
+            "finding": finding.pk, "type": finding.type, "masked": finding.masked,
+            "reason": finding.acknowledged_reason})
 
 
 # ---- submission and review ------------------------------------------------------------
@@ -339,19 +306,18 @@ def filing_submit(*, actor: Any, filing: Filing, late_reason: str = "",
         problems = filing.submission_problems(rules)
         if problems:
             raise DomainError(" ".join(problems), "incomplete")
-        if filing.is_foreign and filing.attachments.filter(for_foreign_party=True,
-                                                           scanned_at=None).exists():
+        if filing.is_foreign and records.live_attachments(filing).filter(
+                purpose=FOREIGN_PARTY, scanned_at=None).exists():
             # Added after the scan above, while this submission was on its way.
             raise DomainError(_("Material for the foreign party was added while the filing was "
                                 "being submitted and has not been checked yet. Submit again."),
                               "not_scanned", status=409)
-        open_findings = AttachmentFinding.objects.filter(
-            attachment__filing=filing, acknowledged_at=None).count()
-        if open_findings:
+        unresolved = open_findings(filing).count()
+        if unresolved:
             raise DomainError(
                 _("The checker found %(n)d item(s) in the material for the foreign party. Remove "
                   "them (attach a corrected file) or ask the principal to acknowledge each one "
-                  "with a reason.") % {"n": open_findings}, "findings")
+                  "with a reason.") % {"n": unresolved}, "findings")
         # A filing returned (or withdrawn) and sent again is not penalised for the time it
         # spent with the reviewers, as long as the start is the one first submitted: a
         # change of the start clears first_submitted_on (filing_update).
@@ -372,7 +338,7 @@ def filing_submit(*, actor: Any, filing: Filing, late_reason: str = "",
             _goes_up(filing, rules, today)
         _save(filing, "is_late", "late_reason", "first_submitted_on", "signoff_required",
               "supervisor_steps", "review_round", "submitted_at", "status", "decision_due")
-        _entry(filing, FilingEntry.Kind.SUBMITTED, actor, filing.late_reason if late else "")
+        records.add_entry(filing, Filing.EntryKind.SUBMITTED, actor, filing.late_reason if late else "")
         _audit(actor, "submit", filing, after={
             "status": filing.status, "revision": filing.revision, "round": filing.review_round,
             "late": filing.is_late, "late_reason": filing.late_reason})
@@ -467,7 +433,7 @@ def filing_withdraw(*, actor: Any, filing: Filing, reason: str = "") -> Filing:
         filing.status = Status.WITHDRAWN
         filing.decision_due = None
         _save(filing, "status", "decision_due")
-        _entry(filing, FilingEntry.Kind.WITHDRAWN, actor, reason)
+        records.add_entry(filing, Filing.EntryKind.WITHDRAWN, actor, reason)
         _audit(actor, "withdraw", filing, before={"status": was},
                after={"status": filing.status, "reason": reason})
         if was == Status.SUBMITTED:
@@ -491,7 +457,7 @@ def filing_cancel(*, actor: Any, filing: Filing, reason: str = "") -> Filing:
         filing.cancel_reason = reason
         filing.decision_due = None
         _save(filing, "status", "cancel_reason", "decision_due")
-        _entry(filing, FilingEntry.Kind.CANCELLED, actor, reason)
+        records.add_entry(filing, Filing.EntryKind.CANCELLED, actor, reason)
         _audit(actor, "cancel", filing, before={"status": was},
                after={"status": filing.status, "reason": reason})
         if was in (Status.APPROVED, Status.SUBMITTED):
@@ -585,7 +551,7 @@ def filing_acknowledge_summary(*, actor: Any, filing: Filing) -> Filing:
                                                      acknowledged_at=timezone.now())
         filing.status = Status.CLOSED
         _save(filing, "status")
-        _entry(filing, FilingEntry.Kind.SUMMARY_ACKNOWLEDGED, actor)
+        records.add_entry(filing, Filing.EntryKind.SUMMARY_ACKNOWLEDGED, actor)
         _audit(actor, "acknowledge_summary", filing, before={"status": Status.SUMMARIZED},
                after={"status": filing.status})
         _tell(filer_and_principal(filing), filing, "summary_acknowledged",

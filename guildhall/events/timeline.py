@@ -6,39 +6,41 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from guildhall.events.models import Filing, FilingRevision
+from guildhall.events.models import Filing
+from guildhall.records import services as records
 from guildhall.reviews import services as reviews
 
 
 def timeline(filing: Filing) -> list[dict[str, Any]]:
     """Return every event in the filing's life, oldest first."""
-    items: list[dict[str, Any]] = []
-    for rev in filing.revisions.select_related("created_by"):
-        label = _("Revision %(n)d") % {"n": rev.number}
-        if rev.material:
-            label += " · " + _("material change")
-        items.append({"at": rev.created_at, "kind": "revision", "label": label,
-                      "actor": rev.created_by, "revision": rev.number,
-                      "text": ", ".join(_field_label(f) for f in rev.changed_fields)
-                      if rev.number > 1 else ""})
-    for entry in filing.entries.select_related("actor"):
-        items.append({"at": entry.at, "kind": entry.kind, "label": entry.get_kind_display(),
-                      "actor": entry.actor, "revision": entry.revision, "text": entry.note})
+    extra: list[dict[str, Any]] = []
     for decision in reviews.decisions_for(filing):
-        items.append({"at": decision.decided_at, "kind": f"decision-{decision.verdict}",
+        extra.append({"at": decision.decided_at, "kind": f"decision-{decision.verdict}",
                       "label": f"{decision.step_name}: {decision.get_verdict_display()}",
                       "actor": decision.reviewer, "revision": decision.revision,
                       "text": decision.comment})
     for halt in filing.halts.select_related("recorded_by"):
-        items.append({"at": halt.halted_at, "kind": "halt", "label": _("Halted"),
+        extra.append({"at": halt.halted_at, "kind": "halt", "label": _("Halted"),
                       "actor": halt.recorded_by, "revision": None,
                       "text": f"{halt.reason} — {halt.actions_taken}"})
     summary = getattr(filing, "summary", None) if hasattr(filing, "summary") else None
     if summary is not None:
-        items.append({"at": summary.submitted_at, "kind": "summary", "label": _("Summary"),
+        extra.append({"at": summary.submitted_at, "kind": "summary", "label": _("Summary"),
                       "actor": summary.submitted_by, "revision": None,
                       "text": summary.what_happened})
-    return sorted(items, key=lambda i: i["at"])
+    return records.timeline_items(filing, revision_label=_revision_label,
+                                  revision_text=_revision_text, extra=extra)
+
+
+def _revision_label(rev: Any) -> str:
+    label = _("Revision %(n)d") % {"n": rev.number}
+    if rev.material:
+        label += " · " + _("material change")
+    return label
+
+
+def _revision_text(rev: Any) -> str:
+    return ", ".join(_field_label(f) for f in rev.changed_fields) if rev.number > 1 else ""
 
 
 def _field_label(name: str) -> str:
@@ -73,9 +75,9 @@ def diff_rows(a: dict[str, Any], b: dict[str, Any], fields: tuple[str, ...]) -> 
     rows = []
     for name in (*fields, "attachments"):
         if a.get(name) != b.get(name):
-            rows.append({"field": _field_label(name), "old": _show(name, a.get(name)),
+            rows.append({"label": _field_label(name), "old": _show(name, a.get(name)),
                          "new": _show(name, b.get(name))})
     return rows
 
 
-__all__ = ["FilingRevision", "diff_rows", "timeline"]
+__all__ = ["diff_rows", "timeline"]

@@ -34,7 +34,6 @@ from guildhall.events.forms import (
 )
 from guildhall.events.models import (
     SNAPSHOT_FIELDS,
-    AttachmentFinding,
     CalendarFeed,
     EventType,
     Filing,
@@ -45,6 +44,8 @@ from guildhall.events.permissions import authorize
 from guildhall.events.timeline import diff_rows, timeline
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
+from guildhall.records import services as records
+from guildhall.records.queries import get_attachment_of, get_finding_of
 from guildhall.reviews import services as reviews
 
 PAGE_SIZE = 30
@@ -62,9 +63,10 @@ def _detail(request: HttpRequest, filing: Filing, *, status: int = 200, error: s
     steps = filing.review_steps()
     ctx = {
         "org": filing.organization, "filing": filing, "actions": actions, "error": error,
+        "can_attach": "attach" in actions, "can_acknowledge": "acknowledge_finding" in actions,
         "timeline": timeline(filing),
         "current_step": reviews.current_step(filing, steps) if filing.is_under_review() else None,
-        "attachments": filing.attachments.prefetch_related("findings"),
+        "attachments": records.live_attachments(filing).prefetch_related("findings"),
         "halts": filing.halts.select_related("recorded_by"),
         "summary": getattr(filing, "summary", None) if filing.status in (
             Status.SUMMARIZED, Status.CLOSED) else None,
@@ -355,7 +357,7 @@ def attachment_upload(request: HttpRequest, org_id: int, filing_id: int) -> Http
 def attachment_download(request: HttpRequest, org_id: int, filing_id: int,
                         attachment_id: int) -> HttpResponse:
     filing = _filing(request, org_id, filing_id)
-    attachment = queries.get_attachment_for_user(request.user, filing, attachment_id)
+    attachment = get_attachment_of(filing, attachment_id)
     return stored_file_response(
         attachment, content_type="application/octet-stream",
         disposition=content_disposition_header(True, attachment.original_name))
@@ -367,7 +369,7 @@ def attachment_remove(request: HttpRequest, org_id: int, filing_id: int,
                       attachment_id: int) -> HttpResponse:
     filing = _filing(request, org_id, filing_id)
     require(request.user, "events.attach", filing)
-    attachment = queries.get_attachment_for_user(request.user, filing, attachment_id)
+    attachment = get_attachment_of(filing, attachment_id, live=True)
     services.attachment_remove(actor=request.user, filing=filing, attachment=attachment)
     messages.success(request, _("The file was removed."))
     return redirect("events:filing_detail", filing.organization_id, filing.pk)
@@ -379,10 +381,7 @@ def finding_acknowledge(request: HttpRequest, org_id: int, filing_id: int,
                         finding_id: int) -> HttpResponse:
     filing = _filing(request, org_id, filing_id)
     require(request.user, "events.acknowledge_finding", filing)
-    finding = AttachmentFinding.objects.select_related("attachment").filter(
-        pk=finding_id, attachment__filing=filing).first()
-    if finding is None:
-        raise Http404("No such finding")
+    finding = get_finding_of(filing, finding_id)
     try:
         services.finding_acknowledge(actor=request.user, finding=finding,
                                      reason=request.POST.get("reason", ""))

@@ -29,11 +29,12 @@ from guildhall.publications.models import (
     STEP_ROLES,
     Channel,
     ChannelType,
-    Finding,
     Publication,
     Status,
 )
 from guildhall.publications.permissions import authorize
+from guildhall.records.models import Finding
+from guildhall.records.queries import get_finding_of
 from guildhall.reviews import services as reviews
 
 router = Router(tags=["publications"])
@@ -332,11 +333,10 @@ def _detail(request: HttpRequest, publication: Publication) -> Publication:
     actions the user may take, the review trail, this revision's findings, the placements."""
     publication = queries.get_publication_for_user(request.user, publication.pk)
     current = publication.revisions.get(number=publication.revision)
-    publication.body = content.sanitize(current.body)
+    publication.body = content.sanitize(current.snapshot["body"])
     publication.actions = sorted(publication.available_actions(request.user))
     publication.decisions = list(reviews.decisions_for(publication))
-    publication.findings_now = list(Finding.objects.filter(publication=publication,
-                                                           revision=publication.revision))
+    publication.findings_now = list(publication.findings.filter(revision=publication.revision))
     publication.placement_list = list(publication.placements.all())
     return publication
 
@@ -443,7 +443,7 @@ def publication_finding_acknowledge(request: HttpRequest, publication_id: int, f
     """A reviewer or the principal accepts a finding of the current revision, with a reason."""
     publication = queries.get_publication_for_user(request.user, publication_id)
     require(request.user, "publications.view", publication)
-    finding = queries.get_finding_for_user(publication, finding_id)
+    finding = get_finding_of(publication, finding_id)
     return _act(request, publication_id, "acknowledge_finding", ReasonIn,
                 lambda p, b: services.publication_acknowledge_finding(
                     actor=request.user, publication=p, finding=finding, reason=b.reason))

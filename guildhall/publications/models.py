@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -13,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.errors import DomainError
-from guildhall.core.uploads import StoredFile
 from guildhall.orgs.models import Role
+from guildhall.records.models import RecordSubject
 from guildhall.reviews.services import OWN, SUPERVISOR, Step
 
 #: Association roles a review step may be given to.
@@ -229,8 +228,19 @@ TRANSITIONS: dict[str, set[str]] = {
 ACTIONS = list(TRANSITIONS)
 
 
-class Publication(models.Model):
-    """A piece of content meant for one or more of the association's channels."""
+class Publication(RecordSubject):
+    """A piece of content meant for one or more of the association's channels.
+
+    Each revision's snapshot holds its title, body (sanitized HTML), planned time, whether
+    it must be cleared with the superior body, the channels' names and the files.
+    """
+
+    class EntryKind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        RESTARTED = "restarted", _("Changed during review or after approval; review starts again")
+        FINDING_ACKNOWLEDGED = "finding_acknowledged", _("Checker finding acknowledged")
+        PUBLISHED = "published", _("Recorded as published")
+        WITHDRAWN = "withdrawn", _("Withdrawn after publication")
 
     review_subject_type = "publications.publication"
 
@@ -277,6 +287,7 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["-planned_at", "-pk"]
+        verbose_name = _("publication")
         indexes = [
             models.Index(fields=["organization", "status", "planned_at"], name="pub_org_status"),
             models.Index(fields=["status", "current_step_level", "current_step_role"],
@@ -334,141 +345,9 @@ class Publication(models.Model):
         return self.status == Status.IN_REVIEW
 
 
-class PublicationRevision(models.Model):
-    """The publication's content as it stood at one revision (never changed afterwards)."""
-
-    publication = models.ForeignKey(Publication, models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("body"), blank=True)  # sanitized HTML
-    planned_at = models.DateTimeField(_("planned publication time"))
-    needs_supervisor = models.BooleanField(default=False)
-    channel_names = models.JSONField(default=list)
-    # [{"id": attachment id, "name": ..., "sha256": ...}]
-    attachments = models.JSONField(default=list)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["number"]
-        constraints = [models.UniqueConstraint(fields=["publication", "number"],
-                                               name="publication_revision_number")]
-
-    def __str__(self) -> str:
-        return f"{self.publication_id} r{self.number}"
-
-
-def _attachment_path(instance: PublicationAttachment, filename: str) -> str:
-    # Never the uploaded name: it may be anything, and the files are not served directly.
-    return f"publications/{instance.publication.organization_id}/{uuid.uuid4().hex}"
-
-
-class PublicationAttachment(StoredFile):
-    """A file or image of a publication, stored under a generated name."""
-
-    publication = models.ForeignKey(Publication, models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=_attachment_path, max_length=200)
-    removed_at = models.DateTimeField(null=True, blank=True)
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
-
-
-FINDING_TYPES = {
-    "CN_RESIDENT_ID": _("Resident ID number"),
-    "CN_USCC": _("Unified social credit code"),
-    "BANK_CARD": _("Bank card number"),
-    "CN_MOBILE": _("Mobile phone number"),
-    "CN_LANDLINE": _("Landline number"),
-    "PASSPORT": _("Passport number"),
-    "EMAIL": _("E-mail address"),
-    "CONFIDENTIAL_MARKING": _("Confidentiality marking"),
-    "CUSTOM_TERM": _("Confidential term of the association"),
-    "UNREADABLE": _("File the checker could not read"),
-}
-
-
-class Finding(models.Model):
-    """What the checker found in one revision. Only the masked value is kept.
-
-    `value_hash` is a keyed hash (HMAC-SHA256 with the site's secret key) of the full value,
-    never the value itself: it tells whether a later revision contains exactly the same
-    value, so that an acknowledgement is carried over only to that value and not to a
-    different one that happens to have the same mask.
-    """
-
-    class Source(models.TextChoices):
-        TITLE = "title", _("Title")
-        BODY = "body", _("Body")
-        ATTACHMENT = "attachment", _("Attachment")
-
-    publication = models.ForeignKey(Publication, models.CASCADE, related_name="findings")
-    revision = models.PositiveIntegerField()
-    source = models.CharField(max_length=12, choices=Source.choices)
-    attachment_name = models.CharField(max_length=200, blank=True)
-    type = models.CharField(max_length=40)
-    masked = models.CharField(max_length=200, blank=True)
-    value_hash = models.CharField(max_length=64, blank=True)
-    location = models.CharField(max_length=200, blank=True)
-    start = models.PositiveIntegerField(default=0)
-    end = models.PositiveIntegerField(default=0)
-    detail = models.CharField(max_length=300, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                        blank=True, related_name="+")
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_reason = models.TextField(_("reason"), blank=True)
-    acknowledged_revision = models.PositiveIntegerField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["revision", "source", "start", "pk"]
-        indexes = [models.Index(fields=["publication", "revision"], name="finding_revision")]
-
-    def __str__(self) -> str:
-        return f"{self.type} {self.masked}"
-
-    @property
-    def type_label(self) -> str:
-        return str(FINDING_TYPES.get(self.type, self.type))
-
-    @property
-    def is_resolved(self) -> bool:
-        return self.acknowledged_at is not None
-
-    def place(self) -> str:
-        """Return where it is: "Body, paragraph 3", "Title", "plan.docx, page 2"."""
-        if self.source == self.Source.ATTACHMENT:
-            return ", ".join(p for p in (self.attachment_name, self.location) if p)
-        if self.source == self.Source.BODY and self.location.isdigit():
-            # Stored as the number, named in the reader's language.
-            return str(_("Body, paragraph %(n)s") % {"n": self.location})
-        return str(self.Source(self.source).label)
-
-
-class PublicationEntry(models.Model):
-    """A line of the publication's history that is not a revision or a review decision."""
-
-    class Kind(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted for review")
-        RESTARTED = "restarted", _("Changed during review or after approval; review starts again")
-        FINDING_ACKNOWLEDGED = "finding_acknowledged", _("Checker finding acknowledged")
-        PUBLISHED = "published", _("Recorded as published")
-        WITHDRAWN = "withdrawn", _("Withdrawn after publication")
-
-    publication = models.ForeignKey(Publication, models.CASCADE, related_name="entries")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                              related_name="+")
-    revision = models.PositiveIntegerField()
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.publication_id} {self.kind}"
+def _attachment_path(instance: Any, filename: str) -> str:
+    # Kept for migration 0001 only: attachments are kept by the records app now.
+    raise NotImplementedError
 
 
 class Placement(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -13,12 +14,10 @@ from guildhall.orgs.permissions import Access
 from guildhall.publications.models import (
     Channel,
     ChannelStatus,
-    Finding,
     Publication,
-    PublicationAttachment,
-    PublicationRevision,
     Status,
 )
+from guildhall.records.models import Revision
 from guildhall.reviews.models import Decision
 from guildhall.reviews.services import OWN, SUPERVISOR
 
@@ -55,21 +54,6 @@ def get_publication_for_user(user: Any, pk: int, org_id: int | None = None) -> P
     if publication is None:
         raise Http404("No such publication")
     return publication
-
-
-def get_finding_for_user(publication: Publication, pk: int) -> Finding:
-    finding = Finding.objects.filter(pk=pk, publication=publication).first()
-    if finding is None:
-        raise Http404("No such finding")
-    return finding
-
-
-def get_attachment_for_user(publication: Publication, pk: int) -> PublicationAttachment:
-    attachment = publication.attachments.filter(pk=pk).first()
-    if attachment is None:
-        raise Http404("No such attachment")
-    attachment.publication = publication
-    return attachment
 
 
 def with_channels(qs: QuerySet[Publication]) -> QuerySet[Publication]:
@@ -127,8 +111,9 @@ def waiting_for(user: Any, org: Any | None = None) -> QuerySet[Publication]:
     decided = Decision.objects.filter(
         subject_type=Publication.review_subject_type, subject_id=OuterRef("pk"),
         revision=OuterRef("revision"), round=OuterRef("review_round"), reviewer=user)
-    wrote = PublicationRevision.objects.filter(
-        publication_id=OuterRef("pk"), created_by=user)
+    wrote = Revision.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Publication), subject_id=OuterRef("pk"),
+        created_by=user)
     return (Publication.objects.filter(q, status=Status.IN_REVIEW, organization__is_active=True)
             .exclude(created_by=user).exclude(Exists(decided)).exclude(Exists(wrote))
             .order_by("review_due", "step_since", "pk"))

@@ -11,12 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
-from guildhall.core.uploads import accept_upload
 from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Role
@@ -28,15 +26,13 @@ from guildhall.publications.models import (
     ChannelPause,
     ChannelStatus,
     ConfidentialTerm,
-    Finding,
     Placement,
     Publication,
-    PublicationAttachment,
-    PublicationEntry,
-    PublicationRevision,
     PublicationSettings,
     Status,
 )
+from guildhall.records import services as records
+from guildhall.records.models import Attachment, Finding, Revision
 from guildhall.reviews import services as reviews
 from guildhall.reviews.models import Verdict
 from guildhall.reviews.services import OWN, Step
@@ -242,11 +238,6 @@ def _save(publication: Publication, *fields: str) -> None:
     publication.save(update_fields=[*fields, "updated_at"])
 
 
-def _entry(publication: Publication, kind: str, actor: Any, note: str = "") -> None:
-    PublicationEntry.objects.create(publication=publication, kind=kind, actor=actor,
-                                    revision=publication.revision, note=note)
-
-
 def _audit(actor: Any, action: str, publication: Publication, before: dict | None = None,
            after: dict | None = None) -> None:
     record(actor=actor, action=f"publications.publication.{action}",
@@ -276,26 +267,28 @@ def _content(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _snapshot(publication: Publication) -> dict[str, Any]:
-    """Return what a revision holds, to tell whether an edit changed anything."""
+    """Return what a revision holds, to tell whether an edit changed anything: the live
+    files count, so attaching or removing one is a change of the publication."""
     latest = publication.revisions.order_by("-number").first()
     return {
         "title": publication.title,
-        "body": latest.body if latest else "",
+        "body": latest.snapshot["body"] if latest else "",
         "planned_at": publication.planned_at.isoformat() if publication.planned_at else None,
         "needs_supervisor": publication.needs_supervisor,
         "channels": sorted(publication.channels.values_list("pk", flat=True)),
-        "attachments": [a["id"] for a in latest.attachments] if latest else [],
+        "attachments": [a["id"] for a in records.attachment_snapshot(publication)],
     }
 
 
-def _write_revision(publication: Publication, actor: Any, body: str) -> PublicationRevision:
-    attachments = [{"id": a.pk, "name": a.original_name, "sha256": a.sha256}
-                   for a in publication.attachments.filter(removed_at=None).order_by("pk")]
-    return PublicationRevision.objects.create(
-        publication=publication, number=publication.revision, title=publication.title, body=body,
-        planned_at=publication.planned_at, needs_supervisor=publication.needs_supervisor,
-        channel_names=[c.name for c in publication.channels.order_by("pk")],
-        attachments=attachments, created_by=actor)
+def _write_revision(publication: Publication, actor: Any, body: str,
+                    changed: list[str] | None = None) -> Revision:
+    planned = timezone.localtime(publication.planned_at) if publication.planned_at else None
+    return records.add_revision(publication, actor=actor, changed=changed, snapshot={
+        "title": publication.title, "body": body,
+        "planned_at": planned.strftime("%Y-%m-%d %H:%M") if planned else "",
+        "needs_supervisor": publication.needs_supervisor,
+        "channel_names": [c.name for c in publication.channels.order_by("pk")],
+        "attachments": records.attachment_snapshot(publication)})
 
 
 def publication_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Publication:
@@ -311,7 +304,7 @@ def publication_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Publica
         publication.channels.set(channels)
         revision = _write_revision(publication, actor, fields["body"])
         _audit(actor, "create", publication, after={
-            "revision": 1, "title": revision.title, "channels": [c.pk for c in channels],
+            "revision": 1, "title": revision.snapshot["title"], "channels": [c.pk for c in channels],
             "needs_supervisor": publication.needs_supervisor})
         return publication
 
@@ -320,11 +313,11 @@ def _restart_review(publication: Publication, actor: Any) -> None:
     """A change under review or after approval: the review of the old revision ends."""
     publication.status = Status.DRAFT
     _clear_step(publication)
-    _entry(publication, PublicationEntry.Kind.RESTARTED, actor)
+    records.add_entry(publication, Publication.EntryKind.RESTARTED, actor)
 
 
 def _after_change(publication: Publication, actor: Any, before: dict[str, Any],
-                  body: str) -> PublicationRevision | None:
+                  body: str) -> Revision | None:
     """Write a new revision when the content changed; restart a running or finished review."""
     after = _snapshot(publication)
     after["body"] = body
@@ -339,20 +332,12 @@ def _after_change(publication: Publication, actor: Any, before: dict[str, Any],
     _save(publication, "revision", "title", "planned_at", "needs_supervisor", "status",
           "finding_count", "open_finding_count", "current_step", "current_step_level",
           "current_step_role", "step_since", "review_due")
-    revision = _write_revision(publication, actor, body)
+    revision = _write_revision(publication, actor, body, changed)
     _audit(actor, "revise", publication, before={"revision": publication.revision - 1,
                                                  "status": was},
            after={"revision": publication.revision, "changed": changed,
                   "status": publication.status})
     return revision
-
-
-def _refuse_stale(publication: Publication, revision: int | None) -> None:
-    if revision is not None and revision != publication.revision:
-        raise DomainError(
-            _("Someone changed this publication while you were editing it (it is now at "
-              "revision %(now)d). Reload it and make your change again.") % {
-                "now": publication.revision}, "stale_revision", status=409)
 
 
 def publication_revise(*, actor: Any, publication: Publication, data: dict[str, Any],
@@ -361,7 +346,7 @@ def publication_revise(*, actor: Any, publication: Publication, data: dict[str, 
     with transaction.atomic():
         publication = _lock(publication)
         publication.guard("edit")
-        _refuse_stale(publication, revision)
+        records.refuse_stale(publication, revision)
         before = _snapshot(publication)
         merged = {"title": publication.title, "body": before["body"],
                   "planned_at": publication.planned_at,
@@ -382,33 +367,26 @@ def publication_revise(*, actor: Any, publication: Publication, data: dict[str, 
 
 # ---- attachments ------------------------------------------------------------------------
 
-def attachment_add(*, actor: Any, publication: Publication, upload: Any) -> PublicationAttachment:
+def attachment_add(*, actor: Any, publication: Publication, upload: Any) -> Attachment:
     """Attach a file or an image: a new revision (under review, the review restarts)."""
-    fields = accept_upload(upload, kinds=KINDS, max_size=MAX_UPLOAD, type_message=_(
-        "Attach PDF, Word (.docx), Excel (.xlsx), PNG, JPEG or plain-text files."))
     with transaction.atomic():
         publication = _lock(publication)
         publication.guard("attach")
         before = _snapshot(publication)
-        attachment = PublicationAttachment(publication=publication, uploaded_by=actor, **fields)
-        attachment.file.save("upload", upload, save=False)
-        try:
-            attachment.save()
-            _after_change(publication, actor, before, before["body"])
-        except Exception:
-            attachment.file.delete(save=False)  # leave nothing half-written
-            raise
-        return attachment
+        return records.attach(
+            publication, upload, actor=actor, kinds=KINDS, max_size=MAX_UPLOAD,
+            then=lambda attachment: _after_change(publication, actor, before, before["body"]),
+            type_message=_("Attach PDF, Word (.docx), Excel (.xlsx), PNG, JPEG or plain-text "
+                           "files."))
 
 
-def attachment_remove(*, actor: Any, publication: Publication,
-                      attachment: PublicationAttachment) -> None:
+def attachment_remove(*, actor: Any, publication: Publication, attachment: Attachment) -> None:
     """Take a file out of the publication. The file stays: earlier revisions refer to it."""
     with transaction.atomic():
         publication = _lock(publication)
         publication.guard("attach")
         before = _snapshot(publication)
-        PublicationAttachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now())
+        records.detach(publication, attachment)
         _after_change(publication, actor, before, before["body"])
 
 
@@ -418,80 +396,36 @@ def _paragraph_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def scan_revision(publication: Publication, revision: PublicationRevision) -> list[Finding]:
+def scan_revision(publication: Publication, revision: Revision) -> list[Finding]:
     """Run the checker on the revision's title, body and files; return unsaved findings."""
-    from guildhall.checker import CheckerError, scan_file, scan_text
+    from guildhall.checker import scan_text
 
     terms = org_terms(publication.organization_id)
-    found: list[Finding] = []
-
-    def add(source: str, f: Any, location: str, attachment_name: str = "") -> None:
-        found.append(Finding(
-            publication=publication, revision=revision.number, source=source,
-            attachment_name=attachment_name[:200], type=f.type, masked=(f.masked or "")[:200],
-            value_hash=value_hash(f.type, f.value or ""), location=location[:200], start=f.start, end=f.end, detail=(f.detail or "")[:300]))
-
-    for f in scan_text(revision.title, terms=terms):
-        add(Finding.Source.TITLE, f, "")
-    body = content.plain_text(revision.body)
-    for f in scan_text(body, terms=terms):
-        add(Finding.Source.BODY, f, str(_paragraph_of(body, f.start)))
-    ids = [a["id"] for a in revision.attachments]
-    for attachment in PublicationAttachment.objects.filter(pk__in=ids).order_by("pk"):
+    number = revision.number
+    found = [records.scan_text_finding(publication, number, Finding.Source.TITLE, f)
+             for f in scan_text(revision.snapshot["title"], terms=terms)]
+    body = content.plain_text(revision.snapshot["body"])
+    found += [records.scan_text_finding(publication, number, Finding.Source.BODY, f,
+                                        str(_paragraph_of(body, f.start)))
+              for f in scan_text(body, terms=terms)]
+    ids = [a["id"] for a in revision.snapshot["attachments"]]
+    for attachment in Attachment.objects.filter(pk__in=ids).order_by("pk"):
         if attachment.is_image:
             continue  # the checker reads text; images are for the reviewers' eyes
-        with attachment.local_copy() as path:
-            try:
-                for f in scan_file(path, terms=terms):
-                    add(Finding.Source.ATTACHMENT, f, f.location or "", attachment.original_name)
-            except CheckerError as exc:
-                found.append(Finding(
-                    publication=publication, revision=revision.number,
-                    source=Finding.Source.ATTACHMENT, attachment_name=attachment.original_name,
-                    type="UNREADABLE",
-                    # The same stored file is the same finding; another file is a new one.
-                    value_hash=value_hash("UNREADABLE", f"attachment:{attachment.pk}"),
-                    detail=str(_("The checker could not read this file (%(code)s).") % {
-                        "code": getattr(exc, "code", type(exc).__name__)})))
+        found += records.scan_attachment(publication, number, attachment, terms)
     return found
 
 
-def value_hash(type: str, value: str) -> str:
-    """Return a keyed hash of a finding's full value (never stored itself): HMAC-SHA256
-    with settings.SECRET_KEY, so the stored hash cannot be reversed by trying values."""
-    return salted_hmac("guildhall.publications.finding", f"{type}\x00{value}",
-                       algorithm="sha256").hexdigest()
-
-
-def _key(f: Finding) -> tuple[str, str, str, str, str]:
-    return (f.type, f.masked, f.value_hash, f.source, f.attachment_name)
-
-
 def _store_findings(publication: Publication, found: list[Finding]) -> None:
-    """Save the current revision's findings; an acknowledgement of the same finding in an
-    earlier revision (same type, same value — compared by its keyed hash — and same
-    place) still holds. A different value with the same mask is a new finding. Findings
-    stored before the hash existed (empty hash) carry nothing over."""
-    earlier = {}
-    for f in Finding.objects.filter(publication=publication, revision__lt=publication.revision,
-                                    acknowledged_at__isnull=False).exclude(value_hash="") \
-            .order_by("revision"):
-        earlier[_key(f)] = f
-    for f in found:
-        previous = earlier.get(_key(f))
-        if previous is not None:
-            f.acknowledged_by_id = previous.acknowledged_by_id
-            f.acknowledged_at = previous.acknowledged_at
-            f.acknowledged_reason = previous.acknowledged_reason
-            f.acknowledged_revision = previous.acknowledged_revision
-    Finding.objects.filter(publication=publication, revision=publication.revision).delete()
-    Finding.objects.bulk_create(found)
+    """Save the current revision's findings (acknowledgements of the identical value
+    carry over) and count them."""
+    records.store_findings(publication, publication.revision, found)
     publication.scanned_revision = publication.revision
     _count_findings(publication)
 
 
 def _count_findings(publication: Publication) -> None:
-    current = Finding.objects.filter(publication=publication, revision=publication.revision)
+    current = publication.findings.filter(revision=publication.revision)
     publication.finding_count = current.count()
     publication.open_finding_count = current.filter(acknowledged_at=None).count()
 
@@ -573,7 +507,7 @@ def publication_submit(*, actor: Any, publication: Publication) -> Publication:
     with transaction.atomic():
         publication = _lock(publication)
         publication.guard("submit")
-        _refuse_stale(publication, revision.number)
+        records.refuse_stale(publication, revision.number)
         channels = list(publication.channels.all())
         if not channels:
             raise DomainError(_("Choose at least one channel."), "channels_required",
@@ -589,7 +523,7 @@ def publication_submit(*, actor: Any, publication: Publication) -> Publication:
         _save(publication, "review_roles", "review_supervisor", "review_round", "status",
               "submitted_at", "scanned_revision", "finding_count", "open_finding_count",
               *STEP_FIELDS)
-        _entry(publication, PublicationEntry.Kind.SUBMITTED, actor)
+        records.add_entry(publication, Publication.EntryKind.SUBMITTED, actor)
         _audit(actor, "submit", publication, after={
             "status": publication.status, "revision": publication.revision,
             "round": publication.review_round, "steps": publication.review_roles,
@@ -665,19 +599,12 @@ def publication_review(*, actor: Any, publication: Publication, verdict: str, co
 def publication_acknowledge_finding(*, actor: Any, publication: Publication, finding: Finding,
                                     reason: str) -> Finding:
     """A reviewer accepts a finding of the current revision, with a reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why this may stay in the publication."), "reason_required",
-                          field="reason")
     with transaction.atomic():
         publication = _lock(publication)
         publication.guard("acknowledge_finding")
-        finding = Finding.objects.select_for_update().get(pk=finding.pk, publication=publication)
+        finding = publication.findings.select_for_update().get(pk=finding.pk)
         if finding.revision != publication.revision:
             raise DomainError(_("This finding belongs to an earlier revision."), "stale_revision",
-                              status=409)
-        if finding.acknowledged_at is not None:
-            raise DomainError(_("This finding was already acknowledged."), "already_acknowledged",
                               status=409)
         if actor.pk in publication.review_author_ids():
             raise DomainError(_("You wrote this publication, so a reviewer must acknowledge "
@@ -685,17 +612,14 @@ def publication_acknowledge_finding(*, actor: Any, publication: Publication, fin
         if Access.for_user(actor).role_in(publication.organization_id) not in ACKNOWLEDGERS:
             raise DomainError(_("Only the association's reviewers and principal acknowledge "
                                 "findings."), "not_reviewer", status=403)
-        finding.acknowledged_by, finding.acknowledged_at = actor, timezone.now()
-        finding.acknowledged_reason, finding.acknowledged_revision = reason, publication.revision
-        finding.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledged_reason",
-                                    "acknowledged_revision"])
+        finding = records.acknowledge_finding(publication, finding, actor=actor, reason=reason)
         _count_findings(publication)
         _save(publication, "finding_count", "open_finding_count")
-        _entry(publication, PublicationEntry.Kind.FINDING_ACKNOWLEDGED, actor,
-               f"{finding.type} {finding.masked}: {reason}")
+        records.add_entry(publication, Publication.EntryKind.FINDING_ACKNOWLEDGED, actor,
+                          f"{finding.type_label} {finding.masked}: {finding.acknowledged_reason}")
         _audit(actor, "finding_acknowledged", publication, after={
             "finding": finding.pk, "type": finding.type, "masked": finding.masked,
-            "reason": reason, "revision": publication.revision})
+            "reason": finding.acknowledged_reason, "revision": publication.revision})
         return finding
 
 
@@ -739,7 +663,7 @@ def publication_record_published(*, actor: Any, publication: Publication, channe
         publication.status = Status.PUBLISHED
         publication.published_at = publication.published_at or placement.published_at
         _save(publication, "status", "published_at")
-        _entry(publication, PublicationEntry.Kind.PUBLISHED, actor, f"{channel.name}: {placement.url}")
+        records.add_entry(publication, Publication.EntryKind.PUBLISHED, actor, f"{channel.name}: {placement.url}")
         _audit(actor, "published", publication, before={"status": was}, after={
             "status": publication.status, "channel": channel.pk, "url": placement.url,
             "published_at": placement.published_at.isoformat(), "revision": placement.revision})
@@ -759,7 +683,7 @@ def publication_withdraw(*, actor: Any, publication: Publication, reason: str) -
         publication.withdraw_reason = reason
         _save(publication, "status", "withdrawn_at", "withdraw_reason")
         publication.placements.filter(withdrawn_at=None).update(withdrawn_at=now)
-        _entry(publication, PublicationEntry.Kind.WITHDRAWN, actor, reason)
+        records.add_entry(publication, Publication.EntryKind.WITHDRAWN, actor, reason)
         _audit(actor, "withdraw", publication, before={"status": Status.PUBLISHED},
                after={"status": publication.status, "reason": reason})
         _tell([*_authors(publication), *_members(publication.organization_id, {Role.PRINCIPAL})],

@@ -34,12 +34,13 @@ from guildhall.publications.models import (
     Channel,
     ChannelStatus,
     ConfidentialTerm,
-    Finding,
     Publication,
     PublicationSettings,
     Status,
 )
 from guildhall.publications.permissions import authorize
+from guildhall.records import services as records
+from guildhall.records.queries import get_attachment_of, get_finding_of
 from guildhall.reviews import services as reviews
 
 PAGE_SIZE = 30
@@ -228,7 +229,7 @@ def publication_edit(request: HttpRequest, org_id: int, publication_id: int) -> 
     org = publication.organization
     current = publication.revisions.get(number=publication.revision)
     form = PublicationForm(request.POST or None, org=org,
-                           initial=PublicationForm.initial_for(publication, current.body))
+                           initial=PublicationForm.initial_for(publication, current.snapshot["body"]))
     if request.method == "POST" and form.is_valid():
         try:
             services.publication_revise(actor=request.user, publication=publication,
@@ -248,42 +249,40 @@ def publication_edit(request: HttpRequest, org_id: int, publication_id: int) -> 
 
 # ---- the publication page ------------------------------------------------------------
 
-def _findings(publication: Publication) -> tuple[list[Finding], list[Finding]]:
-    """Return the current revision's findings, and earlier ones a later revision removed."""
-    all_findings = list(Finding.objects.filter(publication=publication)
-                        .select_related("acknowledged_by"))
-    current = [f for f in all_findings if f.revision == publication.revision]
-    if publication.scanned_revision != publication.revision:
-        current_keys = None
-    else:
-        current_keys = {services._key(f) for f in current}
-    removed: dict[tuple, Finding] = {}
-    for f in all_findings:
-        if f.revision < publication.revision and current_keys is not None \
-                and services._key(f) not in current_keys:
-            removed[services._key(f)] = f
-    return current, list(removed.values())
+def timeline(publication: Publication) -> list[dict[str, Any]]:
+    """Return the publication's revisions, history entries and review decisions."""
+    decisions = [{"at": d.decided_at, "kind": f"decision-{d.verdict}",
+                  "label": f"{d.step_name}: {d.get_verdict_display()}", "actor": d.reviewer,
+                  "revision": d.revision, "text": d.comment}
+                 for d in reviews.decisions_for(publication)]
+    return records.timeline_items(
+        publication, extra=decisions,
+        revision_label=lambda rev: _("Revision %(n)d") % {"n": rev.number})
 
 
 def _detail(request: HttpRequest, publication: Publication, *, status: int = 200,
             error: str = "", **forms: Any) -> HttpResponse:
     current = publication.revisions.select_related("created_by").get(number=publication.revision)
-    findings, removed = _findings(publication)
+    findings, removed = records.current_and_removed_findings(
+        publication, scanned=publication.scanned_revision == publication.revision)
     steps = publication.review_steps()
+    actions = publication.available_actions(request.user)
     ctx = {
         "org": publication.organization, "publication": publication, "error": error,
-        "actions": publication.available_actions(request.user), "revision": current,
-        "body": content.sanitize(current.body), "findings": findings,
+        "actions": actions, "revision": current,
+        "body": content.sanitize(current.snapshot["body"]), "findings": findings,
         "removed_findings": removed,
         "revisions": publication.revisions.select_related("created_by"),
         "decisions": reviews.decisions_for(publication),
-        "entries": publication.entries.select_related("actor"),
+        "timeline": timeline(publication),
         "steps": steps if publication.review_round else [],
         "current_step": reviews.current_step(publication, steps)
         if publication.is_under_review() else None,
         "channels": publication.channels.order_by("pk"),
         "paused": services.paused_channels(publication),
-        "attachments": publication.attachments.filter(removed_at=None),
+        "attachments": records.live_attachments(publication),
+        "can_attach": "attach" in actions,
+        "can_acknowledge": "acknowledge_finding" in actions,
         "placements": publication.placements.select_related("channel", "recorded_by"),
         "review_form": forms.get("review_form") or ReviewForm(
             initial={"revision": publication.revision}),
@@ -316,23 +315,23 @@ def publication_diff(request: HttpRequest, org_id: int, publication_id: int) -> 
     a = _int(request.GET.get("a"), max(b - 1, 1))
     if a not in revisions or b not in revisions:
         a, b = max(publication.revision - 1, 1), publication.revision
-    old, new = revisions[a], revisions[b]
+    old, new = revisions[a].snapshot, revisions[b].snapshot
     fields = []
     for label, x, y in (
-            (_("Title"), old.title, new.title),
-            (_("Planned publication time"), f"{old.planned_at:%Y-%m-%d %H:%M}",
-             f"{new.planned_at:%Y-%m-%d %H:%M}"),
-            (_("Channels"), "、".join(old.channel_names), "、".join(new.channel_names)),
-            (_("Must be cleared with the superior body"), _("yes") if old.needs_supervisor
-             else _("no"), _("yes") if new.needs_supervisor else _("no")),
-            (_("Attachments"), "、".join(x["name"] for x in old.attachments),
-             "、".join(x["name"] for x in new.attachments))):
+            (_("Title"), old["title"], new["title"]),
+            (_("Planned publication time"), old["planned_at"], new["planned_at"]),
+            (_("Channels"), "、".join(old["channel_names"]), "、".join(new["channel_names"])),
+            (_("Must be cleared with the superior body"), _("yes") if old["needs_supervisor"]
+             else _("no"), _("yes") if new["needs_supervisor"] else _("no")),
+            (_("Attachments"), "、".join(x["name"] for x in old["attachments"]),
+             "、".join(x["name"] for x in new["attachments"]))):
         if x != y:
             fields.append({"label": label, "old": x, "new": y})
     return render(request, "publications/diff.html", {
         "org": publication.organization, "publication": publication,
         "revisions": list(revisions.values()), "a": a, "b": b, "fields": fields,
-        "rows": content.side_by_side(content.plain_text(old.body), content.plain_text(new.body)),
+        "rows": content.side_by_side(content.plain_text(old["body"]),
+                                     content.plain_text(new["body"])),
         "paused": services.paused_channels(publication)})
 
 
@@ -381,7 +380,7 @@ def publication_review(request: HttpRequest, org_id: int, publication_id: int) -
 def publication_finding_acknowledge(request: HttpRequest, org_id: int, publication_id: int,
                                     finding_id: int) -> HttpResponse:
     publication = _publication(request, org_id, publication_id)
-    finding = queries.get_finding_for_user(publication, finding_id)
+    finding = get_finding_of(publication, finding_id)
     reason = request.POST.get("reason", "")
     return _act(request, org_id, publication_id, "acknowledge_finding",
                 lambda p: services.publication_acknowledge_finding(
@@ -440,7 +439,7 @@ def publication_attach(request: HttpRequest, org_id: int, publication_id: int) -
 def publication_attachment(request: HttpRequest, org_id: int, publication_id: int,
                            attachment_id: int) -> HttpResponse:
     publication = _publication(request, org_id, publication_id)
-    attachment = queries.get_attachment_for_user(publication, attachment_id)
+    attachment = get_attachment_of(publication, attachment_id)
     # Images are shown on the page; their type was checked from their content on upload.
     disposition = "inline" if attachment.is_image else "attachment"
     return stored_file_response(
@@ -455,7 +454,7 @@ def publication_attachment_remove(request: HttpRequest, org_id: int, publication
                                   attachment_id: int) -> HttpResponse:
     publication = _publication(request, org_id, publication_id)
     require(request.user, "publications.attach", publication)
-    attachment = queries.get_attachment_for_user(publication, attachment_id)
+    attachment = get_attachment_of(publication, attachment_id, live=True)
     services.attachment_remove(actor=request.user, publication=publication, attachment=attachment)
     messages.success(request, _("The file was removed (a new revision)."))
     return redirect("publications:publication_detail", publication.organization_id, publication.pk)

@@ -1,7 +1,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from guildhall.core.tests.matrix import ALL_ASSOCIATION, ALL_SUPERVISOR
-from guildhall.events.models import AttachmentFinding
+from guildhall.records.models import Attachment, Finding
 from guildhall.testing import MatrixCase, matrix_case
 
 # Filings belong to associations only: filing cases try soft (own / sibling) and chem
@@ -35,16 +35,14 @@ def _api(state):
 
 def _attachment(cast, org):
     kwargs = _filing("with_attachment")(cast, org)
-    from guildhall.events.models import Attachment
-
     return {**kwargs, "attachment_id": Attachment.objects.filter(
-        filing_id=kwargs["filing_id"]).values_list("pk", flat=True).first()}
+        filing__id=kwargs["filing_id"]).values_list("pk", flat=True).first()}
 
 
 def _finding(cast, org):
     kwargs = _filing("foreign_findings")(cast, org)
-    return {**kwargs, "finding_id": AttachmentFinding.objects.filter(
-        attachment__filing_id=kwargs["filing_id"]).values_list("pk", flat=True).first()}
+    return {**kwargs, "finding_id": Finding.objects.filter(
+        filing__id=kwargs["filing_id"]).values_list("pk", flat=True).first()}
 
 
 def _feed(cast, org):

@@ -117,10 +117,10 @@ class EventsApiAcknowledgementTest(GuildhallTestCase):
         self.assertEqual(response.json()["status"], Status.CLOSED)
 
     def test_the_principal_acknowledges_a_finding_with_a_reason(self):
-        from guildhall.events.models import AttachmentFinding
+        from guildhall.records.models import Finding
 
         filing = make_filing(self.cast, self.soft, "foreign_findings")
-        finding = AttachmentFinding.objects.filter(attachment__filing=filing).first()
+        finding = Finding.objects.filter(filing=filing).first()
         url = f"/api/v1/events/{filing.pk}/findings/{finding.pk}/acknowledge"
         self.assertEqual(post(self.api_client("soft-editor"), url, {"reason": "x"}).status_code, 403)
         self.assertEqual(post(self.api_client("logi-principal"), url, {"reason": "x"}).status_code, 404)
@@ -129,4 +129,4 @@ class EventsApiAcknowledgementTest(GuildhallTestCase):
         response = post(principal, url, {"reason": "已征得本人同意"})
         self.assertEqual(response.status_code, 200, response.content)
         finding.refresh_from_db()
-        self.assertEqual(finding.reason, "已征得本人同意")
+        self.assertEqual(finding.acknowledged_reason, "已征得本人同意")

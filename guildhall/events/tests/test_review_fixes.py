@@ -13,10 +13,11 @@ from guildhall.audit.models import AuditRecord
 from guildhall.core.errors import DomainError
 from guildhall.core.pagination import MAX_ID
 from guildhall.events import services
-from guildhall.events.models import Attachment, AttachmentFinding, Filing, FilingRevision, Status
+from guildhall.events.models import Filing, Status
 from guildhall.events.tests.factories import FOREIGN_TEXT, at, make_filing, txt
 from guildhall.notifications.models import Notification
 from guildhall.orgs.models import Membership
+from guildhall.records.models import Attachment, Finding, Revision
 from guildhall.testing import GuildhallTestCase
 
 MEDIA = tempfile.mkdtemp(prefix="guildhall-test-media-")
@@ -40,7 +41,7 @@ class ContingencyPlanAfterApprovalTest(GuildhallTestCase):
             "notify_list": ""})
         self.assertEqual(filing.status, Status.DRAFT)
         self.assertTrue(filing.amended_after_approval)
-        self.assertTrue(FilingRevision.objects.filter(filing=filing).last().material)
+        self.assertTrue(Revision.objects.filter(filing=filing).last().material)
         with self.assertRaises(DomainError) as ctx:
             services.filing_submit(actor=self.user("soft-editor"), filing=filing)
         self.assertEqual(ctx.exception.code, "incomplete")
@@ -190,7 +191,7 @@ class AuditMaskingTest(GuildhallTestCase):
         self.assertEqual(updated.before["onsite_phone"], "139****5678")
         self.assertEqual(updated.after["onsite_phone"], "138****9999")
         self.assertNotIn("13812349999", json.dumps(updated.after))
-        latest = FilingRevision.objects.filter(filing=filing).last()
+        latest = Revision.objects.filter(filing=filing).last()
         self.assertEqual(latest.snapshot["onsite_phone"], "13812349999")
 
 
@@ -266,18 +267,18 @@ class FormerMembersTest(GuildhallTestCase):
 class FindingAcknowledgedTwiceTest(GuildhallTestCase):
     def test_acknowledging_an_acknowledged_finding_is_refused_and_keeps_the_first_reason(self):
         filing = make_filing(self.cast, self.soft, "foreign_findings")
-        finding = AttachmentFinding.objects.filter(attachment__filing=filing).first()
+        finding = Finding.objects.filter(filing=filing).first()
         principal = self.user("soft-principal")
         services.finding_acknowledge(actor=principal, finding=finding, reason="第一次")
-        stale = AttachmentFinding.objects.get(pk=finding.pk)
+        stale = Finding.objects.get(pk=finding.pk)
         with self.assertRaises(DomainError) as ctx:
             services.finding_acknowledge(actor=principal, finding=stale, reason="第二次")
         self.assertEqual((ctx.exception.code, ctx.exception.status), ("already_acknowledged", 409))
-        self.assertEqual(AttachmentFinding.objects.get(pk=finding.pk).reason, "第一次")
+        self.assertEqual(Finding.objects.get(pk=finding.pk).acknowledged_reason, "第一次")
 
     def test_the_api_answers_409_for_an_acknowledged_finding(self):
         filing = make_filing(self.cast, self.soft, "foreign_findings")
-        finding = AttachmentFinding.objects.filter(attachment__filing=filing).first()
+        finding = Finding.objects.filter(filing=filing).first()
         client = self.api_client("soft-principal")
         url = f"/api/v1/events/{filing.pk}/findings/{finding.pk}/acknowledge"
         first = client.post(url, json.dumps({"reason": "需要"}), content_type="application/json")

@@ -9,9 +9,7 @@ from guildhall.audit.models import AuditRecord
 from guildhall.core.errors import DomainError
 from guildhall.events import services
 from guildhall.events.models import (
-    AttachmentFinding,
     Filing,
-    FilingRevision,
     FilingRules,
     Status,
 )
@@ -21,6 +19,7 @@ from guildhall.notifications.calendar import add_working_days, working_days_betw
 from guildhall.notifications.models import Notification
 from guildhall.notifications.services import tick
 from guildhall.orgs.permissions import can
+from guildhall.records.models import Finding, Revision
 from guildhall.reviews.models import Decision
 from guildhall.testing import GuildhallTestCase
 
@@ -193,7 +192,7 @@ class LifeCycleTest(GuildhallTestCase):
                                         data={"venue": "另一个会场"})
         self.assertEqual(filing.status, Status.DRAFT)
         self.assertTrue(filing.amended_after_approval)
-        latest = FilingRevision.objects.filter(filing=filing).last()
+        latest = Revision.objects.filter(filing=filing).last()
         self.assertTrue(latest.material)
         self.assertEqual(latest.changed_fields, ["venue"])
 
@@ -290,7 +289,7 @@ class ForeignExchangeTest(GuildhallTestCase):
     def test_findings_are_stored_masked_and_must_be_acknowledged_before_filing(self):
         filing = make_filing(self.cast, self.soft, "foreign_findings")
         self.assertIn(filing.status, (Status.DRAFT,))
-        findings = AttachmentFinding.objects.filter(attachment__filing=filing)
+        findings = Finding.objects.filter(filing=filing)
         self.assertIn("CN_MOBILE", {f.type for f in findings})
         for f in findings:
             self.assertNotIn("13912345678", f"{f.masked}{f.detail}{f.location}")
@@ -317,7 +316,7 @@ class ForeignExchangeTest(GuildhallTestCase):
                                 for_foreign_party=True)
         filing = services.filing_submit(actor=self.user("soft-editor"), filing=filing)
         self.assertEqual(filing.status, Status.SIGNOFF)
-        self.assertFalse(AttachmentFinding.objects.filter(attachment__filing=filing).exists())
+        self.assertFalse(services.open_findings(filing).exists())
         self.assertTrue(FOREIGN_TEXT)
 
 
@@ -350,7 +349,7 @@ class DecisionCountTest(GuildhallTestCase):
                          Status.APPROVED, Status.HALTED, Status.CLOSED, Status.REJECTED,
                          Status.WITHDRAWN, Status.CANCELLED} <= states, states)
         self.assertTrue(Filing.objects.filter(is_late=True).exists())
-        self.assertTrue(AttachmentFinding.objects.exclude(acknowledged_at=None).exists())
+        self.assertTrue(Finding.objects.exclude(acknowledged_at=None).exists())
         returned = Filing.objects.get(status=Status.RETURNED)
         self.assertTrue(Decision.objects.filter(subject_id=returned.pk, verdict="return")
                         .exclude(comment="").exists())

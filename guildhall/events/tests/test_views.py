@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guildhall.events import services
-from guildhall.events.models import Attachment, Filing, Status
+from guildhall.events.models import Filing, Status
 from guildhall.events.tests.factories import make_filing
+from guildhall.records.models import Attachment
 from guildhall.testing import GuildhallTestCase
 
 MEDIA = tempfile.mkdtemp(prefix="guildhall-test-media-")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -17,13 +18,11 @@ from guildhall.publications.models import (
     Channel,
     ChannelPause,
     ChannelStatus,
-    Finding,
     Placement,
     Publication,
-    PublicationAttachment,
-    PublicationRevision,
     Status,
 )
+from guildhall.records.models import Attachment, Finding, Revision
 from guildhall.reviews.services import OWN
 
 _CACHE: dict[tuple[int, int, str], Any] = {}
@@ -65,18 +64,19 @@ def make_publication(cast: Any, org: Any, status: str = Status.DRAFT, *,
     publication.channels.set([channel])
     attachments = []
     if attachment:
-        a = PublicationAttachment(publication=publication, original_name="说明.txt",
-                                  content_type="text/plain", size=6, sha256="0" * 64,
-                                  uploaded_by=publication.created_by)
+        a = Attachment(**_subject(publication), original_name="说明.txt",
+                       content_type="text/plain", size=6, sha256="0" * 64,
+                       uploaded_by=publication.created_by)
         a.file.save("upload", ContentFile("说明".encode()), save=False)
         a.save()
         attachments = [{"id": a.pk, "name": a.original_name, "sha256": a.sha256}]
-    PublicationRevision.objects.create(
-        publication=publication, number=1, title=publication.title, body="<p>正文</p>",
-        planned_at=publication.planned_at, channel_names=[channel.name], attachments=attachments,
-        created_by=publication.created_by)
+    Revision.objects.create(**_subject(publication), number=1, created_by=publication.created_by,
+                            snapshot={"title": publication.title, "body": "<p>正文</p>",
+                                      "planned_at": f"{publication.planned_at:%Y-%m-%d %H:%M}",
+                                      "needs_supervisor": False, "channel_names": [channel.name],
+                                      "attachments": attachments})
     if finding:
-        Finding.objects.create(publication=publication, revision=1, source="body",
+        Finding.objects.create(**_subject(publication), revision=1, source="body",
                                type="CN_MOBILE", masked="139******78", location="1",
                                start=0, end=11)
     if status == Status.PUBLISHED:
@@ -84,6 +84,11 @@ def make_publication(cast: Any, org: Any, status: str = Status.DRAFT, *,
                                  url="https://example.cn/a", published_at=timezone.now(),
                                  recorded_by=publication.created_by)
     return publication
+
+
+def _subject(publication: Publication) -> dict[str, Any]:
+    return {"subject_type": ContentType.objects.get_for_model(Publication),
+            "subject_id": publication.pk, "organization": publication.organization}
 
 
 def cached(cast: Any, org: Any, kind: str, make: Any) -> Any:

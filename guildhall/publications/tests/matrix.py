@@ -32,18 +32,18 @@ def _publication(status=Status.DRAFT, **extra):
 
 def _finding(cast, org):
     kwargs = _publication(Status.IN_REVIEW, finding=True)(cast, org)
-    from guildhall.publications.models import Finding
+    from guildhall.records.models import Finding
 
-    kwargs["finding_id"] = Finding.objects.get(publication_id=kwargs["publication_id"]).pk
+    kwargs["finding_id"] = Finding.objects.get(publication__id=kwargs["publication_id"]).pk
     return kwargs
 
 
 def _attachment(cast, org):
     kwargs = _publication(Status.DRAFT, attachment=True)(cast, org)
-    from guildhall.publications.models import PublicationAttachment
+    from guildhall.records.models import Attachment
 
-    kwargs["attachment_id"] = PublicationAttachment.objects.get(
-        publication_id=kwargs["publication_id"]).pk
+    kwargs["attachment_id"] = Attachment.objects.get(
+        publication__id=kwargs["publication_id"]).pk
     return kwargs
 
 
@@ -147,7 +147,7 @@ matrix_case(MatrixCase("publications:publication_submit", method="POST", build=_
                        own={"association": WRITERS}))
 matrix_case(MatrixCase("publications:publication_review", method="POST", build=_publication(Status.IN_REVIEW),
                        data=_review_data, own={"association": {"reviewer"}}))
-matrix_case(MatrixCase("publications:publication_finding_acknowledge", method="POST", build=_finding,
+matrix_case(MatrixCase("publications:finding_acknowledge", method="POST", build=_finding,
                        data=_reason, own={"association": {"reviewer", "principal"}}))
 matrix_case(MatrixCase("publications:publication_published", method="POST",
                        build=_publication(Status.APPROVED), data=_published_data,
@@ -155,10 +155,10 @@ matrix_case(MatrixCase("publications:publication_published", method="POST",
 matrix_case(MatrixCase("publications:publication_withdraw", method="POST", build=_publication(Status.PUBLISHED),
                        data=_reason, own={"association": WRITERS}))
 # Without a file the form is refused (400) for those allowed to attach.
-matrix_case(MatrixCase("publications:publication_attach", method="POST", build=_publication(),
+matrix_case(MatrixCase("publications:attachment_upload", method="POST", build=_publication(),
                        own={"association": WRITERS}, ok_statuses=(302, 400)))
-matrix_case(MatrixCase("publications:publication_attachment", build=_attachment, **SEE))
-matrix_case(MatrixCase("publications:publication_attachment_remove", method="POST", build=_attachment,
+matrix_case(MatrixCase("publications:attachment_download", build=_attachment, **SEE))
+matrix_case(MatrixCase("publications:attachment_remove", method="POST", build=_attachment,
                        own={"association": WRITERS}))
 
 # ---- API ----

@@ -13,7 +13,8 @@ from guildhall.notifications.models import Notification
 from guildhall.notifications.services import tick
 from guildhall.orgs.models import Membership
 from guildhall.publications import content, queries, services
-from guildhall.publications.models import Finding, Publication, Status
+from guildhall.publications.models import Publication, Status
+from guildhall.records.models import Finding
 from guildhall.reviews.models import Decision
 from guildhall.testing import GuildhallTestCase
 

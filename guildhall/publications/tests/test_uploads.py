@@ -9,8 +9,8 @@ from django.test import override_settings
 
 from guildhall.core.errors import DomainError
 from guildhall.publications import services
-from guildhall.publications.models import PublicationAttachment
 from guildhall.publications.tests.factories import make_publication
+from guildhall.records.models import Attachment
 from guildhall.testing import GuildhallTestCase
 
 MEDIA = tempfile.mkdtemp(prefix="guildhall-test-media-")
@@ -25,16 +25,20 @@ def zip_bomb(name: str) -> SimpleUploadedFile:
 
 
 @override_settings(MEDIA_ROOT=MEDIA)
+
+def _publication_files():
+    return Attachment.objects.filter(publication__isnull=False)
+
 class PublicationUploadTest(GuildhallTestCase):
     def setUp(self):
         self.publication = make_publication(self.cast, self.soft)
         self.editor = self.user("soft-editor")
 
     def refuse(self, upload: SimpleUploadedFile) -> DomainError:
-        before = PublicationAttachment.objects.count()
+        before = _publication_files().count()
         with self.assertRaises(DomainError) as ctx:
             services.attachment_add(actor=self.editor, publication=self.publication, upload=upload)
-        self.assertEqual(PublicationAttachment.objects.count(), before)
+        self.assertEqual(_publication_files().count(), before)
         return ctx.exception
 
     def test_an_executable_named_pdf_is_refused_by_its_content(self):
@@ -63,7 +67,7 @@ class PublicationUploadTest(GuildhallTestCase):
         response = self.client.post(url, {"file": SimpleUploadedFile("a.pdf", b"not a pdf at all")})
         self.assertIn(response.status_code, (400, 409))
         self.assertContains(response, "文件", status_code=response.status_code)
-        self.assertEqual(PublicationAttachment.objects.count(), 0)
+        self.assertEqual(_publication_files().count(), 0)
 
     def test_a_good_pdf_is_attached_under_a_generated_name(self):
         upload = SimpleUploadedFile("计划.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from guildhall.publications import services
-from guildhall.publications.models import Channel, Publication, PublicationRevision, Status
+from guildhall.publications.models import Channel, Publication, Status
 from guildhall.publications.tests.test_services import PublicationCase
+from guildhall.records.models import Revision
 from guildhall.reviews.services import OWN
 
 
@@ -149,9 +151,12 @@ class QueryCountTest(PublicationCase):
             [Publication.channels.through(publication_id=p.pk, channel_id=channel.pk) for p in rows]
             + [Publication.channels.through(publication_id=p.pk, channel_id=self.channel.pk)
                for p in rows])
-        PublicationRevision.objects.bulk_create([PublicationRevision(
-            publication_id=p.pk, number=1, title=p.title, planned_at=now, created_by=author)
-            for p in rows])
+        kind = ContentType.objects.get_for_model(Publication)
+        Revision.objects.bulk_create([Revision(
+            subject_type=kind, subject_id=p.pk, organization_id=p.organization_id, number=1,
+            snapshot={"title": p.title, "body": "", "planned_at": f"{now:%Y-%m-%d %H:%M}",
+                      "needs_supervisor": False, "channel_names": [], "attachments": []},
+            created_by=author) for p in rows])
 
     def _count(self, url: str) -> int:
         self.client.get(url)  # warm the session and caches
