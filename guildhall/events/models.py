@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -387,5 +388,5 @@ class CalendarFeed(models.Model):
 
 
 def _attachment_path(instance: Any, filename: str) -> str:
-    # Kept for migration 0001 only: attachments are kept by the records app now.
-    raise NotImplementedError
+    # Used by migration 0001's model of the files that the records app keeps now.
+    return f"events/{instance.filing.organization_id}/{uuid.uuid4().hex}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -346,8 +347,8 @@ class Publication(RecordSubject):
 
 
 def _attachment_path(instance: Any, filename: str) -> str:
-    # Kept for migration 0001 only: attachments are kept by the records app now.
-    raise NotImplementedError
+    # Used by migration 0001's model of the files that the records app keeps now.
+    return f"publications/{instance.publication.organization_id}/{uuid.uuid4().hex}"
 
 
 class Placement(models.Model):
