@@ -7,7 +7,7 @@ GUILDHALL := $(BIN)/guildhall
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install assets lint messages clean browser
+.PHONY: run test bench install assets lint messages clean browser office
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ assets: install
 
 # Serve over plain HTTP on this machine with a production server (gunicorn) and the
 # job runner (huey) for reminders; behind a TLS proxy leave HTTPS at its default.
-run: assets
+run: assets office
 	$(GUILDHALL) migrate --noinput -v0
 	$(GUILDHALL) seed_demo --if-empty
 	@echo
@@ -48,10 +48,18 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$(command -v sudo) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
+# LibreOffice without a GUI: the checker converts legacy Office and WPS files with it.
+office:
+	@if ! command -v soffice >/dev/null; then \
+	  echo "installing libreoffice-writer-nogui and libreoffice-calc-nogui (Debian packages) for the checker"; \
+	  $$(command -v sudo) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$(command -v sudo) apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null; \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 
-test: install browser lint
+test: install browser office lint
 	$(GUILDHALL) check --fail-level WARNING
 	$(GUILDHALL) makemigrations --check --dry-run -v0
 	DJANGO_SETTINGS_MODULE=guildhall.settings_test $(BIN)/pytest -q -ra

@@ -148,5 +148,11 @@ class UnsupportedFormatError(CheckerError):
     code = "unsupported"
 
 
+class ConverterMissingError(UnsupportedFormatError):
+    """Raise when a legacy or WPS file needs LibreOffice and it is not installed."""
+
+    code = "converter_missing"
+
+
 class EngineUnavailableError(RuntimeError):
     """Raise when a specific engine was requested but cannot be loaded."""
