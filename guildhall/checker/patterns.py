@@ -50,6 +50,10 @@ class PatternSpec:
     value_group: str | None = None
     #: Longest possible match plus lookahead; bounds each window's search.
     max_span: int = 64
+    #: Longest anchor match, when much shorter than max_span: bounds the rescan
+    #: around full-width runs (only anchors must fit in it; matches are then
+    #: confirmed on the whole text).
+    anchor_span: int | None = None
 
 
 def _hs(py_src: str) -> str:
@@ -70,6 +74,7 @@ def _spec(
     flags: int = 0,
     value_group: str | None = None,
     max_span: int = 64,
+    anchor_span: int | None = None,
     hs_multiline: bool = False,
 ) -> PatternSpec:
     """Build a spec; by default the Hyperscan anchor is the core without lookarounds."""
@@ -83,6 +88,7 @@ def _spec(
         cuts=cuts,
         value_group=value_group,
         max_span=max_span,
+        anchor_span=anchor_span,
         hs_multiline=hs_multiline,
     )
 
@@ -316,7 +322,9 @@ MARK_INTERNAL_INLINE = _spec(
 
 # Characters that never occur inside a notice (the semicolon may: "不得外传；严禁复制").
 NOTICE_CUTS = frozenset("\n\r。！？!?")
-_NGAP = "[^\\n\\r。！？!?（）()【】\\[\\]〔〕]"
+# Nor does it reach across digits, letters or "@": a phone number or an e-mail
+# address between two phrases is a finding of its own, not part of the notice.
+_NGAP = "[^\\n\\r。！？!?（）()【】\\[\\]〔〕0-9A-Za-z@]"
 _RESTRICT_CORE = "(?:严禁|不得|禁止|请勿|切勿|不准|不许|不要|不可|不能)"
 _RESTRICT = (
     f"(?:(?:一律|均|绝对|严格|任何人)?{_RESTRICT_CORE}"
@@ -371,6 +379,8 @@ MARK_DISTRIBUTION = _spec(
     ),
     cuts=NOTICE_CUTS,
     max_span=1800,
+    # The anchors are a restricting word and a verb, or one instruction: short.
+    anchor_span=64,
 )
 
 BUILTIN_SPECS: tuple[PatternSpec, ...] = (
@@ -394,6 +404,10 @@ BUILTIN_SPECS: tuple[PatternSpec, ...] = (
 #: The engine relies on it to end each window's search early.  Markings (the
 #: specs with ``cuts``) are exempt: their windows are bounded by ``max_span``.
 MAX_LOOKAHEAD = 2
+
+#: No marking's lookahead reads more than this many characters past the first
+#: cut character after its match (``_FOLLOW`` reads spaces and a short word).
+MARK_LOOKAHEAD = 8
 
 #: Longest custom term accepted; keeps every match well inside a chunk overlap.
 MAX_TERM_LENGTH = 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guildhall.checker import Finding, scan_text
+from guildhall.checker.engine import hyperscan_available
 from guildhall.checker.scanner import OVERLAP, scan_pieces
 
 
@@ -191,3 +192,19 @@ def test_head_mark_is_one_finding(engine: str, text: str, value: str, detail: st
 )
 def test_rules_in_prose_are_not_notices(engine: str, text: str) -> None:
     assert scan_text(text, engine=engine) == []
+
+
+def test_engines_agree_on_notices_near_full_width_text() -> None:
+    if not hyperscan_available():
+        return
+    notice = "此件不得外传，严禁通过ＱＱ、微信等传播，电话０２５－８３２１６５４７，阅后收回"
+    text = ("正文" * 300 + notice + "。") * 20 + "不得翻印" + "文" * 1700 + "不得复制"
+    py = scan_text(text, engine="python")
+    assert scan_text(text, engine="hyperscan") == py
+    # The phone number between two phrases is reported, not swallowed by the notice.
+    assert [(f.type, f.value) for f in py][:3] == [
+        ("CONFIDENTIAL_MARKING", "不得外传，严禁通过ＱＱ、微信等传播"),
+        ("CN_LANDLINE", "０２５－８３２１６５４７"),
+        ("CONFIDENTIAL_MARKING", "阅后收回"),
+    ]
+    assert len(py) == 20 * 3 + 2
