@@ -48,12 +48,15 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$(command -v sudo) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
-# LibreOffice without a GUI: the checker converts legacy Office and WPS files with it.
+# LibreOffice without a GUI and Tesseract OCR: the checker converts legacy Office and
+# WPS files and reads text in images and scanned PDF pages with them.
 office:
-	@if ! command -v soffice >/dev/null; then \
-	  echo "installing libreoffice-writer-nogui and libreoffice-calc-nogui (Debian packages) for the checker"; \
+	@if ! command -v soffice >/dev/null || ! command -v tesseract >/dev/null || \
+	    ! command -v pdftoppm >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -q chi_sim; then \
+	  echo "installing LibreOffice (writer, calc), Tesseract (chi_sim) and poppler-utils (Debian packages) for the checker"; \
 	  $$(command -v sudo) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$(command -v sudo) apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$(command -v sudo) apt-get install -y -qq libreoffice-writer-nogui \
+	    libreoffice-calc-nogui tesseract-ocr tesseract-ocr-chi-sim poppler-utils >/dev/null; \
 	fi
 
 lint: install

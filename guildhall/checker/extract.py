@@ -8,6 +8,7 @@ such a file is read, so the command line starts quickly.
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import logging
 import os
@@ -32,6 +33,7 @@ from .types import (
     Extracted,
     FileTooLargeError,
     NoTextLayerError,
+    OcrUnavailableError,
     ScanTimeoutError,
     Segment,
     UnsupportedFormatError,
@@ -60,17 +62,22 @@ LEGACY_EXTENSIONS = {
     ".xls": "xlsx", ".et": "xlsx", ".ods": "xlsx",
     ".ppt": "pptx", ".dps": "pptx", ".odp": "pptx",
 }  # fmt: skip
+#: Images read with Tesseract OCR.
+IMAGE_EXTENSIONS = frozenset(".png .jpg .jpeg .tif .tiff .bmp".split())
 UNSUPPORTED_EXTENSIONS = frozenset(
-    ".zip .rar .7z .gz .tar "
-    ".png .jpg .jpeg .gif .bmp .tif .tiff .webp .mp3 .mp4 .avi .mov .exe .dll .so".split()
+    ".zip .rar .7z .gz .tar .gif .webp .mp3 .mp4 .avi .mov .exe .dll .so".split()
 )
 #: Extensions picked up when a directory is scanned.
 SCANNABLE_EXTENSIONS = (
     TEXT_EXTENSIONS | HTML_EXTENSIONS | DOCX_EXTENSIONS | XLSX_EXTENSIONS | PPTX_EXTENSIONS
-    | PDF_EXTENSIONS | frozenset(LEGACY_EXTENSIONS)
+    | PDF_EXTENSIONS | IMAGE_EXTENSIONS | frozenset(LEGACY_EXTENSIONS)
 )
 #: Seconds one LibreOffice conversion may take (less when the time budget is lower).
 CONVERT_TIMEOUT = 60.0
+#: Seconds Tesseract may spend on one image or PDF page (less when the time budget is lower).
+OCR_PAGE_TIMEOUT = 30.0
+#: Resolution at which a PDF page without a text layer is rendered for OCR.
+OCR_DPI = 200
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -102,12 +109,16 @@ def detect_format(path: str) -> str:
         return "pdf"
     if ext in LEGACY_EXTENSIONS:
         return "legacy:" + LEGACY_EXTENSIONS[ext]
+    if ext in IMAGE_EXTENSIONS:
+        return "image"
     if ext in UNSUPPORTED_EXTENSIONS:
         raise UnsupportedFormatError(f"{ext} files are not supported")
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"%PDF"):
         return "pdf"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff")):
+        return "image"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -804,11 +815,118 @@ def extract_legacy(path: str, target: str, *, max_bytes: int | None,
     return extracted
 
 
+# --- Text in images (Tesseract OCR) --------------------------------------------------
+
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]) +(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
+
+
+@functools.cache
+def _tesseract() -> tuple[str, str] | None:
+    """Return the tesseract binary and its language option, or None when absent."""
+    binary = shutil.which("tesseract")
+    if binary is None:
+        return None
+    try:
+        listed = subprocess.run([binary, "--list-langs"], capture_output=True, text=True,
+                                timeout=20).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    langs = [lang for lang in ("chi_sim", "eng") if lang in listed]
+    return binary, "+".join(langs) if langs else "eng"
+
+
+_SPACED_DIGITS = re.compile("(?<![0-9])[0-9]+(?: [0-9]+)+[Xx]?(?![0-9A-Za-z])")
+
+
+def _join_number(m: re.Match[str]) -> str:
+    joined = m.group().replace(" ", "")
+    # OCR splits long numbers at random places ("1101051 9491231002X"); rejoin
+    # runs as long as an ID or a card number.  Shorter runs (phone numbers
+    # written 3-4-4, dates) are left as they are.
+    return joined if 15 <= len(joined) <= 19 else m.group()
+
+
+def _clean_ocr(text: str) -> str:
+    """Undo the spacing Tesseract adds: between Chinese characters and inside long numbers."""
+    return _SPACED_DIGITS.sub(_join_number, _CJK_SPACE.sub("", text))
+
+
+def ocr_available() -> bool:
+    """Tell whether text in images can be read on this machine (Tesseract is installed)."""
+    return _tesseract() is not None
+
+
+def _run(cmd: list[str], timeout: float, what: str) -> subprocess.CompletedProcess[bytes]:
+    """Run a helper program in its own process group; kill the group on timeout."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, start_new_session=True,
+                            env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise ScanTimeoutError(f"{what} took longer than its time budget")
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, b"")
+
+
+def _budget(deadline: float | None, limit: float) -> float:
+    if deadline is None:
+        return limit
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise ScanTimeoutError("reading the file took longer than the time budget")
+    return min(limit, left)
+
+
+def ocr_image_file(path: str, *, deadline: float | None) -> str:
+    """Return the text Tesseract reads in one image (spaces between Chinese characters removed)."""
+    found = _tesseract()
+    if found is None:
+        raise OcrUnavailableError(
+            "the image was not read: text in images needs Tesseract OCR, which is not installed"
+        )
+    binary, langs = found
+    done = _run([binary, path, "stdout", "-l", langs, "--psm", "3"],
+                _budget(deadline, OCR_PAGE_TIMEOUT), "reading text in the image (OCR)")
+    text = done.stdout.decode("utf-8", errors="replace").replace("\x0c", "")
+    return _clean_ocr(text).strip()
+
+
+def extract_image(path: str, *, max_bytes: int | None, deadline: float | None) -> Extracted:
+    """Read the text in a PNG/JPEG/TIFF/BMP image with OCR, located as "image (OCR)"."""
+    _check_size(path, max_bytes)
+    out = _TextBuilder()
+    for line in ocr_image_file(path, deadline=deadline).split("\n"):
+        out.add(line, "image (OCR)")
+    return out.build("image")
+
+
+def _ocr_pdf_page(path: str, page: int, deadline: float | None) -> str | None:
+    """Render one PDF page with pdftoppm and OCR it; None when the tools are missing."""
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None or _tesseract() is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="guildhall-ocr-") as work:
+        prefix = os.path.join(work, "page")
+        _run([pdftoppm, "-r", str(OCR_DPI), "-f", str(page), "-l", str(page), "-gray", "-png",
+              "-singlefile", path, prefix], _budget(deadline, OCR_PAGE_TIMEOUT),
+             "rendering a PDF page for OCR")
+        image = prefix + ".png"
+        if not os.path.isfile(image):
+            return ""
+        return ocr_image_file(image, deadline=deadline)
+
+
 # --- PDF ---------------------------------------------------------------------------
 
 
 def extract_pdf(path: str, *, max_bytes: int | None, deadline: float | None) -> Extracted:
-    """Read the text layer of each page, located as ``page N``."""
+    """Read the text layer of each page, located as ``page N``.
+
+    A page without a text layer (a scan) is read with OCR when Tesseract and
+    pdftoppm are installed ("page N (OCR)"); otherwise it is listed in ``unread``.
+    """
     _check_size(path, max_bytes)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from pdfminer.converter import TextConverter
@@ -819,6 +937,7 @@ def extract_pdf(path: str, *, max_bytes: int | None, deadline: float | None) -> 
 
     out = _TextBuilder()
     pages = 0
+    unread: list[str] = []
     try:
         with open(path, "rb") as fh:
             rsrc = PDFResourceManager()
@@ -831,7 +950,17 @@ def extract_pdf(path: str, *, max_bytes: int | None, deadline: float | None) -> 
                     PDFPageInterpreter(rsrc, device).process_page(page)
                 finally:
                     device.close()
-                out.add(buf.getvalue().replace("\x0c", "").strip("\n"), f"page {pages}")
+                text = buf.getvalue().replace("\x0c", "").strip("\n")
+                if text.strip():
+                    out.add(text, f"page {pages}")
+                    continue
+                ocr_text = _ocr_pdf_page(path, pages, deadline)
+                if ocr_text is None:
+                    unread.append(f"page {pages}: no text layer, and OCR (tesseract, pdftoppm) "
+                                  "is not installed")
+                else:
+                    for line in ocr_text.split("\n"):
+                        out.add(line, f"page {pages} (OCR)")
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise EncryptedFileError("the PDF is password-protected")
     except CheckerError:
@@ -841,10 +970,15 @@ def extract_pdf(path: str, *, max_bytes: int | None, deadline: float | None) -> 
     if pages == 0:
         raise DamagedFileError("the PDF has no pages")
     if not out.parts:
-        raise NoTextLayerError(
-            "the PDF has no text layer (probably a scan); it needs OCR before it can be checked"
-        )
-    return out.build("pdf")
+        if unread:
+            raise NoTextLayerError(
+                "the PDF has no text layer (probably a scan); it needs OCR (Tesseract), "
+                "which is not installed"
+            )
+        raise NoTextLayerError("the PDF has no text layer, and OCR found no text in it")
+    extracted = out.build("pdf")
+    extracted.unread = unread
+    return extracted
 
 
 # --- Dispatch ----------------------------------------------------------------------
@@ -885,6 +1019,8 @@ def extract_document(
         return extract_xlsx(path, max_bytes=max_bytes, deadline=deadline)
     if fmt == "pptx":
         return extract_pptx(path, max_bytes=max_bytes, deadline=deadline)
+    if fmt == "image":
+        return extract_image(path, max_bytes=max_bytes, deadline=deadline)
     if fmt.startswith("legacy:"):
         return extract_legacy(path, fmt.split(":", 1)[1], max_bytes=max_bytes, deadline=deadline)
     if fmt == "pdf":

@@ -70,6 +70,9 @@ class Extracted:
     text: str
     segments: list[Segment] = field(default_factory=list)
     fmt: str = "text"
+    #: Parts that hold text the checker could not read, e.g. "page 3: no text
+    #: layer, and Tesseract OCR is not installed".  Empty when everything was read.
+    unread: list[str] = field(default_factory=list)
 
     def location_at(self, offset: int) -> str | None:
         """Return the location label of the segment containing ``offset``."""
@@ -134,6 +137,12 @@ class NoTextLayerError(CheckerError):
     """Raise when a PDF has pages but no extractable text (e.g. a scan)."""
 
     code = "no_text_layer"
+
+
+class OcrUnavailableError(CheckerError):
+    """Raise for an image when Tesseract OCR is not installed: the image was not read."""
+
+    code = "ocr_unavailable"
 
 
 class ScanTimeoutError(CheckerError):

@@ -161,3 +161,30 @@ def soffice_convert(src: Path, target_ext: str, dest: Path) -> Path:
         )
         shutil.move(f"{work}/{src.stem}.{target_ext}", dest)
     return dest
+
+
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+
+def make_phone_photo(path: Path, lines: list[str], *, seed: int = 3, angle: float = 2.5,
+                     blur: float = 1.2) -> Path:
+    """Render text like a phone photo of a card: tinted paper, skew, blur, noise, JPEG."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    font = ImageFont.truetype(CJK_FONT, 36)
+    rng = random.Random(seed)
+    img = Image.new("RGB", (900, 80 + 95 * len(lines)), (236, 231, 214))
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((40, 40 + i * 95), line, fill=(40, 40, 50), font=font)
+    img = img.rotate(angle, expand=True, fillcolor=(90, 90, 90), resample=Image.BICUBIC)
+    img = img.filter(ImageFilter.GaussianBlur(blur))
+    px = img.load()
+    for _ in range(img.width * img.height // 15):
+        x, y = rng.randrange(img.width), rng.randrange(img.height)
+        v = px[x, y][0] + rng.randint(-40, 40)
+        px[x, y] = (max(0, min(255, v)),) * 3
+    img.save(path, quality=60) if path.suffix.lower() in (".jpg", ".jpeg") else img.save(path)
+    return path

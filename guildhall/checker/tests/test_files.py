@@ -16,16 +16,20 @@ from guildhall.checker import (
     EncryptedFileError,
     FileTooLargeError,
     NoTextLayerError,
+    OcrUnavailableError,
     UnsupportedFormatError,
     ZipBombError,
     extract_text,
     scan_file,
 )
+from guildhall.checker.extract import ocr_available
 
 from .helpers import (
+    CJK_FONT,
     make_docx,
     make_docx_parts,
     make_pdf,
+    make_phone_photo,
     make_pptx,
     make_xlsx,
     make_zip_bomb,
@@ -334,3 +338,45 @@ def test_legacy_file_without_libreoffice(tmp_path: Path, monkeypatch: pytest.Mon
         scan_file(legacy)
     assert err.value.code == "converter_missing"
     assert "LibreOffice" in err.value.message
+
+
+# --- Text in images -------------------------------------------------------------
+
+needs_ocr = pytest.mark.skipif(
+    not ocr_available() or shutil.which("pdftoppm") is None or not Path(CJK_FONT).exists(),
+    reason="Tesseract (chi_sim), pdftoppm or the CJK font is missing; `make office browser` installs them",
+)
+ID_CARD = ["姓名 张三", "性别 男  民族 汉", "出生 1949年12月31日", "住址 北京市朝阳区建国路88号",
+           f"公民身份号码 {ID}"]
+
+
+@needs_ocr
+def test_phone_photo_of_an_id_card(tmp_path: Path) -> None:
+    p = make_phone_photo(tmp_path / "IMG_2024.jpg", ID_CARD)
+    found = [(f.type, f.value, f.location) for f in scan_file(p)]
+    assert found == [("CN_RESIDENT_ID", ID, "image (OCR)")]
+
+
+@needs_ocr
+def test_scanned_pdf_page_is_read_with_ocr(tmp_path: Path) -> None:
+    from PIL import Image
+
+    photo = make_phone_photo(tmp_path / "scan.png", ["联系人 王芳", "手机 13812345678"], angle=0.8)
+    pdf = tmp_path / "scan.pdf"
+    Image.open(photo).convert("RGB").save(pdf)
+    found = [(f.type, f.value, f.location) for f in scan_file(pdf)]
+    assert found == [("CN_MOBILE", "13812345678", "page 1 (OCR)")]
+
+
+def test_images_not_read_without_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("guildhall.checker.extract._tesseract", lambda: None)
+    p = tmp_path / "photo.png"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    with pytest.raises(OcrUnavailableError) as err:
+        scan_file(p)
+    assert err.value.code == "ocr_unavailable"
+    assert "not read" in err.value.message
+    scanned = make_pdf(tmp_path / "scan.pdf", None)
+    with pytest.raises(NoTextLayerError) as err2:
+        scan_file(scanned)
+    assert "not installed" in err2.value.message
