@@ -836,19 +836,28 @@ def _tesseract() -> tuple[str, str] | None:
 
 
 _SPACED_DIGITS = re.compile("(?<![0-9])[0-9]+(?: [0-9]+)+[Xx]?(?![0-9A-Za-z])")
+_SPACE_IN_BRACKET = re.compile("(?<=[0-9]) +(?=[)）-])|(?<=[(（-]) +(?=[0-9])")
+# Tesseract's usual misreadings of the ★ between a classification level and its period.
+_STAR_MISREAD = re.compile("(?<=绝密|机密|秘密)[妇太女大☆*]{1,2}(?= ?(?:[0-9]|长期|[一二三四五六七八九十]))")
 
 
 def _join_number(m: re.Match[str]) -> str:
-    joined = m.group().replace(" ", "")
-    # OCR splits long numbers at random places ("1101051 9491231002X"); rejoin
-    # runs as long as an ID or a card number.  Shorter runs (phone numbers
-    # written 3-4-4, dates) are left as they are.
-    return joined if 15 <= len(joined) <= 19 else m.group()
+    parts = m.group().split(" ")
+    joined = "".join(parts)
+    # OCR splits numbers at random places ("1101051 9491231002X", "1443891 5422").
+    # Printed groupings keep their spaces: 3-4-4 phones, 4-4-4-4 cards, 6-13,
+    # area code + local number; a long first run is a number split by OCR.
+    if 15 <= len(joined) <= 19 or (len(parts[0]) >= 5 and len(parts[0]) != 6):
+        return joined
+    return m.group()
 
 
 def _clean_ocr(text: str) -> str:
-    """Undo the spacing Tesseract adds: between Chinese characters and inside long numbers."""
-    return _SPACED_DIGITS.sub(_join_number, _CJK_SPACE.sub("", text))
+    """Undo what OCR adds: spaces between Chinese characters and inside numbers, star misreads."""
+    text = _CJK_SPACE.sub("", text)
+    text = _SPACE_IN_BRACKET.sub("", text)
+    text = _SPACED_DIGITS.sub(_join_number, text)
+    return _STAR_MISREAD.sub("★", text)
 
 
 def ocr_available() -> bool:
