@@ -7,7 +7,7 @@ GUILDHALL := $(BIN)/guildhall
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install assets lint messages clean browser
+.PHONY: run test bench install assets lint messages clean browser office
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ assets: install
 
 # Serve over plain HTTP on this machine with a production server (gunicorn) and the
 # job runner (huey) for reminders; behind a TLS proxy leave HTTPS at its default.
-run: assets
+run: assets office
 	$(GUILDHALL) migrate --noinput -v0
 	$(GUILDHALL) seed_demo --if-empty
 	@echo
@@ -48,11 +48,22 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$(command -v sudo) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
+# LibreOffice without a GUI and Tesseract OCR: the checker converts legacy Office and
+# WPS files and reads text in images and scanned PDF pages with them.
+office:
+	@if ! command -v soffice >/dev/null || ! command -v tesseract >/dev/null || \
+	    ! command -v pdftoppm >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -q chi_sim; then \
+	  echo "installing LibreOffice (writer, calc), Tesseract (chi_sim) and poppler-utils (Debian packages) for the checker"; \
+	  $$(command -v sudo) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$(command -v sudo) apt-get install -y -qq libreoffice-writer-nogui \
+	    libreoffice-calc-nogui tesseract-ocr tesseract-ocr-chi-sim poppler-utils >/dev/null; \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 
-test: install browser lint
+test: install browser office lint
 	$(GUILDHALL) check --fail-level WARNING
 	$(GUILDHALL) makemigrations --check --dry-run -v0
 	DJANGO_SETTINGS_MODULE=guildhall.settings_test $(BIN)/pytest -q -ra -n auto

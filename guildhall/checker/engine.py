@@ -14,7 +14,14 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from .patterns import BUILTIN_SPECS, MAX_LOOKAHEAD, MAX_TERM_LENGTH, PatternSpec, terms_spec
+from .patterns import (
+    BUILTIN_SPECS,
+    MARK_LOOKAHEAD,
+    MAX_LOOKAHEAD,
+    MAX_TERM_LENGTH,
+    PatternSpec,
+    terms_spec,
+)
 from .types import ALL_TYPES, EngineUnavailableError
 
 #: (spec index, value start, value end) — character offsets into the text.
@@ -206,7 +213,7 @@ class PatternSet:
                 prev = b
             pieces.append(text[prev:])
             norm = "".join(pieces)
-            reach = max(spec.max_span for spec in self.specs) + 2
+            reach = max(spec.anchor_span or spec.max_span for spec in self.specs) + 2
             for a, b in _merge(fw_runs, reach, len(norm)):
                 hits.extend((i, s + a, e + a) for i, s, e in self._hs_scan(norm[a:b]))
         per_spec: dict[int, list[tuple[int, int]]] = {}
@@ -222,6 +229,7 @@ class PatternSet:
             finditer = spec.py.finditer
             max_span = spec.max_span
             allowed = spec.allowed if spec.cuts is None else None
+            cut_search = _cut_class(spec.cuts).search if spec.cuts is not None else None
             for ws, stop in _windows(norm, spec, spec_hits):
                 # Without an end position a fruitless search would run on to the
                 # end of the text.  Matches starting before ``stop`` end (with
@@ -239,6 +247,14 @@ class PatternSet:
                     r += MAX_LOOKAHEAD
                     if r < end:
                         end = r
+                elif cut_search is not None:
+                    # A marking never contains a cut character, so it ends at
+                    # the first one after stop at the latest; its lookahead
+                    # reads a few characters more.  Notices may be long
+                    # (max_span), sentences usually are not.
+                    c = cut_search(norm, stop, end)
+                    if c is not None and c.start() + MARK_LOOKAHEAD < end:
+                        end = c.start() + MARK_LOOKAHEAD
                 if end > n:
                     end = n
                 for m in finditer(norm, ws, end):
@@ -252,6 +268,11 @@ class PatternSet:
         if engine == "hyperscan":
             return self.hyperscan_matches(text)
         return self.python_matches(text)
+
+
+@lru_cache(maxsize=16)
+def _cut_class(cuts: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(cuts)) + "]")
 
 
 def _merge(

@@ -1,16 +1,22 @@
-"""Extract text from files: plain text, Markdown, HTML, .docx, .xlsx and .pdf.
+"""Extract text from files: plain text, Markdown, HTML, .docx, .xlsx, .pptx and .pdf.
 
-Heavy libraries (openpyxl, pdfminer) are imported only when such a file is
-read, so the command line starts quickly.
+Legacy Office and WPS files (.doc/.xls/.ppt/.wps/.et/.dps) are converted with
+LibreOffice first.  Heavy libraries (openpyxl, pdfminer) are imported only when
+such a file is read, so the command line starts quickly.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import logging
 import os
 import re
+import shutil
+import signal
+import subprocess
+import tempfile
 import time
 import warnings
 import zipfile
@@ -21,11 +27,13 @@ from xml.etree import ElementTree as ET
 from .types import (
     BinaryFileError,
     CheckerError,
+    ConverterMissingError,
     DamagedFileError,
     EncryptedFileError,
     Extracted,
     FileTooLargeError,
     NoTextLayerError,
+    OcrUnavailableError,
     ScanTimeoutError,
     Segment,
     UnsupportedFormatError,
@@ -45,15 +53,31 @@ TEXT_EXTENSIONS = frozenset(
 HTML_EXTENSIONS = frozenset(".html .htm .xhtml".split())
 DOCX_EXTENSIONS = frozenset(".docx .docm .dotx".split())
 XLSX_EXTENSIONS = frozenset(".xlsx .xlsm .xltx".split())
+PPTX_EXTENSIONS = frozenset(".pptx .pptm .potx".split())
 PDF_EXTENSIONS = frozenset([".pdf"])
+#: Legacy Office and WPS (Kingsoft) formats, read after a LibreOffice conversion to
+#: the OOXML format named here.
+LEGACY_EXTENSIONS = {
+    ".doc": "docx", ".wps": "docx", ".dot": "docx", ".rtf": "docx", ".odt": "docx",
+    ".xls": "xlsx", ".et": "xlsx", ".ods": "xlsx",
+    ".ppt": "pptx", ".dps": "pptx", ".odp": "pptx",
+}  # fmt: skip
+#: Images read with Tesseract OCR.
+IMAGE_EXTENSIONS = frozenset(".png .jpg .jpeg .tif .tiff .bmp".split())
 UNSUPPORTED_EXTENSIONS = frozenset(
-    ".doc .xls .ppt .pptx .rtf .odt .ods .odp .wps .et .dps .zip .rar .7z .gz .tar "
-    ".png .jpg .jpeg .gif .bmp .tif .tiff .webp .mp3 .mp4 .avi .mov .exe .dll .so".split()
+    ".zip .rar .7z .gz .tar .gif .webp .mp3 .mp4 .avi .mov .exe .dll .so".split()
 )
 #: Extensions picked up when a directory is scanned.
 SCANNABLE_EXTENSIONS = (
-    TEXT_EXTENSIONS | HTML_EXTENSIONS | DOCX_EXTENSIONS | XLSX_EXTENSIONS | PDF_EXTENSIONS
+    TEXT_EXTENSIONS | HTML_EXTENSIONS | DOCX_EXTENSIONS | XLSX_EXTENSIONS | PPTX_EXTENSIONS
+    | PDF_EXTENSIONS | IMAGE_EXTENSIONS | frozenset(LEGACY_EXTENSIONS)
 )
+#: Seconds one LibreOffice conversion may take (less when the time budget is lower).
+CONVERT_TIMEOUT = 60.0
+#: Seconds Tesseract may spend on one image or PDF page (less when the time budget is lower).
+OCR_PAGE_TIMEOUT = 30.0
+#: Resolution at which a PDF page without a text layer is rendered for OCR.
+OCR_DPI = 200
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -65,7 +89,7 @@ def _deadline_check(deadline: float | None) -> None:
 
 
 def detect_format(path: str) -> str:
-    """Return "text", "html", "docx", "xlsx" or "pdf" for ``path``.
+    """Return "text", "html", "docx", "xlsx", "pptx", "pdf" or "legacy:<target>" for ``path``.
 
     Known extensions decide; unknown ones are sniffed from the first bytes.
     Raise UnsupportedFormatError for formats the checker does not read.
@@ -79,14 +103,22 @@ def detect_format(path: str) -> str:
         return "docx"
     if ext in XLSX_EXTENSIONS:
         return "xlsx"
+    if ext in PPTX_EXTENSIONS:
+        return "pptx"
     if ext in PDF_EXTENSIONS:
         return "pdf"
+    if ext in LEGACY_EXTENSIONS:
+        return "legacy:" + LEGACY_EXTENSIONS[ext]
+    if ext in IMAGE_EXTENSIONS:
+        return "image"
     if ext in UNSUPPORTED_EXTENSIONS:
         raise UnsupportedFormatError(f"{ext} files are not supported")
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"%PDF"):
         return "pdf"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff")):
+        return "image"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -97,19 +129,38 @@ def detect_format(path: str) -> str:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
+        if "ppt/presentation.xml" in names:
+            return "pptx"
         raise UnsupportedFormatError("zip archives are not supported")
     if head.startswith(_CFB_MAGIC):
-        _reject_cfb(path)
+        return "legacy:" + _legacy_target(path)
     return "text"
 
 
+_CFB_STREAMS = (
+    ("WordDocument".encode("utf-16-le"), "docx"),
+    ("Workbook".encode("utf-16-le"), "xlsx"),
+    ("PowerPoint Document".encode("utf-16-le"), "pptx"),
+)
+
+
+def _legacy_target(path: str) -> str:
+    """Tell which OOXML format an OLE compound file converts to (by its stream names)."""
+    _reject_cfb(path)
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 20)
+    for name, target in _CFB_STREAMS:
+        if name in head:
+            return target
+    raise UnsupportedFormatError("this OLE compound file is not a Word, Excel or PowerPoint file")
+
+
 def _reject_cfb(path: str) -> None:
-    """Explain an OLE compound file: an encrypted Office file or a legacy one."""
+    """Reject an OLE compound file that wraps an encrypted OOXML package."""
     with open(path, "rb") as fh:
         head = fh.read(1 << 20)
     if _ENCRYPTED_PACKAGE in head:
         raise EncryptedFileError("the document is password-protected")
-    raise UnsupportedFormatError("legacy Office files (.doc/.xls) are not supported")
 
 
 def _check_size(path: str, max_bytes: int | None) -> None:
@@ -262,6 +313,7 @@ def check_zip(path: str, max_bytes: int | None) -> zipfile.ZipFile:
         head = fh.read(8)
     if head.startswith(_CFB_MAGIC):
         _reject_cfb(path)
+        raise UnsupportedFormatError("this is a legacy Office file with an OOXML extension")
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -292,6 +344,61 @@ def check_zip(path: str, max_bytes: int | None) -> zipfile.ZipFile:
     return zf
 
 
+# --- Document properties (all OOXML formats) -----------------------------------------
+
+_CORE_PROPERTIES = {
+    "{http://purl.org/dc/elements/1.1/}creator": "author",
+    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}lastModifiedBy":
+        "last modified by",
+    "{http://purl.org/dc/elements/1.1/}title": "title",
+    "{http://purl.org/dc/elements/1.1/}subject": "subject",
+    "{http://purl.org/dc/elements/1.1/}description": "comments",
+    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords":
+        "keywords",
+    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}category":
+        "category",
+}  # fmt: skip
+_EP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+_APP_PROPERTIES = {_EP + "Company": "company", _EP + "Manager": "manager"}
+_CUSTOM_PROPERTY = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
+
+
+def _parse_part(zf: zipfile.ZipFile, name: str) -> ET.Element | None:
+    """Parse one small XML part, or return None when it is absent."""
+    try:
+        data = zf.read(name)
+    except KeyError:
+        return None
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise DamagedFileError(f"the document is damaged ({name}: {exc})")
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise DamagedFileError(f"the document is damaged ({name}: {exc})")
+
+
+def _properties(zf: zipfile.ZipFile, out: _TextBuilder) -> None:
+    """Emit the document properties people forget: author, last editor, company, ..."""
+    core = _parse_part(zf, "docProps/core.xml")
+    if core is not None:
+        for el in core:
+            label = _CORE_PROPERTIES.get(el.tag)
+            if label and el.text:
+                out.add(el.text, f"properties: {label}")
+    app = _parse_part(zf, "docProps/app.xml")
+    if app is not None:
+        for el in app:
+            label = _APP_PROPERTIES.get(el.tag)
+            if label and el.text:
+                out.add(el.text, f"properties: {label}")
+    custom = _parse_part(zf, "docProps/custom.xml")
+    if custom is not None:
+        for el in custom.iter(_CUSTOM_PROPERTY):
+            text = "".join(t for child in el for t in [child.text] if t)
+            if text:
+                out.add(text, f"properties: {el.get('name') or 'custom'}")
+
+
 # --- DOCX --------------------------------------------------------------------------
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -299,6 +406,8 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _W_P, _W_T, _W_R, _W_TAB = _W + "p", _W + "t", _W + "r", _W + "tab"
 _W_BR, _W_CR, _W_TBL, _W_TR, _W_TC = _W + "br", _W + "cr", _W + "tbl", _W + "tr", _W + "tc"
 _W_TXBX, _W_NBH = _W + "txbxContent", _W + "noBreakHyphen"
+_W_INS, _W_DEL, _W_DELTEXT = _W + "ins", _W + "del", _W + "delText"
+_W_COMMENT = _W + "comment"
 
 
 class _TextBuilder:
@@ -310,25 +419,55 @@ class _TextBuilder:
         self.pos = 0
 
     def add(self, text: str, location: str) -> None:
-        if not text.strip():
+        self.add_runs([(text, location)])
+
+    def add_runs(self, runs: list[tuple[str, str]]) -> None:
+        """Add one line made of consecutive pieces, each with its own location."""
+        if not any(text.strip() for text, _ in runs):
             return
         if self.parts:
             self.parts.append("\n")
             self.pos += 1
-        self.segments.append(Segment(self.pos, self.pos + len(text), location))
-        self.parts.append(text)
-        self.pos += len(text)
+        for text, location in runs:
+            if not text:
+                continue
+            if self.segments and self.segments[-1].location == location \
+                    and self.segments[-1].end == self.pos:
+                last = self.segments[-1]
+                self.segments[-1] = Segment(last.start, self.pos + len(text), location)
+            else:
+                self.segments.append(Segment(self.pos, self.pos + len(text), location))
+            self.parts.append(text)
+            self.pos += len(text)
 
     def build(self, fmt: str) -> Extracted:
         return Extracted("".join(self.parts), self.segments, fmt)
 
 
+class _Paragraph:
+    """Collect a paragraph's text: current runs (inserted ones marked) and deleted runs."""
+
+    __slots__ = ("pieces", "deleted")
+
+    def __init__(self) -> None:
+        self.pieces: list[tuple[str, bool]] = []
+        self.deleted: list[str] = []
+
+
 def _docx_part(zf: zipfile.ZipFile, name: str, label: str | None, out: _TextBuilder,
-               deadline: float | None) -> None:
-    """Emit the paragraphs of one WordprocessingML part with their locations."""
-    stack: list[list[str]] = []
+               deadline: float | None, *, comments: bool = False) -> None:
+    """Emit the paragraphs of one WordprocessingML part with their locations.
+
+    Tracked changes stay in the file until they are accepted or rejected:
+    inserted runs (w:ins) are part of the paragraph and located as "inserted
+    text, paragraph N"; deleted runs (w:del/w:delText) follow it as a line of
+    their own, "deleted text, paragraph N".  In the comments part every
+    w:comment is "comment N" (its order in the file).
+    """
+    stack: list[_Paragraph] = []
     tables: list[list[int]] = []
     table_count = para_count = runs = textboxes = fallback = events = 0
+    inserted = deleted = comment_no = 0
     try:
         with zf.open(name) as fh:
             for event, el in ET.iterparse(fh, events=("start", "end")):
@@ -343,9 +482,15 @@ def _docx_part(zf: zipfile.ZipFile, name: str, label: str | None, out: _TextBuil
                     elif fallback:
                         continue
                     elif tag == _W_P:
-                        stack.append([])
+                        stack.append(_Paragraph())
                     elif tag == _W_R:
                         runs += 1
+                    elif tag == _W_INS:
+                        inserted += 1
+                    elif tag == _W_DEL:
+                        deleted += 1
+                    elif tag == _W_COMMENT and comments:
+                        comment_no += 1
                     elif tag == _W_TBL:
                         table_count += 1
                         tables.append([table_count, 0, 0])
@@ -364,17 +509,26 @@ def _docx_part(zf: zipfile.ZipFile, name: str, label: str | None, out: _TextBuil
                 if fallback:
                     continue
                 if tag == _W_T and stack:
-                    stack[-1].append(el.text or "")
+                    stack[-1].pieces.append((el.text or "", inserted > 0))
+                elif tag == _W_DELTEXT and stack:
+                    stack[-1].deleted.append(el.text or "")
                 elif tag == _W_R:
                     runs -= 1
+                elif tag == _W_INS:
+                    inserted -= 1
+                elif tag == _W_DEL:
+                    deleted -= 1
                 elif tag == _W_TAB and runs and stack:
-                    stack[-1].append("\t")
-                elif tag in (_W_BR, _W_CR) and runs and stack:
-                    stack[-1].append("\n")
-                elif tag == _W_NBH and stack:
-                    stack[-1].append("-")
+                    if deleted:
+                        stack[-1].deleted.append("\t")
+                    else:
+                        stack[-1].pieces.append(("\t", inserted > 0))
+                elif tag in (_W_BR, _W_CR) and runs and stack and not deleted:
+                    stack[-1].pieces.append(("\n", inserted > 0))
+                elif tag == _W_NBH and stack and not deleted:
+                    stack[-1].pieces.append(("-", inserted > 0))
                 elif tag == _W_P and stack:
-                    text = "".join(stack.pop())
+                    para = stack.pop()
                     if textboxes:
                         where = "text box"
                     elif tables:
@@ -383,9 +537,13 @@ def _docx_part(zf: zipfile.ZipFile, name: str, label: str | None, out: _TextBuil
                     else:
                         para_count += 1
                         where = f"paragraph {para_count}"
-                    if label:
-                        where = label if where.startswith("paragraph") else f"{label}, {where}"
-                    out.add(text, where)
+                    part_label = f"comment {comment_no}" if comments else label
+                    if part_label:
+                        where = part_label if where.startswith("paragraph") else f"{part_label}, {where}"
+                    out.add_runs([(text, f"inserted text, {where}" if ins else where)
+                                  for text, ins in para.pieces])
+                    if para.deleted:
+                        out.add("".join(para.deleted), f"deleted text, {where}")
                     el.clear()
                 elif tag == _W_TBL and tables:
                     tables.pop()
@@ -403,7 +561,8 @@ def _part_number(name: str) -> int:
 
 
 def extract_docx(path: str, *, max_bytes: int | None, deadline: float | None) -> Extracted:
-    """Read body paragraphs, tables, text boxes, headers, footers and notes of a .docx."""
+    """Read body, tables, text boxes, tracked changes, headers, footers, notes,
+    comments and document properties of a .docx."""
     zf = check_zip(path, max_bytes)
     with zf:
         names = set(zf.namelist())
@@ -422,12 +581,16 @@ def extract_docx(path: str, *, max_bytes: int | None, deadline: float | None) ->
                 _docx_part(zf, n, label, out, deadline)
         for n in footers:
             _docx_part(zf, n, f"footer {_part_number(n)}", out, deadline)
+        if "word/comments.xml" in names:
+            _docx_part(zf, "word/comments.xml", None, out, deadline, comments=True)
+        _properties(zf, out)
         return out.build("docx")
 
 
 # --- XLSX --------------------------------------------------------------------------
 
 _PLAIN_SHEET = re.compile(r"\w+")
+_S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def _cell_text(value: object) -> str:
@@ -437,9 +600,40 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _hidden_rows_and_columns(
+    zf: zipfile.ZipFile, part: str | None, deadline: float | None
+) -> tuple[set[int], list[tuple[int, int]]]:
+    """Return the hidden row numbers and hidden column ranges of one sheet part."""
+    rows: set[int] = set()
+    cols: list[tuple[int, int]] = []
+    if not part:
+        return rows, cols
+    try:
+        with zf.open(part) as fh:
+            for n, (_, el) in enumerate(ET.iterparse(fh, events=("end",))):
+                if n % 20000 == 0:
+                    _deadline_check(deadline)
+                if el.tag == _S + "row":
+                    if el.get("hidden") in ("1", "true"):
+                        rows.add(int(el.get("r") or 0))
+                    el.clear()
+                elif el.tag == _S + "col" and el.get("hidden") in ("1", "true"):
+                    cols.append((int(el.get("min") or 0), int(el.get("max") or 0)))
+    except KeyError:
+        pass
+    except (ET.ParseError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise DamagedFileError(f"the workbook is damaged ({part}: {exc})")
+    return rows, cols
+
+
 def extract_xlsx(path: str, *, max_bytes: int | None, deadline: float | None) -> Extracted:
-    """Read every non-empty cell of every sheet, located as ``Sheet!A1``."""
-    check_zip(path, max_bytes).close()
+    """Read every non-empty cell of every sheet, located as ``Sheet!A1``.
+
+    Hidden sheets, rows and columns are read too and say so in the location
+    ("Sheet2!B3 (hidden sheet)", "Sheet1!A7 (hidden row)").  Document properties
+    follow the cells.
+    """
+    zf = check_zip(path, max_bytes)
     import openpyxl
 
     out = _TextBuilder()
@@ -448,37 +642,300 @@ def extract_xlsx(path: str, *, max_bytes: int | None, deadline: float | None) ->
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except CheckerError:
+        zf.close()
         raise
     except Exception as exc:  # openpyxl raises many types for broken files
+        zf.close()
         raise DamagedFileError(f"the workbook is damaged ({type(exc).__name__})")
     try:
         for ws in wb.worksheets:
             title = ws.title
             sheet = title if _PLAIN_SHEET.fullmatch(title) else "'" + title.replace("'", "''") + "'"
+            sheet_hidden = getattr(ws, "sheet_state", "visible") != "visible"
+            hidden_rows, hidden_cols = _hidden_rows_and_columns(
+                zf, getattr(ws, "_worksheet_path", None), deadline
+            )
             count = 0
             for row in ws.iter_rows():
                 for cell in row:
                     value = getattr(cell, "value", None)
                     if value is None or not hasattr(cell, "coordinate"):
                         continue
-                    out.add(_cell_text(value), f"{sheet}!{cell.coordinate}")
+                    where = f"{sheet}!{cell.coordinate}"
+                    if sheet_hidden:
+                        where += " (hidden sheet)"
+                    elif cell.row in hidden_rows:
+                        where += " (hidden row)"
+                    elif any(a <= cell.column <= b for a, b in hidden_cols):
+                        where += " (hidden column)"
+                    out.add(_cell_text(value), where)
                 count += 1
                 if count % 1000 == 0:
                     _deadline_check(deadline)
+        _properties(zf, out)
     except CheckerError:
         raise
     except Exception as exc:
         raise DamagedFileError(f"the workbook is damaged ({type(exc).__name__})")
     finally:
         wb.close()
+        zf.close()
     return out.build("xlsx")
+
+
+# --- PPTX --------------------------------------------------------------------------
+
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Return a part's relationships as id -> (type suffix, resolved part name)."""
+    folder, base = os.path.split(part)
+    root = _parse_part(zf, f"{folder}/_rels/{base}.rels")
+    found: dict[str, tuple[str, str]] = {}
+    if root is None:
+        return found
+    for rel in root.iter(_REL):
+        target = rel.get("Target") or ""
+        resolved = os.path.normpath(os.path.join(folder, target)).replace(os.sep, "/")
+        found[rel.get("Id") or ""] = ((rel.get("Type") or "").rsplit("/", 1)[-1], resolved)
+    return found
+
+
+def _slide_part(zf: zipfile.ZipFile, name: str, location: str, out: _TextBuilder,
+                deadline: float | None) -> None:
+    """Emit the paragraphs (a:p) of one slide or notes part."""
+    try:
+        with zf.open(name) as fh:
+            for n, (_, el) in enumerate(ET.iterparse(fh, events=("end",))):
+                if n % 5000 == 0:
+                    _deadline_check(deadline)
+                if el.tag == _A + "p":
+                    text = "".join(
+                        (t.text or "") if t.tag == _A + "t" else "\n"
+                        for t in el.iter()
+                        if t.tag in (_A + "t", _A + "br")
+                    )
+                    out.add(text, location)
+                    el.clear()
+    except KeyError:
+        return
+    except (ET.ParseError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise DamagedFileError(f"the presentation is damaged ({name}: {exc})")
+
+
+def extract_pptx(path: str, *, max_bytes: int | None, deadline: float | None) -> Extracted:
+    """Read every slide ("slide N") and its speaker notes ("notes, slide N") of a .pptx."""
+    zf = check_zip(path, max_bytes)
+    with zf:
+        pres = _parse_part(zf, "ppt/presentation.xml")
+        if pres is None:
+            raise DamagedFileError("the presentation is damaged (ppt/presentation.xml is missing)")
+        rels = _rels(zf, "ppt/presentation.xml")
+        slides = [rels[s.get(_R_ID) or ""][1] for s in pres.iter(_P_NS + "sldId")
+                  if (s.get(_R_ID) or "") in rels]
+        out = _TextBuilder()
+        for number, slide in enumerate(slides, start=1):
+            _slide_part(zf, slide, f"slide {number}", out, deadline)
+            for kind, target in _rels(zf, slide).values():
+                if kind == "notesSlide":
+                    _slide_part(zf, target, f"notes, slide {number}", out, deadline)
+        _properties(zf, out)
+        return out.build("pptx")
+
+
+# --- Legacy Office and WPS files, via LibreOffice ------------------------------------
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_legacy(path: str, target: str, workdir: str, *, deadline: float | None) -> str:
+    """Convert a legacy Office/WPS file to ``target`` (docx/xlsx/pptx) with LibreOffice.
+
+    Runs ``soffice --headless`` with a private profile in ``workdir``, under a
+    timeout, on a copy with a plain name (so no file name can look like an
+    option).  Return the converted file's path.  Raise ConverterMissingError
+    when LibreOffice is not installed, ScanTimeoutError when it takes too long,
+    UnsupportedFormatError when it produces nothing.
+    """
+    soffice = _soffice()
+    if soffice is None:
+        raise ConverterMissingError(
+            "legacy Office and WPS files need LibreOffice (soffice), which is not installed"
+        )
+    ext = os.path.splitext(path)[1].lower() or ".bin"
+    src = os.path.join(workdir, "input" + ext)
+    shutil.copyfile(path, src)
+    outdir = os.path.join(workdir, "out")
+    timeout = CONVERT_TIMEOUT
+    if deadline is not None:
+        timeout = min(timeout, max(deadline - time.monotonic(), 0.1))
+    cmd = [
+        soffice, f"-env:UserInstallation=file://{os.path.join(workdir, 'profile')}",
+        "--headless", "--norestore", "--nolockcheck", "--nodefault",
+        "--convert-to", target, "--outdir", outdir, src,
+    ]  # fmt: skip
+    env = dict(os.environ, HOME=workdir)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise ScanTimeoutError("converting the file with LibreOffice took too long")
+    out = os.path.join(outdir, "input." + target)
+    if not os.path.isfile(out) or os.path.getsize(out) == 0:
+        raise UnsupportedFormatError(
+            "LibreOffice could not convert the file (damaged, password-protected or not a document)"
+        )
+    return out
+
+
+def extract_legacy(path: str, target: str, *, max_bytes: int | None,
+                   deadline: float | None) -> Extracted:
+    """Convert a .doc/.xls/.ppt/.wps/.et/.dps file and extract the result."""
+    _check_size(path, max_bytes)
+    _reject_cfb(path)
+    workdir = tempfile.mkdtemp(prefix="guildhall-convert-")
+    try:
+        converted = convert_legacy(path, target, workdir, deadline=deadline)
+        # The converted file may be larger than the original; the zip checks
+        # still bound what it may expand to.
+        extracted = extract_document(converted, target, max_bytes=None if max_bytes is None
+                                     else 4 * max_bytes, deadline=deadline)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    extracted.fmt = os.path.splitext(path)[1].lower().lstrip(".") or target
+    return extracted
+
+
+# --- Text in images (Tesseract OCR) --------------------------------------------------
+
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]) +(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
+
+
+@functools.cache
+def _tesseract() -> tuple[str, str] | None:
+    """Return the tesseract binary and its language option, or None when absent."""
+    binary = shutil.which("tesseract")
+    if binary is None:
+        return None
+    try:
+        listed = subprocess.run([binary, "--list-langs"], capture_output=True, text=True,
+                                timeout=20).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    langs = [lang for lang in ("chi_sim", "eng") if lang in listed]
+    return binary, "+".join(langs) if langs else "eng"
+
+
+_SPACED_DIGITS = re.compile("(?<![0-9])[0-9]+(?: [0-9]+)+[Xx]?(?![0-9A-Za-z])")
+_SPACE_IN_BRACKET = re.compile("(?<=[0-9]) +(?=[)）-])|(?<=[(（-]) +(?=[0-9])")
+# Tesseract's usual misreadings of the ★ between a classification level and its period.
+_STAR_MISREAD = re.compile("(?<=绝密|机密|秘密)[妇太女大☆*]{1,2}(?= ?(?:[0-9]|长期|[一二三四五六七八九十]))")
+
+
+def _join_number(m: re.Match[str]) -> str:
+    parts = m.group().split(" ")
+    joined = "".join(parts)
+    # OCR splits numbers at random places ("1101051 9491231002X", "1443891 5422").
+    # Printed groupings keep their spaces: 3-4-4 phones, 4-4-4-4 cards, 6-13,
+    # area code + local number; a long first run is a number split by OCR.
+    if 15 <= len(joined) <= 19 or (len(parts[0]) >= 5 and len(parts[0]) != 6):
+        return joined
+    return m.group()
+
+
+def _clean_ocr(text: str) -> str:
+    """Undo what OCR adds: spaces between Chinese characters and inside numbers, star misreads."""
+    text = _CJK_SPACE.sub("", text)
+    text = _SPACE_IN_BRACKET.sub("", text)
+    text = _SPACED_DIGITS.sub(_join_number, text)
+    return _STAR_MISREAD.sub("★", text)
+
+
+def ocr_available() -> bool:
+    """Tell whether text in images can be read on this machine (Tesseract is installed)."""
+    return _tesseract() is not None
+
+
+def _run(cmd: list[str], timeout: float, what: str) -> subprocess.CompletedProcess[bytes]:
+    """Run a helper program in its own process group; kill the group on timeout."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, start_new_session=True,
+                            env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise ScanTimeoutError(f"{what} took longer than its time budget")
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, b"")
+
+
+def _budget(deadline: float | None, limit: float) -> float:
+    if deadline is None:
+        return limit
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise ScanTimeoutError("reading the file took longer than the time budget")
+    return min(limit, left)
+
+
+def ocr_image_file(path: str, *, deadline: float | None) -> str:
+    """Return the text Tesseract reads in one image (spaces between Chinese characters removed)."""
+    found = _tesseract()
+    if found is None:
+        raise OcrUnavailableError(
+            "the image was not read: text in images needs Tesseract OCR, which is not installed"
+        )
+    binary, langs = found
+    done = _run([binary, path, "stdout", "-l", langs, "--psm", "3"],
+                _budget(deadline, OCR_PAGE_TIMEOUT), "reading text in the image (OCR)")
+    text = done.stdout.decode("utf-8", errors="replace").replace("\x0c", "")
+    return _clean_ocr(text).strip()
+
+
+def extract_image(path: str, *, max_bytes: int | None, deadline: float | None) -> Extracted:
+    """Read the text in a PNG/JPEG/TIFF/BMP image with OCR, located as "image (OCR)"."""
+    _check_size(path, max_bytes)
+    out = _TextBuilder()
+    for line in ocr_image_file(path, deadline=deadline).split("\n"):
+        out.add(line, "image (OCR)")
+    return out.build("image")
+
+
+def _ocr_pdf_page(path: str, page: int, deadline: float | None) -> str | None:
+    """Render one PDF page with pdftoppm and OCR it; None when the tools are missing."""
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None or _tesseract() is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="guildhall-ocr-") as work:
+        prefix = os.path.join(work, "page")
+        _run([pdftoppm, "-r", str(OCR_DPI), "-f", str(page), "-l", str(page), "-gray", "-png",
+              "-singlefile", path, prefix], _budget(deadline, OCR_PAGE_TIMEOUT),
+             "rendering a PDF page for OCR")
+        image = prefix + ".png"
+        if not os.path.isfile(image):
+            return ""
+        return ocr_image_file(image, deadline=deadline)
 
 
 # --- PDF ---------------------------------------------------------------------------
 
 
 def extract_pdf(path: str, *, max_bytes: int | None, deadline: float | None) -> Extracted:
-    """Read the text layer of each page, located as ``page N``."""
+    """Read the text layer of each page, located as ``page N``.
+
+    A page without a text layer (a scan) is read with OCR when Tesseract and
+    pdftoppm are installed ("page N (OCR)"); otherwise it is listed in ``unread``.
+    """
     _check_size(path, max_bytes)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from pdfminer.converter import TextConverter
@@ -489,6 +946,7 @@ def extract_pdf(path: str, *, max_bytes: int | None, deadline: float | None) -> 
 
     out = _TextBuilder()
     pages = 0
+    unread: list[str] = []
     try:
         with open(path, "rb") as fh:
             rsrc = PDFResourceManager()
@@ -501,7 +959,17 @@ def extract_pdf(path: str, *, max_bytes: int | None, deadline: float | None) -> 
                     PDFPageInterpreter(rsrc, device).process_page(page)
                 finally:
                     device.close()
-                out.add(buf.getvalue().replace("\x0c", "").strip("\n"), f"page {pages}")
+                text = buf.getvalue().replace("\x0c", "").strip("\n")
+                if text.strip():
+                    out.add(text, f"page {pages}")
+                    continue
+                ocr_text = _ocr_pdf_page(path, pages, deadline)
+                if ocr_text is None:
+                    unread.append(f"page {pages}: no text layer, and OCR (tesseract, pdftoppm) "
+                                  "is not installed")
+                else:
+                    for line in ocr_text.split("\n"):
+                        out.add(line, f"page {pages} (OCR)")
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise EncryptedFileError("the PDF is password-protected")
     except CheckerError:
@@ -511,10 +979,15 @@ def extract_pdf(path: str, *, max_bytes: int | None, deadline: float | None) -> 
     if pages == 0:
         raise DamagedFileError("the PDF has no pages")
     if not out.parts:
-        raise NoTextLayerError(
-            "the PDF has no text layer (probably a scan); it needs OCR before it can be checked"
-        )
-    return out.build("pdf")
+        if unread:
+            raise NoTextLayerError(
+                "the PDF has no text layer (probably a scan); it needs OCR (Tesseract), "
+                "which is not installed"
+            )
+        raise NoTextLayerError("the PDF has no text layer, and OCR found no text in it")
+    extracted = out.build("pdf")
+    extracted.unread = unread
+    return extracted
 
 
 # --- Dispatch ----------------------------------------------------------------------
@@ -544,7 +1017,7 @@ def extract_text(
 def extract_document(
     path: str, fmt: str, *, max_bytes: int | None, deadline: float | None
 ) -> Extracted:
-    """Extract a non-streamed format (html, docx, xlsx, pdf)."""
+    """Extract a non-streamed format (html, docx, xlsx, pptx, pdf, legacy:<target>)."""
     if fmt == "html":
         _check_size(path, max_bytes)
         with open(path, "rb") as fh:
@@ -553,6 +1026,12 @@ def extract_document(
         return extract_docx(path, max_bytes=max_bytes, deadline=deadline)
     if fmt == "xlsx":
         return extract_xlsx(path, max_bytes=max_bytes, deadline=deadline)
+    if fmt == "pptx":
+        return extract_pptx(path, max_bytes=max_bytes, deadline=deadline)
+    if fmt == "image":
+        return extract_image(path, max_bytes=max_bytes, deadline=deadline)
+    if fmt.startswith("legacy:"):
+        return extract_legacy(path, fmt.split(":", 1)[1], max_bytes=max_bytes, deadline=deadline)
     if fmt == "pdf":
         return extract_pdf(path, max_bytes=max_bytes, deadline=deadline)
     raise UnsupportedFormatError(f"unsupported format {fmt!r}")

@@ -50,6 +50,10 @@ class PatternSpec:
     value_group: str | None = None
     #: Longest possible match plus lookahead; bounds each window's search.
     max_span: int = 64
+    #: Longest anchor match, when much shorter than max_span: bounds the rescan
+    #: around full-width runs (only anchors must fit in it; matches are then
+    #: confirmed on the whole text).
+    anchor_span: int | None = None
 
 
 def _hs(py_src: str) -> str:
@@ -70,6 +74,7 @@ def _spec(
     flags: int = 0,
     value_group: str | None = None,
     max_span: int = 64,
+    anchor_span: int | None = None,
     hs_multiline: bool = False,
 ) -> PatternSpec:
     """Build a spec; by default the Hyperscan anchor is the core without lookarounds."""
@@ -83,6 +88,7 @@ def _spec(
         cuts=cuts,
         value_group=value_group,
         max_span=max_span,
+        anchor_span=anchor_span,
         hs_multiline=hs_multiline,
     )
 
@@ -206,11 +212,17 @@ EMAIL = _spec(
 # --- Confidential markings ---------------------------------------------------
 
 _LEVEL = "(?:绝密|机密|秘密)"
-_PERIOD = f"(?:{SP}{{0,3}}(?:(?:[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}}){SP}{{0,3}}(?:年|个月|月)|长期))?"
+# 保密期限: Arabic or Chinese numerals with 年/个月, 长期, or an exam paper's 启用前.
+_PERIOD = (
+    f"(?:{SP}{{0,3}}(?:(?:[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}}){SP}{{0,3}}(?:年|个月|月)"
+    "|长期|启用前|考试结束前))?"
+)
 _OPEN, _CLOSE = "[【\\[（(〔]", "[】\\]）)〕]"
 # A standalone line: nothing but optional brackets and spaces around the mark.
 _LINE_START = "(?<![^\\n])" + SP + "{0,20}"
 _LINE_END = SP + "{0,20}(?=\\r?\\n|\\r?\\Z)"
+# 紧急程度 may share the line of the 密级 (GB/T 9704-2012 7.2.3).
+_URGENCY = f"(?:{SP}{{1,6}}(?:特急|加急|特提|平急))?"
 
 
 def _spaced(word: str) -> str:
@@ -234,7 +246,7 @@ MARK_LEVEL = _spec(
     "CONFIDENTIAL_MARKING",
     "classification_level",
     "",
-    f"密级{SP}{{0,3}}[:：]{SP}{{0,3}}{_LEVEL}(?:{SP}{{0,3}}★{_PERIOD})?",
+    f"密级{SP}{{0,3}}[:：]{SP}{{0,3}}(?:{_LEVEL}(?:{SP}{{0,3}}★{_PERIOD})?|内部|核心商密|普通商密)",
     "",
     hs="密级",
     cuts=MARKING_CUTS,
@@ -246,68 +258,129 @@ MARK_LEVEL_LINE = _spec(
     "classification_line",
     _LINE_START,
     f"(?P<v>{_OPEN}?{SP}{{0,3}}(?:绝|机|秘){SP}{{0,3}}密{SP}{{0,3}}{_CLOSE}?)",
-    _LINE_END,
+    _URGENCY + _LINE_END,
     # Hyperscan's multi-line ^/$ express the standalone-line rule directly, so
     # "秘密"/"机密" inside ordinary sentences never reach Python.
-    hs=_hs(f"^{SP}{{0,20}}{_OPEN}?{SP}{{0,3}}(?:绝|机|秘){SP}{{0,3}}密{SP}{{0,3}}{_CLOSE}?{SP}{{0,20}}\\r?$"),
-    hs_multiline=True,
-    cuts=MARKING_CUTS,
-    value_group="v",
-    max_span=60,
-)
-
-_INTERNAL_KINDS = "|".join(_spaced(w) for w in ("资料", "文件", "刊物", "使用", "参考", "材料"))
-MARK_INTERNAL_LINE = _spec(
-    "CONFIDENTIAL_MARKING",
-    "internal_line",
-    _LINE_START,
-    f"(?P<v>{_OPEN}?{SP}{{0,3}}内{SP}{{0,3}}部(?:{SP}{{0,3}}(?:{_INTERNAL_KINDS}))?{SP}{{0,3}}{_CLOSE}?)",
-    _LINE_END,
     hs=_hs(
-        f"^{SP}{{0,20}}{_OPEN}?{SP}{{0,3}}内{SP}{{0,3}}部(?:{SP}{{0,3}}(?:{_INTERNAL_KINDS}))?"
-        f"{SP}{{0,3}}{_CLOSE}?{SP}{{0,20}}\\r?$"
+        f"^{SP}{{0,20}}{_OPEN}?{SP}{{0,3}}(?:绝|机|秘){SP}{{0,3}}密{SP}{{0,3}}{_CLOSE}?"
+        f"{_URGENCY}{SP}{{0,20}}\\r?$"
     ),
     hs_multiline=True,
     cuts=MARKING_CUTS,
     value_group="v",
-    max_span=90,
+    max_span=80,
 )
 
+_INTERNAL_KINDS = "|".join(
+    _spaced(w) for w in ("资料", "文件", "刊物", "使用", "参考", "材料", "发行", "读物")
+)
+# What the cover of an internal paper adds to the mark itself: 内部资料，免费交流
+# (《内部资料性出版物管理规定》第十四条) or a keeping instruction.  Part of the mark.
+_INTERNAL_TAIL = (
+    f"(?:{SP}{{0,3}}[，,、]?{SP}{{0,3}}"
+    "(?:免费交流|注意保存|注意保管|注意保密|妥善保管|请勿外传|严禁外传|不得外传))?"
+)
+_INTERNAL_HEAD = (
+    f"{_OPEN}?{SP}{{0,3}}内{SP}{{0,3}}部(?:{SP}{{0,3}}(?:{_INTERNAL_KINDS}))?"
+    f"{_INTERNAL_TAIL}{SP}{{0,3}}{_CLOSE}?"
+)
+MARK_INTERNAL_LINE = _spec(
+    "CONFIDENTIAL_MARKING",
+    "internal_line",
+    _LINE_START,
+    f"(?P<v>{_INTERNAL_HEAD})",
+    _LINE_END,
+    hs=_hs(f"^{SP}{{0,20}}{_INTERNAL_HEAD}{SP}{{0,20}}\\r?$"),
+    hs_multiline=True,
+    cuts=MARKING_CUTS,
+    value_group="v",
+    max_span=120,
+)
+
+_INTERNAL_USE = (
+    f"(?:仅限|仅供|只限|只供){SP}{{0,3}}(?:单位|公司|协会|商会|本会|会员|会员单位|本单位|系统)?"
+    f"{SP}{{0,3}}内部{SP}{{0,3}}(?:使用|参考|传阅|交流|阅读|学习)"
+)
 MARK_INTERNAL_INLINE = _spec(
     "CONFIDENTIAL_MARKING",
     "internal_inline",
     "",
-    f"(?:仅限|仅供|只限|只供){SP}{{0,3}}(?:单位|公司|协会|商会|本会|会员)?{SP}{{0,3}}内部"
-    f"{SP}{{0,3}}(?:使用|参考|传阅|交流|阅读|学习)",
+    _INTERNAL_USE,
     "",
     hs="(?:仅限|仅供|只限|只供)",
     cuts=MARKING_CUTS,
     max_span=40,
 )
 
-_GAP = "[^\\n\\r。！？!?；;]"
-_DIST_SIMPLE = (
-    f"(?:严禁|不得|禁止|请勿|切勿|不准|不许){SP}{{0,3}}"
-    "(?:外传|外泄|外借|对外(?:发布|公开|泄露|传播|转发|透露)|翻印|复印|复制|转载|扩散|摘抄)"
+# --- Distribution notices ---------------------------------------------------
+#
+# A notice is one or more restricting phrases in one sentence ("此件不得外传，
+# 严禁复制，阅后收回").  It is matched whole, from its first phrase to its last,
+# so that it is reported once.  Sentences end at 。！？ and line breaks; a
+# bracket also ends a notice (the 附注 "（此件不得外传）" is reported without
+# its brackets).
+
+# Characters that never occur inside a notice (the semicolon may: "不得外传；严禁复制").
+NOTICE_CUTS = frozenset("\n\r。！？!?")
+# Nor does it reach across digits, letters or "@": a phone number or an e-mail
+# address between two phrases is a finding of its own, not part of the notice.
+_NGAP = "[^\\n\\r。！？!?（）()【】\\[\\]〔〕0-9A-Za-z@]"
+_RESTRICT_CORE = "(?:严禁|不得|禁止|请勿|切勿|不准|不许|不要|不可|不能)"
+_RESTRICT = (
+    f"(?:(?:一律|均|绝对|严格|任何人)?{_RESTRICT_CORE}"
+    f"|未经{_NGAP}{{0,12}}?(?:批准|许可|同意|授权|允许)[，,]?{SP}{{0,3}}"
+    f"(?:任何(?:单位|个人|人){_NGAP}{{0,6}}?)?(?:一律|均)?{_RESTRICT_CORE})"
 )
-_DIST_CORE = (
-    f"(?:{_DIST_SIMPLE}"
-    "|注意保密"
-    f"|严禁(?:通过|在|利用|使用)?{_GAP}{{0,20}}?"
-    "(?:互联网|因特网|网络|网上|微信|QQ|微博|电子邮件|邮箱|公众号|网盘)"
-    f"{_GAP}{{0,16}}?(?:传播|传送|发布|转发|传递|上传|存储|处理|发送))"
+_MANNER = (
+    f"(?:擅自|私自|随意|随便|任意|以任何(?:形式|方式)|向外|向他人|"
+    f"(?:将|把)(?:本|此|该)?(?:文件|件|文|材料|资料|内容|刊)(?:内容)?)?{SP}{{0,2}}"
+)
+_CHANNEL_WORD = "(?:互联网|因特网|网络|网上|微信|QQ|微博|手机|电子邮件|邮箱|公众号|网盘|短信|朋友圈)"
+_CHANNEL = (
+    f"(?:(?:通过|在|利用|使用|经|借助|用){_NGAP}{{0,10}}?)?{_CHANNEL_WORD}{_NGAP}{{0,10}}?"
+    "(?:传播|传送|发布|转发|传递|上传|存储|处理|发送|传输)"
+)
+_VERB_WORDS = (
+    "外传|外泄|外借|外带|外发|带出|对外(?:提供|发布|公开|泄露|传播|转发|透露|引用|宣传)"
+    "|翻印|复印|复制|转载|转发|转印|扩散|摘抄|摘录|抄录|翻拍|拍照|截屏|截图|上网|公开|泄露"
+)
+_VERB = f"(?:{_VERB_WORDS}|{_CHANNEL})"
+# A restricting verb stands at the end of its clause, before another verb, or
+# before the document it protects: "不得对外提供担保" is a rule, not a notice.
+_FOLLOW = (
+    f"(?={SP}{{0,3}}(?:[，,。；;！!？?、：:\\n\\r)）\\]】〕」”\"]|$"
+    "|(?:本|此|该|其)?(?:文件|件|文|材料|资料|刊物|内容|报告|通知|纪要)|给|他人|或|和|及|等))"
+)
+_VERB_LIST = f"{_VERB}(?:{SP}{{0,2}}[、和或及与/]{SP}{{0,2}}{_RESTRICT}?{_VERB}){{0,3}}"
+_STANDALONE = (
+    "(?:注意保密|注意保存|注意保管|妥善保管|妥善保存|严格保密"
+    "|(?:阅后|用后|会后|用毕|阅毕|看后)请?(?:即|立即)?(?:收回|退回|交回|销毁|归还|上交))"
+)
+_PHRASE = f"(?:{_RESTRICT}{_MANNER}{_VERB_LIST}|{_STANDALONE}){_FOLLOW}"
+_NOTICE = (
+    f"(?:{_INTERNAL_USE}{_NGAP}{{0,16}}?)?{_PHRASE}"
+    f"(?:{_NGAP}{{0,16}}?(?:{_PHRASE}|{_INTERNAL_USE}))*"
 )
 MARK_DISTRIBUTION = _spec(
     "CONFIDENTIAL_MARKING",
     "distribution",
     "",
-    _DIST_CORE,
+    # At most six phrases, so a notice stays within max_span.
+    _NOTICE.replace(")*", "){0,5}"),
     "",
-    # The gapped "严禁…互联网…传播" form is too large for Hyperscan with
-    # start-of-match tracking; its leading "严禁" is rare enough as an anchor.
-    hs=(_hs(_DIST_SIMPLE), "注意保密", "严禁"),
-    cuts=MARKING_CUTS,
-    max_span=60,
+    # Every phrase contains a restricting word right before its verb, channel or
+    # manner, or a standalone instruction: rare enough as anchors.
+    hs=(
+        _hs(
+            f"{_RESTRICT_CORE}(?:擅自|私自|随意|随便|任意)?"
+            f"(?:{_VERB_WORDS}|{_CHANNEL_WORD}|通过|在|利用|使用|经|借助|用|将|把|以|向)"
+        ),
+        _hs(_STANDALONE),
+    ),
+    cuts=NOTICE_CUTS,
+    max_span=1800,
+    # The anchors are a restricting word and a verb, or one instruction: short.
+    anchor_span=64,
 )
 
 BUILTIN_SPECS: tuple[PatternSpec, ...] = (
@@ -332,12 +405,16 @@ BUILTIN_SPECS: tuple[PatternSpec, ...] = (
 #: specs with ``cuts``) are exempt: their windows are bounded by ``max_span``.
 MAX_LOOKAHEAD = 2
 
+#: No marking's lookahead reads more than this many characters past the first
+#: cut character after its match (``_FOLLOW`` reads spaces and a short word).
+MARK_LOOKAHEAD = 8
+
 #: Longest custom term accepted; keeps every match well inside a chunk overlap.
 MAX_TERM_LENGTH = 200
 #: Upper bound on the length of any match plus the lookahead it needs.  All
 #: repetitions above are bounded so this holds; the engine and the chunking
 #: rely on it.
-MAX_MATCH_SPAN = 1000
+MAX_MATCH_SPAN = 1800
 
 
 def _hs_literal(term: str) -> str:

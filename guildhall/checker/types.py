@@ -70,6 +70,9 @@ class Extracted:
     text: str
     segments: list[Segment] = field(default_factory=list)
     fmt: str = "text"
+    #: Parts that hold text the checker could not read, e.g. "page 3: no text
+    #: layer, and Tesseract OCR is not installed".  Empty when everything was read.
+    unread: list[str] = field(default_factory=list)
 
     def location_at(self, offset: int) -> str | None:
         """Return the location label of the segment containing ``offset``."""
@@ -136,6 +139,12 @@ class NoTextLayerError(CheckerError):
     code = "no_text_layer"
 
 
+class OcrUnavailableError(CheckerError):
+    """Raise for an image when Tesseract OCR is not installed: the image was not read."""
+
+    code = "ocr_unavailable"
+
+
 class ScanTimeoutError(CheckerError):
     """Raise when a file takes longer than the per-file time budget."""
 
@@ -146,6 +155,12 @@ class UnsupportedFormatError(CheckerError):
     """Raise for formats the checker does not read (e.g. legacy .doc)."""
 
     code = "unsupported"
+
+
+class ConverterMissingError(UnsupportedFormatError):
+    """Raise when a legacy or WPS file needs LibreOffice and it is not installed."""
+
+    code = "converter_missing"
 
 
 class EngineUnavailableError(RuntimeError):

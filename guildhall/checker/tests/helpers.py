@@ -84,3 +84,107 @@ def make_zip_bomb(path: Path, size_mb: int = 300) -> Path:
             for _ in range(size_mb):
                 fh.write(chunk)
     return path
+
+
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def make_docx_parts(path: Path, body: str, *, comments: str | None = None) -> Path:
+    """Write a minimal .docx from raw WordprocessingML body (and comments) XML."""
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", f"<w:document {_W_NS}><w:body>{body}</w:body></w:document>")
+        if comments is not None:
+            zf.writestr("word/comments.xml", f"<w:comments {_W_NS}>{comments}</w:comments>")
+    return path
+
+
+_P_NS = (
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_REL_T = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def _slide_xml(root: str, lines: list[str]) -> str:
+    paras = "".join(f"<a:p><a:r><a:t>{line}</a:t></a:r></a:p>" for line in lines)
+    return (f"<p:{root} {_P_NS}><p:cSld><p:spTree><p:sp><p:txBody>{paras}"
+            f"</p:txBody></p:sp></p:spTree></p:cSld></p:{root}>")
+
+
+def make_pptx(path: Path, slides: list[list[str]], notes: dict[int, list[str]]) -> Path:
+    """Write a minimal .pptx: ``slides`` in order, ``notes`` by 1-based slide number.
+
+    Slide parts are numbered in reverse so that the reading order must come
+    from presentation.xml, as in real files whose slides were reordered.
+    """
+    n = len(slides)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        ids = "".join(f'<p:sldId id="{256 + i}" r:id="rId{i + 1}"/>' for i in range(n))
+        zf.writestr("ppt/presentation.xml",
+                    f"<p:presentation {_P_NS}><p:sldIdLst>{ids}</p:sldIdLst></p:presentation>")
+        rels = "".join(
+            f'<Relationship Id="rId{i + 1}" Type="{_REL_T}slide" Target="slides/slide{n - i}.xml"/>'
+            for i in range(n)
+        )
+        zf.writestr("ppt/_rels/presentation.xml.rels", f'<Relationships xmlns="{_RELS}">{rels}</Relationships>')
+        for i, lines in enumerate(slides):
+            part = n - i
+            zf.writestr(f"ppt/slides/slide{part}.xml", _slide_xml("sld", lines))
+            if i + 1 in notes:
+                zf.writestr(f"ppt/notesSlides/notesSlide{i + 1}.xml", _slide_xml("notes", notes[i + 1]))
+                zf.writestr(
+                    f"ppt/slides/_rels/slide{part}.xml.rels",
+                    f'<Relationships xmlns="{_RELS}"><Relationship Id="rId2" '
+                    f'Type="{_REL_T}notesSlide" Target="../notesSlides/notesSlide{i + 1}.xml"/>'
+                    "</Relationships>",
+                )
+    return path
+
+
+def soffice_convert(src: Path, target_ext: str, dest: Path) -> Path:
+    """Convert ``src`` with LibreOffice to ``target_ext`` (e.g. "doc") and save it as ``dest``."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is needed for this helper"
+    with tempfile.TemporaryDirectory() as work:
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{work}/profile", "--headless",
+             "--convert-to", target_ext, "--outdir", work, str(src)],
+            check=True, capture_output=True, timeout=120,
+        )
+        shutil.move(f"{work}/{src.stem}.{target_ext}", dest)
+    return dest
+
+
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+
+def make_phone_photo(path: Path, lines: list[str], *, seed: int = 3, angle: float = 2.5,
+                     blur: float = 1.2) -> Path:
+    """Render text like a phone photo of a card: tinted paper, skew, blur, noise, JPEG."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    font = ImageFont.truetype(CJK_FONT, 36)
+    rng = random.Random(seed)
+    img = Image.new("RGB", (900, 80 + 95 * len(lines)), (236, 231, 214))
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((40, 40 + i * 95), line, fill=(40, 40, 50), font=font)
+    img = img.rotate(angle, expand=True, fillcolor=(90, 90, 90), resample=Image.BICUBIC)
+    img = img.filter(ImageFilter.GaussianBlur(blur))
+    px = img.load()
+    for _ in range(img.width * img.height // 15):
+        x, y = rng.randrange(img.width), rng.randrange(img.height)
+        v = px[x, y][0] + rng.randint(-40, 40)
+        px[x, y] = (max(0, min(255, v)),) * 3
+    img.save(path, quality=60) if path.suffix.lower() in (".jpg", ".jpeg") else img.save(path)
+    return path

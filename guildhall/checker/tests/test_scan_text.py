@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guildhall.checker import Finding, scan_text
+from guildhall.checker.engine import hyperscan_available
 from guildhall.checker.scanner import OVERLAP, scan_pieces
 
 
@@ -138,3 +139,72 @@ def test_findings_sorted_and_disjoint(engine: str) -> None:
     found = scan_text(text, engine=engine)
     assert found == sorted(found, key=lambda f: f.start)
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    "text, notice",
+    [
+        ("（此件不得外传）", "不得外传"),
+        ("（此件不得外传，严禁复制）", "不得外传，严禁复制"),
+        ("本文件严禁外传、复印，阅后收回。", "严禁外传、复印，阅后收回"),
+        ("本材料未经批准不得复制；严禁通过互联网、微信等传播，注意保密。",
+         "未经批准不得复制；严禁通过互联网、微信等传播，注意保密"),
+        ("本材料仅供内部参考，不得外传。", "仅供内部参考，不得外传"),
+        ("请勿将本文件转发他人。", "请勿将本文件转发"),
+    ],
+)
+def test_one_notice_is_one_finding(engine: str, text: str, notice: str) -> None:
+    found = scan_text(text, engine=engine)
+    assert [(f.value, f.detail) for f in found] == [(notice, "distribution")]
+
+
+@pytest.mark.parametrize(
+    "text, value, detail",
+    [
+        ("绝密★长期\n正文", "绝密★长期", "classification"),
+        ("000123\n机密★5年　特急\n正文", "机密★5年", "classification"),
+        ("机密★一年\n", "机密★一年", "classification"),
+        ("绝密★启用前\n", "绝密★启用前", "classification"),
+        ("秘密　加急\n正文", "秘密", "classification"),
+        ("内部发行\n正文", "内部发行", "internal"),
+        ("内 部 资 料\n正文", "内 部 资 料", "internal"),
+        ("内部资料，免费交流\n正文", "内部资料，免费交流", "internal"),
+        ("内部资料　注意保存\n正文", "内部资料　注意保存", "internal"),
+        ("密级：内部\n", "密级：内部", "classification"),
+    ],
+)
+def test_head_mark_is_one_finding(engine: str, text: str, value: str, detail: str) -> None:
+    found = scan_text(text, engine=engine)
+    assert [(f.value, f.detail) for f in found] == [(value, detail)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会员单位不得对外提供担保。",
+        "会员不得拖欠会费，不得损害协会声誉。",
+        "严禁酒后驾车。",
+        "请注意保存好发票原件。",
+        "不得泄露会员信息，不得公开招标。",
+        "秘书处整理内部资料和会议记录。",
+        "认真学习《中华人民共和国保守国家秘密法》。",
+    ],
+)
+def test_rules_in_prose_are_not_notices(engine: str, text: str) -> None:
+    assert scan_text(text, engine=engine) == []
+
+
+def test_engines_agree_on_notices_near_full_width_text() -> None:
+    if not hyperscan_available():
+        return
+    notice = "此件不得外传，严禁通过ＱＱ、微信等传播，电话０２５－８３２１６５４７，阅后收回"
+    text = ("正文" * 300 + notice + "。") * 20 + "不得翻印" + "文" * 1700 + "不得复制"
+    py = scan_text(text, engine="python")
+    assert scan_text(text, engine="hyperscan") == py
+    # The phone number between two phrases is reported, not swallowed by the notice.
+    assert [(f.type, f.value) for f in py][:3] == [
+        ("CONFIDENTIAL_MARKING", "不得外传，严禁通过ＱＱ、微信等传播"),
+        ("CN_LANDLINE", "０２５－８３２１６５４７"),
+        ("CONFIDENTIAL_MARKING", "阅后收回"),
+    ]
+    assert len(py) == 20 * 3 + 2
