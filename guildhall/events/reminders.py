@@ -1,63 +1,42 @@
-"""Reminders and escalations for decision and summary deadlines (deduplicated per filing)."""
+"""The decision and summary deadlines of filings: reminders and escalations."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
-from typing import Any
-
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.events import services
 from guildhall.events.models import Filing, Status
-from guildhall.notifications import calendar
-from guildhall.notifications.services import Due, Message, reminder_source
+from guildhall.notifications.services import Deadline, Notice, deadline
 
 
-def _message(filing: Filing, kind: str, key: str, subject: Any, body: Any = "") -> Message:
-    title = filing.title
-    return Message(
-        kind=f"events.{kind}", subject=lambda: f"{subject}: {title}", body=body,
-        url=reverse("events:filing_detail", args=[filing.organization_id, filing.pk]),
-        organization=filing.organization, dedupe_key=key)
+def _url(filing: Filing) -> str:
+    return reverse("events:filing_detail", args=[filing.organization_id, filing.pk])
 
 
-@reminder_source
-def decision_deadlines(now: dt.datetime) -> Iterable[Due]:
-    """Remind approvers on the last working day; escalate to the supervisor admin after it."""
-    today = timezone.localdate(now)
-    tomorrow = calendar.add_working_days(today, 1)
-    filings = Filing.objects.filter(status=Status.SUBMITTED, decision_due__lt=tomorrow) \
-        .select_related("organization")
-    for filing in filings.iterator():
-        key = f"events:{filing.pk}:r{filing.review_round}"
-        if filing.decision_due >= today:
-            yield Due(list(services.approvers_of(filing)), _message(
-                filing, "decision_due", f"{key}:decision-due", _("A decision is due today")))
-        else:
-            recipients = [*services.approvers_of(filing), *services.supervisor_admins_of(filing)]
-            yield Due(recipients, _message(
-                filing, "decision_overdue", f"{key}:decision-overdue",
-                _("A filing decision is overdue")))
+#: The approvers are reminded on the last working day; after it the supervisor admins
+#: are told as well.
+decision = deadline(Deadline(
+    items=lambda now: Filing.objects.filter(status=Status.SUBMITTED).select_related("organization"),
+    due="decision_due", key=lambda f: f"events:{f.pk}:r{f.review_round}", url=_url,
+    remind=Notice(kind="events.decision_due", to=services.approvers_of,
+                  subject=_("A decision is due today"), key=":decision-due"),
+    before=0,
+    escalate=Notice(kind="events.decision_overdue",
+                    to=lambda f: [*services.approvers_of(f), *services.supervisor_admins_of(f)],
+                    subject=_("A filing decision is overdue"), key=":decision-overdue"),
+))
 
-
-@reminder_source
-def summary_deadlines(now: dt.datetime) -> Iterable[Due]:
-    """Tell the filer and the principal once the summary is due, and again when it is late."""
-    today = timezone.localdate(now)
-    filings = Filing.objects.filter(
-        status__in=[Status.APPROVED, Status.HALTED], ends_at__lte=now,
-    ).select_related("organization", "created_by")
-    for filing in filings.iterator():
-        key = f"events:{filing.pk}:summary"
-        recipients = services.filer_and_principal(filing)
-        if filing.summary_due and filing.summary_due < today:
-            yield Due(recipients, _message(filing, "summary_overdue", f"{key}-overdue",
-                                           _("The event summary is overdue")))
-        else:
-            due = filing.summary_due.isoformat() if filing.summary_due else ""
-            yield Due(recipients, _message(
-                filing, "summary_due", f"{key}-due", _("The event summary is due"),
-                lambda due=due: str(_("Submit it by %(date)s.") % {"date": due})))
+#: The filer and the principal are told once the event has ended, and again when the
+#: summary is late.
+summary = deadline(Deadline(
+    items=lambda now: Filing.objects.filter(status__in=[Status.APPROVED, Status.HALTED],
+                                            ends_at__lte=now).select_related("organization"),
+    due="summary_due", key=lambda f: f"events:{f.pk}:summary", url=_url,
+    remind=Notice(kind="events.summary_due", to=services.filer_and_principal,
+                  subject=_("The event summary is due"), key="-due",
+                  body=_("Submit it by %(date)s.")),
+    before=None,
+    escalate=Notice(kind="events.summary_overdue", to=services.filer_and_principal,
+                    subject=_("The event summary is overdue"), key="-overdue"),
+))

@@ -399,7 +399,7 @@ def _decide(*, actor: Any, filing: Filing, verdict: str, comment: str, revision:
         result = reviews.decide(
             actor=actor, subject=locked, revision=revision, verdict=verdict, comment=comment,
             steps=locked.review_steps(), distinct_reviewers=True, on_outcome=apply,
-            audit_action=f"events.filing.{action}")
+            audit_action=f"events.filing.{action}", locked=True)
         return result.subject
 
 

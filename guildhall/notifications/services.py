@@ -1,7 +1,8 @@
-"""Send notifications after commit; run reminders and escalations."""
+"""Send notifications after commit; send the reminders and escalations of deadlines."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -10,8 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
+from guildhall.notifications import calendar
 from guildhall.notifications.models import Notification
 
 log = logging.getLogger(__name__)
@@ -72,33 +75,106 @@ def _email(note: Notification) -> None:
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
 
 
-# ---- reminders and escalations --------------------------------------------------
+# ---- deadlines: reminders and escalations ---------------------------------------
 
 @dataclass(frozen=True)
-class Due:
-    """A reminder or escalation a module wants sent now (deduplicated by `message.dedupe_key`)."""
+class Notice:
+    """One notice about a deadline: whom to tell and what, sent once per person.
 
-    recipients: list[Any]
-    message: Message
+    `key` ends the dedupe key of the occurrence (`Deadline.key`), so that each notice of
+    each occurrence goes to each person once. `body` may name the due date as `%(date)s`.
+    """
+
+    kind: str
+    to: Callable[[Any], Iterable[Any]]
+    subject: Any
+    key: str
+    body: Any = ""
 
 
-ReminderSource = Callable[[Any], Iterable[Due]]
-_SOURCES: list[ReminderSource] = []
+@dataclass(frozen=True)
+class Deadline:
+    """A date field of a module's items that someone must act by.
+
+    `items(now)` is the queryset of items whose deadline is open (the filing still waits
+    for a decision). `remind` goes out from `before` working days ahead of the due date
+    until it passes (`before=None`: as soon as the item is open, also without a date);
+    `escalate` goes out once the due date has passed. `key(item)` names one occurrence of
+    the deadline (the item, its review round, its step): a new occurrence is told afresh.
+    """
+
+    items: Callable[[Any], QuerySet]
+    due: str
+    key: Callable[[Any], str]
+    url: Callable[[Any], str]
+    remind: Notice | None = None
+    before: int | None = 0
+    escalate: Notice | None = None
+
+    def windows(self, today: dt.date) -> list[tuple[Notice, Q]]:
+        """Return each notice with the condition on the due date under which it is sent."""
+        windows = []
+        if self.remind:
+            if self.before is None:
+                when = Q(**{f"{self.due}__gte": today}) | Q(**{f"{self.due}__isnull": True})
+            else:
+                horizon = calendar.add_working_days(today, self.before + 1)
+                when = Q(**{f"{self.due}__gte": today, f"{self.due}__lt": horizon})
+            windows.append((self.remind, when))
+        if self.escalate:
+            windows.append((self.escalate, Q(**{f"{self.due}__lt": today})))
+        return windows
 
 
-def reminder_source(fn: ReminderSource) -> ReminderSource:
-    """Register a function `fn(now) -> Iterable[Due]` that the periodic job calls."""
-    _SOURCES.append(fn)
-    return fn
+_DEADLINES: list[Deadline] = []
+
+# Keys checked against the inbox per query: well below every database's parameter limit.
+_KEYS_PER_QUERY = 500
+
+
+def deadline(declared: Deadline) -> Deadline:
+    """Register a deadline that the periodic job watches; return it."""
+    _DEADLINES.append(declared)
+    return declared
 
 
 def tick(now: Any = None) -> int:
-    """Run every reminder source once; return how many notifications went out."""
+    """Send every due notice not yet sent; return how many notifications went out."""
     now = now or timezone.now()
-    sent = 0
-    for source in list(_SOURCES):
-        for due in source(now):
-            if not due.message.dedupe_key:
-                raise ValueError(f"{source.__name__}: reminders need a dedupe key")
-            sent += len(deliver(due.recipients, due.message))
-    return sent
+    today = timezone.localdate(now)
+    return sum(_send_due(d, now, today) for d in list(_DEADLINES))
+
+
+def _send_due(declared: Deadline, now: dt.datetime, today: dt.date) -> int:
+    """Send one deadline's due notices: what the inbox already holds is found by one query
+    (per few hundred keys), so a second run inserts nothing."""
+    due: list[tuple[Any, Message]] = []
+    for notice, when in declared.windows(today):
+        for item in declared.items(now).filter(when).iterator():
+            message = _deadline_message(declared, notice, item)
+            due.extend((user, message) for user in notice.to(item)
+                       if user is not None and user.is_active)
+    sent: set[tuple[int, str]] = set()
+    keys = sorted({m.dedupe_key for _, m in due})
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        sent.update(Notification.objects.filter(
+            dedupe_key__in=keys[start:start + _KEYS_PER_QUERY],
+            recipient_id__in={u.pk for u, _ in due},
+        ).values_list("recipient_id", "dedupe_key"))
+    unsent: dict[str, tuple[Message, dict[int, Any]]] = {}
+    for user, message in due:
+        if (user.pk, message.dedupe_key) not in sent:
+            unsent.setdefault(message.dedupe_key, (message, {}))[1][user.pk] = user
+    return sum(len(deliver(list(users.values()), message)) for message, users in unsent.values())
+
+
+def _deadline_message(declared: Deadline, notice: Notice, item: Any) -> Message:
+    title = str(item)
+    date = getattr(item, declared.due)
+    date = date.isoformat() if date else ""
+    body = notice.body
+    return Message(
+        kind=notice.kind, subject=lambda: f"{notice.subject}: {title}",
+        body=(lambda: str(body) % {"date": date}) if body else "",
+        url=declared.url(item), organization=item.organization,
+        dedupe_key=f"{declared.key(item)}{notice.key}")

@@ -592,7 +592,8 @@ def publication_review(*, actor: Any, publication: Publication, verdict: str, co
         result = reviews.decide(
             actor=actor, subject=locked, revision=revision, verdict=VERDICTS[verdict],
             comment=comment, steps=locked.review_steps(), distinct_reviewers=True,
-            comment_always=True, on_outcome=apply, audit_prefix="publications.publication.review")
+            comment_always=True, on_outcome=apply, audit_prefix="publications.publication.review",
+            locked=True)
         return result.subject
 
 

@@ -1,11 +1,12 @@
 """Decide review steps: one mechanism for event filings, publications and annual reports.
 
 A module describes its review as an ordered list of `Step`s and hands `decide()` an item
-that follows the `Reviewable` protocol. `decide()` locks the item's row, refuses a stale
-revision, the item's author, someone without the step's role, a second step by the same
-reviewer of the same revision in the same review round (when asked), and a missing
-comment; then it records the `Decision` and one audit record, and returns what happens
-next.
+that follows the `Reviewable` protocol. `refusal()` is the one place that says why
+someone may not decide now: a stale revision, the item's author, someone without the
+step's role, a second step by the same reviewer of the same revision in the same review
+round (when asked), a missing comment. The buttons ask it (`may_decide()`); `decide()`
+locks the item's row once, asks it on the locked row, then records the `Decision` and
+one audit record, and returns what happens next.
 """
 
 from __future__ import annotations
@@ -96,20 +97,67 @@ def current_step(subject: Reviewable, steps: list[Step],
     return None
 
 
+def refusal(user: Any, subject: Reviewable, steps: list[Step], *, revision: int | None = None,
+            verdict: str | None = None, comment: str | None = None,
+            distinct_reviewers: bool = True, comment_always: bool = False) -> DomainError | None:
+    """Return why `user` may not decide the item's current step now, or None if they may.
+
+    The one place of every refusal: `may_decide()` asks it for the buttons, `decide()`
+    asks it on the locked row. The revision, verdict and comment are checked only when
+    given (the buttons do not know them yet).
+    """
+    return _refusal_at_step(user, subject, steps, revision=revision, verdict=verdict,
+                            comment=comment, distinct_reviewers=distinct_reviewers,
+                            comment_always=comment_always)[0]
+
+
+def _refusal_at_step(user: Any, subject: Reviewable, steps: list[Step], *, revision: int | None,
+                     verdict: str | None, comment: str | None, distinct_reviewers: bool,
+                     comment_always: bool) -> tuple[DomainError | None, Step | None]:
+    """Return the refusal (or None) and the current step it concerns."""
+    if not subject.is_under_review():
+        return DomainError(_("This item is not waiting for a review decision (it may have "
+                             "just been decided by someone else). Reload the page."),
+                           "not_under_review", status=409), None
+    if revision is not None and revision != subject.revision:
+        return DomainError(
+            _("You reviewed revision %(yours)d, but the item is now at revision %(now)d. "
+              "Reload it and review the current revision.") % {
+                "yours": revision, "now": subject.revision},
+            "stale_revision", status=409), None
+    step = current_step(subject, steps)
+    if step is None:
+        return DomainError(_("Every review step has already been decided."),
+                           "not_under_review", status=409), None
+    if verdict is not None and verdict not in step.verdicts:
+        return DomainError(_("This step does not offer that verdict."), "verdict_not_allowed"), step
+    if user is None or not user.is_authenticated:
+        return _not_reviewer(step), step
+    if user.pk in subject.review_author_ids():
+        return DomainError(_("You wrote this item, so you cannot review it."), "own_item",
+                           status=403), step
+    if not step.may_act(Access.for_user(user), subject.organization):
+        return _not_reviewer(step), step
+    if distinct_reviewers and _has_decided_revision(user, subject, subject.revision,
+                                                    subject.review_round):
+        return DomainError(_("You already decided another step of this revision; another "
+                             "person must decide this one."), "already_reviewed", status=403), step
+    if comment is not None and verdict is not None and not comment.strip() and (
+            comment_always or verdict != Verdict.APPROVE):
+        return DomainError(_("Write a comment explaining your decision."), "comment_required",
+                           field="comment"), step
+    return None, step
+
+
+def _not_reviewer(step: Step) -> DomainError:
+    return DomainError(_("Your role does not allow you to decide the step “%(step)s”.")
+                       % {"step": step.name}, "not_reviewer", status=403)
+
+
 def may_decide(user: Any, subject: Reviewable, steps: list[Step], *,
                distinct_reviewers: bool = True) -> bool:
     """Say whether `user` may decide the item's current step now (for rules and buttons)."""
-    if user is None or not user.is_authenticated or not subject.is_under_review():
-        return False
-    step = current_step(subject, steps)
-    if step is None or user.pk in subject.review_author_ids():
-        return False
-    if not step.may_act(Access.for_user(user), subject.organization):
-        return False
-    if distinct_reviewers and _has_decided_revision(user, subject, subject.revision,
-                                                    subject.review_round):
-        return False
-    return True
+    return refusal(user, subject, steps, distinct_reviewers=distinct_reviewers) is None
 
 
 def _has_decided_revision(user: Any, subject: Reviewable, revision: int, round: int) -> bool:
@@ -141,70 +189,58 @@ def decide(
     on_outcome: Callable[[Any, Result], dict[str, Any]] | None = None,
     audit_prefix: str = "review",
     audit_action: str | None = None,
+    locked: bool = False,
 ) -> Result:
     """Record `actor`'s verdict on the current step of `subject` and return the outcome.
 
+    The item's row is locked here, unless the caller already locked it in the current
+    transaction and says so with `locked=True` (then `subject` is that locked row).
     `on_outcome(locked_subject, result)` runs inside the same transaction before the audit
     record is written; it applies the outcome to the item (its status) and returns what
     to add to the audit record, so that one decision is exactly one audit record.
     """
+    if locked and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("decide(locked=True) needs the caller's transaction that holds the lock")
     comment = (comment or "").strip()
     with transaction.atomic():
-        item = lock(subject)
-        if not item.is_under_review():
-            raise DomainError(_("This item is not waiting for a review decision (it may have "
-                                "just been decided by someone else). Reload the page."),
-                              "not_under_review", status=409)
-        if revision != item.revision:
-            raise DomainError(
-                _("You reviewed revision %(yours)d, but the item is now at revision %(now)d. "
-                  "Reload it and review the current revision.") % {
-                    "yours": revision, "now": item.revision},
-                "stale_revision", status=409)
-        step = current_step(item, steps)
-        if step is None:
-            raise DomainError(_("Every review step has already been decided."),
-                              "not_under_review", status=409)
-        if verdict not in step.verdicts:
-            raise DomainError(_("This step does not offer that verdict."), "verdict_not_allowed")
-        if actor.pk in item.review_author_ids():
-            raise DomainError(_("You wrote this item, so you cannot review it."), "own_item",
-                              status=403)
-        if not step.may_act(Access.for_user(actor), item.organization):
-            raise DomainError(_("Your role does not allow you to decide the step “%(step)s”.")
-                              % {"step": step.name}, "not_reviewer", status=403)
-        if distinct_reviewers and _has_decided_revision(actor, item, item.revision,
-                                                        item.review_round):
-            raise DomainError(_("You already decided another step of this revision; another "
-                                "person must decide this one."), "already_reviewed", status=403)
-        if not comment and (comment_always or verdict != Verdict.APPROVE):
-            raise DomainError(_("Write a comment explaining your decision."), "comment_required",
-                              field="comment")
-        try:
-            with transaction.atomic():
-                decision = Decision.objects.create(
-                    subject_type=item.review_subject_type, subject_id=item.pk,
-                    organization=item.organization, round=item.review_round, revision=item.revision,
-                    step=step.position, step_name=str(step.name)[:100], reviewer=actor,
-                    verdict=verdict, comment=comment, decided_at=timezone.now())
-        except IntegrityError:
-            # Only reachable without row locks (SQLite): the constraint still keeps it to one.
-            raise DomainError(_("Someone else decided this step a moment ago. Reload the page."),
-                              "not_under_review", status=409)
-        if verdict == Verdict.RETURN:
-            outcome, next_step = RETURNED, None
-        elif verdict == Verdict.REJECT:
-            outcome, next_step = REJECTED, None
-        else:
-            later = [s for s in steps if s.position > step.position]
-            next_step = later[0] if later else None
-            outcome = NEXT_STEP if next_step else APPROVED
-        result = Result(subject=item, decision=decision, outcome=outcome, next_step=next_step)
-        extra = on_outcome(item, result) if on_outcome else {}
-        record(actor=actor, action=audit_action or f"{audit_prefix}.{verdict}",
-               organization=item.organization,
-               obj=item, after={
-                   "decision": decision.pk, "step": step.position, "step_name": decision.step_name,
-                   "revision": item.revision, "round": item.review_round, "verdict": verdict,
-                   "comment": comment, "outcome": outcome, **extra})
-        return result
+        item = subject if locked else lock(subject)
+        refused, step = _refusal_at_step(
+            actor, item, steps, revision=revision, verdict=verdict, comment=comment,
+            distinct_reviewers=distinct_reviewers, comment_always=comment_always)
+        if refused:
+            raise refused
+        return _execute(actor=actor, item=item, step=step, verdict=verdict, comment=comment,
+                        steps=steps, on_outcome=on_outcome,
+                        audit_action=audit_action or f"{audit_prefix}.{verdict}")
+
+
+def _execute(*, actor: Any, item: Reviewable, step: Step, verdict: str, comment: str,
+             steps: list[Step], on_outcome: Callable[[Any, Result], dict[str, Any]] | None,
+             audit_action: str) -> Result:
+    """Record the decision `refusal()` allowed, apply its outcome and write the audit record."""
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                subject_type=item.review_subject_type, subject_id=item.pk,
+                organization=item.organization, round=item.review_round, revision=item.revision,
+                step=step.position, step_name=str(step.name)[:100], reviewer=actor,
+                verdict=verdict, comment=comment, decided_at=timezone.now())
+    except IntegrityError:
+        # Only reachable without row locks (SQLite): the constraint still keeps it to one.
+        raise DomainError(_("Someone else decided this step a moment ago. Reload the page."),
+                          "not_under_review", status=409)
+    if verdict == Verdict.RETURN:
+        outcome, next_step = RETURNED, None
+    elif verdict == Verdict.REJECT:
+        outcome, next_step = REJECTED, None
+    else:
+        later = [s for s in steps if s.position > step.position]
+        next_step = later[0] if later else None
+        outcome = NEXT_STEP if next_step else APPROVED
+    result = Result(subject=item, decision=decision, outcome=outcome, next_step=next_step)
+    extra = on_outcome(item, result) if on_outcome else {}
+    record(actor=actor, action=audit_action, organization=item.organization, obj=item, after={
+        "decision": decision.pk, "step": step.position, "step_name": decision.step_name,
+        "revision": item.revision, "round": item.review_round, "verdict": verdict,
+        "comment": comment, "outcome": outcome, **extra})
+    return result

@@ -1,8 +1,12 @@
 import datetime as dt
 import tempfile
+from io import StringIO
 
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from guildhall.audit.models import AuditRecord
@@ -340,6 +344,24 @@ class RemindersTest(GuildhallTestCase):
         tick()
         self.assertTrue(Notification.objects.filter(recipient=self.user("soft-principal"),
                                                     kind="events.summary_overdue").exists())
+
+    def test_guildhall_tick_twice_sends_each_reminder_once_and_the_second_run_inserts_nothing(self):
+        overdue = make_filing(self.cast, self.soft, "submitted")
+        Filing.objects.filter(pk=overdue.pk).update(decision_due=dt.date(2020, 1, 6))
+        make_filing(self.cast, self.logi, "ended")
+        before, out = Notification.objects.count(), StringIO()
+        call_command("tick", stdout=out)
+        sent = sorted(Notification.objects.filter(kind__in=[
+            "events.decision_overdue", "events.summary_due"]).values_list("kind", "recipient__username"))
+        self.assertIn(("events.decision_overdue", "sup-admin"), sent)
+        self.assertIn(("events.summary_due", "logi-editor"), sent)
+        count = Notification.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            call_command("tick", stdout=out)
+        self.assertEqual(Notification.objects.count(), count)
+        self.assertEqual([q["sql"] for q in queries if q["sql"].startswith("INSERT")], [])
+        self.assertIn(f"{count - before} notifications sent", out.getvalue())
+        self.assertIn("0 notifications sent", out.getvalue())
 
 
 class DecisionCountTest(GuildhallTestCase):

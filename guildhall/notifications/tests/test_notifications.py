@@ -1,14 +1,20 @@
 import datetime as dt
+import tempfile
 from io import StringIO
 
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from guildhall.events.models import Filing
+from guildhall.events.tests.factories import make_filing
 from guildhall.notifications import services
 from guildhall.notifications.calendar import add_working_days, is_known_year
 from guildhall.notifications.models import Notification
-from guildhall.notifications.services import Due, Message, notify
+from guildhall.notifications.services import Deadline, Message, Notice, notify
 from guildhall.testing import GuildhallTestCase
 
 
@@ -62,18 +68,30 @@ class NotifyTest(GuildhallTestCase):
         self.assertEqual(self.client.post(f"/inbox/{note.pk}/read").status_code, 404)
 
 
+@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="guildhall-test-media-"))
 class TickTest(GuildhallTestCase):
     def setUp(self):
-        self.sources = list(services._SOURCES)
-
-        def overdue(now):
-            yield Due([self.user("soft-principal")], Message(
-                kind="test.overdue", subject="逾期提醒", dedupe_key="test:overdue:1"))
-
-        services._SOURCES[:] = [overdue]
+        self.deadlines = list(services._DEADLINES)
+        self.filing = make_filing(self.cast, self.soft, "submitted")
+        self.set_due(dt.date(2026, 1, 5))
+        self.recipients = [self.user("soft-principal")]
+        services._DEADLINES[:] = [self.declare()]
+        mail.outbox.clear()
 
     def tearDown(self):
-        services._SOURCES[:] = self.sources
+        services._DEADLINES[:] = self.deadlines
+
+    def declare(self, **kw):
+        pk = self.filing.pk
+        return Deadline(**{
+            "items": lambda now: Filing.objects.filter(pk=pk).select_related("organization"),
+            "due": "decision_due", "key": lambda f: f"test:{f.pk}", "url": lambda f: "/",
+            "escalate": Notice(kind="test.overdue", to=lambda f: self.recipients,
+                               subject="逾期提醒", key=":overdue"),
+            **kw})
+
+    def set_due(self, day):
+        Filing.objects.filter(pk=self.filing.pk).update(decision_due=day)
 
     def test_running_tick_twice_sends_a_reminder_once(self):
         out = StringIO()
@@ -89,6 +107,51 @@ class TickTest(GuildhallTestCase):
 
         periodic_tick.call_local()
         self.assertEqual(Notification.objects.filter(kind="test.overdue").count(), 1)
+
+    def test_the_second_run_finds_everything_sent_with_one_query_and_inserts_nothing(self):
+        self.recipients = [self.user("soft-principal"), self.user("soft-admin"),
+                           self.user("soft-editor")]
+        self.assertEqual(services.tick(), 3)
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(services.tick(), 0)
+        on_inbox = [q["sql"] for q in queries if "notifications_notification" in q["sql"]]
+        self.assertEqual(len(on_inbox), 1, on_inbox)
+        self.assertTrue(on_inbox[0].startswith("SELECT"), on_inbox)
+        self.assertFalse([q for q in queries if q["sql"].startswith("INSERT")])
+        self.assertEqual(len(mail.outbox), 3)
+
+    def test_someone_added_later_is_told_and_the_others_are_not_told_again(self):
+        services.tick()
+        self.recipients = [*self.recipients, self.user("soft-admin")]
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(services.tick(), 1)
+        inserts = [q["sql"] for q in queries
+                   if q["sql"].startswith('INSERT INTO "notifications_notification"')]
+        self.assertEqual(len(inserts), 1)
+        self.assertEqual(sorted(Notification.objects.filter(kind="test.overdue")
+                                .values_list("recipient__username", flat=True)),
+                         ["soft-admin", "soft-principal"])
+
+    def test_a_reminder_goes_out_from_the_declared_working_days_before_the_due_date(self):
+        services._DEADLINES[:] = [self.declare(
+            escalate=None, before=2,
+            remind=Notice(kind="test.due", to=lambda f: self.recipients, subject="即将到期",
+                          key=":due", body="请于 %(date)s 前处理"))]
+        today = dt.date(2026, 1, 5)  # a Monday
+        now = timezone.make_aware(dt.datetime(2026, 1, 5, 10))
+        self.set_due(add_working_days(today, 3))
+        self.assertEqual(services.tick(now), 0)
+        self.set_due(add_working_days(today, 2))
+        self.assertEqual(services.tick(now), 1)
+        self.assertEqual(Notification.objects.get(kind="test.due").body, "请于 2026-01-07 前处理")
+        self.set_due(today - dt.timedelta(days=1))
+        self.assertEqual(services.tick(now), 0)  # past due: a reminder is no longer sent
+
+    def test_an_inactive_person_is_not_told(self):
+        principal = self.user("soft-principal")
+        principal.is_active = False
+        principal.save()
+        self.assertEqual(services.tick(), 0)
 
 
 class WorkdayScheduleTest(GuildhallTestCase):

@@ -1,8 +1,11 @@
 """The shared review mechanism, exercised through event filings (its first user)."""
 
 import tempfile
+from unittest import mock
 
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from guildhall.audit.models import AuditRecord
 from guildhall.core.errors import DomainError
@@ -113,3 +116,82 @@ class DecideTest(GuildhallTestCase):
         self.decide("sup-approver")
         self.filing.refresh_from_db()
         self.assertRefused("already_reviewed", 403, username="sup-approver")
+
+
+@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="guildhall-test-media-"))
+class RefusalTest(GuildhallTestCase):
+    """The buttons (`may_decide`) and the action (`decide`) refuse through one `refusal()`."""
+
+    def setUp(self):
+        self.filing = make_filing(self.cast, self.soft, "submitted")
+        self.steps = self.filing.review_steps()
+
+    def refusal(self, username, **kw):
+        refused = reviews.refusal(self.user(username), self.filing, self.steps, **kw)
+        return refused and (refused.code, refused.status)
+
+    def test_the_approver_may_decide_and_nobody_else(self):
+        self.assertIsNone(reviews.refusal(self.user("sup-approver"), self.filing, self.steps))
+        self.assertEqual(self.refusal("sup-viewer"), ("not_reviewer", 403))
+        self.assertEqual(self.refusal("soft-editor"), ("own_item", 403))
+        self.assertFalse(reviews.may_decide(None, self.filing, self.steps))
+
+    def test_it_names_the_same_refusal_that_decide_raises(self):
+        cases = [
+            ("sup-approver", {"revision": self.filing.revision - 1}),
+            ("sup-approver", {"verdict": Verdict.RETURN, "comment": " "}),
+            ("sup-approver", {"comment": "", "comment_always": True}),
+            ("soft-editor", {}),
+            ("sup-viewer", {}),
+        ]
+        for username, kw in cases:
+            with self.subTest(username=username, **kw):
+                kw = {"revision": self.filing.revision, "verdict": Verdict.APPROVE,
+                      "comment": "", **kw}
+                refused = reviews.refusal(self.user(username), self.filing, self.steps, **kw)
+                with self.assertRaises(DomainError) as ctx:
+                    reviews.decide(actor=self.user(username), subject=self.filing,
+                                   steps=self.steps, **kw)
+                self.assertEqual((refused.code, refused.status, str(refused)),
+                                 (ctx.exception.code, ctx.exception.status, str(ctx.exception)))
+
+    def test_the_buttons_ignore_the_verdict_and_the_comment_not_yet_chosen(self):
+        self.assertTrue(reviews.may_decide(self.user("sup-approver"), self.filing, self.steps))
+        self.assertEqual(self.refusal("sup-approver", verdict=Verdict.REJECT, comment=""),
+                         ("comment_required", 400))
+
+    def test_a_decided_item_is_refused_to_the_buttons_too(self):
+        services.filing_approve(actor=self.user("sup-approver"), filing=self.filing,
+                                revision=self.filing.revision)
+        self.filing.refresh_from_db()
+        self.assertEqual(self.refusal("sup-approver"), ("not_under_review", 409))
+        self.assertFalse(reviews.may_decide(self.user("sup-approver"), self.filing, self.steps))
+
+    def test_decide_locks_the_row_once_and_not_again_for_a_caller_holding_the_lock(self):
+        with mock.patch.object(reviews, "lock", wraps=reviews.lock) as lock:
+            services.filing_approve(actor=self.user("sup-approver"), filing=self.filing,
+                                    revision=self.filing.revision)
+        lock.assert_not_called()  # the module locked the filing; decide() used that row
+        filing = make_filing(self.cast, self.logi, "submitted")
+        with mock.patch.object(reviews, "lock", wraps=reviews.lock) as lock:
+            reviews.decide(actor=self.user("sup-approver"), subject=filing,
+                           revision=filing.revision, verdict=Verdict.APPROVE, comment="",
+                           steps=filing.review_steps())
+        lock.assert_called_once()
+
+    def test_a_decision_takes_one_row_lock_on_postgresql(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("row locks are PostgreSQL's")
+        with CaptureQueriesContext(connection) as queries:
+            services.filing_approve(actor=self.user("sup-approver"), filing=self.filing,
+                                    revision=self.filing.revision)
+        locks = [q["sql"] for q in queries
+                 if 'FROM "events_filing"' in q["sql"] and "FOR UPDATE" in q["sql"]]
+        self.assertEqual(len(locks), 1, locks)
+
+    def test_a_caller_claiming_the_lock_must_hold_a_transaction(self):
+        with self.assertRaises(RuntimeError):
+            with mock.patch.object(connection, "in_atomic_block", False):
+                reviews.decide(actor=self.user("sup-approver"), subject=self.filing,
+                               revision=self.filing.revision, verdict=Verdict.APPROVE,
+                               comment="", steps=self.steps, locked=True)
