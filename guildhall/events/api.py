@@ -18,8 +18,8 @@ from ninja.pagination import paginate
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.events import queries, services
 from guildhall.events.models import EventType, Filing, Status
-from guildhall.events.permissions import authorize
 from guildhall.kit.api import aware, body_doc, invalid, read_body, run_action
+from guildhall.kit.workflow import authorize
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records.queries import get_finding_of
@@ -207,7 +207,7 @@ def _act(request: HttpRequest, filing_id: int, action: str, schema: type[Schema]
          run: Any) -> Filing:
     filing = queries.get_filing_for_user(request.user, filing_id)
     require(request.user, "events.view", filing)
-    run_action(request, filing, module="events", action=action, authorize=authorize,
+    run_action(request, filing, action=action,
                schema=schema, run=run)
     return _detail(request, filing)
 

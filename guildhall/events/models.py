@@ -10,10 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guildhall.core.errors import DomainError
+from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
 from guildhall.reviews.models import Verdict
@@ -143,8 +144,14 @@ ACTIONS = ["edit", "submit", "sign_off", "approve", "return", "reject", "withdra
            "summarize", "acknowledge_summary", "cancel", "attach", "acknowledge_finding"]
 
 
-class Filing(RecordSubject):
+class Filing(Workflow, RecordSubject):
     """An association's filing of one event with its supervising body."""
+
+    TRANSITIONS = TRANSITIONS
+    ACTIONS = ACTIONS
+    # Decisions are refused by the review mechanism, which names the reason.
+    DECISIONS = frozenset({"sign_off", "approve", "return", "reject"})
+    rules_prefix = "events"
 
     class EntryKind(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -217,6 +224,9 @@ class Filing(RecordSubject):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:filing_detail", args=[self.organization_id, self.pk])
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
@@ -302,23 +312,6 @@ class Filing(RecordSubject):
         return problems
 
     # ---- the state machine -----------------------------------------------------------
-
-    def allows(self, action: str) -> bool:
-        sources, _target = TRANSITIONS[action]
-        return self.status in sources
-
-    def guard(self, action: str) -> None:
-        """Raise a DomainError unless the filing's state allows `action` now."""
-        if not self.allows(action):
-            raise DomainError(
-                _("A filing that is “%(status)s” cannot be changed this way.") % {
-                    "status": self.get_status_display()}, "wrong_state", status=409)
-
-    def available_actions(self, user: Any) -> set[str]:
-        """Return the actions `user` may take on this filing now (for buttons)."""
-        from guildhall.orgs.permissions import actions_for
-
-        return {a.split(".", 1)[1] for a in actions_for(user, self, [f"events.{a}" for a in ACTIONS])}
 
     # ---- the review ----------------------------------------------------------------
 

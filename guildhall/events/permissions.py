@@ -6,11 +6,10 @@ from django.utils import timezone
 
 from guildhall.events.models import EDITABLE, Filing, Status
 from guildhall.orgs.models import Organization, Role
-from guildhall.orgs.permissions import SUPERVISOR_ROLES, Access, require, rule
+from guildhall.orgs.permissions import SUPERVISOR_ROLES, Access, rule
 from guildhall.reviews.services import may_decide
 
 #: Actions decided by the review mechanism, which names its own refusals.
-DECISIONS = {"sign_off", "approve", "return", "reject"}
 
 #: Association roles that file events: the editor drafts, the principal may too.
 FILERS = {Role.EDITOR, Role.PRINCIPAL}
@@ -148,14 +147,3 @@ def _summarize(access: Access, filing: Filing) -> bool:
 def _acknowledge_summary(access: Access, filing: Filing) -> bool:
     return filing.allows("acknowledge_summary") and \
         access.supervisor_role_over(filing.organization) == Role.APPROVER
-
-
-def authorize(user, action: str, filing: Filing) -> None:
-    """Refuse an action the filing's state does not allow (409), then one the role does not (403).
-
-    Review decisions are left to the review mechanism, which names the reason (own item,
-    not a reviewer of this step, stale revision) and is audited by the caller.
-    """
-    filing.guard(action)
-    if action not in DECISIONS:
-        require(user, f"events.{action}", filing)

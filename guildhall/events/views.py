@@ -16,7 +16,6 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guildhall.audit.services import record_refusal
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import add_domain_error, apply_errors
 from guildhall.core.months import parse_month
@@ -40,8 +39,8 @@ from guildhall.events.models import (
     FilingRules,
     Status,
 )
-from guildhall.events.permissions import authorize
 from guildhall.events.timeline import diff_rows, timeline
+from guildhall.kit.actions import run_page_action
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records import services as records
@@ -82,18 +81,13 @@ def _detail(request: HttpRequest, filing: Filing, *, status: int = 200, error: s
 def _act(request: HttpRequest, org_id: int, filing_id: int, action: str,
          run: Callable[[Filing], Any], done: str, form_name: str = "") -> HttpResponse:
     """Authorize and run one action from the filing page; show refusals on the page."""
-    filing = _filing(request, org_id, filing_id)
-    try:
-        authorize(request.user, action, filing)
-        run(filing)
-    except DomainError as exc:
-        if exc.status == 403:
-            record_refusal(user=request.user, action=f"events.{action}", obj=filing)
-        filing = queries.get_filing_for_user(request.user, filing_id, org_id)
+    def refused(exc: DomainError) -> HttpResponse:
+        fresh = queries.get_filing_for_user(request.user, filing_id, org_id)
         kept = {form_name: _bound(form_name, request)} if form_name else {}
-        return _detail(request, filing, status=exc.status, error=str(exc), **kept)
-    messages.success(request, done)
-    return redirect("events:filing_detail", filing.organization_id, filing.pk)
+        return _detail(request, fresh, status=exc.status, error=str(exc), **kept)
+
+    return run_page_action(request, _filing(request, org_id, filing_id), action, run,
+                           done=done, refused=refused)
 
 
 def _bound(form_name: str, request: HttpRequest) -> Any:

@@ -58,22 +58,18 @@ def body_doc(schema: type[Schema]) -> dict[str, Any]:
         "application/json": {"schema": schema.model_json_schema()}}}}
 
 
-def run_action(request: HttpRequest, obj: Any, *, module: str, action: str,
-               authorize: Callable[[Any, str, Any], None], schema: type[Schema] | None,
+def run_action(request: HttpRequest, obj: Any, *, action: str, schema: type[Schema] | None,
                run: Callable[[Any, Any], Any]) -> None:
-    """Authorize `action` on an already scoped `obj`, then read the body and run it.
+    """Authorize `action` on an already scoped `obj` (a `kit.workflow.Workflow`), then read
+    the body and run it.
 
     The body is read only after the checks, so someone who may not act gets the refusal
     whatever they send; a refusal of the role (403) is audited.
     """
-    from guildhall.audit.services import record_refusal
-    from guildhall.core.errors import DomainError
+    from guildhall.kit.actions import audited
 
-    try:
-        authorize(request.user, action, obj)
+    def go() -> None:
         body = read_body(request, schema) if schema else None
         run(obj, body)
-    except DomainError as exc:
-        if exc.status == 403:
-            record_refusal(user=request.user, action=f"{module}.{action}", obj=obj)
-        raise
+
+    audited(request.user, obj, action, go)

@@ -21,6 +21,7 @@ from ninja.pagination import paginate
 from guildhall.core.errors import DomainError
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.kit.api import aware, body_doc, invalid, read_body, run_action
+from guildhall.kit.workflow import authorize
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.publications import content, queries, services
@@ -32,7 +33,6 @@ from guildhall.publications.models import (
     Publication,
     Status,
 )
-from guildhall.publications.permissions import authorize
 from guildhall.records.models import Finding
 from guildhall.records.queries import get_finding_of
 from guildhall.reviews import services as reviews
@@ -345,7 +345,7 @@ def _act(request: HttpRequest, publication_id: int, action: str, schema: type[Sc
          run: Any) -> Publication:
     publication = queries.get_publication_for_user(request.user, publication_id)
     require(request.user, "publications.view", publication)
-    run_action(request, publication, module="publications", action=action, authorize=authorize,
+    run_action(request, publication, action=action,
                schema=schema, run=run)
     return _detail(request, publication)
 

@@ -9,10 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guildhall.core.errors import DomainError
+from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
 from guildhall.reviews.services import OWN, SUPERVISOR, Step
@@ -216,20 +217,20 @@ class Status(models.TextChoices):
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 
 #: action -> the states it may start from. The review's outcome decides where "review" leads.
-TRANSITIONS: dict[str, set[str]] = {
+TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
     # Under review or approved, a change makes a new revision and the review starts again.
-    "edit": EDITABLE | {Status.IN_REVIEW, Status.APPROVED},
-    "attach": EDITABLE | {Status.IN_REVIEW, Status.APPROVED},
-    "submit": EDITABLE,
-    "review": {Status.IN_REVIEW},
-    "acknowledge_finding": {Status.IN_REVIEW},
-    "record_published": {Status.APPROVED, Status.PUBLISHED},
-    "withdraw": {Status.PUBLISHED},
+    "edit": (EDITABLE | {Status.IN_REVIEW, Status.APPROVED}, None),
+    "attach": (EDITABLE | {Status.IN_REVIEW, Status.APPROVED}, None),
+    "submit": (EDITABLE, Status.IN_REVIEW),
+    "review": ({Status.IN_REVIEW}, None),
+    "acknowledge_finding": ({Status.IN_REVIEW}, None),
+    "record_published": ({Status.APPROVED, Status.PUBLISHED}, Status.PUBLISHED),
+    "withdraw": ({Status.PUBLISHED}, Status.WITHDRAWN),
 }
 ACTIONS = list(TRANSITIONS)
 
 
-class Publication(RecordSubject):
+class Publication(Workflow, RecordSubject):
     """A piece of content meant for one or more of the association's channels.
 
     Each revision's snapshot holds its title, body (sanitized HTML), planned time, whether
@@ -243,6 +244,11 @@ class Publication(RecordSubject):
         PUBLISHED = "published", _("Recorded as published")
         WITHDRAWN = "withdrawn", _("Withdrawn after publication")
 
+    TRANSITIONS = TRANSITIONS
+    ACTIONS = ACTIONS
+    # The review mechanism and the finding service name their refusals themselves.
+    DECISIONS = frozenset({"review", "acknowledge_finding"})
+    rules_prefix = "publications"
     review_subject_type = "publications.publication"
 
     organization = models.ForeignKey("orgs.Organization", models.PROTECT,
@@ -298,28 +304,14 @@ class Publication(RecordSubject):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("publications:publication_detail", args=[self.organization_id, self.pk])
+
     def clean(self) -> None:
         if self.organization_id and self.organization.is_supervisor:
             raise ValidationError({"organization": _("Publications belong to associations.")})
 
     # ---- the state machine --------------------------------------------------------
-
-    def allows(self, action: str) -> bool:
-        return self.status in TRANSITIONS[action]
-
-    def guard(self, action: str) -> None:
-        """Raise a DomainError unless the publication's state allows `action` now."""
-        if not self.allows(action):
-            raise DomainError(
-                _("A publication that is “%(status)s” cannot be changed this way.") % {
-                    "status": self.get_status_display()}, "wrong_state", status=409)
-
-    def available_actions(self, user: Any) -> set[str]:
-        """Return the actions `user` may take on this publication now (for buttons)."""
-        from guildhall.orgs.permissions import actions_for
-
-        return {a.split(".", 1)[1]
-                for a in actions_for(user, self, [f"publications.{a}" for a in ACTIONS])}
 
     @property
     def is_read_only(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from guildhall.orgs.models import Organization, Role
-from guildhall.orgs.permissions import Access, require, rule
+from guildhall.orgs.permissions import Access, rule
 from guildhall.publications.models import (
     ACKNOWLEDGERS,
     CHANNEL_MANAGERS,
@@ -124,13 +124,3 @@ def _withdraw(access: Access, publication: Publication) -> bool:
     return _writes_for(access, publication) and publication.allows("withdraw")
 
 
-#: Actions whose refusals the services name themselves (own item, not this step's reviewer,
-#: stale revision); the caller audits a 403 from them.
-DECISIONS = {"review", "acknowledge_finding"}
-
-
-def authorize(user, action: str, publication: Publication) -> None:
-    """Refuse an action the state does not allow (409), then one the role does not (403)."""
-    publication.guard(action)
-    if action not in DECISIONS:
-        require(user, f"publications.{action}", publication)

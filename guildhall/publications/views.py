@@ -14,10 +14,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guildhall.audit.services import record_refusal
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import add_domain_error, apply_errors
 from guildhall.core.uploads import stored_file_response
+from guildhall.kit.actions import run_page_action
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.publications import content, queries, services
@@ -38,7 +38,6 @@ from guildhall.publications.models import (
     PublicationSettings,
     Status,
 )
-from guildhall.publications.permissions import authorize
 from guildhall.records import services as records
 from guildhall.records.queries import get_attachment_of, get_finding_of
 from guildhall.reviews import services as reviews
@@ -339,18 +338,13 @@ def _act(request: HttpRequest, org_id: int, publication_id: int, action: str,
          run: Callable[[Publication], Any], done: str, form_name: str = "",
          form: Any = None) -> HttpResponse:
     """Authorize and run one action from the publication page; show refusals on the page."""
-    publication = _publication(request, org_id, publication_id)
-    try:
-        authorize(request.user, action, publication)
-        run(publication)
-    except DomainError as exc:
-        if exc.status == 403:
-            record_refusal(user=request.user, action=f"publications.{action}", obj=publication)
-        publication = queries.get_publication_for_user(request.user, publication_id, org_id)
+    def refused(exc: DomainError) -> HttpResponse:
+        fresh = queries.get_publication_for_user(request.user, publication_id, org_id)
         kept = {form_name: form} if form_name and form is not None else {}
-        return _detail(request, publication, status=exc.status, error=str(exc), **kept)
-    messages.success(request, done)
-    return redirect("publications:publication_detail", publication.organization_id, publication.pk)
+        return _detail(request, fresh, status=exc.status, error=str(exc), **kept)
+
+    return run_page_action(request, _publication(request, org_id, publication_id), action, run,
+                           done=done, refused=refused)
 
 
 @login_required

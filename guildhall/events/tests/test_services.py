@@ -17,8 +17,8 @@ from guildhall.events.models import (
     FilingRules,
     Status,
 )
-from guildhall.events.permissions import authorize
 from guildhall.events.tests.factories import FOREIGN_TEXT, make_filing, txt
+from guildhall.kit.workflow import authorize
 from guildhall.notifications.calendar import add_working_days, working_days_between
 from guildhall.notifications.models import Notification
 from guildhall.notifications.services import tick

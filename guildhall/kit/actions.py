@@ -1,0 +1,40 @@
+"""Run one action of a module's object, for a page or the API: the same authorization
+(`kit.workflow.authorize`), the same audit of a refused role, the same error contract."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from guildhall.audit.services import record_refusal
+from guildhall.core.errors import DomainError
+from guildhall.kit.workflow import authorize
+
+
+def audited(user: Any, obj: Any, action: str, run: Callable[[], Any]) -> Any:
+    """Authorize `action`, then run it; a refusal of the role (403), by the rules or by the
+    service, is audited before it is raised."""
+    try:
+        authorize(user, action, obj)
+        return run()
+    except DomainError as exc:
+        if exc.status == 403:
+            record_refusal(user=user, action=f"{obj.rules_prefix}.{action}", obj=obj)
+        raise
+
+
+def run_page_action(request: HttpRequest, obj: Any, action: str, run: Callable[[Any], Any], *,
+                    done: str, refused: Callable[[DomainError], HttpResponse]) -> HttpResponse:
+    """Run an action from the object's page: on success say `done` and go back to the page
+    (POST → redirect → GET); on a refusal answer `refused(error)`, which shows the page
+    again with the message beside its field or at the top, and what the person typed."""
+    try:
+        audited(request.user, obj, action, lambda: run(obj))
+    except DomainError as exc:
+        return refused(exc)
+    messages.success(request, done)
+    return redirect(obj.get_absolute_url())

@@ -1,0 +1,57 @@
+"""One shape for a module's state machine, on its model.
+
+A model that mixes in `Workflow` declares
+- `TRANSITIONS = {action: (states it may start from, state it leads to or None)}`
+  (None when the outcome decides, as for a review),
+- `ACTIONS`: the actions its page offers, in button order (rule names are
+  `<rules_prefix>.<action>`, checked by `orgs.permissions`),
+- `DECISIONS`: actions whose refusals the service names itself (review decisions: own
+  item, not this step's reviewer, stale revision), so `authorize` checks only the state.
+The buttons (`available_actions`) and the enforcement (`authorize`) use the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext_lazy as _
+
+from guildhall.core.errors import DomainError
+from guildhall.orgs.permissions import actions_for, require
+
+
+class Workflow:
+    TRANSITIONS: ClassVar[dict[str, tuple[Collection[str], str | None]]] = {}
+    ACTIONS: ClassVar[list[str]] = []
+    DECISIONS: ClassVar[frozenset[str]] = frozenset()
+    rules_prefix: ClassVar[str] = ""
+
+    status: str
+
+    def allows(self, action: str) -> bool:
+        sources, _target = self.TRANSITIONS[action]
+        return self.status in sources
+
+    def guard(self, action: str) -> None:
+        """Raise a DomainError (409) unless the state allows `action` now."""
+        if not self.allows(action):
+            raise DomainError(
+                _("A %(thing)s that is “%(status)s” cannot be changed this way.") % {
+                    "thing": self._meta.verbose_name, "status": self.get_status_display()},
+                "wrong_state", status=409)
+
+    def available_actions(self, user: Any) -> set[str]:
+        """Return the actions `user` may take on this object now (for buttons)."""
+        prefix = f"{self.rules_prefix}."
+        return {a.removeprefix(prefix)
+                for a in actions_for(user, self, [prefix + a for a in self.ACTIONS])}
+
+
+def authorize(user: Any, action: str, obj: Workflow) -> None:
+    """Refuse an action the state does not allow (409), then one the role does not (403,
+    audited). Review decisions are left to the review mechanism, which names the reason."""
+    if action in obj.TRANSITIONS:
+        obj.guard(action)
+    if action not in obj.DECISIONS:
+        require(user, f"{obj.rules_prefix}.{action}", obj)
