@@ -32,6 +32,12 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.subject
 
+    def mark_read(self) -> None:
+        """Record that the recipient has read it; the first reading time stays."""
+        if self.read_at is None:
+            self.read_at = timezone.now()
+            self.save(update_fields=["read_at"])
+
 
 class WorkdayOverride(models.Model):
     """The official holiday schedule for a year the calendar package does not know yet."""

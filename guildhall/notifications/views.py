@@ -32,9 +32,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     note = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
+    note.mark_read()
+    if request.htmx:
+        return render(request, "notifications/_read.html", {"n": note})
     if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts=None):
         return redirect(note.url)
     return redirect("notifications:inbox")
