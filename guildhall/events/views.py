@@ -12,14 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import add_domain_error, apply_errors
 from guildhall.core.months import parse_month
-from guildhall.core.uploads import stored_file_response
 from guildhall.events import ical, queries, services
 from guildhall.events.forms import (
     AttachmentForm,
@@ -40,11 +39,11 @@ from guildhall.events.models import (
     Status,
 )
 from guildhall.events.timeline import diff_rows, timeline
-from guildhall.kit.actions import run_page_action
+from guildhall.kit import attachments
+from guildhall.kit.actions import beside_field, run_page_action
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records import services as records
-from guildhall.records.queries import get_attachment_of, get_finding_of
 from guildhall.reviews import services as reviews
 
 PAGE_SIZE = 30
@@ -84,7 +83,7 @@ def _act(request: HttpRequest, org_id: int, filing_id: int, action: str,
     def refused(exc: DomainError) -> HttpResponse:
         fresh = queries.get_filing_for_user(request.user, filing_id, org_id)
         kept = {form_name: _bound(form_name, request)} if form_name else {}
-        return _detail(request, fresh, status=exc.status, error=str(exc), **kept)
+        return _detail(request, fresh, status=exc.status, error=beside_field(kept, exc), **kept)
 
     return run_page_action(request, _filing(request, org_id, filing_id), action, run,
                            done=done, refused=refused)
@@ -331,30 +330,20 @@ def filing_summary(request: HttpRequest, org_id: int, filing_id: int) -> HttpRes
 @require_POST
 def attachment_upload(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
     filing = _filing(request, org_id, filing_id)
-    require(request.user, "events.attach", filing)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(actor=request.user, filing=filing,
-                                    upload=form.cleaned_data["file"],
-                                    for_foreign_party=form.cleaned_data["for_foreign_party"])
-        except DomainError as exc:
-            form.add_error("file", str(exc))
-        else:
-            messages.success(request, _("The file was attached."))
-            return redirect("events:filing_detail", filing.organization_id, filing.pk)
-    return _detail(request, filing, status=400, attachment_form=form)
+    return attachments.upload(
+        request, filing, AttachmentForm(request.POST, request.FILES),
+        lambda data: services.attachment_add(actor=request.user, filing=filing,
+                                             upload=data["file"],
+                                             for_foreign_party=data["for_foreign_party"]),
+        done=_("The file was attached."),
+        page=lambda form: _detail(request, filing, attachment_form=form))
 
 
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, org_id: int, filing_id: int,
                         attachment_id: int) -> HttpResponse:
-    filing = _filing(request, org_id, filing_id)
-    attachment = get_attachment_of(filing, attachment_id)
-    return stored_file_response(
-        attachment, content_type="application/octet-stream",
-        disposition=content_disposition_header(True, attachment.original_name))
+    return attachments.download(_filing(request, org_id, filing_id), attachment_id)
 
 
 @login_required
@@ -362,11 +351,10 @@ def attachment_download(request: HttpRequest, org_id: int, filing_id: int,
 def attachment_remove(request: HttpRequest, org_id: int, filing_id: int,
                       attachment_id: int) -> HttpResponse:
     filing = _filing(request, org_id, filing_id)
-    require(request.user, "events.attach", filing)
-    attachment = get_attachment_of(filing, attachment_id, live=True)
-    services.attachment_remove(actor=request.user, filing=filing, attachment=attachment)
-    messages.success(request, _("The file was removed."))
-    return redirect("events:filing_detail", filing.organization_id, filing.pk)
+    return attachments.remove(
+        request, filing, attachment_id,
+        lambda f, a: services.attachment_remove(actor=request.user, filing=f, attachment=a),
+        done=_("The file was removed."), refused=_refused(request, filing))
 
 
 @login_required
@@ -374,15 +362,18 @@ def attachment_remove(request: HttpRequest, org_id: int, filing_id: int,
 def finding_acknowledge(request: HttpRequest, org_id: int, filing_id: int,
                         finding_id: int) -> HttpResponse:
     filing = _filing(request, org_id, filing_id)
-    require(request.user, "events.acknowledge_finding", filing)
-    finding = get_finding_of(filing, finding_id)
-    try:
-        services.finding_acknowledge(actor=request.user, finding=finding,
-                                     reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        return _detail(request, filing, status=exc.status, error=str(exc))
-    messages.success(request, _("The finding was acknowledged."))
-    return redirect("events:filing_detail", filing.organization_id, filing.pk)
+    return attachments.acknowledge(
+        request, filing, finding_id,
+        lambda f, finding, reason: services.finding_acknowledge(
+            actor=request.user, finding=finding, reason=reason),
+        done=_("The finding was acknowledged."), refused=_refused(request, filing))
+
+
+def _refused(request: HttpRequest, filing: Filing) -> Callable[[DomainError], HttpResponse]:
+    def page(exc: DomainError) -> HttpResponse:
+        fresh = queries.get_filing_for_user(request.user, filing.pk, filing.organization_id)
+        return _detail(request, fresh, status=exc.status, error=str(exc))
+    return page
 
 
 # ---- calendar, feed, rules --------------------------------------------------------------------

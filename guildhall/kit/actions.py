@@ -38,3 +38,13 @@ def run_page_action(request: HttpRequest, obj: Any, action: str, run: Callable[[
         return refused(exc)
     messages.success(request, done)
     return redirect(obj.get_absolute_url())
+
+
+def beside_field(forms: dict[str, Any], exc: DomainError) -> str:
+    """Show a refusal beside the field it concerns, on the form of the page that has it;
+    return it as the page's message only when no form has that field."""
+    for form in forms.values():
+        if exc.field and exc.field in form.fields:
+            form.add_error(exc.field, str(exc))
+            return ""
+    return str(exc)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import add_domain_error, apply_errors
-from guildhall.core.uploads import stored_file_response
-from guildhall.kit.actions import run_page_action
+from guildhall.kit import attachments
+from guildhall.kit.actions import beside_field, run_page_action
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.publications import content, queries, services
@@ -39,7 +38,6 @@ from guildhall.publications.models import (
     Status,
 )
 from guildhall.records import services as records
-from guildhall.records.queries import get_attachment_of, get_finding_of
 from guildhall.reviews import services as reviews
 
 PAGE_SIZE = 30
@@ -341,7 +339,7 @@ def _act(request: HttpRequest, org_id: int, publication_id: int, action: str,
     def refused(exc: DomainError) -> HttpResponse:
         fresh = queries.get_publication_for_user(request.user, publication_id, org_id)
         kept = {form_name: form} if form_name and form is not None else {}
-        return _detail(request, fresh, status=exc.status, error=str(exc), **kept)
+        return _detail(request, fresh, status=exc.status, error=beside_field(kept, exc), **kept)
 
     return run_page_action(request, _publication(request, org_id, publication_id), action, run,
                            done=done, refused=refused)
@@ -374,12 +372,11 @@ def publication_review(request: HttpRequest, org_id: int, publication_id: int) -
 def publication_finding_acknowledge(request: HttpRequest, org_id: int, publication_id: int,
                                     finding_id: int) -> HttpResponse:
     publication = _publication(request, org_id, publication_id)
-    finding = get_finding_of(publication, finding_id)
-    reason = request.POST.get("reason", "")
-    return _act(request, org_id, publication_id, "acknowledge_finding",
-                lambda p: services.publication_acknowledge_finding(
-                    actor=request.user, publication=p, finding=finding, reason=reason),
-                _("The finding was acknowledged."))
+    return attachments.acknowledge(
+        request, publication, finding_id,
+        lambda p, finding, reason: services.publication_acknowledge_finding(
+            actor=request.user, publication=p, finding=finding, reason=reason),
+        done=_("The finding was acknowledged."), refused=_refused(request, publication))
 
 
 @login_required
@@ -414,32 +411,21 @@ def publication_withdraw(request: HttpRequest, org_id: int, publication_id: int)
 @require_POST
 def publication_attach(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
     publication = _publication(request, org_id, publication_id)
-    require(request.user, "publications.attach", publication)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(actor=request.user, publication=publication,
-                                    upload=form.cleaned_data["file"])
-        except DomainError as exc:
-            form.add_error("file", str(exc))
-        else:
-            messages.success(request, _("The file was attached (a new revision)."))
-            return redirect("publications:publication_detail", publication.organization_id, publication.pk)
-    return _detail(request, publication, status=400, attachment_form=form)
+    return attachments.upload(
+        request, publication, AttachmentForm(request.POST, request.FILES),
+        lambda data: services.attachment_add(actor=request.user, publication=publication,
+                                             upload=data["file"]),
+        done=_("The file was attached (a new revision)."),
+        page=lambda form: _detail(request, publication, attachment_form=form))
 
 
 @login_required
 @require_GET
 def publication_attachment(request: HttpRequest, org_id: int, publication_id: int,
                            attachment_id: int) -> HttpResponse:
-    publication = _publication(request, org_id, publication_id)
-    attachment = get_attachment_of(publication, attachment_id)
-    # Images are shown on the page; their type was checked from their content on upload.
-    disposition = "inline" if attachment.is_image else "attachment"
-    return stored_file_response(
-        attachment, content_type=attachment.content_type if attachment.is_image
-        else "application/octet-stream",
-        disposition=f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}")
+    # Images are shown on the page.
+    return attachments.download(_publication(request, org_id, publication_id), attachment_id,
+                                inline_images=True)
 
 
 @login_required
@@ -447,11 +433,18 @@ def publication_attachment(request: HttpRequest, org_id: int, publication_id: in
 def publication_attachment_remove(request: HttpRequest, org_id: int, publication_id: int,
                                   attachment_id: int) -> HttpResponse:
     publication = _publication(request, org_id, publication_id)
-    require(request.user, "publications.attach", publication)
-    attachment = get_attachment_of(publication, attachment_id, live=True)
-    services.attachment_remove(actor=request.user, publication=publication, attachment=attachment)
-    messages.success(request, _("The file was removed (a new revision)."))
-    return redirect("publications:publication_detail", publication.organization_id, publication.pk)
+    return attachments.remove(
+        request, publication, attachment_id,
+        lambda p, a: services.attachment_remove(actor=request.user, publication=p, attachment=a),
+        done=_("The file was removed (a new revision)."), refused=_refused(request, publication))
+
+
+def _refused(request: HttpRequest, publication: Publication) -> Callable[[DomainError], HttpResponse]:
+    def page(exc: DomainError) -> HttpResponse:
+        fresh = queries.get_publication_for_user(request.user, publication.pk,
+                                                 publication.organization_id)
+        return _detail(request, fresh, status=exc.status, error=str(exc))
+    return page
 
 
 # ---- settings ----------------------------------------------------------------------------

@@ -46,3 +46,14 @@ def sign_in(page: Any, base_url: str, username: str, password: str = "guildhall-
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def act(page: Any, selector: str) -> None:
+    """Click the button of an in-page action and wait until its answer is on the page: the
+    swap of an htmx action (no page load), or the new page of an ordinary form."""
+    page.evaluate("""() => { window.__guildhallSwapped = false;
+        document.body.addEventListener('htmx:afterSettle',
+            () => { window.__guildhallSwapped = true; }, {once: true}); }""")
+    page.click(selector)
+    page.wait_for_function("() => window.__guildhallSwapped !== false")
+    page.wait_for_load_state()

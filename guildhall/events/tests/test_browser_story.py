@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from guildhall.events.models import Filing, Status
 from guildhall.site.demo import seed
-from guildhall.testing.browser import phone_browser, screenshot, sign_in
+from guildhall.testing.browser import act, phone_browser, screenshot, sign_in
 
 
 def switch_user(page, base_url, username):
@@ -60,8 +60,7 @@ def test_a_seminar_is_filed_returned_fixed_approved_held_and_summarized(live_ser
         # The principal signs it off; it goes up to the supervising body.
         switch_user(page, url, "soft-principal")
         open_filing(page, url, filing)
-        page.click("#sign-off")
-        page.wait_for_load_state()
+        act(page, "#sign-off")
         assert Filing.objects.get(pk=filing.pk).status == Status.SUBMITTED
 
         # The approver finds it in the queue and returns it with a comment.
@@ -71,8 +70,7 @@ def test_a_seminar_is_filed_returned_fixed_approved_held_and_summarized(live_ser
         screenshot(page, "events-3-queue")
         page.click("text=软件供应链安全研讨会")
         page.fill("#id_comment", "请补充讲者的职务，并说明会场容量。")
-        page.click("#return")
-        page.wait_for_load_state()
+        act(page, "#return")
         assert Filing.objects.get(pk=filing.pk).status == Status.RETURNED
         screenshot(page, "events-4-returned")
 
@@ -89,15 +87,13 @@ def test_a_seminar_is_filed_returned_fixed_approved_held_and_summarized(live_ser
         page.wait_for_load_state()
         switch_user(page, url, "soft-principal")
         open_filing(page, url, filing)
-        page.click("#sign-off")
-        page.wait_for_load_state()
+        act(page, "#sign-off")
 
         # The approver approves the new revision.
         switch_user(page, url, "sup-approver")
         open_filing(page, url, filing)
         page.fill("#id_comment", "同意举办。")
-        page.click("#approve")
-        page.wait_for_load_state()
+        act(page, "#approve")
         filing.refresh_from_db()
         assert filing.status == Status.APPROVED and filing.approved_revision == filing.revision
         screenshot(page, "events-5-approved")

@@ -4,7 +4,7 @@ import pytest
 
 from guildhall.publications.models import Channel, Publication
 from guildhall.site.demo import seed
-from guildhall.testing.browser import phone_browser, screenshot, sign_in
+from guildhall.testing.browser import act, phone_browser, screenshot, sign_in
 
 ID_NUMBER = "320102199003071239"
 
@@ -19,8 +19,7 @@ def _review(page, live_server, username: str, pid: int, org_id: int, comment: st
     page.goto(f"{live_server.url}/o/{org_id}/publications/waiting/")
     page.click(f"a[href='/o/{org_id}/publications/{pid}/']")
     page.fill("#id_comment", comment)
-    page.click("#review-pass")
-    page.wait_for_load_state()
+    act(page, "#review-pass")
     assert not page.query_selector("#action-error"), page.inner_text("#action-error")
     screenshot(page, shot)
     _sign_out(page)
@@ -64,8 +63,7 @@ def test_soft_editor_article_with_findings_passes_three_reviews_and_is_published
         sign_in(page, live_server.url, "soft-reviewer")
         page.goto(f"{live_server.url}/o/{soft.pk}/publications/{pid}/")
         page.fill(".ack-form input[name=reason]", "该号码为协会对外公开的调研联系电话。")
-        page.click(".ack-form button")
-        page.wait_for_load_state()
+        act(page, ".ack-form button")
         assert "该号码为协会对外公开的调研联系电话" in page.inner_text("#findings")
         screenshot(page, "publications-3-acknowledged")
         _sign_out(page)
