@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.events import queries, services
 from guildhall.events.models import EventType, Filing, Status
-from guildhall.kit.api import aware, body_doc, invalid, read_body, run_action
+from guildhall.kit.api import DecisionOut, ReasonIn, aware, body_doc, invalid, run_action
 from guildhall.kit.workflow import authorize
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
@@ -123,20 +123,6 @@ class FilingOut(Schema):
         return obj.onsite_person_id
 
 
-class DecisionOut(Schema):
-    step: int
-    step_name: str
-    revision: int
-    reviewer: str
-    verdict: str
-    comment: str
-    decided_at: dt.datetime
-
-    @staticmethod
-    def resolve_reviewer(obj: Any) -> str:
-        return obj.reviewer.display_name
-
-
 class HaltOut(Schema):
     halted_at: dt.datetime
     reason: str
@@ -156,10 +142,6 @@ class DecisionIn(Schema):
 
 class SubmitIn(Schema):
     late_reason: str = ""
-
-
-class ReasonIn(Schema):
-    reason: str = ""
 
 
 class HaltIn(Schema):
@@ -350,8 +332,8 @@ def event_finding_acknowledge(request: HttpRequest, filing_id: int, finding_id: 
     """The principal acknowledges a checker finding on a foreign party's material, with a reason."""
     filing = queries.get_filing_for_user(request.user, filing_id)
     require(request.user, "events.view", filing)
-    require(request.user, "events.acknowledge_finding", filing)
     finding = get_finding_of(filing, finding_id)
-    body = read_body(request, ReasonIn)
-    services.finding_acknowledge(actor=request.user, finding=finding, reason=body.reason)
+    run_action(request, filing, action="acknowledge_finding", schema=ReasonIn,
+               run=lambda f, body: services.finding_acknowledge(
+                   actor=request.user, finding=finding, reason=body.reason))
     return _detail(request, filing)

@@ -7,30 +7,22 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.http import Http404
 from django.utils import timezone
 
 from guildhall.core.months import month_bounds, parse_month
 from guildhall.events.models import APPROVED_STATES, EventType, Filing, Status
-from guildhall.orgs.permissions import Access
+from guildhall.orgs.scoping import get_for_user, visible_to
 
 
 def visible_filings(user: Any) -> QuerySet[Filing]:
     """Return every filing of the organizations the user sees."""
-    access = Access.for_user(user)
-    return Filing.objects.filter(access.visible_orgs_q(prefix="organization__"),
-                                 organization__is_active=True)
+    return visible_to(user, Filing.objects.all())
 
 
 def get_filing_for_user(user: Any, pk: int, org_id: int | None = None) -> Filing:
     """Return the filing if the user may see it; the same 404 for missing and someone else's."""
-    qs = visible_filings(user).select_related("organization", "created_by", "onsite_person")
-    if org_id is not None:
-        qs = qs.filter(organization_id=org_id)
-    filing = qs.filter(pk=pk).first()
-    if filing is None:
-        raise Http404("No such filing")
-    return filing
+    return get_for_user(user, Filing.objects.select_related(
+        "organization", "created_by", "onsite_person"), pk, org_id)
 
 
 def filter_filings(qs: QuerySet[Filing], params: dict[str, Any]) -> QuerySet[Filing]:

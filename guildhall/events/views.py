@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guildhall.core.errors import DomainError
-from guildhall.core.forms import add_domain_error, apply_errors
+from guildhall.core.forms import add_domain_error
 from guildhall.core.months import parse_month
 from guildhall.events import ical, queries, services
 from guildhall.events.forms import (
@@ -40,7 +39,7 @@ from guildhall.events.models import (
 )
 from guildhall.events.timeline import diff_rows, timeline
 from guildhall.kit import attachments
-from guildhall.kit.actions import beside_field, run_page_action
+from guildhall.kit.actions import beside_field, run_page_action, save_form
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records import services as records
@@ -143,16 +142,13 @@ def filing_new(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "events.create", org)
     form = FilingForm(request.POST or None, org=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            filing = services.filing_create(actor=request.user, org=org, data=form.model_data())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The draft was saved. Add materials, then submit it."))
-            return redirect("events:filing_detail", org.pk, filing.pk)
-    return render(request, "events/form.html", {"org": org, "form": form, "filing": None},
-                  status=400 if form.errors else 200)
+    saved = save_form(
+        request, form,
+        lambda: services.filing_create(actor=request.user, org=org, data=form.model_data()),
+        done=_("The draft was saved. Add materials, then submit it."),
+        next_url=Filing.get_absolute_url)
+    return saved or render(request, "events/form.html", {"org": org, "form": form, "filing": None},
+                           status=400 if form.errors else 200)
 
 
 @login_required
@@ -162,19 +158,13 @@ def filing_edit(request: HttpRequest, org_id: int, filing_id: int) -> HttpRespon
     _authorize_or_403(request.user, "edit", filing)
     org = filing.organization
     form = FilingForm(request.POST or None, org=org, initial=FilingForm.initial_for(filing))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.filing_update(actor=request.user, filing=filing, data=form.model_data(),
-                                   revision=form.cleaned_data.get("revision"))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("events:filing_detail", org.pk, filing.pk)
-    return render(request, "events/form.html", {"org": org, "form": form, "filing": filing},
-                  status=400 if form.errors else 200)
+    saved = save_form(
+        request, form,
+        lambda: services.filing_update(actor=request.user, filing=filing, data=form.model_data(),
+                                       revision=form.cleaned_data.get("revision")),
+        done=_("Saved."), next_url=filing.get_absolute_url())
+    return saved or render(request, "events/form.html", {"org": org, "form": form, "filing": filing},
+                           status=400 if form.errors else 200)
 
 
 def _authorize_or_403(user: Any, action: str, filing: Filing) -> None:
@@ -428,13 +418,9 @@ def filing_rules(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "events.rules", org)
     rules = FilingRules.for_supervisor(org)
     form = RulesForm(request.POST or None, initial=RulesForm.initial_for(rules))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rules_update(actor=request.user, supervisor=org, data=form.rules_data())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The rules were saved."))
-            return redirect("events:filing_rules", org.pk)
-    return render(request, "events/rules.html", {"org": org, "form": form, "rules": rules},
-                  status=400 if form.errors else 200)
+    saved = save_form(
+        request, form,
+        lambda: services.rules_update(actor=request.user, supervisor=org, data=form.rules_data()),
+        done=_("The rules were saved."), next_url=reverse("events:filing_rules", args=[org.pk]))
+    return saved or render(request, "events/rules.html", {"org": org, "form": form, "rules": rules},
+                           status=400 if form.errors else 200)

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from guildhall.audit.services import record_refusal
 from guildhall.core.errors import DomainError
+from guildhall.core.forms import add_domain_error, apply_errors
 from guildhall.kit.workflow import authorize
 
 
@@ -48,3 +50,24 @@ def beside_field(forms: dict[str, Any], exc: DomainError) -> str:
             form.add_error(exc.field, str(exc))
             return ""
     return str(exc)
+
+
+def save_form(request: HttpRequest, form: Any, save: Callable[[], Any], *, done: str,
+              next_url: str | Callable[[Any], str],
+              default_field: str | None = None) -> HttpResponse | None:
+    """On the POST of a valid form, run `save()` (a service); on success say `done` and
+    redirect to `next_url` (or `next_url(result)`). A refusal — the model's validation or
+    the service's domain error — is put beside its field, and None tells the view to show
+    the form again with what the person typed."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save()
+    except ValidationError as exc:
+        apply_errors(form, exc, default_field=default_field)
+        return None
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect(next_url(result) if callable(next_url) else next_url)

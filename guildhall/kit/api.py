@@ -73,3 +73,23 @@ def run_action(request: HttpRequest, obj: Any, *, action: str, schema: type[Sche
         run(obj, body)
 
     audited(request.user, obj, action, go)
+
+
+# ---- schemas every module's API shares --------------------------------------------
+
+class DecisionOut(Schema):
+    step: int
+    step_name: str
+    revision: int
+    reviewer: str
+    verdict: str
+    comment: str
+    decided_at: dt.datetime
+
+    @staticmethod
+    def resolve_reviewer(obj: Any) -> str:
+        return obj.reviewer.display_name
+
+
+class ReasonIn(Schema):
+    reason: str = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from guildhall.orgs.models import Membership, Organization
@@ -30,3 +31,23 @@ def get_membership_for_user(user: Any, org: Organization, pk: int) -> Membership
     if membership is None:
         raise Http404("No such member")
     return membership
+
+
+def visible_to(user: Any, queryset: QuerySet) -> QuerySet:
+    """Return the rows of `queryset` (of any model with an `organization`) that belong to
+    the active organizations the user sees."""
+    access = Access.for_user(user)
+    return queryset.filter(access.visible_orgs_q(prefix="organization__"),
+                           organization__is_active=True)
+
+
+def get_for_user(user: Any, queryset: QuerySet, pk: int, org_id: int | None = None) -> Any:
+    """Return the row `pk` of `queryset` if the user may see it (and it belongs to `org_id`
+    when given); the same 404 for missing and someone else's."""
+    qs = visible_to(user, queryset)
+    if org_id is not None:
+        qs = qs.filter(organization_id=org_id)
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404(f"No such {queryset.model._meta.model_name}")
+    return obj

@@ -20,7 +20,8 @@ from ninja.pagination import paginate
 
 from guildhall.core.errors import DomainError
 from guildhall.core.pagination import MAX_ID, Pages
-from guildhall.kit.api import aware, body_doc, invalid, read_body, run_action
+from guildhall.kit import api as kit_api
+from guildhall.kit.api import ReasonIn, aware, body_doc, invalid, read_body, run_action
 from guildhall.kit.workflow import authorize
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
@@ -92,10 +93,6 @@ class ChannelOut(Schema):
         return obj.responsible_person_id
 
 
-class ReasonIn(Schema):
-    reason: str = ""
-
-
 class PublicationIn(Schema):
     organization: int = Field(..., le=MAX_ID)
     title: str = Field(..., min_length=1, max_length=200)
@@ -147,19 +144,7 @@ class PublicationOut(Schema):
         return [c.pk for c in obj.channels.all()]
 
 
-class DecisionOut(Schema):
-    step: int
-    step_name: str
-    revision: int
-    reviewer: str
-    verdict: str
-    comment: str
-    decided_at: dt.datetime
-
-    @staticmethod
-    def resolve_reviewer(obj: Any) -> str:
-        return obj.reviewer.display_name
-
+class DecisionOut(kit_api.DecisionOut):
     @staticmethod
     def resolve_verdict(obj: Any) -> str:
         return {"approve": "pass"}.get(obj.verdict, obj.verdict)

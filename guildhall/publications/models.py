@@ -99,6 +99,9 @@ class Channel(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("publications:channel_detail", args=[self.organization_id, self.pk])
+
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.organization_id and self.organization.is_supervisor:

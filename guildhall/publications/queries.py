@@ -6,11 +6,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from guildhall.core.months import month_bounds, parse_month
 from guildhall.core.pagination import MAX_ID
 from guildhall.orgs.permissions import Access
+from guildhall.orgs.scoping import get_for_user, visible_to
 from guildhall.publications.models import (
     Channel,
     ChannelStatus,
@@ -23,37 +23,23 @@ from guildhall.reviews.services import OWN, SUPERVISOR
 
 
 def visible_channels(user: Any) -> QuerySet[Channel]:
-    access = Access.for_user(user)
-    return Channel.objects.filter(access.visible_orgs_q(prefix="organization__"),
-                                  organization__is_active=True)
+    return visible_to(user, Channel.objects.all())
 
 
 def get_channel_for_user(user: Any, pk: int, org_id: int | None = None) -> Channel:
     """Return the channel if the user may see it; the same 404 for missing and someone else's."""
-    qs = visible_channels(user).select_related("organization", "responsible_person")
-    if org_id is not None:
-        qs = qs.filter(organization_id=org_id)
-    channel = qs.filter(pk=pk).first()
-    if channel is None:
-        raise Http404("No such channel")
-    return channel
+    return get_for_user(user, Channel.objects.select_related("organization", "responsible_person"),
+                        pk, org_id)
 
 
 def visible_publications(user: Any) -> QuerySet[Publication]:
-    access = Access.for_user(user)
-    return Publication.objects.filter(access.visible_orgs_q(prefix="organization__"),
-                                      organization__is_active=True)
+    return visible_to(user, Publication.objects.all())
 
 
 def get_publication_for_user(user: Any, pk: int, org_id: int | None = None) -> Publication:
     """Return the publication if the user may see it; the same 404 otherwise."""
-    qs = visible_publications(user).select_related("organization", "created_by")
-    if org_id is not None:
-        qs = qs.filter(organization_id=org_id)
-    publication = qs.filter(pk=pk).first()
-    if publication is None:
-        raise Http404("No such publication")
-    return publication
+    return get_for_user(user, Publication.objects.select_related("organization", "created_by"),
+                        pk, org_id)
 
 
 def with_channels(qs: QuerySet[Publication]) -> QuerySet[Publication]:

@@ -5,18 +5,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guildhall.core.errors import DomainError
-from guildhall.core.forms import add_domain_error, apply_errors
 from guildhall.kit import attachments
-from guildhall.kit.actions import beside_field, run_page_action
+from guildhall.kit.actions import beside_field, run_page_action, save_form
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.publications import content, queries, services
@@ -69,16 +68,12 @@ def channel_new(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "channels.create", org)
     form = ChannelForm(request.POST or None, org=org, initial=ChannelForm.initial_for(None))
-    if request.method == "POST" and form.is_valid():
-        try:
-            channel = services.channel_create(actor=request.user, org=org, data=form.model_data())
-        except ValidationError as exc:
-            apply_errors(form, exc, default_field="step_1")
-        else:
-            messages.success(request, _("The channel was added."))
-            return redirect("publications:channel_detail", org.pk, channel.pk)
-    return render(request, "publications/channel_form.html", {"org": org, "form": form},
-                  status=400 if form.errors else 200)
+    saved = save_form(
+        request, form,
+        lambda: services.channel_create(actor=request.user, org=org, data=form.model_data()),
+        done=_("The channel was added."), next_url=Channel.get_absolute_url, default_field="step_1")
+    return saved or render(request, "publications/channel_form.html", {"org": org, "form": form},
+                           status=400 if form.errors else 200)
 
 
 @login_required
@@ -103,21 +98,17 @@ def channel_edit(request: HttpRequest, org_id: int, channel_id: int) -> HttpResp
     require(request.user, "channels.edit", channel)
     org = channel.organization
     form = ChannelForm(request.POST or None, org=org, initial=ChannelForm.initial_for(channel))
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Channel:
         data = form.model_data()
         if not channel.is_paused:
             data["status"] = ChannelStatus.CLOSED if form.cleaned_data["closed"] else \
                 ChannelStatus.ACTIVE
-        try:
-            services.channel_update(actor=request.user, channel=channel, data=data)
-        except ValidationError as exc:
-            apply_errors(form, exc, default_field="step_1")
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("publications:channel_detail", org.pk, channel.pk)
-    return render(request, "publications/channel_form.html", {
+        return services.channel_update(actor=request.user, channel=channel, data=data)
+
+    saved = save_form(request, form, save, done=_("Saved."), next_url=channel.get_absolute_url(),
+                      default_field="step_1")
+    return saved or render(request, "publications/channel_form.html", {
         "org": org, "form": form, "channel": channel,
         "paused": [channel] if channel.is_paused else []}, status=400 if form.errors else 200)
 
@@ -195,19 +186,12 @@ def publication_new(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "publications.create", org)
     form = PublicationForm(request.POST or None, org=org,
                            initial=PublicationForm.initial_for(None))
-    if request.method == "POST" and form.is_valid():
-        try:
-            publication = services.publication_create(actor=request.user, org=org,
-                                                      data=form.model_data())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The draft was saved. Submit it for review when it is "
-                                        "ready."))
-            return redirect("publications:publication_detail", org.pk, publication.pk)
-    return render(request, "publications/form.html", {
+    saved = save_form(
+        request, form,
+        lambda: services.publication_create(actor=request.user, org=org, data=form.model_data()),
+        done=_("The draft was saved. Submit it for review when it is ready."),
+        next_url=Publication.get_absolute_url)
+    return saved or render(request, "publications/form.html", {
         "org": org, "form": form, "publication": None,
         "paused": list(queries.paused_channels_of(org))}, status=400 if form.errors else 200)
 
@@ -227,19 +211,13 @@ def publication_edit(request: HttpRequest, org_id: int, publication_id: int) -> 
     current = publication.revisions.get(number=publication.revision)
     form = PublicationForm(request.POST or None, org=org,
                            initial=PublicationForm.initial_for(publication, current.snapshot["body"]))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.publication_revise(actor=request.user, publication=publication,
-                                        data=form.model_data(),
-                                        revision=form.cleaned_data.get("revision"))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Saved as a new revision."))
-            return redirect("publications:publication_detail", org.pk, publication.pk)
-    return render(request, "publications/form.html", {
+    saved = save_form(
+        request, form,
+        lambda: services.publication_revise(actor=request.user, publication=publication,
+                                            data=form.model_data(),
+                                            revision=form.cleaned_data.get("revision")),
+        done=_("Saved as a new revision."), next_url=publication.get_absolute_url())
+    return saved or render(request, "publications/form.html", {
         "org": org, "form": form, "publication": publication,
         "paused": services.paused_channels(publication)}, status=400 if form.errors else 200)
 
@@ -459,17 +437,13 @@ def publication_settings(request: HttpRequest, org_id: int) -> HttpResponse:
                                                                                    flat=True))
     form = SettingsForm(request.POST or None, initial={"terms": terms,
                                                        "review_days": conf.review_days})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.terms_update(actor=request.user, org=org, terms=form.term_list(),
-                                  review_days=form.cleaned_data["review_days"])
-        except ValidationError as exc:
-            apply_errors(form, exc, default_field="review_days")
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The settings were saved."))
-            return redirect("publications:publication_settings", org.pk)
-    return render(request, "publications/settings.html", {"org": org, "form": form},
-                  status=400 if form.errors else 200)
+    saved = save_form(
+        request, form,
+        lambda: services.terms_update(actor=request.user, org=org, terms=form.term_list(),
+                                      review_days=form.cleaned_data["review_days"]),
+        done=_("The settings were saved."),
+        next_url=reverse("publications:publication_settings", args=[org.pk]),
+        default_field="review_days")
+    return saved or render(request, "publications/settings.html", {"org": org, "form": form},
+                           status=400 if form.errors else 200)
 

@@ -196,7 +196,7 @@ def subject_filter(subject: Any) -> dict[str, Any]:
 
 def _relation(model: str) -> GenericRelation:
     return GenericRelation(model, content_type_field="subject_type", object_id_field="subject_id",
-                           related_query_name="%(class)s")
+                           related_query_name="%(app_label)s_%(class)s")
 
 
 class RecordSubject(models.Model):

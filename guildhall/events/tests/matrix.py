@@ -36,13 +36,13 @@ def _api(state):
 def _attachment(cast, org):
     kwargs = _filing("with_attachment")(cast, org)
     return {**kwargs, "attachment_id": Attachment.objects.filter(
-        filing__id=kwargs["filing_id"]).values_list("pk", flat=True).first()}
+        events_filing__id=kwargs["filing_id"]).values_list("pk", flat=True).first()}
 
 
 def _finding(cast, org):
     kwargs = _filing("foreign_findings")(cast, org)
     return {**kwargs, "finding_id": Finding.objects.filter(
-        filing__id=kwargs["filing_id"]).values_list("pk", flat=True).first()}
+        events_filing__id=kwargs["filing_id"]).values_list("pk", flat=True).first()}
 
 
 def _feed(cast, org):

@@ -120,7 +120,7 @@ class EventsApiAcknowledgementTest(GuildhallTestCase):
         from guildhall.records.models import Finding
 
         filing = make_filing(self.cast, self.soft, "foreign_findings")
-        finding = Finding.objects.filter(filing=filing).first()
+        finding = Finding.objects.filter(events_filing=filing).first()
         url = f"/api/v1/events/{filing.pk}/findings/{finding.pk}/acknowledge"
         self.assertEqual(post(self.api_client("soft-editor"), url, {"reason": "x"}).status_code, 403)
         self.assertEqual(post(self.api_client("logi-principal"), url, {"reason": "x"}).status_code, 404)

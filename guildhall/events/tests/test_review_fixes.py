@@ -41,7 +41,7 @@ class ContingencyPlanAfterApprovalTest(GuildhallTestCase):
             "notify_list": ""})
         self.assertEqual(filing.status, Status.DRAFT)
         self.assertTrue(filing.amended_after_approval)
-        self.assertTrue(Revision.objects.filter(filing=filing).last().material)
+        self.assertTrue(Revision.objects.filter(events_filing=filing).last().material)
         with self.assertRaises(DomainError) as ctx:
             services.filing_submit(actor=self.user("soft-editor"), filing=filing)
         self.assertEqual(ctx.exception.code, "incomplete")
@@ -175,7 +175,7 @@ class ForeignMaterialScanRaceTest(GuildhallTestCase):
         with self.assertRaises(DomainError) as ctx:
             services.filing_submit(actor=editor, filing=filing)
         self.assertEqual(ctx.exception.code, "findings")
-        self.assertFalse(Attachment.objects.filter(filing=filing, scanned_at=None).exists())
+        self.assertFalse(Attachment.objects.filter(events_filing=filing, scanned_at=None).exists())
 
 
 @override_settings(MEDIA_ROOT=MEDIA)
@@ -191,7 +191,7 @@ class AuditMaskingTest(GuildhallTestCase):
         self.assertEqual(updated.before["onsite_phone"], "139****5678")
         self.assertEqual(updated.after["onsite_phone"], "138****9999")
         self.assertNotIn("13812349999", json.dumps(updated.after))
-        latest = Revision.objects.filter(filing=filing).last()
+        latest = Revision.objects.filter(events_filing=filing).last()
         self.assertEqual(latest.snapshot["onsite_phone"], "13812349999")
 
 
@@ -267,7 +267,7 @@ class FormerMembersTest(GuildhallTestCase):
 class FindingAcknowledgedTwiceTest(GuildhallTestCase):
     def test_acknowledging_an_acknowledged_finding_is_refused_and_keeps_the_first_reason(self):
         filing = make_filing(self.cast, self.soft, "foreign_findings")
-        finding = Finding.objects.filter(filing=filing).first()
+        finding = Finding.objects.filter(events_filing=filing).first()
         principal = self.user("soft-principal")
         services.finding_acknowledge(actor=principal, finding=finding, reason="第一次")
         stale = Finding.objects.get(pk=finding.pk)
@@ -278,7 +278,7 @@ class FindingAcknowledgedTwiceTest(GuildhallTestCase):
 
     def test_the_api_answers_409_for_an_acknowledged_finding(self):
         filing = make_filing(self.cast, self.soft, "foreign_findings")
-        finding = Finding.objects.filter(filing=filing).first()
+        finding = Finding.objects.filter(events_filing=filing).first()
         client = self.api_client("soft-principal")
         url = f"/api/v1/events/{filing.pk}/findings/{finding.pk}/acknowledge"
         first = client.post(url, json.dumps({"reason": "需要"}), content_type="application/json")

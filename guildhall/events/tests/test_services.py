@@ -196,7 +196,7 @@ class LifeCycleTest(GuildhallTestCase):
                                         data={"venue": "另一个会场"})
         self.assertEqual(filing.status, Status.DRAFT)
         self.assertTrue(filing.amended_after_approval)
-        latest = Revision.objects.filter(filing=filing).last()
+        latest = Revision.objects.filter(events_filing=filing).last()
         self.assertTrue(latest.material)
         self.assertEqual(latest.changed_fields, ["venue"])
 
@@ -293,7 +293,7 @@ class ForeignExchangeTest(GuildhallTestCase):
     def test_findings_are_stored_masked_and_must_be_acknowledged_before_filing(self):
         filing = make_filing(self.cast, self.soft, "foreign_findings")
         self.assertIn(filing.status, (Status.DRAFT,))
-        findings = Finding.objects.filter(filing=filing)
+        findings = Finding.objects.filter(events_filing=filing)
         self.assertIn("CN_MOBILE", {f.type for f in findings})
         for f in findings:
             self.assertNotIn("13912345678", f"{f.masked}{f.detail}{f.location}")

@@ -183,7 +183,7 @@ class AttachmentTest(GuildhallTestCase):
 
     def test_a_docx_is_stored_under_a_generated_name_and_downloaded_as_an_attachment(self):
         self.assertEqual(self.upload("议程.docx", docx_bytes()).status_code, 302)
-        attachment = Attachment.objects.get(filing=self.filing)
+        attachment = Attachment.objects.get(events_filing=self.filing)
         self.assertNotIn("议程", attachment.file.name)
         response = self.client.get(reverse("events:attachment_download", args=[
             self.soft.pk, self.filing.pk, attachment.pk]))
@@ -197,7 +197,7 @@ class AttachmentTest(GuildhallTestCase):
     def test_a_file_whose_content_is_not_its_extension_is_refused(self):
         response = self.upload("report.pdf", b"<html><script>alert(1)</script></html>")
         self.assertContains(response, "content", status_code=400)
-        self.assertFalse(Attachment.objects.filter(filing=self.filing).exists())
+        self.assertFalse(Attachment.objects.filter(events_filing=self.filing).exists())
 
     def test_an_unknown_type_is_refused(self):
         self.assertEqual(self.upload("run.exe", b"MZ\x90\x00").status_code, 400)
@@ -214,7 +214,7 @@ class AttachmentTest(GuildhallTestCase):
     def test_a_zip_bomb_is_refused(self):
         response = self.upload("bomb.docx", zip_bomb())
         self.assertEqual(response.status_code, 400)
-        self.assertFalse(Attachment.objects.filter(filing=self.filing).exists())
+        self.assertFalse(Attachment.objects.filter(events_filing=self.filing).exists())
 
 
 @override_settings(MEDIA_ROOT=MEDIA)

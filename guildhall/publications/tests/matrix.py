@@ -34,7 +34,7 @@ def _finding(cast, org):
     kwargs = _publication(Status.IN_REVIEW, finding=True)(cast, org)
     from guildhall.records.models import Finding
 
-    kwargs["finding_id"] = Finding.objects.get(publication__id=kwargs["publication_id"]).pk
+    kwargs["finding_id"] = Finding.objects.get(publications_publication__id=kwargs["publication_id"]).pk
     return kwargs
 
 
@@ -43,7 +43,7 @@ def _attachment(cast, org):
     from guildhall.records.models import Attachment
 
     kwargs["attachment_id"] = Attachment.objects.get(
-        publication__id=kwargs["publication_id"]).pk
+        publications_publication__id=kwargs["publication_id"]).pk
     return kwargs
 
 

@@ -27,7 +27,7 @@ def zip_bomb(name: str) -> SimpleUploadedFile:
 @override_settings(MEDIA_ROOT=MEDIA)
 
 def _publication_files():
-    return Attachment.objects.filter(publication__isnull=False)
+    return Attachment.objects.filter(publications_publication__isnull=False)
 
 class PublicationUploadTest(GuildhallTestCase):
     def setUp(self):
