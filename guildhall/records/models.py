@@ -11,7 +11,6 @@ subject's own table.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -186,12 +185,6 @@ class Finding(SubjectKeyed):
             # Stored as the number, named in the reader's language.
             return str(_("Body, paragraph %(n)s") % {"n": self.location})
         return str(self.Source(self.source).label)
-
-
-def subject_filter(subject: Any) -> dict[str, Any]:
-    """Return the lookup of the records of `subject`."""
-    return {"subject_type": ContentType.objects.get_for_model(type(subject)),
-            "subject_id": subject.pk}
 
 
 def _relation(model: str) -> GenericRelation:

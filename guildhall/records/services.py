@@ -54,23 +54,6 @@ def revisions_of(subject: Any):
     return subject.revisions.select_related("created_by").order_by("number")
 
 
-def revision_pair(subject: Any, a: Any, b: Any) -> tuple[Revision, Revision] | None:
-    """Return revisions `a` and `b` of the subject (numbers from a request; by default the
-    one before the current and the current), or None when there is nothing to compare."""
-    def number(value: Any, default: int) -> int:
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return default
-
-    current = subject.revision
-    low, high = number(a, current - 1), number(b, current)
-    found = {r.number: r for r in subject.revisions.filter(number__in=(low, high))}
-    if low not in found or high not in found or low == high:
-        return None
-    return found[low], found[high]
-
-
 # ---- the timeline -----------------------------------------------------------------------
 
 def add_entry(subject: Any, kind: str, actor: Any, note: str = "") -> Entry:
