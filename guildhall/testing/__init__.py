@@ -24,7 +24,7 @@ class GuildhallTestCase(TestCase):
     `demo_modules` (`("events",)`); `demo_modules = ALL_DEMO` loads every module's."""
 
     cast: Cast
-    demo_modules: tuple[str, ...] = ("*",)
+    demo_modules: tuple[str, ...] = ()
 
     @classmethod
     def setUpTestData(cls) -> None:
