@@ -293,8 +293,9 @@ class MatrixTestCase(GuildhallTestCase):
 
     def _judge_names(self, cell: str, answer: Answer, hidden: dict[str, tuple[str, ...]]) -> list[str]:
         """No page or API answer names an organization the persona cannot see."""
-        return [f"{cell}: names {code} ({name}), which the persona cannot see"
-                for code, names in hidden.items() for name in names if name in answer.body][:1]
+        found = [f"{code} ({next(n for n in names if n in answer.body)})"
+                 for code, names in hidden.items() if any(n in answer.body for n in names)]
+        return [f"{cell}: names {', '.join(found)}, which the persona cannot see"] if found else []
 
     def _check_cells(self, case: MatrixCase, cells: int, failures: list[str]) -> None:
         self.assertEqual(cells, planned_cells(case, len(type(self).personas)))

@@ -199,3 +199,16 @@ class MatrixJudgementTest(MatrixTestCase):
         answer = Answer(200, body_text(JsonResponse({"name": cast.orgs["chem"].name})))
         self.assertEqual(self._judge_names("cell", answer, hidden_names(cast, "sup")),
                          [f"cell: names chem ({cast.orgs['chem'].name}), which the persona cannot see"])
+
+    def test_a_page_that_names_a_hidden_organization_fails(self):
+        cast = type(self).cast
+        sup_admin = next(p for p in type(self).personas if p.username == "sup-admin")
+        case = MatrixCase("orgs:associations", app="orgs")
+        answer = self.request(self.client_for(sup_admin, api=False), case,
+                              {"org_id": cast.orgs["sup"].pk}, cast.orgs["sup"])
+        self.assertEqual(answer.status, 200)
+        self.assertEqual(self._judge_names("cell", answer, hidden_names(cast, "sup")), [])
+        # The same page, judged as if its reader belonged to sup2, names soft.
+        [failure] = self._judge_names("cell", answer, hidden_names(cast, "sup2"))
+        self.assertIn(f"soft ({cast.orgs['soft'].name})", failure)
+        self.assertIn(f"logi ({cast.orgs['logi'].name})", failure)
