@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
@@ -16,13 +17,19 @@ __all__ = ["DEFAULT_PASSWORD", "Cast", "demo_logins", "seed"]
 
 
 @transaction.atomic
-def seed(password: str = DEFAULT_PASSWORD) -> Cast:
-    """Create (or complete) the demo organizations, people and every module's records."""
+def seed(password: str = DEFAULT_PASSWORD, modules: Iterable[str] = ("*",)) -> Cast:
+    """Create (or complete) the demo organizations, people and the records of `modules`
+    (app labels such as "events"; "*" for every module's)."""
     # One hash for everyone: Argon2 is deliberately slow, and these are demo accounts.
     password_hash = make_password(password)
     cast = seed_cast(password_hash)
-    for module in _demo_modules():
-        module.seed(cast, password_hash)
+    wanted = set(modules)
+    known = {module.__name__.split(".")[1]: module for module in _demo_modules()}
+    if unknown := wanted - set(known) - {"*"}:
+        raise ValueError(f"no demo data for {sorted(unknown)}; there is for {sorted(known)}")
+    for label, module in known.items():
+        if "*" in wanted or label in wanted:
+            module.seed(cast, password_hash)
     return cast
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,13 +18,17 @@ from guildhall.site.demo import seed
 
 class GuildhallTestCase(TestCase):
     """Every test starts from the demo cast: `soft`, `logi`, `tour` under `sup`; `chem` under
-    `sup2`; one person per role per organization, named `<org>-<role>`."""
+    `sup2`; one person per role per organization, named `<org>-<role>`.
+
+    A module's demo records are loaded only for a class that names the module in
+    `demo_modules` (`("events",)`); `demo_modules = ALL_DEMO` loads every module's."""
 
     cast: Cast
+    demo_modules: tuple[str, ...] = ()
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.cast = seed()
+        cls.cast = seed(modules=cls.demo_modules)
         for code, org in cls.cast.orgs.items():
             setattr(cls, code, org)
 
@@ -49,6 +54,9 @@ class GuildhallTestCase(TestCase):
                              "\n".join(q["sql"][:200] for q in ctx.captured_queries))
 
 
+ALL_DEMO = ("*",)
+
+
 # ---- the isolation matrix --------------------------------------------------------
 
 @dataclass
@@ -62,6 +70,11 @@ class MatrixCase:
     else gets 403 when they can see the organization and 404 when they cannot.
     `targets` limits the organizations whose objects are tried (objects that only
     associations have: `("soft", "logi", "chem")`).
+
+    A case that is not a GET must change the database when it is allowed and must not
+    when it is refused (see `guildhall.testing.matrix`); `writes=False` says that the
+    allowed action changes only the session or a cookie (switching organization).
+    `app` is the app whose `tests/matrix.py` registered the case.
     """
 
     url_name: str
@@ -72,12 +85,19 @@ class MatrixCase:
     data: Callable[[Cast, Any], dict[str, Any]] | None = None
     query: Callable[[Cast, Any], dict[str, Any]] | None = None
     everyone: bool = False  # any signed-in person (pages about oneself)
+    roles: dict[str, set[str]] | None = None  # with everyone: only these roles by kind; others 403
     build_self: Callable[[Cast, Any], dict[str, Any]] | None = None  # kwargs for the persona's own thing
     public: bool = False  # open without signing in
     api: bool = False
     ok_statuses: tuple[int, ...] = (200, 302)
     targets: tuple[str, ...] | None = None
     json: bool = False  # send `data` as a JSON body (API operations with a typed payload)
+    writes: bool = True
+    app: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.url_name} {self.method}"
 
 
 MATRIX: dict[str, MatrixCase] = {}
@@ -86,11 +106,22 @@ MATRIX: dict[str, MatrixCase] = {}
 def matrix_case(case: MatrixCase) -> MatrixCase:
     """Register how the matrix exercises one URL pattern with one method (a pattern that
     answers GET and POST, or GET and PATCH, gets one case per method)."""
-    key = f"{case.url_name} {case.method}"
-    if key in MATRIX:
-        raise RuntimeError(f"matrix case {key} registered twice")
-    MATRIX[key] = case
+    if case.key in MATRIX:
+        raise RuntimeError(f"matrix case {case.key} registered twice")
+    case.app = case.app or _registering_app()
+    MATRIX[case.key] = case
     return case
+
+
+def _registering_app() -> str:
+    """Return the app (`events`) whose `tests/matrix.py` is registering a case."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        parts = frame.f_globals.get("__name__", "").split(".")
+        if len(parts) == 4 and parts[0] == "guildhall" and parts[2:] == ["tests", "matrix"]:
+            return parts[1]
+        frame = frame.f_back
+    raise RuntimeError("register matrix cases in an app's tests/matrix.py")
 
 
 def expected_outcome(case: MatrixCase, persona_org: Any, role: str, target: Any) -> str:

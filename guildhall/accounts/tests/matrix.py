@@ -1,9 +1,25 @@
+from guildhall.orgs.demo import DEFAULT_PASSWORD
 from guildhall.testing import MatrixCase, matrix_case
 
 for name in ("accounts:login", "accounts:password_reset", "accounts:password_reset_done",
              "accounts:password_reset_complete"):
     matrix_case(MatrixCase(name, public=True))
 matrix_case(MatrixCase("accounts:logout", public=True, method="POST"))
+matrix_case(MatrixCase("accounts:login", public=True, method="POST", ok_statuses=(302,),
+                       data=lambda cast, org: {"username": "soft-staff",
+                                               "password": DEFAULT_PASSWORD}))
+matrix_case(MatrixCase("accounts:password_reset", public=True, method="POST", ok_statuses=(302,),
+                       data=lambda cast, org: {"email": "soft-staff@demo.guildhall.cn"}))
+# A link that is not valid shows its page again, for any form.
+matrix_case(MatrixCase("accounts:password_reset_confirm", public=True, method="POST",
+                       build=lambda cast, org: {"uidb64": "MQ", "token": "set-password"},
+                       data=lambda cast, org: {"new_password1": "x", "new_password2": "x"}))
+matrix_case(MatrixCase("accounts:password_change", everyone=True, method="POST", ok_statuses=(302,),
+                       data=lambda cast, org: {"old_password": DEFAULT_PASSWORD,
+                                               "new_password1": "Matrix-Passw0rd-2026",
+                                               "new_password2": "Matrix-Passw0rd-2026"}))
+matrix_case(MatrixCase("accounts:tokens", everyone=True, method="POST", ok_statuses=(200,),
+                       data=lambda cast, org: {"name": "矩阵"}))
 matrix_case(MatrixCase("accounts:password_reset_confirm", public=True,
                        build=lambda cast, org: {"uidb64": "MQ", "token": "set-password"}))
 matrix_case(MatrixCase("accounts:password_change", everyone=True))

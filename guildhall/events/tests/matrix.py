@@ -111,6 +111,8 @@ def _upload(cast, org):
 matrix_case(MatrixCase("events:filing_list", build=_org, own=SEE, above=SEE_ABOVE))
 matrix_case(MatrixCase("events:filing_queue", build=_org, own={"supervisor": ALL_SUPERVISOR}))
 matrix_case(MatrixCase("events:filing_new", build=_org, own=FILERS))
+matrix_case(MatrixCase("events:filing_new", build=_org, own=FILERS, method="POST",
+                       data=_filing_form, ok_statuses=(302,)))
 matrix_case(MatrixCase("events:event_calendar", build=_org,
                        own={"association": ALL_ASSOCIATION, "supervisor": ALL_SUPERVISOR},
                        above=SEE_ABOVE))

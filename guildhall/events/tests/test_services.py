@@ -365,6 +365,8 @@ class RemindersTest(GuildhallTestCase):
 
 
 class DecisionCountTest(GuildhallTestCase):
+    demo_modules = ("events",)
+
     def test_the_demo_has_filings_in_every_state(self):
         states = set(Filing.objects.values_list("status", flat=True))
         self.assertTrue({Status.DRAFT, Status.SIGNOFF, Status.SUBMITTED, Status.RETURNED,

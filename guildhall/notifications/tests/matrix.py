@@ -13,3 +13,7 @@ matrix_case(MatrixCase("notifications:notification_read", everyone=True, method=
                        build_self=_own_notification))
 matrix_case(MatrixCase("notifications:notifications_read_all", everyone=True, method="POST"))
 matrix_case(MatrixCase("notifications:workday_calendar", everyone=True))
+# The national schedule is entered by admins of top-level supervising bodies only.
+matrix_case(MatrixCase("notifications:workday_calendar", everyone=True, method="POST",
+                       roles={"supervisor": {"admin"}},
+                       data=lambda cast, org: {"holidays": "2099-10-01", "workdays": ""}))

@@ -22,6 +22,8 @@ ID_NUMBER = "320102199003071239"
 
 
 class PublicationCase(GuildhallTestCase):
+    demo_modules = ("publications",)  # its second reviewer of each association, `soft-reviewer2`
+
     def setUp(self) -> None:
         self.channel = services.channel_create(actor=self.user("soft-admin"), org=self.soft, data={
             "type": "wechat_official", "name": "测试公众号", "account": "gh_test"})
