@@ -373,3 +373,47 @@ class ContentTest(GuildhallTestCase):
         self.assertEqual([(r.kind, r.old, r.new) for r in rows], [
             ("equal", "甲", "甲"), ("replace", "乙", "乙改"), ("equal", "丙", "丙"),
             ("insert", "", "丁")])
+
+
+class AttachmentChangeTest(PublicationCase):
+    """Security finding 1 (issue 15): an approved publication could change without review by
+    adding or removing an attachment."""
+
+    def approve(self) -> Publication:
+        p = self.submit(self.write())
+        for who in ("soft-reviewer", "soft-reviewer2", "soft-principal"):
+            p = self.review(p, who)
+        self.assertEqual(p.status, Status.APPROVED)
+        return p
+
+    def test_attaching_a_file_to_an_approved_publication_is_a_new_revision_under_review_again(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        p = self.approve()
+        audits = AuditRecord.objects.count()
+        services.attachment_add(actor=self.user("soft-editor"), publication=p,
+                                upload=SimpleUploadedFile("附件.txt", "补充材料".encode()))
+        p.refresh_from_db()
+        self.assertEqual((p.revision, p.status), (2, Status.DRAFT))
+        latest = p.revisions.get(number=2)
+        self.assertEqual([a["name"] for a in latest.snapshot["attachments"]], ["附件.txt"])
+        self.assertGreater(AuditRecord.objects.count(), audits)
+        self.refused("wrong_state", services.publication_record_published,
+                     actor=self.user("soft-editor"), publication=p, channel=self.channel,
+                     url="https://example.cn/a")
+
+    def test_removing_a_file_of_an_approved_publication_restarts_the_review(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        p = self.write()
+        services.attachment_add(actor=self.user("soft-editor"), publication=p,
+                                upload=SimpleUploadedFile("附件.txt", "补充材料".encode()))
+        p = self.submit(Publication.objects.get(pk=p.pk))
+        for who in ("soft-reviewer", "soft-reviewer2", "soft-principal"):
+            p = self.review(p, who)
+        revision = p.revision
+        services.attachment_remove(actor=self.user("soft-editor"), publication=p,
+                                   attachment=p.attachments.get())
+        p.refresh_from_db()
+        self.assertEqual((p.revision, p.status), (revision + 1, Status.DRAFT))
+        self.assertEqual(p.revisions.get(number=p.revision).snapshot["attachments"], [])
