@@ -6,9 +6,9 @@ import datetime as dt
 import random
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from guildhall.kit.scale import bulk_insert, people_of
 from guildhall.publications.models import Publication, Status
 
 PER_YEAR = 12
@@ -18,26 +18,23 @@ STATES = [Status.PUBLISHED] * 8 + [Status.APPROVED, Status.IN_REVIEW, Status.IN_
 
 
 def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> None:
-    editors = dict(get_user_model().objects.filter(
-        username__in=[f"{o.code}-editor" for o in orgs]).values_list("username", "pk"))
+    editors = people_of(orgs, "editor")
     now = timezone.now()
-    batch = []
-    for org in orgs:
-        for n in range(years * PER_YEAR):
-            status = rnd.choice(STATES)
-            in_review = status == Status.IN_REVIEW
-            step = rnd.randrange(1, 4) if in_review else 0
-            batch.append(Publication(
-                organization=org, title=f"{org.short_name}动态第{n + 1}期", status=status,
-                planned_at=now - dt.timedelta(days=rnd.randrange(-30, 365 * years)),
-                review_roles=["reviewer", "reviewer", "principal"],
-                review_round=1 if status != Status.DRAFT else 0, current_step=step,
-                current_step_level="own" if in_review else "",
-                current_step_role=("reviewer", "reviewer", "principal")[step - 1] if in_review else "",
-                step_since=now - dt.timedelta(days=rnd.randrange(5)) if in_review else None,
-                created_by_id=editors[f"{org.code}-editor"]))
-        if len(batch) >= 5000:
-            Publication.objects.bulk_create(batch)
-            batch = []
-    Publication.objects.bulk_create(batch)
+
+    def rows():
+        for org in orgs:
+            for n in range(years * PER_YEAR):
+                status = rnd.choice(STATES)
+                in_review = status == Status.IN_REVIEW
+                step = rnd.randrange(1, 4) if in_review else 0
+                yield Publication(
+                    organization=org, title=f"{org.short_name}动态第{n + 1}期", status=status,
+                    planned_at=now - dt.timedelta(days=rnd.randrange(-30, 365 * years)),
+                    review_roles=["reviewer", "reviewer", "principal"],
+                    review_round=1 if status != Status.DRAFT else 0, current_step=step,
+                    current_step_level="own" if in_review else "",
+                    current_step_role=("reviewer", "reviewer", "principal")[step - 1] if in_review else "",
+                    step_since=now - dt.timedelta(days=rnd.randrange(5)) if in_review else None,
+                    created_by_id=editors[org.code])
+    bulk_insert(Publication, rows())
     log(f"{Publication.objects.count()} publications")
