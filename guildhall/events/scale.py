@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from guildhall.events.models import EventType, Filing, Status
-from guildhall.kit.scale import bulk_insert, people_of
+from guildhall.kit.scale import bulk_insert, numbered, people_of
 
 PER_YEAR = 8
 # Most filings of past years are closed; a few of every state stay open.
@@ -22,16 +22,15 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
     now = timezone.now()
 
     def rows():
-        for org in orgs:
-            for n in range(years * PER_YEAR):
-                starts = now - dt.timedelta(days=rnd.randrange(-60, 365 * years), hours=rnd.randrange(8))
-                status = rnd.choice(STATES)
-                yield Filing(
-                    organization=org, title=f"{org.short_name}第{n + 1}次活动", type=rnd.choice(EventType.values),
-                    starts_at=starts, ends_at=starts + dt.timedelta(hours=3), venue="会议中心",
-                    organizer=org.name, expected_attendance=rnd.randrange(20, 400), status=status,
-                    created_by_id=editors[org.code],
-                    decision_due=(starts - dt.timedelta(days=3)).date()
-                    if status == Status.SUBMITTED else None)
+        for org, n in numbered(orgs, years * PER_YEAR):
+            starts = now - dt.timedelta(days=rnd.randrange(-60, 365 * years), hours=rnd.randrange(8))
+            status = rnd.choice(STATES)
+            yield Filing(
+                organization=org, title=f"{org.short_name}第{n + 1}次活动", type=rnd.choice(EventType.values),
+                starts_at=starts, ends_at=starts + dt.timedelta(hours=3), venue="会议中心",
+                organizer=org.name, expected_attendance=rnd.randrange(20, 400), status=status,
+                created_by_id=editors[org.code],
+                decision_due=(starts - dt.timedelta(days=3)).date()
+                if status == Status.SUBMITTED else None)
     bulk_insert(Filing, rows())
     log(f"{Filing.objects.count()} event filings")

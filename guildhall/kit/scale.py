@@ -21,3 +21,10 @@ def bulk_insert(model: Any, rows: Iterable[Any], batch: int = 5000) -> None:
     rows = iter(rows)
     while chunk := list(islice(rows, batch)):
         model.objects.bulk_create(chunk)
+
+
+def numbered(orgs: list[Any], count: int) -> Iterable[tuple[Any, int]]:
+    """Yield (organization, n) for n in 0..count-1 of each organization."""
+    for org in orgs:
+        for n in range(count):
+            yield org, n

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from guildhall.kit.scale import bulk_insert, people_of
+from guildhall.kit.scale import bulk_insert, numbered, people_of
 from guildhall.publications.models import Publication, Status
 
 PER_YEAR = 12
@@ -22,19 +22,18 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
     now = timezone.now()
 
     def rows():
-        for org in orgs:
-            for n in range(years * PER_YEAR):
-                status = rnd.choice(STATES)
-                in_review = status == Status.IN_REVIEW
-                step = rnd.randrange(1, 4) if in_review else 0
-                yield Publication(
-                    organization=org, title=f"{org.short_name}动态第{n + 1}期", status=status,
-                    planned_at=now - dt.timedelta(days=rnd.randrange(-30, 365 * years)),
-                    review_roles=["reviewer", "reviewer", "principal"],
-                    review_round=1 if status != Status.DRAFT else 0, current_step=step,
-                    current_step_level="own" if in_review else "",
-                    current_step_role=("reviewer", "reviewer", "principal")[step - 1] if in_review else "",
-                    step_since=now - dt.timedelta(days=rnd.randrange(5)) if in_review else None,
-                    created_by_id=editors[org.code])
+        for org, n in numbered(orgs, years * PER_YEAR):
+            status = rnd.choice(STATES)
+            in_review = status == Status.IN_REVIEW
+            step = rnd.randrange(1, 4) if in_review else 0
+            yield Publication(
+                organization=org, title=f"{org.short_name}动态第{n + 1}期", status=status,
+                planned_at=now - dt.timedelta(days=rnd.randrange(-30, 365 * years)),
+                review_roles=["reviewer", "reviewer", "principal"],
+                review_round=1 if status != Status.DRAFT else 0, current_step=step,
+                current_step_level="own" if in_review else "",
+                current_step_role=("reviewer", "reviewer", "principal")[step - 1] if in_review else "",
+                step_since=now - dt.timedelta(days=rnd.randrange(5)) if in_review else None,
+                created_by_id=editors[org.code])
     bulk_insert(Publication, rows())
     log(f"{Publication.objects.count()} publications")
