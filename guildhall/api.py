@@ -9,7 +9,7 @@ import importlib
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from guildhall.core.errors import DomainError
+from guildhall.kit.api import invalid
 
 
 class TokenAuth(HttpBearer):
@@ -47,6 +48,13 @@ def _error(request: HttpRequest, status: int, detail: Any, code: str, **extra: A
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, exc.status, exc.message, exc.code)
+
+
+@api.exception_handler(ValidationError)
+def _model_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A model's validation refused the data: the API's 422, field by field (a router that
+    names fields differently converts it itself with `kit.api.invalid`)."""
+    return _invalid(request, invalid(exc))
 
 
 @api.exception_handler(Http404)

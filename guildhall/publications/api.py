@@ -10,7 +10,6 @@ someone who may not see it gets 404 whatever they send. Review decisions are
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -21,7 +20,7 @@ from ninja.pagination import paginate
 from guildhall.core.errors import DomainError
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.kit import api as kit_api
-from guildhall.kit.api import ReasonIn, aware, body_doc, invalid, read_body, run_action
+from guildhall.kit.api import ReasonIn, aware, body_doc, read_body, run_action
 from guildhall.kit.workflow import authorize
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
@@ -259,11 +258,8 @@ def channel_create(request: HttpRequest, payload: ChannelIn):
     """Add a channel to your association's register (principal or administrator)."""
     org = get_org_for_user(request.user, payload.organization)
     require(request.user, "channels.create", org)
-    try:
-        channel = services.channel_create(actor=request.user, org=org,
-                                          data=_channel_fields(_channel_data(payload)))
-    except ValidationError as exc:
-        raise invalid(exc)
+    channel = services.channel_create(actor=request.user, org=org,
+                                      data=_channel_fields(_channel_data(payload)))
     return HttpStatus(201, channel)
 
 
@@ -278,11 +274,8 @@ def channel_detail(request: HttpRequest, channel_id: int):
 def channel_update(request: HttpRequest, channel_id: int, payload: ChannelPatch):
     """Change a channel's details or review steps, or close it."""
     channel = _channel_to_edit(request, channel_id)
-    try:
-        return services.channel_update(actor=request.user, channel=channel, data=_channel_fields(
-            _channel_data(payload, exclude_unset=True)))
-    except ValidationError as exc:
-        raise invalid(exc)
+    return services.channel_update(actor=request.user, channel=channel, data=_channel_fields(
+        _channel_data(payload, exclude_unset=True)))
 
 
 @router.post("/channels/{channel_id}/pause", response=ChannelOut, url_name="channel_pause",
@@ -363,10 +356,7 @@ def publication_create(request: HttpRequest, payload: PublicationIn):
     data = payload.dict()
     data["channels"] = _channels(org, payload.channels)
     data["planned_at"] = aware(payload.planned_at)
-    try:
-        publication = services.publication_create(actor=request.user, org=org, data=data)
-    except ValidationError as exc:
-        raise invalid(exc)
+    publication = services.publication_create(actor=request.user, org=org, data=data)
     return HttpStatus(201, _detail(request, publication))
 
 
@@ -394,11 +384,8 @@ def publication_update(request: HttpRequest, publication_id: int, payload: Publi
         data["channels"] = _channels(publication.organization, data["channels"])
     if "planned_at" in data:
         data["planned_at"] = aware(data["planned_at"])
-    try:
-        services.publication_revise(actor=request.user, publication=publication, data=data,
-                                    revision=revision)
-    except ValidationError as exc:
-        raise invalid(exc)
+    services.publication_revise(actor=request.user, publication=publication, data=data,
+                                revision=revision)
     return _detail(request, publication)
 
 
