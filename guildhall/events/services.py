@@ -32,7 +32,7 @@ from guildhall.lib.masking import mask_middle
 from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Role
-from guildhall.orgs.permissions import Access
+from guildhall.orgs.permissions import Access, can
 from guildhall.records import services as records
 from guildhall.records.models import Attachment, Finding, Revision
 from guildhall.reviews import services as reviews
@@ -280,7 +280,7 @@ def finding_acknowledge(*, actor: Any, finding: Finding, reason: str) -> None:
     with transaction.atomic():
         filing = _lock(finding.subject)
         _guard_materials(filing)
-        if Access.for_user(actor).role_in(filing.organization_id) != Role.PRINCIPAL:
+        if not can(actor, "events.acknowledge_finding", filing):  # the rule, on the locked row
             raise DomainError(_("Only the principal can acknowledge a finding."), "not_principal",
                               status=403)
         finding = records.acknowledge_finding(filing, finding, actor=actor, reason=reason)
@@ -544,7 +544,7 @@ def filing_acknowledge_summary(*, actor: Any, filing: Filing) -> Filing:
     with transaction.atomic():
         filing = _lock(filing)
         filing.guard("acknowledge_summary")
-        if Access.for_user(actor).supervisor_role_over(filing.organization) != Role.APPROVER:
+        if not can(actor, "events.acknowledge_summary", filing):  # the rule, on the locked row
             raise DomainError(_("Only an approver of the supervising body acknowledges "
                                 "summaries."), "not_reviewer", status=403)
         Summary.objects.filter(filing=filing).update(acknowledged_by=actor,

@@ -18,10 +18,9 @@ from guildhall.core.errors import DomainError
 from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Role
-from guildhall.orgs.permissions import Access
+from guildhall.orgs.permissions import can
 from guildhall.publications import content
 from guildhall.publications.models import (
-    ACKNOWLEDGERS,
     Channel,
     ChannelPause,
     ChannelStatus,
@@ -610,7 +609,7 @@ def publication_acknowledge_finding(*, actor: Any, publication: Publication, fin
         if actor.pk in publication.review_author_ids():
             raise DomainError(_("You wrote this publication, so a reviewer must acknowledge "
                                 "its findings."), "own_item", status=403)
-        if Access.for_user(actor).role_in(publication.organization_id) not in ACKNOWLEDGERS:
+        if not can(actor, "publications.acknowledge_finding", publication):  # on the locked row
             raise DomainError(_("Only the association's reviewers and principal acknowledge "
                                 "findings."), "not_reviewer", status=403)
         finding = records.acknowledge_finding(publication, finding, actor=actor, reason=reason)
