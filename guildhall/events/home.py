@@ -32,8 +32,8 @@ def open_filings(user: Any, org: Any) -> HomeSection | None:
         filings = queries.queue_filings(org).filter(status=Status.SUBMITTED)[:5]
         return HomeSection(
             title=_("Event filings awaiting a decision"),
-            items=[_item(f, f"{f.get_status_display()} · {_('decide by')} {f.decision_due}")
-                   for f in filings],
+            items=[_item(f, _("%(status)s · decide by %(date)s") % {
+                "status": f.get_status_display(), "date": f.decision_due}) for f in filings],
             empty=_("No filing awaits a decision."), url=reverse("events:filing_queue", args=[org.pk]))
     if can(user, "events.list", org):
         filings = queries.association_filings(org).filter(queries.open_filings_q()).exclude(
@@ -63,5 +63,6 @@ def recent_halts(user: Any, org: Any) -> HomeSection | None:
         return None
     return HomeSection(
         title=_("Halted events"),
-        items=[_item(h.filing, f"{_('halted')} {timezone.localtime(h.halted_at):%Y-%m-%d %H:%M} · "
-                               f"{h.reason[:60]}") for h in halts])
+        items=[_item(h.filing, _("halted %(time)s · %(reason)s") % {
+            "time": f"{timezone.localtime(h.halted_at):%Y-%m-%d %H:%M}", "reason": h.reason[:60]})
+            for h in halts])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guildhall.orgs.models import Organization
+from guildhall.orgs.models import Organization, Role
 
 
 class OrganizationForm(forms.ModelForm):
@@ -24,6 +24,9 @@ class InviteForm(forms.Form):
     def __init__(self, *args, org: Organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = org.role_choices
+        # Most invitations are for staff; a higher role is a deliberate choice.
+        self.fields["role"].initial = Role.STAFF if Role.STAFF in dict(org.role_choices) \
+            else Role.VIEWER
 
 
 class RoleForm(forms.Form):

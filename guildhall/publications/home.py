@@ -21,7 +21,8 @@ def waiting_publications(user: Any, org: Any) -> HomeSection | None:
         title=_("Publications waiting for your review"),
         items=[{"label": f"{p.title} · {p.organization}",
                 "url": reverse("publications:publication_detail", args=[p.organization_id, p.pk]),
-                "note": f"{_('due')} {p.review_due}" if p.review_due else ""} for p in waiting],
+                "note": _("due %(date)s") % {"date": p.review_due} if p.review_due else ""}
+               for p in waiting],
         empty=_("Nothing waits for your review."),
         url=reverse("publications:publication_waiting", args=[org.pk]))
 

@@ -56,3 +56,11 @@ def test_the_guildhall_command_runs_django_commands():
     assert result.returncode == 0
     for command in ("seed_demo", "verify_audit", "export_audit", "create_token", "tick", "run_huey"):
         assert command in result.stdout
+
+
+def test_every_page_names_the_apps_own_icon(client, db):
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon"' in page and "guildhall/favicon.svg" in page
+    assert finders.find("guildhall/favicon.svg")

@@ -171,3 +171,10 @@ class ReviewFindingsTest(GuildhallTestCase):
         person = User.objects.create(username="sub-admin", email="sub-admin@example.cn")
         Membership.objects.create(user=person, organization=child, role="admin")
         self.assertFalse(can(person, "calendar.manage"))
+
+
+class InvitationFormTest(GuildhallTestCase):
+    def test_an_invitation_starts_at_the_staff_role(self):
+        self.login("soft-admin")
+        page = self.client.get(f"/o/{self.soft.pk}/members/").content.decode()
+        self.assertRegex(page, r'<option value="staff" selected>')
