@@ -5,10 +5,8 @@ Each app's `api.py` exposes a `router`; they are mounted here in INSTALLED_APPS 
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from guildhall.core.discovery import app_modules
 from guildhall.core.errors import DomainError
 from guildhall.kit.api import invalid
 
@@ -87,15 +86,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _mount_routers() -> None:
-    for config in apps.get_app_configs():
-        if not config.name.startswith("guildhall."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.api":
-                raise
-            continue
+    for module in app_modules("api"):
         api.add_router("/", module.router)
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from guildhall.core.discovery import app_modules
 from guildhall.orgs.demo import DEFAULT_PASSWORD, Cast, seed_cast
 
 __all__ = ["DEFAULT_PASSWORD", "Cast", "demo_logins", "seed"]
@@ -34,14 +33,8 @@ def seed(password: str = DEFAULT_PASSWORD, modules: Iterable[str] = ("*",)) -> C
 
 
 def _demo_modules() -> list[Any]:
-    modules = []
-    for config in apps.get_app_configs():
-        if config.name.startswith("guildhall.") and config.name not in ("guildhall.core", "guildhall.orgs", "guildhall.site"):
-            try:
-                modules.append(importlib.import_module(f"{config.name}.demo"))
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
+    # orgs/demo.py is the cast itself, seeded first.
+    modules = app_modules("demo", exclude=("orgs", "site"))
     return sorted(modules, key=lambda m: getattr(m, "ORDER", 100))
 
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import random
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from guildhall.audit.models import GENESIS, AuditRecord
+from guildhall.core.discovery import app_modules
 from guildhall.orgs.demo import credit_code
 from guildhall.orgs.models import Membership, Organization
 from guildhall.site.demo import seed
@@ -68,16 +67,8 @@ def seed_scale(*, associations: int = 2000, years: int = 5, audit_per_org_year: 
         Membership.objects.bulk_create(memberships, batch_size=2000)
         log(f"{len(created)} associations, {len(users)} people")
         _audit_history(created, years, audit_per_org_year, rnd)
-    for config in apps.get_app_configs():
-        if config.name.startswith("guildhall.") and config.name not in ("guildhall.core",
-                                                                       "guildhall.site"):
-            try:
-                module = importlib.import_module(f"{config.name}.scale")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.scale":
-                    raise
-                continue
-            module.seed_scale(created, years=years, rnd=rnd, log=log)
+    for module in app_modules("scale", exclude=("site",)):
+        module.seed_scale(created, years=years, rnd=rnd, log=log)
 
 
 def _audit_history(orgs: list[Organization], years: int, per_year: int, rnd: random.Random) -> None:

@@ -9,14 +9,13 @@ that no case covers fails the run, so a new page or action cannot slip in untest
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 
-from django.apps import apps
 from django.http import JsonResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from guildhall.core.discovery import app_modules
 from guildhall.testing import MATRIX, MatrixCase
 from guildhall.testing.matrix import (
     TARGET_ORGS,
@@ -29,13 +28,7 @@ from guildhall.testing.matrix import (
     planned_cells,
 )
 
-for _config in apps.get_app_configs():
-    if _config.name.startswith("guildhall."):
-        try:
-            importlib.import_module(f"{_config.name}.tests.matrix")
-        except ModuleNotFoundError as exc:
-            if exc.name not in (f"{_config.name}.tests", f"{_config.name}.tests.matrix"):
-                raise
+app_modules("tests.matrix")  # each app registers its cases on import
 
 _BY_APP: dict[str, list[MatrixCase]] = defaultdict(list)
 for _case in sorted(MATRIX.values(), key=lambda c: (c.url_name, c.method)):
