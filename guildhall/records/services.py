@@ -65,8 +65,9 @@ def add_entry(subject: Any, kind: str, actor: Any, note: str = "") -> Entry:
 def timeline_items(subject: Any, *, revision_label: Callable[[Revision], str],
                    revision_text: Callable[[Revision], str] | None = None,
                    extra: Iterable[dict[str, Any]] = ()) -> list[dict[str, Any]]:
-    """Return the subject's revisions, entries, review decisions and `extra` items
-    (`{"at", "kind", "label", "actor", "revision", "text"}`), oldest first."""
+    """Return the subject's revisions and timeline entries with the module's `extra` items
+    (its review decisions, halts …: `{"at", "kind", "label", "actor", "revision", "text"}`),
+    oldest first."""
     items: list[dict[str, Any]] = []
     for rev in revisions_of(subject):
         items.append({"at": rev.created_at, "kind": "revision", "label": revision_label(rev),
