@@ -43,7 +43,7 @@ class CoOrganizer(Schema):
 
 
 class FilingIn(Schema):
-    organization: int = Field(..., le=MAX_ID)
+    organization: int = Field(..., ge=1, le=MAX_ID)
     title: str = Field(..., min_length=1, max_length=200)
     type: EventType
     starts_at: dt.datetime
@@ -158,7 +158,7 @@ class SummaryIn(Schema):
 
 
 class FilingFilters(Schema):
-    org: int | None = Field(None, le=MAX_ID)
+    org: int | None = Field(None, ge=1, le=MAX_ID)
     status: Status | None = None
     type: EventType | None = None
     month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")

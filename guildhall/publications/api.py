@@ -40,18 +40,18 @@ from guildhall.reviews import services as reviews
 router = Router(tags=["publications"])
 
 #: An id in a request body or query: bounded so a huge number is a 422, not a 500.
-Id = Annotated[int, Field(le=MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 StepRole = Literal[tuple(r.value for r in STEP_ROLES)]  # type: ignore[valid-type]
 
 
 class ChannelIn(Schema):
-    organization: int = Field(..., le=MAX_ID)
+    organization: int = Field(..., ge=1, le=MAX_ID)
     type: ChannelType
     name: str = Field(..., min_length=1, max_length=100)
     account: str = Field("", max_length=200)
     icp_number: str = Field("", max_length=40, description="Required for websites.")
     operator: str = Field("", max_length=100)
-    responsible_person: int | None = Field(None, le=MAX_ID)
+    responsible_person: int | None = Field(None, ge=1, le=MAX_ID)
     review_roles: list[StepRole] = Field(
         default_factory=lambda: ["reviewer", "reviewer", "principal"], min_length=1,
         max_length=MAX_STEPS, description="One role per review step, 1 to 4 steps.")
@@ -63,7 +63,7 @@ class ChannelPatch(Schema):
     account: str | None = Field(None, max_length=200)
     icp_number: str | None = Field(None, max_length=40)
     operator: str | None = Field(None, max_length=100)
-    responsible_person: int | None = Field(None, le=MAX_ID)
+    responsible_person: int | None = Field(None, ge=1, le=MAX_ID)
     review_roles: list[StepRole] | None = Field(None, min_length=1, max_length=MAX_STEPS)
     status: Literal["active", "closed"] | None = Field(
         None, description="Close or reopen; pause and resume have their own operations.")
@@ -93,7 +93,7 @@ class ChannelOut(Schema):
 
 
 class PublicationIn(Schema):
-    organization: int = Field(..., le=MAX_ID)
+    organization: int = Field(..., ge=1, le=MAX_ID)
     title: str = Field(..., min_length=1, max_length=200)
     body: str = Field("", description="HTML (sanitized) or plain text (one paragraph a line).")
     channels: list[Id] = Field(..., min_length=1)
@@ -102,7 +102,7 @@ class PublicationIn(Schema):
 
 
 class PublicationPatch(Schema):
-    revision: int | None = Field(None, le=MAX_ID,
+    revision: int | None = Field(None, ge=1, le=MAX_ID,
                                  description="The revision you edited; refused when stale.")
     title: str | None = Field(None, min_length=1, max_length=200)
     body: str | None = None
@@ -192,18 +192,18 @@ class PublicationDetailOut(PublicationOut):
 class ReviewIn(Schema):
     verdict: Literal["pass", "return", "reject"]
     comment: str = ""
-    revision: int = Field(..., le=MAX_ID)
+    revision: int = Field(..., ge=1, le=MAX_ID)
 
 
 class PublishedIn(Schema):
-    channel: int = Field(..., le=MAX_ID)
+    channel: int = Field(..., ge=1, le=MAX_ID)
     url: str = Field(..., max_length=500)
     published_at: dt.datetime | None = None
 
 
 class PublicationFilters(Schema):
-    org: int | None = Field(None, le=MAX_ID)
-    channel: int | None = Field(None, le=MAX_ID)
+    org: int | None = Field(None, ge=1, le=MAX_ID)
+    channel: int | None = Field(None, ge=1, le=MAX_ID)
     status: Status | None = None
     month: str | None = Field(None, pattern=r"^(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])$",
                               description="YYYY-MM (planned), years 1900 to 2100")
@@ -245,7 +245,7 @@ def _channel_to_edit(request: HttpRequest, channel_id: int) -> Channel:
 
 @router.get("/channels/", response=list[ChannelOut], url_name="channel_list")
 @paginate(Pages, page_size=50)
-def channel_list(request: HttpRequest, org: int | None = Query(None, le=MAX_ID)):
+def channel_list(request: HttpRequest, org: int | None = Query(None, ge=1, le=MAX_ID)):
     """List the channels you see (your association's, or those below your body)."""
     qs = queries.visible_channels(request.user).filter(organization__kind="association")
     if org is not None:
