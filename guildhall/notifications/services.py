@@ -50,6 +50,9 @@ def deliver(recipients: list[Any], message: Message) -> list[Notification]:
     for user in recipients:
         with translation.override(user.language or settings.LANGUAGE_CODE):
             subject, body = _render(message.subject), _render(message.body)
+        # One line: a title someone typed with a line break would otherwise make the mail
+        # header invalid and the e-mail would not go out.
+        subject = " ".join(subject.split())
         try:
             with transaction.atomic():
                 note = Notification.objects.create(

@@ -181,3 +181,21 @@ class WorkdayScheduleTest(GuildhallTestCase):
         self.login("soft-admin")
         self.assertContains(self.client.get("/calendar/"), "工作日历")
         self.assertEqual(self.client.post("/calendar/", {"holidays": "2030-10-01"}).status_code, 403)
+
+
+class SubjectLineTest(GuildhallTestCase):
+    """Security finding 7 (issue 15): a title with a line break must not suppress e-mail."""
+
+    def test_a_subject_with_line_breaks_is_sent_on_one_line(self):
+        from django.core import mail
+
+        from guildhall.notifications.services import Message, deliver
+
+        user = self.user("sup-approver")
+        deliver([user], Message(kind="test", organization=self.sup, url="/",
+                                subject="活动熔断：研讨会\r\nBcc: someone@example.cn",
+                                dedupe_key="subject-line-test"))
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertEqual(mail.outbox[0].subject, "活动熔断：研讨会 Bcc: someone@example.cn")
+        self.assertEqual(user.notifications.get(dedupe_key="subject-line-test").subject,
+                         "活动熔断：研讨会 Bcc: someone@example.cn")
