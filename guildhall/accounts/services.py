@@ -39,3 +39,16 @@ def user_for_token(key: str) -> Any:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def password_changed(*, user: Any, reset: bool) -> None:
+    """Audit a new password. After a reset by e-mail — perhaps because the account was
+    taken over — every session and API token of the person ends too."""
+    with transaction.atomic():
+        revoked = 0
+        if reset:
+            revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+                revoked_at=timezone.now())
+            user.end_all_sessions()
+        record(actor=user, action="auth.password_reset" if reset else "auth.password_change",
+               obj=user, after={"tokens_revoked": revoked} if reset else None)

@@ -13,7 +13,7 @@ get_post = require_http_methods(["GET", "POST"])
 urlpatterns = [
     path("accounts/login/", get_post(views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", get_post(auth_views.PasswordChangeView.as_view(
+    path("accounts/password/", get_post(views.PasswordChangeView.as_view(
         template_name="accounts/form_page.html",
         success_url=reverse_lazy("accounts:password_change_done"))), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(
@@ -25,7 +25,7 @@ urlpatterns = [
         success_url=reverse_lazy("accounts:password_reset_done"))), name="password_reset"),
     path("accounts/reset/sent/", auth_views.PasswordResetDoneView.as_view(
         template_name="accounts/message_page.html"), name="password_reset_done"),
-    path("accounts/reset/<uidb64>/<token>/", get_post(auth_views.PasswordResetConfirmView.as_view(
+    path("accounts/reset/<uidb64>/<token>/", get_post(views.PasswordResetConfirmView.as_view(
         template_name="accounts/form_page.html",
         success_url=reverse_lazy("accounts:password_reset_complete"))),
          name="password_reset_confirm"),

@@ -141,6 +141,43 @@ class PasswordTest(GuildhallTestCase):
         self.assertIn("new_password2", response.context["form"].errors)
 
 
+class PasswordAuditTest(GuildhallTestCase):
+    """Security finding 6 (issue 15): password change and reset are audited, and a reset
+    ends the person's API tokens and sessions."""
+
+    def test_a_reset_by_e_mail_is_audited_and_ends_tokens_and_sessions(self):
+        import re
+
+        from django.core import mail
+
+        from guildhall.accounts.models import ApiToken
+
+        api = self.api_client("soft-staff")
+        other = Client()
+        other.force_login(self.user("soft-staff"))
+        self.client.post("/accounts/reset/", {"email": "soft-staff@demo.guildhall.cn"})
+        link = re.search(r"/accounts/reset/[^/\s]+/[^/\s]+/", mail.outbox[0].body).group(0)
+        form_url = self.client.get(link)["Location"]
+        self.client.post(form_url, {"new_password1": "a-new-long-passphrase-77",
+                                    "new_password2": "a-new-long-passphrase-77"})
+        record = AuditRecord.objects.get(action="auth.password_reset")
+        self.assertEqual(record.after, {"tokens_revoked": 1})
+        self.assertFalse(ApiToken.objects.filter(user__username="soft-staff",
+                                                 revoked_at__isnull=True).exists())
+        self.assertEqual(api.get("/api/v1/me").status_code, 401)
+        self.assertEqual(other.get(f"/o/{self.soft.pk}/").status_code, 302)  # signed out
+
+    def test_a_password_change_is_audited_and_keeps_this_session(self):
+        self.login("soft-staff")
+        response = self.client.post("/accounts/password/", {
+            "old_password": PASSWORD, "new_password1": "a-new-long-passphrase-77",
+            "new_password2": "a-new-long-passphrase-77"})
+        self.assertRedirects(response, "/accounts/password/done/")
+        self.assertTrue(AuditRecord.objects.filter(action="auth.password_change",
+                                                   actor_name="soft-staff").exists())
+        self.assertEqual(self.client.get(f"/o/{self.soft.pk}/").status_code, 200)
+
+
 class ReviewFindingsSignInTest(GuildhallTestCase):
     def test_an_exact_user_name_wins_over_an_e_mail_address(self):
         from guildhall.accounts.backends import UsernameOrEmailBackend
