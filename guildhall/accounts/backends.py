@@ -23,3 +23,16 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def lockout_name(request: Any, credentials: dict | None) -> str | None:
+    """Return the name django-axes counts failures under: the account the typed name
+    signs in to (user name or any case of its e-mail address), so case variants of an
+    address share one count; an unknown name as typed, folded to lower case."""
+    typed = ((credentials or {}).get("username") or "").strip()
+    if not typed:
+        return None
+    User = get_user_model()
+    user = User.objects.filter(username=typed).first() or \
+        User.objects.filter(email__iexact=typed).first()
+    return user.username if user is not None else typed.lower()

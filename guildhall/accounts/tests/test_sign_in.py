@@ -51,6 +51,16 @@ class LockoutTest(GuildhallTestCase):
         self.assertEqual(response.status_code, 429)
         self.assertContains(response, "锁定", status_code=429)
 
+    def test_case_variants_of_the_e_mail_address_count_for_the_same_account(self):
+        # Security finding 3 (issue 15).
+        for i, typed in enumerate(("soft-editor@demo.guildhall.cn", "Soft-Editor@demo.guildhall.cn",
+                                   "SOFT-EDITOR@DEMO.GUILDHALL.CN", "soft-editor@DEMO.guildhall.cn",
+                                   "soft-editor")):
+            self.fail(typed, f"10.0.1.{i}")
+        response = Client(REMOTE_ADDR="10.9.9.8").post(
+            "/accounts/login/", {"username": "soft-editor@demo.guildhall.cn", "password": PASSWORD})
+        self.assertEqual(response.status_code, 429)
+
     def test_other_accounts_are_not_locked_by_it(self):
         for i in range(5):
             self.fail("soft-editor", f"10.0.0.{i}")
