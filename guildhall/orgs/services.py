@@ -111,7 +111,7 @@ def organizations_import(*, actor: Any, parent: Organization, fileobj: IO[bytes]
     seen: dict[str, int] = {}
     candidates = []
     for number, data in rows:
-        formula = next((k for k, v in data.items() if v[:1] in ("=", "+", "@")), None)
+        formula = next((k for k, v in data.items() if looks_like_formula(v)), None)
         if formula:
             report.errors.append((number, _("Cells must hold plain values, not formulas.")))
             continue
@@ -140,6 +140,19 @@ def organizations_import(*, actor: Any, parent: Organization, fileobj: IO[bytes]
                    after=_org_snapshot(org))
             report.created.append(org)
     return report
+
+
+def looks_like_formula(value: str) -> bool:
+    """Say whether a spreadsheet cell would run as a formula in Excel or WPS (=, +, -, @,
+    or a tab or carriage return first), unless it is a plain negative number."""
+    if value[:1] in ("=", "+", "@", "\t", "\r"):
+        return True
+    if value[:1] == "-":
+        try:
+            float(value)
+        except ValueError:
+            return True
+    return False
 
 
 # ---- members ----------------------------------------------------------------------

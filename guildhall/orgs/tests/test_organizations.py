@@ -138,6 +138,15 @@ class OnboardingTest(GuildhallTestCase):
         self.assertContains(response, "公式")
         self.assertNotContains(response, "<script>alert(1)</script>")
 
+    def test_every_form_of_formula_is_refused(self):
+        # Security finding 8 (issue 15): the filter missed "-2+3+cmd|…".
+        from guildhall.orgs.services import looks_like_formula
+
+        for value in ("=1+1", "+1", "@SUM(A1)", "-2+3+cmd|' /C calc'!A0", "\t=1", "\r=1"):
+            self.assertTrue(looks_like_formula(value), value)
+        for value in ("-12", "-3.5", "协会", "南京-苏州", "a-b"):
+            self.assertFalse(looks_like_formula(value), value)
+
     def test_a_malformed_spreadsheet_is_refused_clearly(self):
         self.login("sup-admin")
         upload = SimpleUploadedFile("orgs.xlsx", b"PK\x03\x04 this is not a workbook")
