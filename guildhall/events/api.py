@@ -17,7 +17,14 @@ from ninja.pagination import paginate
 
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.events import queries, services
-from guildhall.events.models import EventType, Filing, Status
+from guildhall.events.models import (
+    CO_ORGANIZER_MAX,
+    SPEAKER_NAME_MAX,
+    SPEAKER_TEXT_MAX,
+    EventType,
+    Filing,
+    Status,
+)
 from guildhall.kit.api import DecisionOut, ReasonIn, aware, body_doc, invalid, run_action
 from guildhall.kit.workflow import authorize
 from guildhall.orgs.permissions import require
@@ -32,13 +39,26 @@ API_NAMES = {"onsite_person_id": "onsite_person"}
 
 
 class Speaker(Schema):
-    name: str = Field(..., min_length=1, max_length=100)
-    affiliation: str = Field("", max_length=200)
-    topic: str = Field("", max_length=200)
+    name: str = Field(..., min_length=1, max_length=SPEAKER_NAME_MAX)
+    affiliation: str = Field("", max_length=SPEAKER_TEXT_MAX)
+    topic: str = Field("", max_length=SPEAKER_TEXT_MAX)
 
 
 class CoOrganizer(Schema):
-    name: str = Field(..., min_length=1, max_length=200)
+    name: str = Field(..., min_length=1, max_length=CO_ORGANIZER_MAX)
+    foreign: bool = False
+
+
+# What a filing holds is shown as it is: output schemas carry no input limits, so data
+# kept under an older or another rule never makes a list answer fail.
+class SpeakerOut(Schema):
+    name: str
+    affiliation: str = ""
+    topic: str = ""
+
+
+class CoOrganizerOut(Schema):
+    name: str
     foreign: bool = False
 
 
@@ -97,10 +117,10 @@ class FilingOut(Schema):
     venue: str
     online_platform: str
     organizer: str
-    co_organizers: list[CoOrganizer]
+    co_organizers: list[CoOrganizerOut]
     expected_attendance: int
     livestream: bool
-    speakers: list[Speaker]
+    speakers: list[SpeakerOut]
     description: str
     onsite_person: int | None
     onsite_phone: str

@@ -132,6 +132,9 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
 MATERIAL_FIELDS = ("type", "starts_at", "ends_at", "venue", "online_platform", "speakers",
                    "livestream", "co_organizers", "expected_attendance", "onsite_person",
                    "onsite_phone", "halt_procedure", "notify_list", "fallback")
+#: The longest a speaker's name, a speaker's affiliation or topic, and a co-organizer's name
+#: may be: one rule for the pages and the API.
+SPEAKER_NAME_MAX, SPEAKER_TEXT_MAX, CO_ORGANIZER_MAX = 100, 200, 200
 #: The years an event may take place in (beyond them dates are typing mistakes, and date
 #: arithmetic overflows).
 EVENT_YEARS = (2000, 2100)
@@ -232,6 +235,15 @@ class Filing(Workflow, RecordSubject):
         errors: dict[str, Any] = {}
         if self.organization_id and self.organization.is_supervisor:
             errors["organization"] = _("Only associations file events.")
+        if any(len(s.get("name") or "") > SPEAKER_NAME_MAX
+               or len(s.get("affiliation") or "") > SPEAKER_TEXT_MAX
+               or len(s.get("topic") or "") > SPEAKER_TEXT_MAX for s in self.speakers or []):
+            errors["speakers"] = _("A speaker's name can have at most %(name)d characters, the "
+                                   "affiliation and the topic at most %(text)d each.") % {
+                "name": SPEAKER_NAME_MAX, "text": SPEAKER_TEXT_MAX}
+        if any(len(c.get("name") or "") > CO_ORGANIZER_MAX for c in self.co_organizers or []):
+            errors["co_organizers"] = _("A co-organizer's name can have at most %(n)d "
+                                        "characters.") % {"n": CO_ORGANIZER_MAX}
         low, high = EVENT_YEARS
         for name in ("starts_at", "ends_at"):
             value = getattr(self, name)

@@ -294,3 +294,29 @@ class RulesPageTest(GuildhallTestCase):
         self.assertEqual(self.client.post(url, {**data, "approval_steps": "9"}).status_code, 400)
         self.login("sup-approver")
         self.assertEqual(self.client.get(url).status_code, 403)
+
+
+class LengthRuleTest(GuildhallTestCase):
+    """Security finding 4 (issue 15): text the web form accepted broke the API for everyone
+    above it. One rule (the model's) now refuses it on both paths, and the API's output
+    shows whatever a filing holds."""
+
+    def test_the_form_refuses_a_speaker_name_the_api_would_refuse(self):
+        self.login("soft-editor")
+        count = Filing.objects.count()
+        response = self.client.post(reverse("events:filing_new", args=[self.soft.pk]), form_data(
+            speakers=f"{'李' * 101} | 南京大学 | 行业趋势", co_organizers="协" * 201))
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "100", status_code=400)
+        self.assertContains(response, "协" * 201, status_code=400)  # what was typed is kept
+        self.assertEqual(Filing.objects.count(), count)
+
+    def test_the_api_lists_a_filing_whatever_its_stored_text(self):
+        filing = make_filing(self.cast, self.soft)
+        Filing.objects.filter(pk=filing.pk).update(
+            speakers=[{"name": "李" * 150, "affiliation": "", "topic": ""}],
+            co_organizers=[{"name": "协" * 300, "foreign": False}])
+        for who in ("soft-editor", "sup-approver"):
+            api = self.api_client(who)
+            self.assertEqual(api.get("/api/v1/events/").status_code, 200, who)
+            self.assertEqual(api.get(f"/api/v1/events/{filing.pk}").status_code, 200, who)
