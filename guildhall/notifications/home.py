@@ -10,11 +10,13 @@ from guildhall.core.home import HomeSection, home_section
 
 @home_section
 def unread_notifications(user: Any, org: Any) -> HomeSection:
-    notes = user.notifications.filter(read_at__isnull=True, organization=org)[:5]
+    # The person's own unread notices, as the header counts them: a supervisor's are mostly
+    # about the associations below, not the body itself. Each opens what it is about.
+    notes = user.notifications.filter(read_at__isnull=True).order_by("-created_at", "-pk")[:5]
     return HomeSection(
         title=_("Unread notifications"),
-        items=[{"label": n.subject, "url": reverse("notifications:inbox"), "note": n.created_at.strftime("%Y-%m-%d")}
-               for n in notes],
+        items=[{"label": n.subject, "url": n.url or reverse("notifications:inbox"),
+                "note": n.created_at.strftime("%Y-%m-%d")} for n in notes],
         empty=_("No unread notifications."),
         url=reverse("notifications:inbox"),
     )

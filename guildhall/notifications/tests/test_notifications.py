@@ -199,3 +199,21 @@ class SubjectLineTest(GuildhallTestCase):
         self.assertEqual(mail.outbox[0].subject, "活动熔断：研讨会 Bcc: someone@example.cn")
         self.assertEqual(user.notifications.get(dedupe_key="subject-line-test").subject,
                          "活动熔断：研讨会 Bcc: someone@example.cn")
+
+
+class HomeCardTest(GuildhallTestCase):
+    """Issue 9: the supervisor's home said "no unread notifications" while the header
+    showed them: the card counted only notices tied to the body itself."""
+
+    def test_the_home_card_lists_the_notices_the_header_counts_and_opens_their_object(self):
+        from guildhall.notifications.services import Message, deliver
+
+        approver = self.user("sup-approver")
+        deliver([approver], Message(kind="test", organization=self.soft,
+                                    url=f"/o/{self.soft.pk}/events/", subject="有报备待您审批",
+                                    dedupe_key="home-card-test"))
+        self.login("sup-approver")
+        page = self.client.get(f"/o/{self.sup.pk}/").content.decode()
+        self.assertIn("有报备待您审批", page)
+        self.assertIn(f'href="/o/{self.soft.pk}/events/"', page)
+        self.assertNotIn("没有未读通知", page)
