@@ -379,16 +379,11 @@ def _parse_part(zf: zipfile.ZipFile, name: str) -> ET.Element | None:
 
 def _properties(zf: zipfile.ZipFile, out: _TextBuilder) -> None:
     """Emit the document properties people forget: author, last editor, company, ..."""
-    core = _parse_part(zf, "docProps/core.xml")
-    if core is not None:
-        for el in core:
-            label = _CORE_PROPERTIES.get(el.tag)
-            if label and el.text:
-                out.add(el.text, f"properties: {label}")
-    app = _parse_part(zf, "docProps/app.xml")
-    if app is not None:
-        for el in app:
-            label = _APP_PROPERTIES.get(el.tag)
+    for part, labels in (("docProps/core.xml", _CORE_PROPERTIES),
+                         ("docProps/app.xml", _APP_PROPERTIES)):
+        root = _parse_part(zf, part)
+        for el in root if root is not None else ():
+            label = labels.get(el.tag)
             if label and el.text:
                 out.add(el.text, f"properties: {label}")
     custom = _parse_part(zf, "docProps/custom.xml")
