@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "guildhall.records",
     "guildhall.events",
     "guildhall.publications",
+    "guildhall.plans",
+    "guildhall.meetings",
+    "guildhall.incidents",
     "guildhall.site",
 ]
 

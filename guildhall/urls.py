@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include("guildhall.notifications.urls")),
     path("", include("guildhall.events.urls")),
     path("", include("guildhall.publications.urls")),
+    path("", include("guildhall.plans.urls")),
+    path("", include("guildhall.meetings.urls")),
+    path("", include("guildhall.incidents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -205,6 +205,7 @@ class RecordSubject(models.Model):
     entries = _relation("records.Entry")
     attachments = _relation("records.Attachment")
     findings = _relation("records.Finding")
+    links = _relation("records.Link")
 
     class Meta:
         abstract = True
@@ -212,3 +213,39 @@ class RecordSubject(models.Model):
     @property
     def records_url_prefix(self) -> str:
         return f"{self._meta.app_label}:"
+
+
+class Link(SubjectKeyed):
+    """A reference from the subject to another record of the same organization: evidence
+    that a plan item was done (an approved filing, a published article), or where an item
+    came from (a meeting's conclusion, an incident's lesson).
+
+    The target is another module's object; the modules never import each other, so the
+    kinds that may be linked are registered with `kit.links` by the module that owns them.
+    `kind` is that registry's key ("events.filing").
+    """
+
+    class Role(models.TextChoices):
+        EVIDENCE = "evidence", _("Evidence")
+        ORIGIN = "origin", _("Origin")
+
+    role = models.CharField(max_length=20, choices=Role.choices)
+    kind = models.CharField(max_length=60)
+    target_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="link_subject"),
+                   models.Index(fields=["target_type", "target_id"], name="link_target")]
+        constraints = [models.UniqueConstraint(
+            fields=["subject_type", "subject_id", "role", "target_type", "target_id"],
+            name="one_link_per_target")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.target_id}"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.errors import DomainError, required_text
 from guildhall.core.uploads import accept_upload
-from guildhall.records.models import Attachment, Entry, Finding, Revision
+from guildhall.records.models import Attachment, Entry, Finding, Link, Revision
 
 
 def _keys(subject: Any) -> dict[str, Any]:
@@ -222,3 +222,31 @@ def current_and_removed_findings(subject: Any, *, scanned: bool) -> tuple[list[F
         if f.revision < subject.revision and _finding_key(f) not in current_keys:
             removed[_finding_key(f)] = f
     return current, list(removed.values())
+
+
+# ---- links to other records -------------------------------------------------------------
+
+def add_link(subject: Any, target: Any, *, kind: str, role: str, actor: Any,
+             note: str = "") -> Link:
+    """Link the subject to `target`, a record of the same organization (the caller found
+    it among that organization's own records: see `kit.links.find`). Linking the same
+    record twice in the same role keeps the first link."""
+    if target.organization_id != subject.organization_id:
+        raise DomainError(_("Only your association's own records can be linked."), "link_not_own",
+                          status=422, field="target")
+    link, _created = Link.objects.get_or_create(
+        **_keys(subject), role=role, target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk, defaults={"kind": kind, "created_by": actor, "note": note[:200]})
+    return link
+
+
+def links_of(subject: Any, role: str | None = None):
+    links = subject.links.all() if role is None else subject.links.filter(role=role)
+    return links.select_related("target_type").prefetch_related("target")
+
+
+def linked_subjects(target: Any, role: str | None = None):
+    """The links that point at `target` (which plan items a meeting or incident led to)."""
+    links = Link.objects.filter(target_type=ContentType.objects.get_for_model(target),
+                                target_id=target.pk, organization_id=target.organization_id)
+    return links if role is None else links.filter(role=role)
