@@ -11,4 +11,11 @@ from guildhall.kit import links
 links.register(links.LinkKind(
     key="events.filing", label=_("Approved event filing"),
     linkable=lambda org: Filing.objects.filter(organization=org, status__in=APPROVED_STATES),
-    name=lambda f: f.title))
+    name=lambda f: f.title,
+    details=lambda f: [(label, value) for label, value in (
+        (_("on-site responsible person"),
+         (f.onsite_person.get_full_name() or f.onsite_person.username) if f.onsite_person else ""),
+        (_("on-site phone"), f.onsite_phone),
+        (_("how the event is halted"), f.halt_procedure),
+        (_("who is told"), f.notify_list),
+        (_("fallback arrangements"), f.fallback)) if value]))

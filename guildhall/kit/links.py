@@ -31,6 +31,9 @@ class LinkKind:
     label: Any                                 # a lazy translated name: "活动报备"
     linkable: Callable[[Any], QuerySet]        # organization -> its records that may be linked
     name: Callable[[Any], str] = str           # record -> how a person sees it
+    # record -> [(translated label, text)] worth showing beside the link (a filing's
+    # contingency plan on an incident's page)
+    details: Callable[[Any], list[tuple[Any, str]]] = lambda obj: []
 
 
 _kinds: dict[str, LinkKind] = {}
@@ -97,6 +100,7 @@ def described(subject: Any, role: str | None = None) -> list[dict[str, Any]]:
                     "kind_label": str(registered.label) if registered else item.kind,
                     "name": registered.name(target) if registered else str(target),
                     "url": target.get_absolute_url() if hasattr(target, "get_absolute_url") else "",
+                    "details": registered.details(target) if registered else [],
                     "note": item.note, "at": item.created_at})
     return out
 
