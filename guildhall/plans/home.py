@@ -1,0 +1,41 @@
+"""The plan's section on the organization home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guildhall.core.home import HomeSection, home_section
+from guildhall.orgs.permissions import can
+from guildhall.plans import queries
+from guildhall.plans.models import OPEN_ITEM, PlanItem
+
+
+@home_section
+def plan_items(user: Any, org: Any) -> HomeSection | None:
+    if can(user, "plans.oversee", org):
+        items = list(queries.awaiting_assessment(org)[:5])
+        return HomeSection(
+            title=_("Plan items awaiting assessment"),
+            items=[{"label": f"{i.title} · {i.organization}", "url": i.get_absolute_url(),
+                    "note": str(i.shown_status_label)} for i in items],
+            empty=_("Nothing waits for assessment."),
+            url=reverse("plans:assessment_queue", args=[org.pk]))
+    if not can(user, "plans.list", org):
+        return None
+    year = timezone.localdate().year
+    items = list(PlanItem.objects.filter(organization=org, plan__year=year,
+                                         status__in=OPEN_ITEM).select_related("owner")
+                 .order_by("due_date", "pk")[:5])
+    return HomeSection(
+        title=_("Plan items due next"),
+        items=[{"label": i.title, "url": i.get_absolute_url(),
+                "note": " · ".join(p for p in (str(i.shown_status_label),
+                                               f"{i.due_date:%Y-%m-%d}" if i.due_date else "",
+                                               i.owner.display_name if i.owner else "") if p)}
+               for i in items],
+        empty=_("No open plan items this year."),
+        url=reverse("plans:plan_detail", args=[org.pk, year]))
