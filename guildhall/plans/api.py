@@ -174,6 +174,10 @@ class ItemDetailOut(ItemOut):
     actions: list[str]
     links: list[LinkOut]
 
+    @staticmethod
+    def resolve_links(obj: Any) -> list[dict[str, Any]]:
+        return obj.described_links
+
 
 class PlanOut(Schema):
     organization: int = Field(..., alias="organization_id")
@@ -325,7 +329,7 @@ def _item_data(org: Any, payload: Any, *, partial: bool) -> dict[str, Any]:
 def _item_out(request: HttpRequest, item: PlanItem) -> PlanItem:
     item = queries.get_item_for_user(request.user, item.pk)
     item.actions = sorted(item.available_actions(request.user))
-    item.links = links.described(item)
+    item.described_links = links.described(item)
     return item
 
 

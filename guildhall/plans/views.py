@@ -70,7 +70,7 @@ def _timeline(subject: Any) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def responsibility_current(request: HttpRequest, org_id: int) -> HttpResponse:
-    get_org_for_user(request.user, org_id)
+    require(request.user, "plans.list", get_org_for_user(request.user, org_id))
     return redirect("plans:responsibility", org_id, _this_year())
 
 
@@ -134,7 +134,7 @@ def _refused_redirect(request: HttpRequest, exc: DomainError, url: str) -> HttpR
 @login_required
 @require_GET
 def plan_current(request: HttpRequest, org_id: int) -> HttpResponse:
-    get_org_for_user(request.user, org_id)
+    require(request.user, "plans.list", get_org_for_user(request.user, org_id))
     return redirect("plans:plan_detail", org_id, _this_year())
 
 
