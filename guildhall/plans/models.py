@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.kit.workflow import Workflow
@@ -52,8 +52,11 @@ class EvidenceKind(models.TextChoices):
 
 
 def default_grade_bands() -> list[dict[str, Any]]:
-    return [{"grade": str(_("Excellent")), "min": 90}, {"grade": str(_("Good")), "min": 80},
-            {"grade": str(_("Pass")), "min": 60}, {"grade": str(_("Fail")), "min": 0}]
+    """优秀/良好/合格/不合格 with their lowest scores. The names are the supervisor's data,
+    kept in the site's language whoever first saw them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [{"grade": str(_("Excellent")), "min": 90}, {"grade": str(_("Good")), "min": 80},
+                {"grade": str(_("Pass")), "min": 60}, {"grade": str(_("Fail")), "min": 0}]
 
 
 class PlanRules(models.Model):
