@@ -29,6 +29,17 @@ class MemberField(forms.ModelChoiceField):
         return obj.display_name
 
 
+class PageForm(forms.Form):
+    """A form that shares its page with others: its ids start with `id_prefix`, so that two
+    forms' "comment" fields stay two labels and two boxes."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ItemForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(
@@ -95,33 +106,45 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Evidence file"))
 
 
-class NoteForm(forms.Form):
+class NoteForm(PageForm):
+    id_prefix = "claim"
+
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PageForm):
+    id_prefix = "drop"
+
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AssessForm(forms.Form):
+class AssessForm(PageForm):
+    id_prefix = "assess"
+
     score = forms.IntegerField(label=_("Score (0–100)"), min_value=0, max_value=100)
     comment = forms.CharField(label=_("Comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PageForm):
+    id_prefix = "return"
+
     comment = forms.CharField(label=_("What must be rectified"),
                               widget=forms.Textarea(attrs={"rows": 2}))
     due = forms.DateField(label=_("Rectify by"), widget=DATE)
 
 
-class GradeForm(forms.Form):
+class GradeForm(PageForm):
+    id_prefix = "grade"
+
     score = forms.DecimalField(label=_("Score of the plan (0–100)"), min_value=0, max_value=100,
                                decimal_places=1)
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PageForm):
+    id_prefix = "decision"
+
     comment = forms.CharField(label=_("Comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
     revision = forms.IntegerField(widget=forms.HiddenInput)

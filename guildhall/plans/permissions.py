@@ -67,7 +67,7 @@ def _list_edit(access: Access, rlist: ResponsibilityList) -> bool:
 
 @rule("responsibility.sign")
 def _list_sign(access: Access, rlist: ResponsibilityList) -> bool:
-    return access.role_in(rlist.organization_id) == Role.PRINCIPAL
+    return rlist.allows("sign") and access.role_in(rlist.organization_id) == Role.PRINCIPAL
 
 
 # ---- templates ----------------------------------------------------------------------------
@@ -79,12 +79,12 @@ def _template_view(access: Access, template: PlanTemplate) -> bool:
 
 @rule("plan_templates.edit")
 def _template_edit(access: Access, template: PlanTemplate) -> bool:
-    return access.role_in(template.organization_id) in ISSUERS
+    return template.allows("edit") and access.role_in(template.organization_id) in ISSUERS
 
 
 @rule("plan_templates.issue")
 def _template_issue(access: Access, template: PlanTemplate) -> bool:
-    return access.role_in(template.organization_id) in ISSUERS
+    return template.allows("issue") and access.role_in(template.organization_id) in ISSUERS
 
 
 # ---- the plan -----------------------------------------------------------------------------
@@ -96,17 +96,18 @@ def _view(access: Access, plan: Plan) -> bool:
 
 @rule("plans.edit")
 def _edit(access: Access, plan: Plan) -> bool:
-    return access.role_in(plan.organization_id) in PLANNERS
+    return (plan.pk is None or plan.allows("edit")) and \
+        access.role_in(plan.organization_id) in PLANNERS
 
 
 @rule("plans.adopt")
 def _adopt(access: Access, plan: Plan) -> bool:
-    return plan.needs_adoption and access.role_in(plan.organization_id) == Role.PRINCIPAL
+    return plan.allows("adopt") and plan.needs_adoption and access.role_in(plan.organization_id) == Role.PRINCIPAL
 
 
 @rule("plans.submit")
 def _submit(access: Access, plan: Plan) -> bool:
-    return access.role_in(plan.organization_id) == Role.PRINCIPAL
+    return plan.allows("submit") and access.role_in(plan.organization_id) == Role.PRINCIPAL
 
 
 @rule("plans.acknowledge")
@@ -122,7 +123,7 @@ def _return(access: Access, plan: Plan) -> bool:
 @rule("plans.grade")
 def _grade(access: Access, plan: Plan) -> bool:
     # The window is the service's to check: it names the dates when it refuses.
-    return _assessor(access, plan.organization)
+    return plan.allows("grade") and _assessor(access, plan.organization)
 
 
 # ---- items --------------------------------------------------------------------------------
@@ -138,10 +139,13 @@ def _item_view(access: Access, item: PlanItem) -> bool:
 
 @rule("plan_items.edit")
 def _item_edit(access: Access, item: PlanItem) -> bool:
-    return _own_role(access, item) in PLANNERS and item.plan.status != PlanStatus.ASSESSED
+    return item.allows("edit") and _own_role(access, item) in PLANNERS \
+        and item.plan.status != PlanStatus.ASSESSED
 
 
 def _reports(access: Access, item: PlanItem) -> bool:
+    if not item.allows("report"):
+        return False
     role = _own_role(access, item)
     return role is not None and (role in REPORTERS or item.owner_id == access.user.pk) \
         and item.plan.status in {PlanStatus.DRAFT, *CARRIED_OUT}
@@ -159,6 +163,8 @@ def _item_attach(access: Access, item: PlanItem) -> bool:
 
 @rule("plan_items.claim_done")
 def _item_claim(access: Access, item: PlanItem) -> bool:
+    if not item.allows("claim_done"):
+        return False
     role = _own_role(access, item)
     return role is not None and (item.owner_id == access.user.pk or role == Role.PRINCIPAL) \
         and item.plan.status in CARRIED_OUT
@@ -166,7 +172,8 @@ def _item_claim(access: Access, item: PlanItem) -> bool:
 
 @rule("plan_items.drop")
 def _item_drop(access: Access, item: PlanItem) -> bool:
-    return _own_role(access, item) in PLANNERS and item.plan.status != PlanStatus.ASSESSED
+    return item.allows("drop") and _own_role(access, item) in PLANNERS \
+        and item.plan.status != PlanStatus.ASSESSED
 
 
 def _assesses(access: Access, item: PlanItem) -> bool:
