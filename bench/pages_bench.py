@@ -51,22 +51,27 @@ def main() -> int:
     print(f"data ready in {time.perf_counter() - started:.0f}s")
 
     sup = Organization.objects.get(code="sup")
+    this_year = time.localtime().tm_year
     big_sup = Organization.objects.filter(code__startswith="scale-sup").first()
     assoc = Organization.objects.filter(code__startswith="scale-a").order_by("pk").first()
     pages = [
-        ("baseline: password form", "sup-admin", "password_change", {}),
-        ("supervisor home", "sup-admin", "org_home", {"org_id": sup.pk}),
-        ("associations list", "sup-admin", "associations", {"org_id": sup.pk}),
-        ("associations list, page 20", "sup-admin", "associations", {"org_id": sup.pk}, "page=20"),
-        ("audit trail (association)", f"{assoc.code}-admin", "audit_log", {"org_id": assoc.pk}),
-        ("audit trail (supervisor view)", "sup-viewer", "audit_log", {"org_id": assoc.pk}),
-        ("members", f"{assoc.code}-admin", "members", {"org_id": assoc.pk}),
-        ("inbox", "soft-editor", "inbox", {}),
-        ("event filings", f"{assoc.code}-editor", "filing_list", {"org_id": assoc.pk}),
-        ("approval queue", "sup-approver", "filing_queue", {"org_id": sup.pk}),
-        ("publications", f"{assoc.code}-editor", "publication_list", {"org_id": assoc.pk}),
-        ("waiting for me", f"{assoc.code}-reviewer", "publication_waiting", {"org_id": assoc.pk}),
-        ("waiting for me (supervisor)", "sup-approver", "publication_waiting", {"org_id": sup.pk}),
+        ("baseline: password form", "sup-admin", "accounts:password_change", {}),
+        ("supervisor home", "sup-admin", "site:org_home", {"org_id": sup.pk}),
+        ("associations list", "sup-admin", "orgs:associations", {"org_id": sup.pk}),
+        ("associations list, page 20", "sup-admin", "orgs:associations", {"org_id": sup.pk}, "page=20"),
+        ("audit trail (association)", f"{assoc.code}-admin", "site:audit_log", {"org_id": assoc.pk}),
+        ("audit trail (supervisor view)", "sup-viewer", "site:audit_log", {"org_id": assoc.pk}),
+        ("orgs:members", f"{assoc.code}-admin", "orgs:members", {"org_id": assoc.pk}),
+        ("notifications:inbox", "soft-editor", "notifications:inbox", {}),
+        ("event filings", f"{assoc.code}-editor", "events:filing_list", {"org_id": assoc.pk}),
+        ("approval queue", "sup-approver", "events:filing_queue", {"org_id": sup.pk}),
+        ("publications", f"{assoc.code}-editor", "publications:publication_list", {"org_id": assoc.pk}),
+        ("waiting for me", f"{assoc.code}-reviewer", "publications:publication_waiting", {"org_id": assoc.pk}),
+        ("waiting for me (supervisor)", "sup-approver", "publications:publication_waiting", {"org_id": sup.pk}),
+        ("work plan (~30 items)", f"{assoc.code}-editor", "plans:plan_detail",
+         {"org_id": assoc.pk, "year": this_year}),
+        ("plans of the associations", "sup-approver", "plans:overview", {"org_id": sup.pk}),
+        ("assessment queue", "sup-approver", "plans:assessment_queue", {"org_id": sup.pk}),
     ]
     del big_sup
     results = []
@@ -75,6 +80,7 @@ def main() -> int:
         try:
             url = reverse(name, kwargs=kwargs)
         except NoReverseMatch:
+            print(f"{label}: no URL named {name}, skipped")
             continue
         if query:
             url = f"{url}?{query[0]}"
@@ -104,7 +110,7 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "python": platform.python_version(),
-        "database": connection.vendor, "associations": args.associations, "years": args.years,
+        "database": connection.vendor, "orgs:associations": args.associations, "years": args.years,
         "runs": args.runs, "organizations": Organization.objects.count(),
         "pages": results}, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"wrote {out}")

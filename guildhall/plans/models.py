@@ -438,7 +438,7 @@ class PlanItem(Workflow, RecordSubject):
     @property
     def done_share(self) -> int:
         """How far the item is, in percent, for the progress bars."""
-        return 100 if self.status == ItemStatus.DONE else self.progress
+        return 100 if self.status == ItemStatus.DONE else min(self.progress, 99)
 
     def snapshot(self) -> dict[str, Any]:
         return {"title": self.title, "description": self.description, "duty": self.duty,

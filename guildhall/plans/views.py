@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,7 +44,6 @@ from guildhall.plans.forms import (
 )
 from guildhall.plans.models import (
     CARRIED_OUT,
-    Duty,
     DutyHolder,
     ItemStatus,
     ListStatus,
@@ -54,6 +54,8 @@ from guildhall.plans.models import (
     ResponsibilityList,
 )
 from guildhall.records import services as records
+
+PAGE_SIZE = 30
 
 
 def _this_year() -> int:
@@ -474,7 +476,9 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
     roles only), its plan's adoption, progress and grade."""
     org = _supervisor(request, org_id, "plans.oversee")
     year = _year(request)
-    below = list(queries.associations_below(org).order_by("name"))
+    page = Paginator(queries.associations_below(org).order_by("name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    below = list(page)
     lists = {r.organization_id: r for r in ResponsibilityList.objects.filter(
         organization__in=below, year=year).select_related("principal").prefetch_related(
         Prefetch("holders", queryset=DutyHolder.objects.select_related("member")))}
@@ -490,7 +494,7 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
                      "late": plan.is_adoption_late() if plan else False})
     return render(request, "plans/overview.html", {
         "org": org, "year": year, "rows": rows, "years": [year - 1, year, year + 1],
-        "duties": dict(Duty.choices)})
+        "page": page, "query": urlencode({"year": year})})
 
 
 @login_required
@@ -499,9 +503,11 @@ def assessment_queue(request: HttpRequest, org_id: int) -> HttpResponse:
     org = _supervisor(request, org_id, "plans.oversee")
     year = _year(request)
     rules = PlanRules.for_supervisor(org)
+    page = Paginator(queries.plans_to_grade(org, year), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/queue.html", {
-        "org": org, "year": year, "items": queries.awaiting_assessment(org)[:200],
-        "plans": queries.plans_to_grade(org, year), "window": services.window_text(rules),
+        "org": org, "year": year, "items": queries.awaiting_assessment(org)[:PAGE_SIZE],
+        "plans": page, "page": page, "query": urlencode({"year": year}),
+        "window": services.window_text(rules),
         "window_open": rules.window_is_open(), "today": timezone.localdate()})
 
 

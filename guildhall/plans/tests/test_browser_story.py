@@ -116,9 +116,10 @@ def test_key_tasks_are_issued_adopted_carried_out_returned_and_graded(live_serve
         screenshot(page, "plans-4-evidence")
         # The other item is done with a file.
         page.goto(f"{url}/o/{soft.pk}/plan-items/{channels_item.pk}/")
-        with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as f:
+        ledger = os.path.join(tempfile.mkdtemp(), "三审台账.txt")
+        with open(ledger, "wb") as f:
             f.write("三审台账".encode())
-        page.set_input_files("#attach-form input[type=file]", f.name)
+        page.set_input_files("#attach-form input[type=file]", ledger)
         act(page, "#attach-form button")
         act(page, "#claim-done")
 
