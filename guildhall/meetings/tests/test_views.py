@@ -120,7 +120,7 @@ class MeetingPageTest(GuildhallTestCase):
         future = make_meeting(self.cast, self.soft, held_at=timezone.now() + dt.timedelta(days=3))
         self.login("soft-editor")
         response = self.client.post(self.url("meeting_record", future))
-        self.assertContains(response, "会议召开后才能登记为已召开", status_code=409)
+        self.assertContains(response, "会议召开后才能登记为已召开", status_code=400)
 
     def test_the_supervisor_reads_but_never_edits(self):
         self.login("sup-viewer")
@@ -146,7 +146,7 @@ class MeetingPageTest(GuildhallTestCase):
         data = form_data(self.cast, self.soft, title="改过的主题", revision="1")
         self.assertEqual(self.client.post(self.url("meeting_edit"), data).status_code, 302)
         response = self.client.post(self.url("meeting_edit"), {**data, "title": "又改了"})
-        self.assertContains(response, "请重新加载", status_code=400)
+        self.assertContains(response, "请刷新页面", status_code=400)
         self.assertEqual(Meeting.objects.get(pk=self.meeting.pk).title, "改过的主题")
 
     def test_the_minutes_download_as_a_word_document(self):
