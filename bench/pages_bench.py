@@ -67,6 +67,10 @@ def main() -> int:
         ("publications", f"{assoc.code}-editor", "publication_list", {"org_id": assoc.pk}),
         ("waiting for me", f"{assoc.code}-reviewer", "publication_waiting", {"org_id": assoc.pk}),
         ("waiting for me (supervisor)", "sup-approver", "publication_waiting", {"org_id": sup.pk}),
+        ("special meetings", f"{assoc.code}-editor", "meetings:meeting_list", {"org_id": assoc.pk}),
+        ("special meetings overview", "sup-viewer", "meetings:meeting_overview", {"org_id": sup.pk}),
+        ("special meetings overview, page 20", "sup-viewer", "meetings:meeting_overview",
+         {"org_id": sup.pk}, "page=20"),
     ]
     del big_sup
     results = []
