@@ -13,6 +13,7 @@ urlpatterns = [
     path("o/<int:org_id>/meetings/rules/", views.meeting_rules, name="meeting_rules"),
     path(M, views.meeting_detail, name="meeting_detail"),
     path(M + "edit", views.meeting_edit, name="meeting_edit"),
+    path(M + "diff", views.meeting_diff, name="meeting_diff"),
     path(M + "record", views.meeting_record, name="meeting_record"),
     path(M + "cancel", views.meeting_cancel, name="meeting_cancel"),
     path(M + "follow-up", views.meeting_follow_up, name="meeting_follow_up"),

@@ -25,7 +25,7 @@ from guildhall.meetings.forms import (
 )
 from guildhall.meetings.minutes import attendee_line, minutes_docx
 from guildhall.meetings.models import Meeting, MeetingRules
-from guildhall.meetings.timeline import timeline
+from guildhall.meetings.timeline import diff_rows, timeline
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records import services as records
@@ -160,6 +160,27 @@ def meeting_edit(request: HttpRequest, org_id: int, meeting_id: int) -> HttpResp
 @require_GET
 def meeting_detail(request: HttpRequest, org_id: int, meeting_id: int) -> HttpResponse:
     return _detail(request, _meeting(request, org_id, meeting_id))
+
+
+@login_required
+@require_GET
+def meeting_diff(request: HttpRequest, org_id: int, meeting_id: int) -> HttpResponse:
+    meeting = _meeting(request, org_id, meeting_id)
+    revisions = list(meeting.revisions.all())
+    by_number = {r.number: r for r in revisions}
+    a, b = _int(request.GET.get("a", max(meeting.revision - 1, 1))), _int(request.GET.get("b", meeting.revision))
+    if a not in by_number or b not in by_number:
+        a, b = revisions[0].number, revisions[-1].number
+    return render(request, "meetings/diff.html", {
+        "org": meeting.organization, "meeting": meeting, "revisions": revisions, "a": a, "b": b,
+        "rows": diff_rows(by_number[a].snapshot, by_number[b].snapshot)})
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 @login_required

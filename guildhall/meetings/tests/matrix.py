@@ -121,6 +121,7 @@ def meeting_case(name, state, own=None, above=None, **kw):
 
 
 meeting_case("meetings:meeting_detail", "draft", SEE, SEE_ABOVE)
+meeting_case("meetings:meeting_diff", "draft", SEE, SEE_ABOVE)
 meeting_case("meetings:meeting_minutes", "held", SEE, SEE_ABOVE)
 meeting_case("meetings:meeting_edit", "draft", RECORDERS)
 meeting_case("meetings:meeting_edit", "draft", RECORDERS, method="POST", data=_form,

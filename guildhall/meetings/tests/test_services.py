@@ -12,7 +12,13 @@ from guildhall.core.errors import DomainError
 from guildhall.kit import links
 from guildhall.meetings import queries, services
 from guildhall.meetings.minutes import minutes_docx
-from guildhall.meetings.models import Meeting, MeetingRules, Status
+from guildhall.meetings.models import (
+    ATTENDEE_NOT_MEMBER,
+    CHAIR_NOT_MEMBER,
+    Meeting,
+    MeetingRules,
+    Status,
+)
 from guildhall.meetings.tests.factories import make_meeting, meeting_data, plan_slot
 from guildhall.records.services import linked_subjects
 from guildhall.testing import GuildhallTestCase
@@ -36,7 +42,7 @@ class RecordingTest(GuildhallTestCase):
                                     data=meeting_data(self.cast, self.soft,
                                                       chair=self.user("logi-principal")))
         self.assertIn("chair", caught.exception.message_dict)
-        self.assertIn("members of the association", caught.exception.message_dict["chair"][0])
+        self.assertEqual(caught.exception.message_dict["chair"], [str(CHAIR_NOT_MEMBER)])
         self.assertFalse(Meeting.objects.exists())
 
     def test_an_attendee_who_is_not_a_member_is_refused_clearly(self):
@@ -45,7 +51,7 @@ class RecordingTest(GuildhallTestCase):
                                     data=meeting_data(self.cast, self.soft, attendees=[
                                         self.user("soft-staff"), self.user("chem-editor")]))
         self.assertEqual((caught.exception.field, caught.exception.code), ("attendees", "not_member"))
-        self.assertIn("attendees among the members", str(caught.exception))
+        self.assertEqual(str(caught.exception), str(ATTENDEE_NOT_MEMBER))
         self.assertFalse(Meeting.objects.exists())
 
     def test_a_place_or_an_online_platform_is_required(self):

@@ -211,3 +211,19 @@ class YearAndOverviewTest(GuildhallTestCase):
         self.login("soft-editor")
         self.assertContains(self.client.get(reverse("meetings:meeting_list", args=[self.soft.pk])),
                             "已召开 0 次，至少 3 次")
+
+
+class DiffTest(GuildhallTestCase):
+    def test_two_revisions_are_compared_with_people_by_name(self):
+        meeting = make_meeting(self.cast, self.soft)
+        from guildhall.meetings import services
+
+        services.meeting_update(actor=self.user("soft-editor"), meeting=meeting, data={
+            "attendees": [self.user("soft-staff")], "conclusions": ["新的结论"]})
+        self.login("sup-viewer")
+        page = self.client.get(reverse("meetings:meeting_diff", args=[self.soft.pk, meeting.pk]))
+        self.assertContains(page, "新的结论")
+        self.assertContains(page, self.user("soft-staff").display_name)
+        self.assertEqual(page.content.decode().count('<tr class="replace">'), 2)  # only what changed
+        self.assertEqual(self.client.get(reverse("meetings:meeting_diff", args=[self.soft.pk, meeting.pk]),
+                                         {"a": "x", "b": "99"}).status_code, 200)
