@@ -103,6 +103,8 @@ class FollowUpIn(Schema):
     title: str = Field("", max_length=200, description="Empty: the conclusion's text.")
     owner: int = Field(..., ge=1, le=MAX_ID, description="A member of the association.")
     due_date: dt.date
+    revision: int | None = Field(None, description="The revision whose conclusions you chose "
+                                 "from; refused when stale.")
 
 
 class RulesIn(Schema):
@@ -245,7 +247,7 @@ def meeting_follow_up(request: HttpRequest, meeting_id: int):
     """Turn one conclusion of a held meeting into a task of the annual plan."""
     meeting = _act(request, meeting_id, "follow_up", FollowUpIn, lambda m, b: services.meeting_follow_up(
         actor=request.user, meeting=m, conclusion=b.conclusion, title=b.title, owner=b.owner,
-        due_date=b.due_date))
+        due_date=b.due_date, revision=b.revision))
     return HttpStatus(201, meeting)
 
 

@@ -91,14 +91,15 @@ class FollowUpForm(forms.Form):
 
     title = forms.CharField(label=_("Task"), max_length=200, required=False,
                             help_text=_("Leave empty to use the conclusion."))
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None,
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, choices=(),
                                    error_messages={"invalid_choice": OWNER_NOT_MEMBER})
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, org: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+        """`members`: the association's members, read once for every conclusion's form."""
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = members_of(org)
-        self.fields["owner"].label_from_instance = lambda u: u.display_name
+        self.fields["owner"].choices = [("", "---------")] + [(u.pk, u.display_name) for u in members]
 
 
 class ReasonForm(forms.Form):

@@ -131,8 +131,6 @@ class Meeting(Workflow, RecordSubject):
         RECORDED = "recorded", _("Recorded as held")
         CANCELLED = "cancelled", _("Cancelled")
         FOLLOW_UP = "follow_up", _("Follow-up task created")
-        ATTACHED = "attached", _("File attached")
-        DETACHED = "detached", _("File removed")
 
     organization = models.ForeignKey("orgs.Organization", models.PROTECT, related_name="meetings",
                                      verbose_name=_("association"))

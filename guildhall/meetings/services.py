@@ -178,13 +178,15 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str = "") -> Meeting
 # ---- follow-up tasks ------------------------------------------------------------------
 
 def meeting_follow_up(*, actor: Any, meeting: Meeting, conclusion: Any, title: str = "",
-                      owner: Any, due_date: dt.date | None) -> Any:
+                      owner: Any, due_date: dt.date | None, revision: int | None = None) -> Any:
     """Turn one of the held meeting's conclusions into a task of the annual plan, in one
     step: the plan module makes the item (`kit.links.make_plan_item`), which links back to
     the meeting as its origin. Return the new plan item."""
     with transaction.atomic():
         meeting = _lock(meeting)
         meeting.guard("follow_up")
+        # The conclusion is chosen by its place in the list: refused if the list changed since.
+        records.refuse_stale(meeting, revision)
         conclusions = meeting.conclusions or []
         try:
             index = int(conclusion)

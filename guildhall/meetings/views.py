@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -47,11 +48,13 @@ def _detail(request: HttpRequest, meeting: Meeting, *, status: int = 200, error:
     bound = forms.get("follow_up_form")
     follow_up_forms = []
     if "follow_up" in actions:
+        members = list(services.members_of(org))
         for index, text in enumerate(meeting.conclusions or []):
             if bound is not None and bound.prefix == f"c{index}":
                 form = bound
             else:
-                form = FollowUpForm(org=org, initial={"title": text[:200]}, prefix=f"c{index}")
+                form = FollowUpForm(members=members, prefix=f"c{index}", initial={
+                    "title": text[:200], "revision": meeting.revision})
             follow_up_forms.append({"index": index, "text": text, "form": form})
     ctx = {
         "org": org, "meeting": meeting, "actions": actions, "error": error,
@@ -212,7 +215,8 @@ def meeting_follow_up(request: HttpRequest, org_id: int, meeting_id: int) -> Htt
     meeting = _meeting(request, org_id, meeting_id)
     prefix = request.POST.get("prefix", "")
     conclusion = int(prefix[1:]) if prefix[:1] == "c" and prefix[1:].isdigit() and len(prefix) < 5 else -1
-    form = FollowUpForm(request.POST, org=meeting.organization, prefix=f"c{conclusion}")
+    form = FollowUpForm(request.POST, members=list(services.members_of(meeting.organization)),
+                        prefix=f"c{conclusion}")
 
     def run(m: Meeting) -> Any:
         if not form.is_valid():
@@ -220,7 +224,8 @@ def meeting_follow_up(request: HttpRequest, org_id: int, meeting_id: int) -> Htt
         data = form.cleaned_data
         return services.meeting_follow_up(actor=request.user, meeting=m,
                                           conclusion=conclusion, title=data["title"],
-                                          owner=data["owner"], due_date=data["due_date"])
+                                          owner=data["owner"], due_date=data["due_date"],
+                                          revision=data["revision"])
 
     return run_page_action(request, meeting, "follow_up", run,
                            done=_("The conclusion is now a task of the annual plan."),
@@ -232,7 +237,7 @@ def meeting_follow_up(request: HttpRequest, org_id: int, meeting_id: int) -> Htt
 def meeting_minutes(request: HttpRequest, org_id: int, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, org_id, meeting_id)
     response = HttpResponse(minutes_docx(meeting), content_type=DOCX)
-    name = _("Minutes") + f"-{meeting.held_at:%Y%m%d}-{meeting.title[:40]}.docx"
+    name = _("Minutes") + f"-{timezone.localtime(meeting.held_at):%Y%m%d}-{meeting.title[:40]}.docx"
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 

@@ -1,10 +1,14 @@
 import datetime as dt
 import io
+import tempfile
 
 import docx
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from guildhall.meetings import services
 from guildhall.meetings.models import Meeting, MeetingRules, Status
 from guildhall.meetings.tests.factories import make_meeting, plan_slot
 from guildhall.testing import GuildhallTestCase
@@ -216,8 +220,6 @@ class YearAndOverviewTest(GuildhallTestCase):
 class DiffTest(GuildhallTestCase):
     def test_two_revisions_are_compared_with_people_by_name(self):
         meeting = make_meeting(self.cast, self.soft)
-        from guildhall.meetings import services
-
         services.meeting_update(actor=self.user("soft-editor"), meeting=meeting, data={
             "attendees": [self.user("soft-staff")], "conclusions": ["新的结论"]})
         self.login("sup-viewer")
@@ -227,3 +229,49 @@ class DiffTest(GuildhallTestCase):
         self.assertEqual(page.content.decode().count('<tr class="replace">'), 2)  # only what changed
         self.assertEqual(self.client.get(reverse("meetings:meeting_diff", args=[self.soft.pk, meeting.pk]),
                                          {"a": "x", "b": "99"}).status_code, 200)
+
+
+class DetailQueriesAndFilesTest(GuildhallTestCase):
+    def test_the_meeting_page_keeps_a_flat_query_count_with_more_conclusions_and_tasks(self):
+        meeting = make_meeting(self.cast, self.soft, state="held")
+        editor = self.user("soft-editor")
+        self.login("soft-editor")
+        url = meeting.get_absolute_url()
+        with plan_slot():
+            services.meeting_follow_up(actor=editor, meeting=meeting, conclusion=0, owner=editor,
+                                       due_date=timezone.localdate())
+            with self.assertQueryCountAtMost(40) as few:
+                self.client.get(url)
+            meeting = services.meeting_update(actor=editor, meeting=meeting, data={
+                "conclusions": [f"结论{n}" for n in range(12)]})
+            for n in range(4):
+                services.meeting_follow_up(actor=editor, meeting=meeting, conclusion=n, owner=editor,
+                                           due_date=timezone.localdate())
+            with self.assertQueryCountAtMost(len(few.captured_queries)):
+                page = self.client.get(url)
+        self.assertContains(page, 'id="make-task-11"')
+        self.assertEqual(len(page.context["follow_ups"]), 5)
+
+    def test_a_stale_follow_up_is_refused(self):
+        meeting = make_meeting(self.cast, self.soft, state="held")
+        self.login("soft-editor")
+        services.meeting_update(actor=self.user("soft-editor"), meeting=meeting,
+                                data={"conclusions": ["另一条结论"]})
+        with plan_slot() as calls:
+            response = self.client.post(reverse("meetings:meeting_follow_up", args=[self.soft.pk, meeting.pk]), {
+                "prefix": "c0", "c0-owner": self.user("soft-staff").pk, "c0-revision": "1",
+                "c0-due_date": timezone.localdate().isoformat()})
+        self.assertContains(response, "请刷新页面", status_code=409)
+        self.assertEqual(calls, [])
+
+    @override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="guildhall-test-media-"))
+    def test_a_file_of_the_wrong_kind_is_refused_clearly(self):
+        meeting = make_meeting(self.cast, self.soft, state="held")
+        self.login("soft-editor")
+        response = self.client.post(
+            reverse("meetings:attachment_upload", args=[self.soft.pk, meeting.pk]),
+            {"file": SimpleUploadedFile("run.exe", b"MZ\x90\x00binary",
+                                        content_type="application/x-msdownload")})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "PowerPoint", status_code=400)
+        self.assertFalse(meeting.attachments.exists())
