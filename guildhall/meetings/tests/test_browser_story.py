@@ -93,6 +93,7 @@ def test_a_meeting_is_recorded_its_conclusion_becomes_a_task_and_the_minutes_are
         screenshot(page, "meetings-5-overview")
         page.goto(f"{url}/o/{sup.pk}/meetings/rules/")
         page.fill("#id_minimum_per_year", "3")
+        screenshot(page, "meetings-6-rules")
         page.click("#save-rules")
         page.wait_for_load_state()
         page.goto(f"{url}/o/{sup.pk}/meetings/overview/")
