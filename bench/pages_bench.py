@@ -61,8 +61,8 @@ def main() -> int:
         ("associations list, page 20", "sup-admin", "orgs:associations", {"org_id": sup.pk}, "page=20"),
         ("audit trail (association)", f"{assoc.code}-admin", "site:audit_log", {"org_id": assoc.pk}),
         ("audit trail (supervisor view)", "sup-viewer", "site:audit_log", {"org_id": assoc.pk}),
-        ("orgs:members", f"{assoc.code}-admin", "orgs:members", {"org_id": assoc.pk}),
-        ("notifications:inbox", "soft-editor", "notifications:inbox", {}),
+        ("members", f"{assoc.code}-admin", "orgs:members", {"org_id": assoc.pk}),
+        ("inbox", "soft-editor", "notifications:inbox", {}),
         ("event filings", f"{assoc.code}-editor", "events:filing_list", {"org_id": assoc.pk}),
         ("approval queue", "sup-approver", "events:filing_queue", {"org_id": sup.pk}),
         ("publications", f"{assoc.code}-editor", "publications:publication_list", {"org_id": assoc.pk}),
@@ -72,6 +72,10 @@ def main() -> int:
          {"org_id": assoc.pk, "year": this_year}),
         ("plans of the associations", "sup-approver", "plans:overview", {"org_id": sup.pk}),
         ("assessment queue", "sup-approver", "plans:assessment_queue", {"org_id": sup.pk}),
+        ("special meetings", f"{assoc.code}-editor", "meetings:meeting_list", {"org_id": assoc.pk}),
+        ("special meetings overview", "sup-viewer", "meetings:meeting_overview", {"org_id": sup.pk}),
+        ("special meetings overview, page 20", "sup-viewer", "meetings:meeting_overview",
+         {"org_id": sup.pk}, "page=20"),
     ]
     del big_sup
     results = []

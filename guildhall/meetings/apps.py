@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "guildhall.meetings"
     verbose_name = _("Special meetings")
+
+    def ready(self) -> None:
+        from guildhall.core.nav import NavItem, register_nav
+        from guildhall.meetings import home, links, permissions, reminders  # noqa: F401  (registration)
+
+        register_nav(NavItem(_("Special meetings"), "meetings:meeting_list", "meetings.list", order=35))
+        register_nav(NavItem(_("Special meetings"), "meetings:meeting_overview", "meetings.overview",
+                             order=36))
+        register_nav(NavItem(_("Meeting rules"), "meetings:meeting_rules", "meetings.rules", order=37))

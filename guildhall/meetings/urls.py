@@ -1,3 +1,26 @@
+from django.urls import path
+
+from guildhall.meetings import views
+
+M = "o/<int:org_id>/meetings/<int:meeting_id>/"
+
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("o/<int:org_id>/meetings/", views.meeting_list, name="meeting_list"),
+    path("o/<int:org_id>/meetings/new", views.meeting_new, name="meeting_new"),
+    path("o/<int:org_id>/meetings/overview/", views.meeting_overview, name="meeting_overview"),
+    path("o/<int:org_id>/meetings/rules/", views.meeting_rules, name="meeting_rules"),
+    path(M, views.meeting_detail, name="meeting_detail"),
+    path(M + "edit", views.meeting_edit, name="meeting_edit"),
+    path(M + "diff", views.meeting_diff, name="meeting_diff"),
+    path(M + "record", views.meeting_record, name="meeting_record"),
+    path(M + "cancel", views.meeting_cancel, name="meeting_cancel"),
+    path(M + "follow-up", views.meeting_follow_up, name="meeting_follow_up"),
+    path(M + "minutes.docx", views.meeting_minutes, name="meeting_minutes"),
+    path(M + "attachments/", views.attachment_upload, name="attachment_upload"),
+    path(M + "attachments/<int:attachment_id>/", views.attachment_download,
+         name="attachment_download"),
+    path(M + "attachments/<int:attachment_id>/remove", views.attachment_remove,
+         name="attachment_remove"),
+]

@@ -1,0 +1,67 @@
+"""Reading meetings: the scoping helper, an association's year and a supervisor's overview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from guildhall.meetings.models import MEETING_YEARS, Meeting, MeetingRules, Status
+from guildhall.orgs.models import Organization
+from guildhall.orgs.scoping import get_for_user, visible_to
+
+
+def visible_meetings(user: Any) -> QuerySet[Meeting]:
+    """Return every meeting of the associations the user sees."""
+    return visible_to(user, Meeting.objects.filter(organization__kind=Organization.Kind.ASSOCIATION))
+
+
+def get_meeting_for_user(user: Any, pk: int, org_id: int | None = None) -> Meeting:
+    """Return the meeting if the user may see it; the same 404 for missing and someone else's."""
+    return get_for_user(user, Meeting.objects.select_related(
+        "organization", "chair", "created_by"), pk, org_id)
+
+
+def parse_year(value: Any, default: int | None = None) -> int:
+    """Return the year asked for, or this year when it is missing or not a sensible year."""
+    fallback = default or timezone.localdate().year
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return fallback
+    low, high = MEETING_YEARS
+    return year if low <= year <= high else fallback
+
+
+def association_meetings(org: Any, year: int | None = None) -> QuerySet[Meeting]:
+    qs = Meeting.objects.filter(organization=org).select_related("organization", "chair")
+    return qs.filter(held_at__year=year) if year else qs
+
+
+def held_count(org: Any, year: int) -> int:
+    return association_meetings(org, year).filter(status=Status.HELD).count()
+
+
+def held_q(year: int, prefix: str = "meetings__") -> Q:
+    return Q(**{f"{prefix}status": Status.HELD, f"{prefix}held_at__year": year})
+
+
+def associations_below(supervisor: Any, year: int) -> QuerySet[Organization]:
+    """Return the active associations below a supervising body with the meetings each held
+    in `year` (`held`), those fewest first."""
+    return Organization.objects.filter(
+        path__startswith=supervisor.path, kind=Organization.Kind.ASSOCIATION, is_active=True,
+    ).annotate(held=Count("meetings", filter=held_q(year))).order_by("held", "name", "pk")
+
+
+def rules_by_supervisor(orgs: list[Any]) -> dict[int, MeetingRules]:
+    """Return the rules that apply to each of `orgs` (by organization id), in one query."""
+    parents = {o.parent_id for o in orgs}
+    found = {r.supervisor_id: r for r in MeetingRules.objects.filter(supervisor_id__in=parents)}
+    return {o.pk: found.get(o.parent_id) or MeetingRules(supervisor_id=o.parent_id) for o in orgs}
+
+
+def year_choices(today_year: int | None = None) -> list[int]:
+    year = today_year or timezone.localdate().year
+    return list(range(year, year - 5, -1))
