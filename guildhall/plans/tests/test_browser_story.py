@@ -1,7 +1,8 @@
 """Browser story (年度工作要点): sup-admin issues the year's key tasks; soft-principal adopts
 them with owners and dates, signs the responsibility list and submits the plan;
 sup-approver acknowledges it; soft-editor reports progress with an approved filing as
-evidence and marks the item done; sup-approver returns another item for rectification and
+evidence and marks the item done; a special meeting's conclusion becomes a plan item;
+sup-approver returns another item for rectification and
 grades the plan. On a 375 px phone, in Chinese. Screenshots: var/screenshots/plans-*.png."""
 
 import datetime as dt
@@ -13,6 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from guildhall.events.models import APPROVED_STATES, Filing
+from guildhall.meetings.tests.factories import make_meeting
 from guildhall.plans import services
 from guildhall.plans.models import ItemStatus, ListStatus, Plan, PlanStatus
 from guildhall.site.demo import seed
@@ -103,7 +105,7 @@ def test_key_tasks_are_issued_adopted_carried_out_returned_and_graded(live_serve
 
         # The editor reports progress with the approved filing as evidence and marks it done.
         switch_user(page, url, "soft-editor")
-        events_item, channels_item = plan.items.order_by("pk")
+        events_item, channels_item = plan.items.order_by("pk")[:2]
         page.goto(f"{url}/o/{soft.pk}/plan-items/{events_item.pk}/")
         page.fill("#id_text", "年度论坛已按规定报备并获批准。")
         page.fill("#id_progress", "100")
@@ -123,6 +125,20 @@ def test_key_tasks_are_issued_adopted_carried_out_returned_and_graded(live_serve
         act(page, "#attach-form button")
         act(page, "#claim-done")
 
+        # A special meeting's conclusion becomes an item of the plan in one step.
+        meeting = make_meeting(cast, soft, "held", conclusions=["年底前开展一次意识形态工作自查"])
+        page.goto(f"{url}/o/{soft.pk}/meetings/{meeting.pk}/")
+        page.click("#follow-up-0 summary")
+        page.select_option("#id_c0-owner", label="张晓燕")
+        page.fill("#id_c0-due_date", f"{year}-12-30")
+        page.click("#make-task-0")
+        page.wait_for_load_state()
+        followed = plan.items.get(title="年底前开展一次意识形态工作自查")
+        page.goto(f"{url}/o/{soft.pk}/plan-items/{followed.pk}/")
+        assert meeting.title in page.locator("main").inner_text()  # 来源: the meeting
+        assert Plan.objects.get(pk=plan.pk).revision == 2  # a new revision of the plan
+        screenshot(page, "plans-5-from-meeting")
+
         # The approver returns one item for rectification, scores the other, grades the plan.
         switch_user(page, url, "sup-approver")
         page.goto(f"{url}/o/{soft.pk}/plan-items/{channels_item.pk}/")
@@ -131,7 +147,7 @@ def test_key_tasks_are_issued_adopted_carried_out_returned_and_graded(live_serve
         page.fill("#return_due", f"{today + dt.timedelta(days=7):%Y-%m-%d}")
         act(page, "#return-item")
         assert channels_item.__class__.objects.get(pk=channels_item.pk).status == ItemStatus.RETURNED
-        screenshot(page, "plans-5-returned")
+        screenshot(page, "plans-6-returned")
         page.goto(f"{url}/o/{soft.pk}/plan-items/{events_item.pk}/")
         page.fill("#assess_score", "92")
         act(page, "#assess-item")
@@ -143,11 +159,11 @@ def test_key_tasks_are_issued_adopted_carried_out_returned_and_graded(live_serve
         assert (plan.status, plan.grade) == (PlanStatus.ASSESSED, "优秀")
         assert "优秀" in page.locator("#plan-grade").inner_text()
         no_wider_than_the_phone(page)
-        screenshot(page, "plans-6-graded")
+        screenshot(page, "plans-7-graded")
 
         # The supervisor's overview names the association's list holders and the grade.
         page.goto(f"{url}/o/{sup.pk}/plans/overview/")
         text = page.locator("main").inner_text()
         assert "软件行业协会" in text and "优秀" in text
         no_wider_than_the_phone(page)
-        screenshot(page, "plans-7-overview")
+        screenshot(page, "plans-8-overview")
