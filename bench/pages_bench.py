@@ -5,6 +5,10 @@ signed-in page served by the same stack in the same run, with its query count.
 
 Uses its own SQLite database under var/bench/ (or DATABASE_URL), seeds it with
 `seed_scale` the first time, and writes bench/results/pages.json.
+
+The budget of every page: at most BUDGET_RATIO times the baseline page's median and at
+most BUDGET_QUERIES queries, whatever the number of associations and years; a page over
+it is named at the end and the run exits with 1.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BUDGET_RATIO = 10.0
+BUDGET_QUERIES = 30
 sys.path.insert(0, str(ROOT))
 
 
@@ -106,7 +112,8 @@ def main() -> int:
         median = statistics.median(times)
         baseline = baseline or median
         row = {"page": label, "url": url, "median_ms": round(median * 1000, 1),
-               "ratio_to_baseline": round(median / baseline, 2), "queries": query_count}
+               "ratio_to_baseline": round(median / baseline, 2), "queries": query_count,
+               "within_budget": median / baseline <= BUDGET_RATIO and query_count <= BUDGET_QUERIES}
         results.append(row)
         print(f"{label:<32} {row['median_ms']:>8.1f} ms  ×{row['ratio_to_baseline']:<5} "
               f"{row['queries']:>3} queries")
@@ -116,9 +123,13 @@ def main() -> int:
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "python": platform.python_version(),
         "database": connection.vendor, "orgs:associations": args.associations, "years": args.years,
         "runs": args.runs, "organizations": Organization.objects.count(),
+        "budget": {"ratio_to_baseline": BUDGET_RATIO, "queries": BUDGET_QUERIES},
         "pages": results}, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"wrote {out}")
-    return 0
+    over = [r["page"] for r in results if not r["within_budget"]]
+    if over:
+        print(f"over the budget (×{BUDGET_RATIO:g}, {BUDGET_QUERIES} queries): {', '.join(over)}")
+    return 1 if over else 0
 
 
 if __name__ == "__main__":
