@@ -323,7 +323,7 @@ class Plan(Workflow, RecordSubject):
         return bool(self.adoption_due and (today or timezone.localdate()) > self.adoption_due)
 
     def snapshot(self) -> dict[str, Any]:
-        return {"items": [{"title": i.title, "duty": i.duty,
+        return {"items": [{"id": i.pk, "title": i.title, "duty": i.duty,
                            "owner": i.owner.display_name if i.owner else "",
                            "due_date": i.due_date.isoformat() if i.due_date else "",
                            "status": i.status}

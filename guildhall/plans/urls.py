@@ -19,6 +19,7 @@ urlpatterns = [
     path("o/<int:org_id>/plan/", views.plan_current, name="plan_current"),
     path(P, views.plan_detail, name="plan_detail"),
     path(P + "create", views.plan_create, name="plan_create"),
+    path(P + "diff", views.plan_diff, name="plan_diff"),
     path(P + "items/new", views.item_new, name="item_new"),
     path(P + "adopt", views.plan_adopt, name="plan_adopt"),
     path(P + "submit", views.plan_submit, name="plan_submit"),

@@ -44,6 +44,7 @@ from guildhall.plans.forms import (
 )
 from guildhall.plans.models import (
     CARRIED_OUT,
+    Duty,
     DutyHolder,
     ItemStatus,
     ListStatus,
@@ -181,6 +182,50 @@ def plan_detail(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "plans.list", org)
     return _plan_page(request, org, year)
+
+
+def _item_line(item: dict[str, Any] | None) -> str:
+    if item is None:
+        return ""
+    status = ItemStatus(item["status"]).label if item.get("status") in ItemStatus.values else ""
+    return " · ".join(str(p) for p in (item["title"], Duty(item["duty"]).label if item.get(
+        "duty") in Duty.values else "", item.get("owner") or "—", item.get("due_date") or "—",
+        status) if p)
+
+
+def plan_diff_rows(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, str]]:
+    """The items added, removed or changed between two revisions of a plan, one row each."""
+    def by_key(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return {str(i.get("id") or i["title"]): i for i in snapshot.get("items", [])}
+
+    before, after = by_key(old), by_key(new)
+    rows = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        old_line, new_line = _item_line(before.get(key)), _item_line(after.get(key))
+        if old_line != new_line:
+            rows.append({"label": (after.get(key) or before[key])["title"], "old": old_line,
+                         "new": new_line})
+    return rows
+
+
+@login_required
+@require_GET
+def plan_diff(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
+    org, plan = _plan(request, org_id, year)
+    revisions = list(records.revisions_of(plan))
+    if not revisions:
+        raise Http404("No revisions")
+    by_number = {r.number: r for r in revisions}
+    try:
+        a = int(request.GET.get("a", max(plan.revision - 1, 1)))
+        b = int(request.GET.get("b", plan.revision))
+    except ValueError:
+        a = b = -1
+    if a not in by_number or b not in by_number:
+        a, b = revisions[0].number, revisions[-1].number
+    return render(request, "plans/diff.html", {
+        "org": org, "plan": plan, "revisions": revisions, "a": a, "b": b,
+        "rows": plan_diff_rows(by_number[a].snapshot, by_number[b].snapshot)})
 
 
 @login_required

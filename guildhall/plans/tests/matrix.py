@@ -176,6 +176,7 @@ case("plans:responsibility_edit", _year(2030), PLANNERS, method="POST", data=_li
 case("plans:responsibility_sign", _draft_list, PRINCIPAL, method="POST", ok_statuses=(302,))
 case("plans:plan_current", _org, SEE, SEE_ABOVE)
 case("plans:plan_detail", _plan("draft"), SEE, SEE_ABOVE)
+case("plans:plan_diff", _plan("submitted"), SEE, SEE_ABOVE)
 case("plans:plan_create", _year(2031), PLANNERS, method="POST", ok_statuses=(302,))
 case("plans:item_new", _plan("draft"), PLANNERS)
 case("plans:item_new", _plan("draft"), PLANNERS, method="POST", data=_item_form,

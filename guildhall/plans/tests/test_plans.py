@@ -119,6 +119,10 @@ class PlanFlowTest(GuildhallTestCase):
         self.assertEqual(plan.revision, 2)
         self.assertEqual(plan.revisions.count(), 2)
         self.assertEqual(plan.revisions.last().snapshot["items"][0]["title"], "换个说法")
+        self.login("sup-approver")
+        page = self.client.get(f"/o/{self.soft.pk}/plan/{YEAR}/diff").content.decode()
+        self.assertIn("<del>工作1", page)
+        self.assertIn("<ins>换个说法", page)
 
     def test_evidence_links_only_to_the_associations_own_records(self):
         plan = make_plan(self.cast, self.soft, "acknowledged")
