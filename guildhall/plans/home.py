@@ -17,7 +17,7 @@ from guildhall.plans.models import OPEN_ITEM, PlanItem
 @home_section
 def plan_items(user: Any, org: Any) -> HomeSection | None:
     if can(user, "plans.oversee", org):
-        items = list(queries.awaiting_assessment(org)[:5])
+        items = queries.awaiting_assessment(org, limit=5)
         return HomeSection(
             title=_("Plan items awaiting assessment"),
             items=[{"label": f"{i.title} · {i.organization}", "url": i.get_absolute_url(),

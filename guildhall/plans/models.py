@@ -407,7 +407,8 @@ class PlanItem(Workflow, RecordSubject):
         verbose_name = _("plan item")
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["plan", "status"], name="plan_item_status"),
-                   models.Index(fields=["status", "due_date"], name="plan_item_due")]
+                   models.Index(fields=["status", "due_date"], name="plan_item_due"),
+                   models.Index(fields=["status", "score", "due_date"], name="plan_item_assess")]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_at_most_100"),
             models.CheckConstraint(condition=models.Q(score__isnull=True) | models.Q(score__lte=100),

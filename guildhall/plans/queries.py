@@ -55,23 +55,40 @@ def associations_below(org: Organization):
     return org.descendants().filter(kind=Organization.Kind.ASSOCIATION, is_active=True)
 
 
-def awaiting_assessment(supervisor: Organization):
-    """Items done and not yet scored in acknowledged plans below the body, those that were
-    due first on top; then rectifications still open."""
-    below = associations_below(supervisor)
-    return PlanItem.objects.filter(
-        organization__in=below, plan__status=PlanStatus.ACKNOWLEDGED).filter(
-        Q(status=ItemStatus.DONE, score__isnull=True) | Q(status=ItemStatus.RETURNED)).select_related(
-        "organization", "owner", "plan").order_by("due_date", "pk")
+def awaiting_assessment(supervisor: Organization, limit: int = 30) -> list[PlanItem]:
+    """Items done and not yet scored, and items returned for rectification, in acknowledged
+    plans below the body: the `limit` due first.
+
+    Two queries, each read in due-date order from the index on (status, score, due_date)
+    and stopped at `limit`, then merged: at province scale tens of thousands of items wait,
+    and one query over both would sort them all."""
+    plans = Plan.objects.filter(organization__in=associations_below(supervisor),
+                                status=PlanStatus.ACKNOWLEDGED)
+    base = PlanItem.objects.filter(plan__in=plans).select_related("organization", "owner", "plan")
+    done = base.filter(status=ItemStatus.DONE, score__isnull=True).order_by("due_date", "pk")
+    returned = base.filter(status=ItemStatus.RETURNED).order_by("due_date", "pk")
+    items = [*done[:limit], *returned[:limit]]
+    items.sort(key=lambda i: (i.due_date is None, i.due_date or timezone.localdate(), i.pk))
+    return items[:limit]
 
 
 def plans_to_grade(supervisor: Organization, year: int):
-    below = associations_below(supervisor)
-    return Plan.objects.filter(organization__in=below, year=year,
+    """The acknowledged plans of the year below the body, by association name."""
+    return Plan.objects.filter(organization__in=associations_below(supervisor), year=year,
                                status=PlanStatus.ACKNOWLEDGED).select_related(
-        "organization").annotate(
-        open_items=Count("items", filter=Q(items__status__in=OPEN_ITEM)),
-        unscored=Count("items", filter=Q(items__status=ItemStatus.DONE, items__score__isnull=True)),
-        overdue=Count("items", filter=Q(items__status__in=OPEN_ITEM,
-                                        items__due_date__lt=timezone.localdate()))).order_by(
-        "-overdue", "organization__name")
+        "organization").order_by("organization__name", "pk")
+
+
+def with_item_figures(plans: list[Plan]) -> list[Plan]:
+    """Add to each plan (of one page) its open, unscored and overdue item counts, in one
+    query for the page."""
+    figures = {row["plan_id"]: row for row in PlanItem.objects.filter(plan__in=plans).values(
+        "plan_id").annotate(
+        open_items=Count("pk", filter=Q(status__in=OPEN_ITEM)),
+        unscored=Count("pk", filter=Q(status=ItemStatus.DONE, score__isnull=True)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_ITEM, due_date__lt=timezone.localdate())))}
+    for plan in plans:
+        row = figures.get(plan.pk, {})
+        plan.open_items, plan.unscored, plan.overdue = (
+            row.get("open_items", 0), row.get("unscored", 0), row.get("overdue", 0))
+    return plans

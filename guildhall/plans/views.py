@@ -550,8 +550,9 @@ def assessment_queue(request: HttpRequest, org_id: int) -> HttpResponse:
     rules = PlanRules.for_supervisor(org)
     page = Paginator(queries.plans_to_grade(org, year), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/queue.html", {
-        "org": org, "year": year, "items": queries.awaiting_assessment(org)[:PAGE_SIZE],
-        "plans": page, "page": page, "query": urlencode({"year": year}),
+        "org": org, "year": year, "items": queries.awaiting_assessment(org, limit=PAGE_SIZE),
+        "plans": queries.with_item_figures(list(page)), "page": page,
+        "query": urlencode({"year": year}),
         "window": services.window_text(rules),
         "window_open": rules.window_is_open(), "today": timezone.localdate()})
 
