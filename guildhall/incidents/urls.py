@@ -4,7 +4,7 @@ from guildhall.incidents import views
 
 app_name = "incidents"
 
-I = "o/<int:org_id>/incidents/<int:incident_id>/"
+INC = "o/<int:org_id>/incidents/<int:incident_id>/"
 
 urlpatterns = [
     path("o/<int:org_id>/incidents/", views.incident_list, name="incident_list"),
@@ -12,13 +12,13 @@ urlpatterns = [
     path("o/<int:org_id>/incidents/quick", views.incident_quick, name="incident_quick"),
     path("o/<int:org_id>/incidents/new", views.incident_new, name="incident_new"),
     path("o/<int:org_id>/incidents/rules/", views.incident_rules, name="incident_rules"),
-    path(I, views.incident_detail, name="incident_detail"),
-    path(I + "phone", views.incident_phone, name="incident_phone"),
-    path(I + "written", views.incident_written, name="incident_written"),
-    path(I + "follow-up", views.incident_follow_up, name="incident_follow_up"),
-    path(I + "close", views.incident_close, name="incident_close"),
-    path(I + "severity", views.incident_severity, name="incident_severity"),
-    path(I + "stable", views.incident_stable, name="incident_stable"),
-    path(I + "reopen", views.incident_reopen, name="incident_reopen"),
-    path(I + "acknowledge", views.incident_acknowledge, name="incident_acknowledge"),
+    path(INC, views.incident_detail, name="incident_detail"),
+    path(INC + "phone", views.incident_phone, name="incident_phone"),
+    path(INC + "written", views.incident_written, name="incident_written"),
+    path(INC + "follow-up", views.incident_follow_up, name="incident_follow_up"),
+    path(INC + "close", views.incident_close, name="incident_close"),
+    path(INC + "severity", views.incident_severity, name="incident_severity"),
+    path(INC + "stable", views.incident_stable, name="incident_stable"),
+    path(INC + "reopen", views.incident_reopen, name="incident_reopen"),
+    path(INC + "acknowledge", views.incident_acknowledge, name="incident_acknowledge"),
 ]
