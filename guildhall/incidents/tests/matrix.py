@@ -68,7 +68,7 @@ def _closing(cast, org):
 
 
 def _rules(cast, org):
-    from guildhall.incidents.models import LEVELS, RULE_KINDS, DEFAULT_MINUTES
+    from guildhall.incidents.models import DEFAULT_MINUTES, LEVELS, RULE_KINDS
 
     return {f"{kind}_{level}": DEFAULT_MINUTES[kind][level] or ""
             for kind in RULE_KINDS for level in LEVELS}
