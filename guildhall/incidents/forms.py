@@ -29,7 +29,7 @@ def _record_choices(org: Any, key: str) -> list[tuple[Any, str]]:
 class QuickReportForm(forms.Form):
     """The quick report from a phone: what, how bad, one sentence, send."""
 
-    title = forms.CharField(label=_("What happened"), max_length=200)
+    title = forms.CharField(label=_("The incident in a few words"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices,
                                  initial=Severity.TBD)

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guildhall.kit.workflow import Workflow
 from guildhall.records.models import RecordSubject
@@ -110,7 +111,7 @@ class Status(models.TextChoices):
     OPEN = "open", _("Not yet reported")
     REPORTED = "reported", _("Reported")
     STABLE = "stable", _("Stable")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("incident", "Closed")
 
 
 #: action -> (states it may start from, state it leads to; None when it stays or depends)
