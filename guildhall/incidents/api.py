@@ -16,6 +16,7 @@ from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.incidents import queries, services
 from guildhall.incidents.models import LEVELS, Category, Incident, IncidentRules, Severity, Status
 from guildhall.kit import links
+from guildhall.kit.actions import audited
 from guildhall.kit.api import ReasonIn, aware, body_doc, run_action
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
@@ -140,6 +141,17 @@ class IncidentFilters(Schema):
     org: int | None = Field(None, ge=1, le=MAX_ID)
     status: Status | None = None
     open: bool | None = Field(None, description="Only open (true) or only closed (false) ones.")
+
+
+class DetailsPatch(Schema):
+    occurred_at: dt.datetime | None = None
+    location: str | None = Field(None, max_length=200)
+    known: str | None = None
+    actions_taken: str | None = None
+    people_affected: int | None = Field(None, ge=0, le=10_000_000)
+    channel: int | None = Field(None, ge=1, le=MAX_ID)
+    filing: int | None = Field(None, ge=1, le=MAX_ID)
+    publication: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class PhoneIn(Schema):
@@ -304,6 +316,22 @@ def incident_detail(request: HttpRequest, incident_id: int):
     """One incident with its clocks, reports and the actions you may take now."""
     incident = queries.get_incident_for_user(request.user, incident_id)
     require(request.user, "incidents.view", incident)
+    return _detail(request, incident)
+
+
+@router.patch("/incidents/{incident_id}", response=IncidentDetailOut, url_name="incident_detail")
+def incident_update(request: HttpRequest, incident_id: int, payload: DetailsPatch):
+    """Complete the register entry (where, when, what is known and was done, people affected,
+    the records and channel concerned); send only what changes."""
+    incident = queries.get_incident_for_user(request.user, incident_id)
+    require(request.user, "incidents.view", incident)
+    data = payload.dict(exclude_unset=True)
+    links_given = {k: data.pop(k, None) for k in ("channel", "filing", "publication")}
+    if "occurred_at" in data:
+        data["occurred_at"] = aware(data["occurred_at"])
+    audited(request.user, incident, "edit", lambda: services.incident_update(
+        actor=request.user, incident=incident, data=data, channel_id=links_given["channel"],
+        filing_id=links_given["filing"], publication_id=links_given["publication"]))
     return _detail(request, incident)
 
 

@@ -87,6 +87,44 @@ class IncidentForm(forms.Form):
             "actions_taken", "people_affected")}
 
 
+class DetailsForm(forms.Form):
+    """What can follow the quick report."""
+
+    occurred_at = datetime_field(_("Occurred at"), required=False)
+    location = forms.CharField(label=_("Where"), max_length=200, required=False)
+    known = forms.CharField(label=_("What is known"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 4}))
+    actions_taken = forms.CharField(label=_("What was done"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 4}))
+    people_affected = forms.IntegerField(label=_("People affected"), min_value=0,
+                                         max_value=10_000_000, required=False,
+                                         help_text=_("A number; no names are needed."))
+    channel = forms.ChoiceField(label=_("Channel concerned"), required=False)
+    filing = forms.ChoiceField(label=_("Event filing concerned"), required=False,
+                               help_text=_("Its contingency plan is shown on the incident."))
+    publication = forms.ChoiceField(label=_("Publication concerned"), required=False)
+
+    def __init__(self, *args: Any, org: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = _channel_choices(org)
+        self.fields["filing"].choices = _record_choices(org, "events.filing")
+        self.fields["publication"].choices = _record_choices(org, "publications.publication")
+
+    @staticmethod
+    def initial_for(incident: Any) -> dict[str, Any]:
+        from django.utils import timezone
+
+        return {"occurred_at": timezone.localtime(incident.occurred_at) if incident.occurred_at
+                else None, "location": incident.location, "known": incident.known,
+                "actions_taken": incident.actions_taken,
+                "people_affected": incident.people_affected,
+                "channel": str(incident.channel_id or "")}
+
+    def model_data(self) -> dict[str, Any]:
+        return {k: self.cleaned_data.get(k) for k in (
+            "occurred_at", "location", "known", "actions_taken", "people_affected")}
+
+
 class PhoneReportForm(forms.Form):
     reported_at = datetime_field(_("When was the call"))
     told = forms.CharField(label=_("To whom"), max_length=200,

@@ -124,9 +124,10 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
     "close": ({Status.REPORTED, Status.STABLE}, Status.CLOSED),
     "reopen": ({Status.STABLE, Status.CLOSED}, Status.REPORTED),
     "acknowledge": ({Status.REPORTED, Status.STABLE, Status.CLOSED}, None),
+    "edit": ({Status.OPEN, Status.REPORTED, Status.STABLE}, None),
 }
 
-ACTIONS = ["report_phone", "report_written", "follow_up", "change_severity", "mark_stable",
+ACTIONS = ["edit", "report_phone", "report_written", "follow_up", "change_severity", "mark_stable",
            "close", "reopen", "acknowledge"]
 
 
@@ -150,6 +151,7 @@ class Incident(Workflow, RecordSubject):
         REOPENED = "reopened", _("Reopened")
         CHANNEL_PAUSED = "channel_paused", _("Channel paused")
         LINKED = "linked", _("Record linked")
+        EDITED = "edited", _("Details completed")
         PLAN_ITEM = "plan_item", _("Became a plan item")
 
     organization = models.ForeignKey("orgs.Organization", models.PROTECT, related_name="incidents",

@@ -52,6 +52,12 @@ def _view(access: Access, incident: Incident) -> bool:
     return access.can_see(incident.organization)
 
 
+@rule("incidents.edit")
+def _edit(access: Access, incident: Incident) -> bool:
+    """Whoever reports completes the details later (where, what is known, what was done)."""
+    return incident.allows("edit") and _reports_for(access, incident)
+
+
 @rule("incidents.report_phone")
 def _report_phone(access: Access, incident: Incident) -> bool:
     return incident.allows("report_phone") and _reports_for(access, incident)

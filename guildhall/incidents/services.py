@@ -264,6 +264,41 @@ def _link(incident: Incident, key: str, pk: Any, actor: Any) -> None:
                       links.kind(key).name(made.target))
 
 
+#: What can be completed after the first report.
+DETAILS = ("occurred_at", "location", "known", "actions_taken", "people_affected")
+
+
+def incident_update(*, actor: Any, incident: Incident, data: dict[str, Any], channel_id: Any = None,
+                    filing_id: Any = None, publication_id: Any = None) -> Incident:
+    """Complete the register entry: where, when it occurred, what is known and was done, the
+    people affected, the records and the channel concerned. Title, category and severity
+    stay as reported (a change of severity has its own step)."""
+    with transaction.atomic():
+        incident = _lock(incident)
+        incident.guard("edit")
+        before = {k: str(getattr(incident, k) or "") for k in (*DETAILS, "channel_name")}
+        for key in DETAILS:
+            if key in data:
+                setattr(incident, key, data[key])
+        if channel_id not in (None, ""):
+            _choose_channel(incident, incident.organization, channel_id)
+        with domain_errors():
+            incident.full_clean()
+        after = {k: str(getattr(incident, k) or "") for k in (*DETAILS, "channel_name")}
+        changed = [k for k in after if after[k] != before[k]]
+        if changed:
+            _save(incident, *DETAILS, "channel_id", "channel_name")
+            records.add_entry(incident, Incident.EntryKind.EDITED, actor, "、".join(
+                str(Incident._meta.get_field(k).verbose_name) for k in changed))
+        for key, pk in (("events.filing", filing_id), ("publications.publication", publication_id)):
+            if pk not in (None, ""):
+                _link(incident, key, pk, actor)
+        linked = {k: v for k, v in (("filing", filing_id), ("publication", publication_id)) if v}
+        _audit(actor, "update", incident, before={k: before[k] for k in changed},
+               after={**{k: after[k] for k in changed}, **linked})
+        return incident
+
+
 # ---- reporting ----------------------------------------------------------------------------------
 
 def _send_written(incident: Incident, rules: IncidentRules, *, actor: Any, text: str,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("o/<int:org_id>/incidents/new", views.incident_new, name="incident_new"),
     path("o/<int:org_id>/incidents/rules/", views.incident_rules, name="incident_rules"),
     path(INC, views.incident_detail, name="incident_detail"),
+    path(INC + "edit", views.incident_edit, name="incident_edit"),
     path(INC + "phone", views.incident_phone, name="incident_phone"),
     path(INC + "written", views.incident_written, name="incident_written"),
     path(INC + "follow-up", views.incident_follow_up, name="incident_follow_up"),

@@ -17,6 +17,7 @@ from guildhall.incidents import queries, services
 from guildhall.incidents.forms import (
     AcknowledgeForm,
     ClosingForm,
+    DetailsForm,
     IncidentForm,
     NoteForm,
     PhoneReportForm,
@@ -188,6 +189,24 @@ def incident_new(request: HttpRequest, org_id: int) -> HttpResponse:
 @require_GET
 def incident_detail(request: HttpRequest, org_id: int, incident_id: int) -> HttpResponse:
     return _detail(request, _incident(request, org_id, incident_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_edit(request: HttpRequest, org_id: int, incident_id: int) -> HttpResponse:
+    incident = _incident(request, org_id, incident_id)
+    require(request.user, "incidents.edit", incident)
+    form = DetailsForm(request.POST or None, org=incident.organization,
+                       initial=DetailsForm.initial_for(incident))
+    saved = save_form(request, form, lambda: audited(
+        request.user, incident, "edit", lambda: services.incident_update(
+            actor=request.user, incident=incident, data=form.model_data(),
+            channel_id=form.cleaned_data.get("channel"), filing_id=form.cleaned_data.get("filing"),
+            publication_id=form.cleaned_data.get("publication"))),
+        done=_("Saved."), next_url=incident.get_absolute_url(), default_field="known")
+    return saved or render(request, "incidents/edit.html", {
+        "org": incident.organization, "incident": incident, "form": form},
+        status=400 if form.errors else 200)
 
 
 # ---- reports ---------------------------------------------------------------------------------

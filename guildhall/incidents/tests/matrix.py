@@ -106,6 +106,9 @@ for _name, _state, _who, _data in (
         ("incidents:incident_close", "stable", MANAGERS, _closing)):
     case(_name, _state, _who)
     case(_name, _state, _who, method="POST", data=_data, ok_statuses=(302,))
+case("incidents:incident_edit", "reported", REPORTERS)
+case("incidents:incident_edit", "reported", REPORTERS, method="POST", ok_statuses=(302,),
+     data=lambda c, o: {"location": "矩阵地点", "known": "补充情况", "people_affected": "3"})
 case("incidents:incident_severity", "reported", MANAGERS, method="POST",
      data=lambda c, o: {"severity": "general", "note": "核实后降级"})
 case("incidents:incident_stable", "reported", MANAGERS, method="POST")
@@ -137,6 +140,8 @@ def _api_phone(cast, org):
 
 
 api_case("api:incident_detail", "reported", SEE, SEE_ABOVE)
+api_case("api:incident_detail", "reported", REPORTERS, method="PATCH", json=True,
+         data=lambda c, o: {"location": "矩阵地点"})
 api_case("api:incident_phone", "open", REPORTERS, method="POST", json=True, data=_api_phone)
 api_case("api:incident_written", "open", REPORTERS, method="POST", data=lambda c, o: {"text": "首报"})
 api_case("api:incident_follow_up", "reported", REPORTERS, method="POST",

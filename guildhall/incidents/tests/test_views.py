@@ -201,3 +201,35 @@ class BoardTest(GuildhallTestCase):
         large = [self.count(u, url) for u, url in pages]
         self.assertEqual(small, large)
         self.assertLessEqual(max(large), 14)
+
+
+class DetailsTest(GuildhallTestCase):
+    demo_modules = ("events",)
+
+    def test_the_details_follow_and_a_linked_filing_shows_its_contingency_plan(self):
+        from guildhall.events.models import APPROVED_STATES, Filing
+
+        filing = Filing.objects.filter(organization=self.soft, status__in=APPROVED_STATES).exclude(
+            halt_procedure="").first()
+        incident = register(self.cast, self.soft, category="event_disruption", severity="general")
+        self.login("soft-staff")
+        url = reverse("incidents:incident_edit", args=[self.soft.pk, incident.pk])
+        response = self.client.post(url, {"location": "南京国际博览中心", "known": "会场有人闹事。",
+                                           "people_affected": "40", "filing": str(filing.pk)})
+        self.assertRedirects(response, detail(incident))
+        page = self.client.get(detail(incident))
+        self.assertContains(page, "南京国际博览中心")
+        self.assertContains(page, filing.title)
+        self.assertContains(page, filing.halt_procedure)  # the contingency plan of the filing
+        self.assertContains(page, "已补充情况")
+
+    def test_another_associations_filing_is_refused_as_missing(self):
+        from guildhall.events.models import Filing
+
+        theirs = Filing.objects.filter(organization=self.logi).first()
+        incident = register(self.cast, self.soft)
+        self.login("soft-staff")
+        response = self.client.post(reverse("incidents:incident_edit", args=[self.soft.pk, incident.pk]),
+                                    {"known": "x", "filing": str(theirs.pk)})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(incident.links.exists())
