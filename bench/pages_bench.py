@@ -67,6 +67,10 @@ def main() -> int:
         ("publications", f"{assoc.code}-editor", "publication_list", {"org_id": assoc.pk}),
         ("waiting for me", f"{assoc.code}-reviewer", "publication_waiting", {"org_id": assoc.pk}),
         ("waiting for me (supervisor)", "sup-approver", "publication_waiting", {"org_id": sup.pk}),
+        ("incidents", f"{assoc.code}-editor", "incidents:incident_list", {"org_id": assoc.pk}),
+        ("incident board", "sup-approver", "incidents:incident_board", {"org_id": sup.pk}),
+        ("incident board, closed", "sup-approver", "incidents:incident_board", {"org_id": sup.pk},
+         "state=closed"),
     ]
     del big_sup
     results = []

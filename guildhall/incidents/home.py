@@ -15,6 +15,8 @@ from guildhall.orgs.permissions import can
 
 def _item(incident: Any, now: Any, with_org: bool) -> dict[str, Any]:
     notes = [incident.get_severity_display(), incident.get_status_display()]
+    if incident.first_report_late:
+        notes.append(_("first report late"))
     notes += [f"{c['label']} {services.clock_text(c['minutes'])}" for c in incident.clocks(now)]
     label = f"{incident.title} · {incident.organization}" if with_org else incident.title
     return {"label": label, "url": incident.get_absolute_url(), "note": " · ".join(map(str, notes))}

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from guildhall.incidents.models import RANK, Incident, Status
 from guildhall.orgs.scoping import get_for_user, visible_to
@@ -36,6 +37,14 @@ def _ranked(qs: QuerySet[Incident]) -> QuerySet[Incident]:
     )
 
 
+def with_waiting(qs: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Annotate how many reports await acknowledgement, and how many of those are late."""
+    return qs.annotate(
+        waiting=Count("reports", filter=Q(reports__acknowledged_at=None)),
+        waiting_late=Count("reports", filter=Q(reports__acknowledged_at=None,
+                                               reports__ack_due__lte=timezone.now())))
+
+
 def association_incidents(org: Any, state: str = "") -> QuerySet[Incident]:
     qs = Incident.objects.filter(organization=org).select_related("organization")
     if state == "open":
@@ -53,12 +62,9 @@ def below(supervisor: Any) -> QuerySet[Incident]:
 def board_incidents(supervisor: Any, state: str = "open") -> QuerySet[Incident]:
     """Open incidents below a supervising body, the most serious and the most overdue first;
     closed ones newest first."""
-    qs = _ranked(below(supervisor).select_related("organization"))
+    qs = with_waiting(_ranked(below(supervisor).select_related("organization")))
     if state == "closed":
         return qs.filter(status=Status.CLOSED).order_by("-closed_at", "-pk")
     return qs.exclude(status=Status.CLOSED).order_by(
         "level", F("pending_due").asc(nulls_last=True), "discovered_at", "pk")
 
-
-def waiting_reports_q() -> Q:
-    return Q(reports__acknowledged_at=None)

@@ -123,7 +123,7 @@ def incident_list(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "incidents.list", org)
     state = _state(request, "all")
-    qs = queries.association_incidents(org, state)
+    qs = queries.with_waiting(queries.association_incidents(org, state))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "incidents/list.html", {
         "org": org, "page": page, "rows": _rows(page), "state": state, "query": f"state={state}",
