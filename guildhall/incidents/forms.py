@@ -190,8 +190,12 @@ class RulesForm(forms.Form):
         for kind in RULE_KINDS:
             for level in LEVELS:
                 self.fields[f"{kind}_{level}"] = forms.IntegerField(
-                    label=f"{self.LABELS[kind]} · {Severity(level).label}", min_value=1,
-                    required=kind in ("first", "ack"))
+                    label=Severity(level).label, min_value=1, required=kind in ("first", "ack"))
+
+    def groups(self) -> list[tuple[Any, list[Any]]]:
+        """The boxes by deadline, one group per kind, for the page's fieldsets."""
+        return [(self.LABELS[kind], [self[f"{kind}_{level}"] for level in LEVELS])
+                for kind in RULE_KINDS]
 
     @staticmethod
     def initial_for(rules: IncidentRules) -> dict[str, Any]:

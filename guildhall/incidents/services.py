@@ -30,6 +30,7 @@ from guildhall.kit import links
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Role
 from guildhall.records import services as records
+from guildhall.records.models import Entry
 
 #: What the register form and the API may set directly.
 FIELDS = ("title", "category", "severity", "occurred_at", "discovered_at", "location", "known",
@@ -173,7 +174,9 @@ def _report(incident: Incident, rules: IncidentRules, *, actor: Any, kind: str,
         made_by=actor, created_at=now, due_at=due, late=bool(due and reported_at > due),
         ack_due=now + dt.timedelta(minutes=rules.minutes_for("ack", incident.severity)),
         **fields)
-    records.add_entry(incident, entry, actor, fields.get("text") or fields.get("lessons") or "")
+    line = records.add_entry(incident, entry, actor, fields.get("text") or fields.get("lessons") or "")
+    if reported_at < line.at:  # a call recorded after the fact stands on the timeline at its time
+        Entry.objects.filter(pk=line.pk).update(at=reported_at)
     _tell_supervisor(incident, report)
     return report
 

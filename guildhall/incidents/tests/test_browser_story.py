@@ -121,3 +121,58 @@ def test_an_account_compromise_is_reported_acknowledged_followed_up_and_closed(
             screenshot(page, "incidents-7-register")
     finally:
         links.make_plan_item.function = saved
+
+
+@pytest.mark.browser
+def test_an_unreported_incident_shows_how_late_it_is_and_a_call_is_recorded(
+        live_server, transactional_db):
+    """logi-editor registers a major incident found 40 minutes ago without reporting it: the
+    clock says how late it is; the phone call made earlier is recorded and counts as the
+    first report; the written report is then due. sup-admin looks at the deadline rules."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    cast = seed(modules=("publications", "events"))
+    logi, sup = cast.orgs["logi"], cast.orgs["sup"]
+    url = live_server.url
+    found = timezone.localtime(timezone.now() - dt.timedelta(minutes=40))
+    called = found + dt.timedelta(minutes=25)
+    with phone_browser() as page:
+        sign_in(page, url, "logi-editor")
+        page.goto(f"{url}/o/{logi.pk}/incidents/new")
+        page.fill("#id_title", "仓储园区道路塌陷")
+        page.select_option("#id_category", "safety")
+        page.select_option("#id_severity", "major")
+        page.fill("#id_discovered_at", f"{found:%Y-%m-%dT%H:%M}")
+        page.fill("#id_location", "物流园区东门")
+        page.fill("#id_known", "园区东门道路塌陷，一辆货车受损，无人受伤。")
+        page.fill("#id_people_affected", "1")
+        page.uncheck("#id_send")
+        shows_no_english(page)
+        screenshot(page, "incidents-8-full-register")
+        page.click("#register")
+        page.wait_for_load_state()
+        incident = Incident.objects.get(title="仓储园区道路塌陷")
+        assert incident.status == Status.OPEN
+        assert "已超时" in page.inner_text("#clocks")
+        shows_no_english(page)
+        screenshot(page, "incidents-9-late-clock")
+        page.click("#record-phone")
+        page.fill("#id_reported_at", f"{called:%Y-%m-%dT%H:%M}")
+        page.fill("#id_told", "主管单位值班员")
+        page.fill("#id_caller", "张晓燕")
+        page.fill("#id_text", "电话报告了塌陷情况。")
+        page.click("#record-phone")
+        page.wait_for_load_state()
+        incident.refresh_from_db()
+        assert incident.status == Status.REPORTED and not incident.first_report_late
+        assert "书面报告" in page.inner_text("#clocks")
+        shows_no_english(page)
+        screenshot(page, "incidents-10-phone-recorded")
+
+        switch_user(page, url, "sup-admin")
+        page.goto(f"{url}/o/{sup.pk}/incidents/rules/")
+        shows_no_english(page)
+        screenshot(page, "incidents-11-rules")

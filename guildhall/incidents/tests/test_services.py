@@ -93,6 +93,9 @@ class QuickReportTest(GuildhallTestCase):
         self.assertIn("10:40", note.body)  # acknowledge by
         self.assertIsNotNone(note.emailed_at)
         self.assertFalse(Notification.objects.filter(recipient=self.user("sup2-approver")).exists())
+        self.assertEqual(list(AuditRecord.objects.filter(object_id=str(incident.pk), action__startswith=
+                                                         "incidents.").order_by("seq").values_list("action", flat=True)),
+                         ["incidents.incident.register", "incidents.incident.report_written"])
 
     def test_a_quick_report_needs_its_sentence(self):
         with self.assertRaises(DomainError) as refused:

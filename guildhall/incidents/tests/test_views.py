@@ -233,3 +233,55 @@ class DetailsTest(GuildhallTestCase):
                                     {"known": "x", "filing": str(theirs.pk)})
         self.assertEqual(response.status_code, 400)
         self.assertFalse(incident.links.exists())
+
+
+class ChinesePagesTest(GuildhallTestCase):
+    """Every page of the module speaks Chinese: no English words, codes or ids in the text."""
+
+    demo_modules = ("publications", "events", "incidents")
+
+    def text_of(self, username, url):
+        import html
+        import re
+
+        self.login(username)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        body = response.content.decode()
+        main = body[body.index("<main"):body.index("</main>")]
+        main = re.sub(r"<(script|style)\b.*?</\1>", " ", main, flags=re.S)
+        return html.unescape(re.sub(r"<[^>]+>", " ", main))
+
+    def test_no_english_on_any_page(self):
+        import re
+
+        open_one = Incident.objects.get(organization=self.soft, severity="significant")
+        closed = Incident.objects.get(organization=self.soft, status=Status.CLOSED)
+        unreported = register(self.cast, self.soft, send=False)
+        soft, sup = self.soft.pk, self.sup.pk
+        pages = [
+            ("soft-editor", reverse("incidents:incident_list", args=[soft])),
+            ("soft-editor", reverse("incidents:incident_quick", args=[soft])),
+            ("soft-editor", reverse("incidents:incident_new", args=[soft])),
+            ("soft-principal", detail(open_one)),
+            ("soft-principal", detail(closed)),
+            ("soft-principal", detail(unreported)),
+            ("soft-editor", reverse("incidents:incident_edit", args=[soft, open_one.pk])),
+            ("soft-editor", reverse("incidents:incident_phone", args=[soft, unreported.pk])),
+            ("soft-editor", reverse("incidents:incident_written", args=[soft, unreported.pk])),
+            ("soft-editor", reverse("incidents:incident_follow_up", args=[soft, open_one.pk])),
+            ("soft-principal", reverse("incidents:incident_close", args=[soft, open_one.pk])),
+            ("sup-approver", reverse("incidents:incident_board", args=[sup])),
+            ("sup-approver", reverse("incidents:incident_board", args=[sup]) + "?state=closed"),
+            ("sup-approver", detail(open_one)),
+            ("sup-admin", reverse("incidents:incident_rules", args=[sup])),
+            ("sup-admin", reverse("site:org_home", args=[sup])),
+            ("soft-principal", reverse("site:org_home", args=[soft])),
+        ]
+        for username, url in pages:
+            words = re.findall(r"\b[A-Za-z_]{3,}\b", self.text_of(username, url))
+            self.assertEqual(words, [], url)
+        # The check sees English when there is some: the same page in English.
+        self.client.cookies["django_language"] = "en"
+        self.assertIn("Quick", re.findall(r"\b[A-Za-z_]{3,}\b", self.text_of(
+            "soft-editor", reverse("incidents:incident_list", args=[soft]))))
