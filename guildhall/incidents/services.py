@@ -224,7 +224,7 @@ def incident_register(*, actor: Any, org: Any, data: dict[str, Any], report: str
             _pause_channel(incident, actor)
         if send:
             text = required_text(report or incident.known, _(
-                "Say in one sentence what happened."), field="report")
+                "Say in one sentence what happened."), field="report" if report else "known")
             _send_written(incident, rules, actor=actor, text=text, at=now)
         return incident
 
