@@ -100,7 +100,8 @@ class QuickReportTest(GuildhallTestCase):
     def test_a_quick_report_needs_its_sentence(self):
         with self.assertRaises(DomainError) as refused:
             services.incident_register(actor=self.user("soft-staff"), org=self.soft, send=True,
-                                       data={"title": "t", "category": "other", "severity": "general"})
+                                       report="  ", data={"title": "t", "category": "other",
+                                                          "severity": "general"})
         self.assertEqual(refused.exception.field, "report")
         self.assertFalse(Incident.objects.exists())
 
