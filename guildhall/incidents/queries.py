@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from guildhall.incidents.models import RANK, Incident, Status
+from guildhall.incidents.models import RANK, Incident, Report, Status
 from guildhall.orgs.scoping import get_for_user, visible_to
 
 
@@ -37,12 +37,18 @@ def _ranked(qs: QuerySet[Incident]) -> QuerySet[Incident]:
     )
 
 
-def with_waiting(qs: QuerySet[Incident]) -> QuerySet[Incident]:
-    """Annotate how many reports await acknowledgement, and how many of those are late."""
-    return qs.annotate(
-        waiting=Count("reports", filter=Q(reports__acknowledged_at=None)),
-        waiting_late=Count("reports", filter=Q(reports__acknowledged_at=None,
-                                               reports__ack_due__lte=timezone.now())))
+def attach_waiting(incidents: list[Incident]) -> list[Incident]:
+    """Set on each incident of a page how many of its reports await acknowledgement and how
+    many of those are past their time (one query for the page)."""
+    now = timezone.now()
+    counts = {row["incident_id"]: row for row in Report.objects.filter(
+        incident__in=[i.pk for i in incidents], acknowledged_at=None).values("incident_id")
+        .annotate(waiting=Count("pk"), waiting_late=Count("pk", filter=Q(ack_due__lte=now)))
+        .order_by()}
+    for incident in incidents:
+        row = counts.get(incident.pk, {})
+        incident.waiting, incident.waiting_late = row.get("waiting", 0), row.get("waiting_late", 0)
+    return incidents
 
 
 def association_incidents(org: Any, state: str = "") -> QuerySet[Incident]:
@@ -62,7 +68,7 @@ def below(supervisor: Any) -> QuerySet[Incident]:
 def board_incidents(supervisor: Any, state: str = "open") -> QuerySet[Incident]:
     """Open incidents below a supervising body, the most serious and the most overdue first;
     closed ones newest first."""
-    qs = with_waiting(_ranked(below(supervisor).select_related("organization")))
+    qs = _ranked(below(supervisor).select_related("organization"))
     if state == "closed":
         return qs.filter(status=Status.CLOSED).order_by("-closed_at", "-pk")
     return qs.exclude(status=Status.CLOSED).order_by(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from guildhall.audit.services import record
+from guildhall.audit.services import record, record_refusal
 from guildhall.core.errors import DomainError, domain_errors, required_text
 from guildhall.incidents.models import (
     MAX_MINUTES,
@@ -201,6 +201,18 @@ def incident_register(*, actor: Any, org: Any, data: dict[str, Any], report: str
     """Register an incident of `org`; with `send`, its first (written) report goes to the
     supervising body in the same step (the quick report). An account-compromise incident
     may pause the channel concerned at the same time: both or nothing."""
+    try:
+        return _register(actor=actor, org=org, data=data, report=report, send=send,
+                         channel_id=channel_id, pause_channel=pause_channel, filing_id=filing_id,
+                         publication_id=publication_id)
+    except DomainError as exc:
+        if exc.code == "pause_refused":  # audited once the refused attempt was rolled back
+            record_refusal(user=actor, action="channels.pause", obj=org)
+        raise
+
+
+def _register(*, actor: Any, org: Any, data: dict[str, Any], report: str, send: bool,
+              channel_id: Any, pause_channel: bool, filing_id: Any, publication_id: Any) -> Incident:
     now = timezone.now()
     rules = IncidentRules.for_association(org)
     with transaction.atomic():

@@ -113,6 +113,7 @@ def _state(request: HttpRequest, default: str) -> str:
 
 def _rows(page: Any) -> list[dict[str, Any]]:
     now = timezone.now()
+    queries.attach_waiting(list(page))
     return [{"incident": i, "clocks": [{**c, "text": services.clock_text(c["minutes"])}
                                        for c in i.clocks(now)]} for i in page]
 
@@ -123,7 +124,7 @@ def incident_list(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "incidents.list", org)
     state = _state(request, "all")
-    qs = queries.with_waiting(queries.association_incidents(org, state))
+    qs = queries.association_incidents(org, state)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "incidents/list.html", {
         "org": org, "page": page, "rows": _rows(page), "state": state, "query": f"state={state}",

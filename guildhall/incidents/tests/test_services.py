@@ -133,6 +133,8 @@ class QuickReportTest(GuildhallTestCase):
                 data={"title": "公众号被盗用", "category": "account_compromise", "severity": "major"})
         self.assertEqual(refused.exception.status, 403)
         self.assertFalse(Incident.objects.exists())
+        refusal = AuditRecord.objects.filter(action="permission.refused").last()
+        self.assertEqual(refusal.after, {"action": "channels.pause"})
         channel.refresh_from_db()
         self.assertEqual(channel.status, ChannelStatus.ACTIVE)
 

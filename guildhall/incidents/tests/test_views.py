@@ -178,6 +178,7 @@ class BoardTest(GuildhallTestCase):
         closed = self.client.get(reverse("incidents:incident_board", args=[self.sup.pk]),
                                  {"state": "closed"})
         self.assertEqual([r["incident"].title for r in closed.context["rows"]], ["已结案"])
+        self.assertContains(closed, "2 份报告待签收")  # the first and the closing report
 
     def make_many(self, n):
         for i in range(n):
