@@ -286,3 +286,32 @@ class ChinesePagesTest(GuildhallTestCase):
         self.client.cookies["django_language"] = "en"
         self.assertIn("Quick", re.findall(r"\b[A-Za-z_]{3,}\b", self.text_of(
             "soft-editor", reverse("incidents:incident_list", args=[soft]))))
+
+
+class PlanItemsPageTest(GuildhallTestCase):
+    def test_the_plan_items_the_lessons_became_are_listed_on_the_incident(self):
+        from guildhall.incidents import services
+        from guildhall.kit import links
+        from guildhall.records.services import add_link
+
+        def make_plan_item(*, actor, organization, title, source, source_kind, **kwargs):
+            # Stands in for the annual plan's item: any record of the organization with a
+            # title and a page, linked back to the incident as the plans module links it.
+            item = register(self.cast, organization, send=False, title=title, severity="general")
+            add_link(item, source, kind=source_kind, role="origin", actor=actor)
+            return item
+
+        saved = links.make_plan_item.function
+        links.make_plan_item.function = make_plan_item
+        try:
+            incident = make_incident(self.cast, self.soft, "stable")
+            services.incident_close(actor=self.user("soft-principal"), incident=incident,
+                                    cause="c", actions="a", results="r", lessons="l",
+                                    plan_items=["建立账号密码管理制度"])
+        finally:
+            links.make_plan_item.function = saved
+        self.login("soft-editor")
+        page = self.client.get(detail(incident))
+        item = Incident.objects.get(title="建立账号密码管理制度")
+        self.assertContains(page, 'id="plan-items"')
+        self.assertContains(page, f'href="{item.get_absolute_url()}"')
