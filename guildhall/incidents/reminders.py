@@ -5,6 +5,8 @@ supervising body's admin. Each notice goes to each person once per clock."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.incidents import services
@@ -59,7 +61,10 @@ followup = deadline(Deadline(
 ))
 
 acknowledgement = deadline(Deadline(
-    items=lambda now: Report.objects.filter(acknowledged_at=None).select_related(
+    # A week back is enough for the job that runs every minute, and keeps each run small
+    # however many old reports were never acknowledged.
+    items=lambda now: Report.objects.filter(
+        acknowledged_at=None, ack_due__gte=now - dt.timedelta(days=7)).select_related(
         "incident__organization"),
     due="ack_due", precise=True, url=lambda r: _url(r.incident),
     key=lambda r: f"incidents:report:{r.pk}:ack",

@@ -378,6 +378,17 @@ class EscalationTest(GuildhallTestCase):
         [note] = Notification.objects.filter(kind="incidents.acknowledgement_overdue")
         self.assertEqual(note.recipient.username, "sup-admin")
 
+    def test_reports_left_unacknowledged_for_over_a_week_are_no_longer_examined(self):
+        with frozen(at(10)):
+            register(self.cast, self.soft, discovered_at=at(10))
+        with frozen(at(10, 31, day=7)):  # late, but within the week
+            tick()
+        self.assertEqual(Notification.objects.filter(kind="incidents.acknowledgement_overdue").count(), 1)
+        with frozen(at(10, 31, day=9)):
+            self.assertEqual(Report.objects.filter(acknowledged_at=None).count(), 1)
+            from guildhall.incidents.reminders import acknowledgement
+            self.assertFalse(acknowledgement.items(timezone.now()).exists())
+
     def test_a_general_report_has_four_hours_to_be_acknowledged(self):
         with frozen(at(10)):
             incident = register(self.cast, self.soft, severity="general", discovered_at=at(10))
