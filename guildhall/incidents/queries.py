@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from guildhall.incidents.models import RANK, Incident, Report, Status
@@ -38,16 +38,20 @@ def _ranked(qs: QuerySet[Incident]) -> QuerySet[Incident]:
 
 
 def attach_waiting(incidents: list[Incident]) -> list[Incident]:
-    """Set on each incident of a page how many of its reports await acknowledgement and how
-    many of those are past their time (one query for the page)."""
+    """Set on each incident of a page how many of its reports await acknowledgement, how
+    many of those are past their time, and the average minutes its reports waited to be
+    acknowledged (one query for the page)."""
     now = timezone.now()
+    waiting = Q(acknowledged_at=None)
     counts = {row["incident_id"]: row for row in Report.objects.filter(
-        incident__in=[i.pk for i in incidents], acknowledged_at=None).values("incident_id")
-        .annotate(waiting=Count("pk"), waiting_late=Count("pk", filter=Q(ack_due__lte=now)))
-        .order_by()}
+        incident__in=[i.pk for i in incidents]).values("incident_id").annotate(
+        waiting=Count("pk", filter=waiting),
+        waiting_late=Count("pk", filter=waiting & Q(ack_due__lte=now)),
+        to_ack=Avg("minutes_to_ack")).order_by()}
     for incident in incidents:
         row = counts.get(incident.pk, {})
         incident.waiting, incident.waiting_late = row.get("waiting", 0), row.get("waiting_late", 0)
+        incident.to_ack = None if row.get("to_ack") is None else round(row["to_ack"])
     return incidents
 
 

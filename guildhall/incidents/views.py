@@ -88,12 +88,12 @@ def _act(request: HttpRequest, org_id: int, incident_id: int, action: str,
 
 def _form_page(request: HttpRequest, org_id: int, incident_id: int, action: str, form_cls: type,
                template: str, run: Callable[[Incident, dict[str, Any]], Any],
-               done: str) -> HttpResponse:
+               done: str, initial: dict[str, Any] | None = None) -> HttpResponse:
     """A report form on its own page (phones): authorize, run the service, or show the
     refusal beside its field with what was typed."""
     incident = _incident(request, org_id, incident_id)
     require(request.user, f"incidents.{action}", incident)
-    form = form_cls(request.POST or None)
+    form = form_cls(request.POST or None, initial=initial)
     saved = save_form(request, form, lambda: audited(
         request.user, incident, action, lambda: run(incident, form.cleaned_data)),
         done=done, next_url=incident.get_absolute_url())
@@ -218,7 +218,9 @@ def incident_phone(request: HttpRequest, org_id: int, incident_id: int) -> HttpR
     return _form_page(
         request, org_id, incident_id, "report_phone", PhoneReportForm, "incidents/phone.html",
         lambda i, data: services.report_phone(actor=request.user, incident=i, **data),
-        _("The phone report was recorded."))
+        _("The phone report was recorded."),
+        initial={"caller": request.user.display_name,
+                 "reported_at": timezone.localtime().replace(second=0, microsecond=0)})
 
 
 @login_required

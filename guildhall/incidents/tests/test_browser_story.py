@@ -119,6 +119,13 @@ def test_an_account_compromise_is_reported_acknowledged_followed_up_and_closed(
             page.goto(f"{url}/o/{soft.pk}/incidents/")
             shows_no_english(page)
             screenshot(page, "incidents-7-register")
+
+            # The supervising body sees it among the closed ones, with its figures.
+            switch_user(page, url, "sup-approver")
+            page.goto(f"{url}/o/{sup.pk}/incidents/board/?state=closed")
+            assert "协会官方微博账号被盗用" in page.inner_text("#incidents")
+            shows_no_english(page)
+            screenshot(page, "incidents-12-board-closed")
     finally:
         links.make_plan_item.function = saved
 
