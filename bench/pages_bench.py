@@ -82,6 +82,10 @@ def main() -> int:
         ("special meetings overview", "sup-viewer", "meetings:meeting_overview", {"org_id": sup.pk}),
         ("special meetings overview, page 20", "sup-viewer", "meetings:meeting_overview",
          {"org_id": sup.pk}, "page=20"),
+        ("incidents", f"{assoc.code}-editor", "incidents:incident_list", {"org_id": assoc.pk}),
+        ("incident board", "sup-approver", "incidents:incident_board", {"org_id": sup.pk}),
+        ("incident board, closed", "sup-approver", "incidents:incident_board", {"org_id": sup.pk},
+         "state=closed"),
     ]
     del big_sup
     results = []

@@ -113,10 +113,20 @@ class Deadline:
     remind: Notice | None = None
     before: int | None = 0
     escalate: Notice | None = None
+    # `due` is a moment (a DateTimeField) kept to the minute, in wall-clock time: the
+    # reminder goes out while it is ahead, the escalation once it is reached.
+    precise: bool = False
 
-    def windows(self, today: dt.date) -> list[tuple[Notice, Q]]:
+    def windows(self, today: dt.date, now: dt.datetime | None = None) -> list[tuple[Notice, Q]]:
         """Return each notice with the condition on the due date under which it is sent."""
         windows = []
+        if self.precise:
+            now = now or timezone.now()
+            if self.remind:
+                windows.append((self.remind, Q(**{f"{self.due}__gt": now})))
+            if self.escalate:
+                windows.append((self.escalate, Q(**{f"{self.due}__lte": now})))
+            return windows
         if self.remind:
             if self.before is None:
                 when = Q(**{f"{self.due}__gte": today}) | Q(**{f"{self.due}__isnull": True})
@@ -152,7 +162,7 @@ def _send_due(declared: Deadline, now: dt.datetime, today: dt.date) -> int:
     """Send one deadline's due notices: what the inbox already holds is found by one query
     (per few hundred keys), so a second run inserts nothing."""
     due: list[tuple[Any, Message]] = []
-    for notice, when in declared.windows(today):
+    for notice, when in declared.windows(today, now):
         for item in declared.items(now).filter(when).iterator():
             message = _deadline_message(declared, notice, item)
             due.extend((user, message) for user in notice.to(item)
@@ -174,7 +184,10 @@ def _send_due(declared: Deadline, now: dt.datetime, today: dt.date) -> int:
 def _deadline_message(declared: Deadline, notice: Notice, item: Any) -> Message:
     title = str(item)
     date = getattr(item, declared.due)
-    date = date.isoformat() if date else ""
+    if isinstance(date, dt.datetime):
+        date = timezone.localtime(date).strftime("%Y-%m-%d %H:%M")
+    else:
+        date = date.isoformat() if date else ""
     body = notice.body
     return Message(
         kind=notice.kind, subject=lambda: f"{notice.subject}: {title}",

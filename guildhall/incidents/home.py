@@ -1,0 +1,38 @@
+"""The incidents' section on the organization home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guildhall.core.home import HomeSection, home_section
+from guildhall.incidents import queries, services
+from guildhall.orgs.permissions import can
+
+
+def _item(incident: Any, now: Any, with_org: bool) -> dict[str, Any]:
+    notes = [incident.get_severity_display(), incident.get_status_display()]
+    if incident.first_report_late:
+        notes.append(_("first report late"))
+    notes += [f"{c['label']} {services.clock_text(c['minutes'])}" for c in incident.clocks(now)]
+    label = f"{incident.title} · {incident.organization}" if with_org else incident.title
+    return {"label": label, "url": incident.get_absolute_url(), "note": " · ".join(map(str, notes))}
+
+
+@home_section
+def open_incidents(user: Any, org: Any) -> HomeSection | None:
+    now = timezone.now()
+    if can(user, "incidents.board", org):
+        found = queries.board_incidents(org)[:5]
+        return HomeSection(title=_("Open incidents"), items=[_item(i, now, True) for i in found],
+                           empty=_("No open incidents."),
+                           url=reverse("incidents:incident_board", args=[org.pk]))
+    if can(user, "incidents.list", org):
+        found = queries.association_incidents(org, "open")[:5]
+        return HomeSection(title=_("Open incidents"), items=[_item(i, now, False) for i in found],
+                           empty=_("No open incidents."),
+                           url=reverse("incidents:incident_list", args=[org.pk]))
+    return None

@@ -1,0 +1,80 @@
+"""Reading incidents: the scoping helper, the association's register and the supervising
+body's board."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from guildhall.incidents.models import RANK, Incident, Report, Status
+from guildhall.orgs.scoping import get_for_user, visible_to
+
+
+def visible_incidents(user: Any) -> QuerySet[Incident]:
+    return visible_to(user, Incident.objects.all())
+
+
+def get_incident_for_user(user: Any, pk: int, org_id: int | None = None) -> Incident:
+    """Return the incident if the user may see it; the same 404 for missing and someone
+    else's."""
+    return get_for_user(user, Incident.objects.select_related("organization", "created_by"),
+                        pk, org_id)
+
+
+def _ranked(qs: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Annotate the severity's rank and the earliest deadline still running."""
+    return qs.annotate(
+        level=Case(*[When(severity=s, then=Value(r)) for s, r in RANK.items()],
+                   output_field=IntegerField()),
+        pending_due=Case(
+            When(first_reported_at__isnull=True, then=F("first_report_due")),
+            When(written_due__isnull=False, written_reported_at__isnull=True,
+                 first_reported_at__isnull=False, then=F("written_due")),
+            When(status=Status.REPORTED, then=F("followup_due")),
+            default=None),
+    )
+
+
+def attach_waiting(incidents: list[Incident]) -> list[Incident]:
+    """Set on each incident of a page how many of its reports await acknowledgement, how
+    many of those are past their time, and the average minutes its reports waited to be
+    acknowledged (one query for the page)."""
+    now = timezone.now()
+    waiting = Q(acknowledged_at=None)
+    counts = {row["incident_id"]: row for row in Report.objects.filter(
+        incident__in=[i.pk for i in incidents]).values("incident_id").annotate(
+        waiting=Count("pk", filter=waiting),
+        waiting_late=Count("pk", filter=waiting & Q(ack_due__lte=now)),
+        to_ack=Avg("minutes_to_ack")).order_by()}
+    for incident in incidents:
+        row = counts.get(incident.pk, {})
+        incident.waiting, incident.waiting_late = row.get("waiting", 0), row.get("waiting_late", 0)
+        incident.to_ack = None if row.get("to_ack") is None else round(row["to_ack"])
+    return incidents
+
+
+def association_incidents(org: Any, state: str = "") -> QuerySet[Incident]:
+    qs = Incident.objects.filter(organization=org).select_related("organization")
+    if state == "open":
+        qs = qs.exclude(status=Status.CLOSED)
+    elif state == "closed":
+        qs = qs.filter(status=Status.CLOSED)
+    return qs.order_by("-discovered_at", "-pk")
+
+
+def below(supervisor: Any) -> QuerySet[Incident]:
+    return Incident.objects.filter(organization__path__startswith=supervisor.path,
+                                   organization__is_active=True)
+
+
+def board_incidents(supervisor: Any, state: str = "open") -> QuerySet[Incident]:
+    """Open incidents below a supervising body, the most serious and the most overdue first;
+    closed ones newest first."""
+    qs = _ranked(below(supervisor).select_related("organization"))
+    if state == "closed":
+        return qs.filter(status=Status.CLOSED).order_by("-closed_at", "-pk")
+    return qs.exclude(status=Status.CLOSED).order_by(
+        "level", F("pending_due").asc(nulls_last=True), "discovered_at", "pk")
+
