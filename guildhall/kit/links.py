@@ -97,7 +97,9 @@ def described(subject: Any, role: str | None = None) -> list[dict[str, Any]]:
             continue
         registered = _kinds.get(item.kind)
         out.append({"id": item.pk, "role": item.role, "kind": item.kind,
-                    "kind_label": str(registered.label) if registered else item.kind,
+                    # A kind nobody registered is named by its model, never by its key.
+                    "kind_label": str(registered.label) if registered
+                    else str(target._meta.verbose_name),
                     "name": registered.name(target) if registered else str(target),
                     "url": target.get_absolute_url() if hasattr(target, "get_absolute_url") else "",
                     "details": registered.details(target) if registered else [],

@@ -48,3 +48,12 @@ class LinkTest(GuildhallTestCase):
         with self.assertRaises(DomainError) as caught:
             slot(x=1)
         self.assertEqual(caught.exception.status, 409)
+
+    def test_a_link_to_a_kind_nobody_registered_is_named_by_its_model(self):
+        own = Filing.objects.filter(organization=self.soft, status=Status.APPROVED).first()
+        other = Filing.objects.filter(organization=self.soft).exclude(pk=own.pk).first()
+        from guildhall.records.services import add_link
+
+        add_link(other, own, kind="nobody.registered", role="origin", actor=None)
+        self.assertEqual(links.described(other, "origin")[0]["kind_label"],
+                         str(Filing._meta.verbose_name))
