@@ -146,7 +146,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "guildhall.accounts.backends.lockout_name"
 AXES_LOCKOUT_CALLABLE = "guildhall.accounts.views.locked_out"
-AXES_RESET_ON_SUCCESS = True
+# A sign-in forgives only its own account's failures (guildhall.accounts.lockout.forgive).
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 

@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guildhall.accounts import services
+from guildhall.accounts import lockout, services
+from guildhall.accounts.backends import lockout_name
 from guildhall.accounts.forms import LoginForm, TokenForm
 from guildhall.accounts.models import ApiToken
 
@@ -36,17 +37,24 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None,
-               *args: Any, **kwargs: Any) -> HttpResponse:
-    """Tell a locked-out person what happened and what to do (django-axes calls this)."""
-    hours = settings.AXES_COOLOFF_TIME
-    return render(request, "accounts/login.html", {
-        "form": LoginForm(request),
-        "locked_message": _(
+def locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
+               credentials: dict[str, Any] | None = None) -> HttpResponse:
+    """Tell a locked-out person what happened and what to do (django-axes calls this):
+    their account is locked, or only the network they sign in from is paused."""
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    name = lockout_name(request, credentials or {"username": request.POST.get("username")})
+    if name and lockout.locked([name]):
+        message = _(
             "Too many failed sign-ins. This account is locked for %(minutes)d minutes. "
             "Ask your organization's administrator to unlock it, or try again later."
-        ) % {"minutes": int(hours * 60)},
-    }, status=429)
+        ) % {"minutes": minutes}
+    else:
+        message = _(
+            "Too many failed sign-ins from this network. Signing in from it is paused for "
+            "%(minutes)d minutes; try again later or from another network."
+        ) % {"minutes": minutes}
+    return render(request, "accounts/login.html", {
+        "form": LoginForm(request), "locked_message": message}, status=429)
 
 
 @login_required

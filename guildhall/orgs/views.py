@@ -6,12 +6,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from guildhall.accounts import lockout
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import apply_errors
 from guildhall.orgs import services
@@ -113,21 +114,11 @@ def members(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "org.view_members", org)
     memberships = org.memberships.select_related("user").order_by("-is_active", "user__username")
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
-    locked = _locked_usernames([m.user.username for m in page])
+    locked = lockout.locked([m.user.username for m in page])
     return render(request, "orgs/members.html", {
         "org": org, "page": page, "locked": locked, "invite_form": InviteForm(org=org),
         "invitations": org.invitations.filter(accepted_at__isnull=True)[:20],
     })
-
-
-def _locked_usernames(usernames: list[str]) -> set[str]:
-    from axes.models import AccessAttempt
-
-    # Attempts are stored per address; the account lock counts them all.
-    return set(
-        AccessAttempt.objects.filter(username__in=usernames).values("username")
-        .annotate(total=Sum("failures_since_start"))
-        .filter(total__gte=settings.AXES_FAILURE_LIMIT).values_list("username", flat=True))
 
 
 @login_required
