@@ -15,6 +15,8 @@ from guildhall.accounts import lockout, services
 from guildhall.accounts.backends import lockout_name
 from guildhall.accounts.forms import LoginForm, TokenForm
 from guildhall.accounts.models import ApiToken
+from guildhall.core import ratelimit
+from guildhall.core.middleware import client_ip
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -22,6 +24,28 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         services.password_changed(user=form.user, reset=False)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link, a few times an hour per e-mail address and per client
+    address; the answer never tells whether the address has an account."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
+        # Both counts go up on every request, so neither limit hides the other.
+        over = [ratelimit.exceeded("reset-email", form.cleaned_data["email"].strip().lower(),
+                                   limit=settings.PASSWORD_RESET_PER_ADDRESS, window=window),
+                ratelimit.exceeded("reset-ip", client_ip(self.request),
+                                   limit=settings.PASSWORD_RESET_PER_IP, window=window)]
+        if any(over):
+            form.add_error(None, _(
+                "Too many password reset requests for this address or from this network. "
+                "Wait %(minutes)d minutes before asking again; a link already sent still works."
+            ) % {"minutes": settings.PASSWORD_RESET_WINDOW_MINUTES})
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

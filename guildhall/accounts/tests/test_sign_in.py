@@ -231,7 +231,64 @@ class TokenTest(GuildhallTestCase):
         self.assertEqual(api.get("/api/v1/me").json()["username"], "sup-viewer")
 
 
+@override_settings(PASSWORD_RESET_PER_ADDRESS=3, PASSWORD_RESET_PER_IP=5,
+                   PASSWORD_RESET_WINDOW_MINUTES=60)
+class ResetRateLimitTest(GuildhallTestCase):
+    """Security finding 8 (issue 15): password reset requests are limited per address and
+    per client address, with the same answer whether or not the account exists."""
+
+    def setUp(self):
+        from django.core.cache import cache
+
+        cache.clear()
+        self.addCleanup(cache.clear)
+
+    def ask(self, email: str, address: str = "10.8.0.1") -> object:
+        return Client(REMOTE_ADDR=address).post("/accounts/reset/", {"email": email})
+
+    def test_a_fourth_request_for_one_address_within_the_hour_is_refused(self):
+        from django.core import mail
+
+        for i in range(3):
+            self.assertEqual(self.ask("soft-staff@demo.guildhall.cn", f"10.8.1.{i}").status_code, 302)
+        response = self.ask("Soft-Staff@demo.guildhall.cn", "10.8.1.9")
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "重置密码的请求过多", status_code=429)
+        self.assertContains(response, "60 分钟", status_code=429)
+        self.assertContains(response, "Soft-Staff@demo.guildhall.cn", status_code=429)  # kept
+        self.assertEqual(len(mail.outbox), 3)
+
+    def test_the_answer_is_the_same_whether_or_not_the_account_exists(self):
+        for i in range(3):
+            self.ask("soft-staff@demo.guildhall.cn", f"10.8.2.{i}")
+            self.ask("nobody@example.cn", f"10.8.3.{i}")
+        known = self.ask("soft-staff@demo.guildhall.cn", "10.8.2.9")
+        unknown = self.ask("nobody@example.cn", "10.8.3.9")
+        self.assertEqual(known.status_code, unknown.status_code)
+        strip = lambda r: r.content.decode().replace("soft-staff@demo.guildhall.cn", "X").replace(  # noqa: E731
+            "nobody@example.cn", "X")
+        import re
+
+        token = re.compile(r'value="[A-Za-z0-9]{64}"|"X-CSRFToken": "[A-Za-z0-9]{64}"')
+        self.assertEqual(token.sub("", strip(known)), token.sub("", strip(unknown)))
+
+    def test_one_client_address_asking_for_many_accounts_is_refused(self):
+        from django.core import mail
+
+        for i in range(5):
+            self.assertEqual(self.ask(f"person{i}@example.cn").status_code, 302)
+        self.assertEqual(self.ask("soft-staff@demo.guildhall.cn").status_code, 429)
+        self.assertEqual(len(mail.outbox), 0)
+        # Another network still may.
+        self.assertEqual(self.ask("soft-staff@demo.guildhall.cn", "10.8.9.9").status_code, 302)
+        self.assertEqual(len(mail.outbox), 1)
+
+
 class PasswordTest(GuildhallTestCase):
+    def setUp(self):
+        from django.core.cache import cache
+
+        cache.clear()  # the reset limit counts per client address
     def test_reset_by_e_mail_then_sign_in_with_the_new_password(self):
         import re
 
@@ -260,6 +317,11 @@ class PasswordTest(GuildhallTestCase):
 class PasswordAuditTest(GuildhallTestCase):
     """Security finding 6 (issue 15): password change and reset are audited, and a reset
     ends the person's API tokens and sessions."""
+
+    def setUp(self):
+        from django.core.cache import cache
+
+        cache.clear()  # the reset limit counts per client address
 
     def test_a_reset_by_e_mail_is_audited_and_ends_tokens_and_sessions(self):
         import re
