@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "guildhall.core.middleware.IdleTimeoutMiddleware",
     "guildhall.orgs.middleware.CurrentOrganizationMiddleware",
+    "guildhall.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -221,6 +222,13 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The largest file a module takes, and the largest request body: that file and its form.
+# A larger body is refused (413) from its Content-Length before it is read
+# (core.middleware.RequestSizeLimitMiddleware); the proxy's client_max_body_size matches.
+UPLOAD_MAX_SIZE = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
+REQUEST_MAX_SIZE = UPLOAD_MAX_SIZE + 1024 * 1024
+# Form fields (not files) held in memory, and the size above which an upload being read
+# goes to a temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ONBOARDING_MAX_UPLOAD = 2 * 1024 * 1024
