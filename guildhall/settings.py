@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "huey.contrib.djhuey",
     "guildhall.core",
@@ -67,9 +70,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "guildhall.core.middleware.IdleTimeoutMiddleware",
     "guildhall.orgs.middleware.CurrentOrganizationMiddleware",
+    "guildhall.orgs.middleware.SecondFactorMiddleware",
     "guildhall.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -154,6 +159,12 @@ AXES_LOCKOUT_CALLABLE = "guildhall.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# The second factor at sign-in (TOTP app + recovery codes, django-otp): "roles" (the
+# admins of supervising bodies, the principals and admins of associations), "everyone",
+# or "off" (nobody is asked). Anyone who set one up is asked for it unless "off".
+SECOND_FACTOR = env.str("SECOND_FACTOR", default="roles")
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="协会商会工作平台")  # the app's label
 
 # Password reset requests per e-mail address and per client address, per window.
 PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)

@@ -8,12 +8,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guildhall.accounts import lockout, services
+from guildhall.accounts import lockout, second_factor, services
 from guildhall.accounts.backends import lockout_name
-from guildhall.accounts.forms import LoginForm, TokenForm
+from guildhall.accounts.forms import LoginForm, SecondFactorForm, TokenForm
 from guildhall.accounts.models import ApiToken
 from guildhall.core import ratelimit
 from guildhall.core.middleware import client_ip
@@ -102,3 +104,54 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor_page(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator (first time) or give its code (every sign-in)."""
+    if request.user.is_verified():
+        return redirect(_next(request))
+    form = SecondFactorForm(request.POST or None)
+    setting_up = not second_factor.has_second_factor(request.user)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if setting_up:
+            codes = second_factor.confirm_setup(request, code)
+            if codes is not None:
+                request.session["second_factor_codes"] = codes
+                return redirect(f"{reverse('accounts:second_factor_codes')}?next={_next(request)}")
+            form.add_error("code", _("That code is not right. Check the time on your phone "
+                                     "and type the six digits the app shows now."))
+        elif second_factor.verify(request, code):
+            return redirect(_next(request))
+        else:
+            form.add_error("code", _("That code is not right. Type the six digits your app "
+                                     "shows now, or one of your recovery codes. After several "
+                                     "wrong codes, wait a little before trying again."))
+    context = {"form": form, "setting_up": setting_up, "next": _next(request)}
+    if setting_up:
+        key = second_factor.pending_key(request.session)
+        context.update(qr=second_factor.setup_qr(second_factor.setup_uri(request.user, key)),
+                       manual_key=second_factor.manual_key(key))
+    return render(request, "accounts/second_factor.html", context,
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def second_factor_codes(request: HttpRequest) -> HttpResponse:
+    """Show the new recovery codes, once."""
+    codes = request.session.pop("second_factor_codes", None)
+    if not codes:
+        return redirect(_next(request))
+    return render(request, "accounts/second_factor_codes.html",
+                  {"codes": codes, "next": _next(request)})

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guildhall.accounts import lockout
+from guildhall.accounts import lockout, second_factor
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
 from guildhall.lib.masking import mask_email, mask_middle
@@ -306,3 +306,25 @@ def member_unlock(*, actor: Any, membership: Membership) -> None:
                after={"locked": False})
 
 
+
+
+def member_reset_second_factor(*, actor: Any, membership: Membership) -> None:
+    """Remove the member's authenticator and recovery codes (a lost phone) and end their
+    sessions: at the next sign-in they set up a new one. Active members of the admin's
+    own organization only, not oneself."""
+    if membership.user_id == actor.pk:
+        raise DomainError(_("You cannot reset your own second factor; ask another "
+                            "administrator."), "own_membership")
+    if not membership.is_active:
+        raise DomainError(_("This person's membership is deactivated; reactivate it "
+                            "before resetting the second factor."), "inactive_member", status=409)
+    user = membership.user
+    with transaction.atomic():
+        removed = second_factor.remove(user)
+        if not removed:
+            raise DomainError(_("This person has no second factor to reset."),
+                              "no_second_factor", status=409)
+        user.end_all_sessions()
+        record(actor=actor, action="member.reset_second_factor",
+               organization=membership.organization, obj=membership,
+               before={"second_factor": True}, after={"second_factor": False})

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guildhall.accounts import lockout
+from guildhall.accounts import lockout, second_factor
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import apply_errors
 from guildhall.orgs import services
@@ -115,8 +115,9 @@ def members(request: HttpRequest, org_id: int) -> HttpResponse:
     memberships = org.memberships.select_related("user").order_by("-is_active", "user__username")
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
     locked = lockout.locked([m.user.username for m in page])
+    with_second_factor = second_factor.users_with_second_factor([m.user_id for m in page])
     return render(request, "orgs/members.html", {
-        "org": org, "page": page, "locked": locked, "invite_form": InviteForm(org=org),
+        "org": org, "page": page, "locked": locked, "with_second_factor": with_second_factor, "invite_form": InviteForm(org=org),
         "invitations": org.invitations.filter(accepted_at__isnull=True)[:20],
     })
 
@@ -160,6 +161,8 @@ def _member_action(request: HttpRequest, org_id: int, membership_id: int, action
             services.member_reactivate(actor=request.user, membership=membership)
         elif action == "unlock":
             services.member_unlock(actor=request.user, membership=membership)
+        elif action == "reset_second_factor":
+            services.member_reset_second_factor(actor=request.user, membership=membership)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -189,6 +192,12 @@ def member_reactivate(request: HttpRequest, org_id: int, membership_id: int) -> 
 @require_POST
 def member_unlock(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
     return _member_action(request, org_id, membership_id, "unlock")
+
+
+@login_required
+@require_POST
+def member_reset_second_factor(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+    return _member_action(request, org_id, membership_id, "reset_second_factor")
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,6 +23,15 @@ def _locked_member(cast, org):
                                                   "post_data": "", "http_accept": "", "path_info": ""})
     return kwargs
 
+def _member_with_second_factor(cast, org):
+    """As `_member`, with an authenticator set up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    kwargs = _member(cast, org)
+    user = org.memberships.get(pk=kwargs["membership_id"]).user
+    TOTPDevice.objects.get_or_create(user=user, defaults={"name": "matrix", "confirmed": True})
+    return kwargs
+
 ONBOARD = {"supervisor": {"admin"}}
 matrix_case(MatrixCase("orgs:associations", build=_org, own={"supervisor": ALL_SUPERVISOR}))
 matrix_case(MatrixCase("orgs:association_new", build=_org, own=ONBOARD))
@@ -37,6 +46,8 @@ matrix_case(MatrixCase("orgs:member_invite", method="POST", build=_org, own=MANA
 for name in ("orgs:member_deactivate", "orgs:member_reactivate"):
     matrix_case(MatrixCase(name, method="POST", build=_member, own=MANAGE))
 matrix_case(MatrixCase("orgs:member_unlock", method="POST", build=_locked_member, own=MANAGE))
+matrix_case(MatrixCase("orgs:member_reset_second_factor", method="POST",
+                       build=_member_with_second_factor, own=MANAGE))
 matrix_case(MatrixCase("orgs:member_role", method="POST", build=_member, own=MANAGE,
                        data=lambda cast, org: {"role": "reviewer" if org.kind == "association"
                                                else "approver"}))
