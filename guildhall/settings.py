@@ -171,6 +171,11 @@ PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
 PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=10)
 PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
 
+# Invitations an admin may send, and API tokens a person may create, per hour (twice and
+# three times that per client address).
+INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=30)
+TOKENS_PER_HOUR = env.int("TOKENS_PER_HOUR", default=10)
+
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -88,13 +88,21 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None = No
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_key = None
+    status = 200
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.token_create(actor=request.user, name=form.cleaned_data["name"])
-        form = TokenForm()
+        if ratelimit.person_over_limit(request, "token", per_person=settings.TOKENS_PER_HOUR,
+                                       per_address=settings.TOKENS_PER_HOUR * 3, window=3600):
+            form.add_error(None, _("You have created too many tokens in the last hour. Wait "
+                                   "a while before creating another."))
+            status = 429
+        else:
+            _token, new_key = services.token_create(actor=request.user,
+                                                    name=form.cleaned_data["name"])
+            form = TokenForm()
     return render(request, "accounts/tokens.html", {
         "form": form, "new_key": new_key,
         "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
-    })
+    }, status=status)
 
 
 @login_required

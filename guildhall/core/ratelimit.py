@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import Any
 
 from django.core.cache import cache
 
@@ -21,3 +22,14 @@ def exceeded(scope: str, key: str, *, limit: int, window: int) -> bool:
         cache.add(name, 1, timeout=window)
         count = 1
     return count > limit
+
+
+def person_over_limit(request: Any, scope: str, *, per_person: int, per_address: int,
+                      window: int) -> bool:
+    """Count one request of the signed-in person in `scope`, by their account and by the
+    client address, and return whether either is over its limit in this window."""
+    from guildhall.core.middleware import client_ip
+
+    over = [exceeded(f"{scope}-person", str(request.user.pk), limit=per_person, window=window),
+            exceeded(f"{scope}-ip", client_ip(request), limit=per_address, window=window)]
+    return any(over)

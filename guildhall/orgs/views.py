@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guildhall.accounts import lockout, second_factor
+from guildhall.core import ratelimit
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import apply_errors
 from guildhall.orgs import services
@@ -128,7 +129,14 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "org.manage_members", org)
     form = InviteForm(request.POST, org=org)
-    if form.is_valid():
+    status = 400
+    if form.is_valid() and ratelimit.person_over_limit(
+            request, "invite", per_person=settings.INVITATIONS_PER_HOUR,
+            per_address=settings.INVITATIONS_PER_HOUR * 2, window=3600):
+        form.add_error(None, _("You have sent too many invitations in the last hour. Wait "
+                               "a while and send the rest later."))
+        status = 429
+    elif form.is_valid():
         try:
             services.member_invite(actor=request.user, org=org, **form.cleaned_data)
         except DomainError as exc:
@@ -141,7 +149,7 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "orgs/members.html", {
         "org": org, "page": Paginator(memberships, 50).get_page(1), "locked": set(),
         "invite_form": form, "invitations": org.invitations.filter(accepted_at__isnull=True)[:20],
-    }, status=400)
+    }, status=status)
 
 
 def _member_action(request: HttpRequest, org_id: int, membership_id: int, action: str) -> HttpResponse:
