@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("GUILDHALL_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -26,6 +27,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Previous keys, still accepted for sessions and password reset links while a new key is
+# rolled out (docs/deploying.md, "Rotating the secret key").
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -38,6 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "huey.contrib.djhuey",
     "guildhall.core",
@@ -57,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "guildhall.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,9 +73,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "guildhall.core.middleware.IdleTimeoutMiddleware",
     "guildhall.orgs.middleware.CurrentOrganizationMiddleware",
+    "guildhall.orgs.middleware.SecondFactorMiddleware",
+    "guildhall.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -146,9 +158,26 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "guildhall.accounts.backends.lockout_name"
 AXES_LOCKOUT_CALLABLE = "guildhall.accounts.views.locked_out"
-AXES_RESET_ON_SUCCESS = True
+# A sign-in forgives only its own account's failures (guildhall.accounts.lockout.forgive).
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# The second factor at sign-in (TOTP app + recovery codes, django-otp): "roles" (the
+# admins of supervising bodies, the principals and admins of associations), "everyone",
+# or "off" (nobody is asked). Anyone who set one up is asked for it unless "off".
+SECOND_FACTOR = env.str("SECOND_FACTOR", default="roles")
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="协会商会工作平台")  # the app's label
+
+# Password reset requests per e-mail address and per client address, per window.
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=10)
+PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
+
+# Invitations an admin may send, and API tokens a person may create, per hour (twice and
+# three times that per client address).
+INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=30)
+TOKENS_PER_HOUR = env.int("TOKENS_PER_HOUR", default=10)
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_MINUTES", default=30) * 60
@@ -197,7 +226,28 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Everything comes from the application itself; nothing inline (no script or style
+# element, style attribute or event handler: core/tests/test_csp.py), no frames of it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Pico draws its icons as data: images
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
+# The largest file a module takes, and the largest request body: that file and its form.
+# A larger body is refused (413) from its Content-Length before it is read
+# (core.middleware.RequestSizeLimitMiddleware); the proxy's client_max_body_size matches.
+UPLOAD_MAX_SIZE = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
+REQUEST_MAX_SIZE = UPLOAD_MAX_SIZE + 1024 * 1024
+# Form fields (not files) held in memory, and the size above which an upload being read
+# goes to a temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ONBOARDING_MAX_UPLOAD = 2 * 1024 * 1024

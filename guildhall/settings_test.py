@@ -19,3 +19,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # Uploads made by the suite go to a throw-away folder, not var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="guildhall-test-media-"))
+# The suite's personas sign in without a second factor; the second factor's own tests
+# turn it on (accounts/tests/test_second_factor.py).
+SECOND_FACTOR = "off"

@@ -19,3 +19,8 @@ class LoginForm(AuthenticationForm):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100,
                            help_text=_("What the token is for, e.g. the provincial platform."))
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20, widget=forms.TextInput(attrs={
+        "autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}))

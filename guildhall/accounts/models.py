@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -30,13 +32,20 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
-    def get_session_auth_hash(self) -> str:
+    def get_session_auth_hash(self, secret: str | None = None) -> str:
         """Return a hash that changes with the password and the session generation."""
         return salted_hmac(
             "guildhall.accounts.User.session",
             f"{self.password}:{self.session_generation}",
+            secret=secret,
             algorithm="sha256",
         ).hexdigest()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        """The same hash with each previous key (SECRET_KEY_FALLBACKS), so a key rotation
+        keeps sessions; Django then stores the new key's hash in the session."""
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self.get_session_auth_hash(secret=secret)
 
     def end_all_sessions(self) -> None:
         """Invalidate every session of this user on their next request."""

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from guildhall.accounts import lockout
 from guildhall.audit.services import record
 from guildhall.lib.masking import mask_email
 
@@ -12,6 +13,7 @@ from guildhall.lib.masking import mask_email
 @receiver(user_logged_in)
 def _audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     record(actor=user, action="auth.login", obj=user)
+    lockout.forgive(user.username)
 
 
 @receiver(user_logged_out)

@@ -18,7 +18,7 @@ urlpatterns = [
         success_url=reverse_lazy("accounts:password_change_done"))), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="accounts/message_page.html"), name="password_change_done"),
-    path("accounts/reset/", get_post(auth_views.PasswordResetView.as_view(
+    path("accounts/reset/", get_post(views.PasswordResetView.as_view(
         template_name="accounts/form_page.html",
         email_template_name="accounts/password_reset_email.txt",
         subject_template_name="accounts/password_reset_subject.txt",
@@ -31,6 +31,8 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/message_page.html"), name="password_reset_complete"),
+    path("accounts/second-factor/", views.second_factor_page, name="second_factor"),
+    path("accounts/second-factor/codes/", views.second_factor_codes, name="second_factor_codes"),
     path("accounts/tokens/", views.tokens, name="tokens"),
     path("accounts/tokens/<int:token_id>/revoke", views.token_revoke, name="token_revoke"),
 ]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from guildhall.orgs.models import Membership, Organization, Role
@@ -113,6 +114,18 @@ def actions_for(user: Any, obj: Any, actions: list[str]) -> set[str]:
 
 ASSOCIATION_MANAGERS = {Role.PRINCIPAL, Role.ADMIN}
 SUPERVISOR_ROLES = {Role.APPROVER, Role.VIEWER, Role.ADMIN}
+
+
+def second_factor_required(access: Access) -> bool:
+    """Whether the person must use a second factor to sign in: with SECOND_FACTOR=roles
+    (the default) the admins of supervising bodies and the principals and admins of
+    associations; with =everyone every person; with =off nobody."""
+    if settings.SECOND_FACTOR == "everyone":
+        return True
+    if settings.SECOND_FACTOR == "off":
+        return False
+    return any(role == Role.ADMIN if access.orgs[org_id].is_supervisor
+               else role in ASSOCIATION_MANAGERS for org_id, role in access.roles.items())
 
 
 @rule("org.view")

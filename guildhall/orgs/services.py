@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guildhall.accounts import lockout, second_factor
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
 from guildhall.lib.masking import mask_email, mask_middle
@@ -286,12 +287,44 @@ def member_reactivate(*, actor: Any, membership: Membership) -> None:
 
 
 def member_unlock(*, actor: Any, membership: Membership) -> None:
-    """Lift a sign-in lockout of this member (django-axes)."""
-    from axes.utils import reset
-
+    """Lift the sign-in lockout of this account — only of the account: the addresses
+    that failed stay paused until the cool-off ends (`accounts.lockout.lift`). The
+    admin's own organization's active members only; the view scopes the membership."""
+    if membership.user_id == actor.pk:
+        raise DomainError(_("You cannot unlock yourself; ask another administrator."),
+                          "own_membership")
+    if not membership.is_active:
+        raise DomainError(_("This person's membership is deactivated; reactivate it "
+                            "before unlocking the account."), "inactive_member", status=409)
+    username = membership.user.username
     with transaction.atomic():
-        reset(username=membership.user.username)
+        if username not in lockout.locked([username]):
+            raise DomainError(_("This account is not locked."), "not_locked", status=409)
+        lifted = lockout.lift(username)
         record(actor=actor, action="member.unlock", organization=membership.organization,
-               obj=membership)
+               obj=membership, before={"locked": True, "failures": lifted},
+               after={"locked": False})
 
 
+
+
+def member_reset_second_factor(*, actor: Any, membership: Membership) -> None:
+    """Remove the member's authenticator and recovery codes (a lost phone) and end their
+    sessions: at the next sign-in they set up a new one. Active members of the admin's
+    own organization only, not oneself."""
+    if membership.user_id == actor.pk:
+        raise DomainError(_("You cannot reset your own second factor; ask another "
+                            "administrator."), "own_membership")
+    if not membership.is_active:
+        raise DomainError(_("This person's membership is deactivated; reactivate it "
+                            "before resetting the second factor."), "inactive_member", status=409)
+    user = membership.user
+    with transaction.atomic():
+        removed = second_factor.remove(user)
+        if not removed:
+            raise DomainError(_("This person has no second factor to reset."),
+                              "no_second_factor", status=409)
+        user.end_all_sessions()
+        record(actor=actor, action="member.reset_second_factor",
+               organization=membership.organization, obj=membership,
+               before={"second_factor": True}, after={"second_factor": False})

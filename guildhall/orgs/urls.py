@@ -18,5 +18,7 @@ urlpatterns = [
          name="member_reactivate"),
     path("o/<int:org_id>/members/<int:membership_id>/unlock", views.member_unlock,
          name="member_unlock"),
+    path("o/<int:org_id>/members/<int:membership_id>/reset-second-factor",
+         views.member_reset_second_factor, name="member_reset_second_factor"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

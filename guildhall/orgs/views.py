@@ -6,12 +6,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from guildhall.accounts import lockout, second_factor
+from guildhall.core import ratelimit
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import apply_errors
 from guildhall.orgs import services
@@ -113,21 +115,12 @@ def members(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "org.view_members", org)
     memberships = org.memberships.select_related("user").order_by("-is_active", "user__username")
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
-    locked = _locked_usernames([m.user.username for m in page])
+    locked = lockout.locked([m.user.username for m in page])
+    with_second_factor = second_factor.users_with_second_factor([m.user_id for m in page])
     return render(request, "orgs/members.html", {
-        "org": org, "page": page, "locked": locked, "invite_form": InviteForm(org=org),
+        "org": org, "page": page, "locked": locked, "with_second_factor": with_second_factor, "invite_form": InviteForm(org=org),
         "invitations": org.invitations.filter(accepted_at__isnull=True)[:20],
     })
-
-
-def _locked_usernames(usernames: list[str]) -> set[str]:
-    from axes.models import AccessAttempt
-
-    # Attempts are stored per address; the account lock counts them all.
-    return set(
-        AccessAttempt.objects.filter(username__in=usernames).values("username")
-        .annotate(total=Sum("failures_since_start"))
-        .filter(total__gte=settings.AXES_FAILURE_LIMIT).values_list("username", flat=True))
 
 
 @login_required
@@ -136,7 +129,14 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "org.manage_members", org)
     form = InviteForm(request.POST, org=org)
-    if form.is_valid():
+    status = 400
+    if form.is_valid() and ratelimit.person_over_limit(
+            request, "invite", per_person=settings.INVITATIONS_PER_HOUR,
+            per_address=settings.INVITATIONS_PER_HOUR * 2, window=3600):
+        form.add_error(None, _("You have sent too many invitations in the last hour. Wait "
+                               "a while and send the rest later."))
+        status = 429
+    elif form.is_valid():
         try:
             services.member_invite(actor=request.user, org=org, **form.cleaned_data)
         except DomainError as exc:
@@ -149,7 +149,7 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "orgs/members.html", {
         "org": org, "page": Paginator(memberships, 50).get_page(1), "locked": set(),
         "invite_form": form, "invitations": org.invitations.filter(accepted_at__isnull=True)[:20],
-    }, status=400)
+    }, status=status)
 
 
 def _member_action(request: HttpRequest, org_id: int, membership_id: int, action: str) -> HttpResponse:
@@ -169,6 +169,8 @@ def _member_action(request: HttpRequest, org_id: int, membership_id: int, action
             services.member_reactivate(actor=request.user, membership=membership)
         elif action == "unlock":
             services.member_unlock(actor=request.user, membership=membership)
+        elif action == "reset_second_factor":
+            services.member_reset_second_factor(actor=request.user, membership=membership)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -198,6 +200,12 @@ def member_reactivate(request: HttpRequest, org_id: int, membership_id: int) -> 
 @require_POST
 def member_unlock(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
     return _member_action(request, org_id, membership_id, "unlock")
+
+
+@login_required
+@require_POST
+def member_reset_second_factor(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+    return _member_action(request, org_id, membership_id, "reset_second_factor")
 
 
 @require_http_methods(["GET", "POST"])

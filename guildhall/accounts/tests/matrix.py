@@ -36,3 +36,9 @@ def _own_token(cast, user):
 
 matrix_case(MatrixCase("accounts:token_revoke", everyone=True, method="POST", build_self=_own_token))
 matrix_case(MatrixCase("api:me", everyone=True, api=True))
+# The second factor: set up or verify (a wrong code is refused with 400, nothing stored),
+# and the recovery codes shown once after the set-up (without new codes, a redirect).
+matrix_case(MatrixCase("accounts:second_factor", everyone=True))
+matrix_case(MatrixCase("accounts:second_factor", everyone=True, method="POST", ok_statuses=(400,),
+                       data=lambda cast, org: {"code": "000000"}))
+matrix_case(MatrixCase("accounts:second_factor_codes", everyone=True))

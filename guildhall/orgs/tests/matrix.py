@@ -12,6 +12,26 @@ def _member(cast, org):
     membership = org.memberships.get(user__username=f"{org.code}-{role}")
     return {"org_id": org.pk, "membership_id": membership.pk}
 
+def _locked_member(cast, org):
+    """As `_member`, with the account locked out (five failures from one address)."""
+    from axes.models import AccessAttempt
+
+    kwargs = _member(cast, org)
+    username = org.memberships.get(pk=kwargs["membership_id"]).user.username
+    AccessAttempt.objects.get_or_create(username=username, ip_address="10.66.0.1", user_agent="matrix",
+                                        defaults={"failures_since_start": 5, "get_data": "",
+                                                  "post_data": "", "http_accept": "", "path_info": ""})
+    return kwargs
+
+def _member_with_second_factor(cast, org):
+    """As `_member`, with an authenticator set up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    kwargs = _member(cast, org)
+    user = org.memberships.get(pk=kwargs["membership_id"]).user
+    TOTPDevice.objects.get_or_create(user=user, defaults={"name": "matrix", "confirmed": True})
+    return kwargs
+
 ONBOARD = {"supervisor": {"admin"}}
 matrix_case(MatrixCase("orgs:associations", build=_org, own={"supervisor": ALL_SUPERVISOR}))
 matrix_case(MatrixCase("orgs:association_new", build=_org, own=ONBOARD))
@@ -23,8 +43,11 @@ matrix_case(MatrixCase("orgs:members", build=_org,
 MANAGE = {"association": {"admin"}, "supervisor": {"admin"}}
 matrix_case(MatrixCase("orgs:member_invite", method="POST", build=_org, own=MANAGE,
                        ok_statuses=(302, 400)))
-for name in ("orgs:member_deactivate", "orgs:member_reactivate", "orgs:member_unlock"):
+for name in ("orgs:member_deactivate", "orgs:member_reactivate"):
     matrix_case(MatrixCase(name, method="POST", build=_member, own=MANAGE))
+matrix_case(MatrixCase("orgs:member_unlock", method="POST", build=_locked_member, own=MANAGE))
+matrix_case(MatrixCase("orgs:member_reset_second_factor", method="POST",
+                       build=_member_with_second_factor, own=MANAGE))
 matrix_case(MatrixCase("orgs:member_role", method="POST", build=_member, own=MANAGE,
                        data=lambda cast, org: {"role": "reviewer" if org.kind == "association"
                                                else "approver"}))
