@@ -199,6 +199,7 @@ class Incident(Workflow, RecordSubject):
         indexes = [
             models.Index(fields=["organization", "status", "discovered_at"], name="incident_org"),
             models.Index(fields=["status", "first_report_due"], name="incident_first_due"),
+            models.Index(fields=["status", "closed_at"], name="incident_closed"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -558,6 +558,11 @@ def rules_update(*, actor: Any, supervisor: Any, minutes: dict[str, dict[str, in
 def figures(incidents: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Per association: incidents, open ones, late and missed first reports, average minutes
     from discovery to the first report and from a report to its acknowledgement."""
+    return add_ack_figures(incident_figures(incidents, now), incidents)
+
+
+def incident_figures(incidents: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The figures of the incidents themselves, per association, the latest reporters first."""
     now = now or timezone.now()
     rows = list(incidents.values("organization_id", "organization__name").annotate(
         total=Count("pk"), open=Count("pk", filter=~Q(status=Status.CLOSED)),
@@ -565,14 +570,23 @@ def figures(incidents: Any, now: dt.datetime | None = None) -> list[dict[str, An
         missed=Count("pk", filter=Q(first_reported_at=None, first_report_due__lte=now)),
         to_first=Avg("minutes_to_first_report"),
     ).order_by("-late", "-missed", "organization__name"))
+    for row in rows:
+        row["to_first"] = None if row["to_first"] is None else round(row["to_first"])
+    return rows
+
+
+def add_ack_figures(rows: list[dict[str, Any]], incidents: Any) -> list[dict[str, Any]]:
+    """Add the acknowledgement figures to `rows` (one page of them at province scale),
+    counting only the reports of those rows' associations."""
+    org_ids = [row["organization_id"] for row in rows]
     acks = {r["incident__organization_id"]: r for r in Report.objects.filter(
-        incident__in=incidents.values("pk")).values("incident__organization_id").annotate(
+        incident__in=incidents.filter(organization_id__in=org_ids).values("pk")).values(
+        "incident__organization_id").annotate(
         to_ack=Avg("minutes_to_ack"), late_acks=Count("pk", filter=Q(ack_late=True)),
         waiting=Count("pk", filter=Q(acknowledged_at=None)))}
     for row in rows:
         ack = acks.get(row["organization_id"], {})
-        row.update(to_ack=ack.get("to_ack"), late_acks=ack.get("late_acks", 0),
-                   waiting=ack.get("waiting", 0))
-        for key in ("to_first", "to_ack"):
-            row[key] = None if row[key] is None else round(row[key])
+        to_ack = ack.get("to_ack")
+        row.update(to_ack=None if to_ack is None else round(to_ack),
+                   late_acks=ack.get("late_acks", 0), waiting=ack.get("waiting", 0))
     return rows

@@ -140,8 +140,10 @@ def incident_board(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "incidents.board", org)
     state = "closed" if request.GET.get("state") == "closed" else "open"
     page = Paginator(queries.board_incidents(org, state), PAGE_SIZE).get_page(request.GET.get("page"))
-    figures = Paginator(services.figures(queries.below(org)), PAGE_SIZE).get_page(
+    incidents = queries.below(org)
+    figures = Paginator(services.incident_figures(incidents), PAGE_SIZE).get_page(
         request.GET.get("fpage"))
+    services.add_ack_figures(figures.object_list, incidents)
     return render(request, "incidents/board.html", {
         "org": org, "page": page, "rows": _rows(page), "state": state, "query": f"state={state}",
         "figures": figures,
