@@ -1,3 +1,33 @@
+from django.urls import path
+
+from guildhall.study import views
+
+S = "o/<int:org_id>/study/sessions/<int:session_id>/"
+C = "o/<int:org_id>/codes/<int:code_id>/"
+V = "o/<int:org_id>/codes/versions/<int:version_id>/"
+
 app_name = "study"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("o/<int:org_id>/study/", views.session_list, name="session_list"),
+    path("o/<int:org_id>/study/new", views.session_new, name="session_new"),
+    path("o/<int:org_id>/study/overview/", views.overview, name="overview"),
+    path(S, views.session_detail, name="session_detail"),
+    path(S + "edit", views.session_edit, name="session_edit"),
+    path(S + "confirm", views.session_confirm, name="session_confirm"),
+    path(S + "attachments/", views.attachment_upload, name="attachment_upload"),
+    path(S + "attachments/<int:attachment_id>/", views.attachment_download,
+         name="attachment_download"),
+    path(S + "attachments/<int:attachment_id>/remove", views.attachment_remove,
+         name="attachment_remove"),
+    path("o/<int:org_id>/codes/", views.code_list, name="code_list"),
+    path("o/<int:org_id>/codes/new", views.code_new, name="code_new"),
+    path(C, views.code_detail, name="code_detail"),
+    path(C + "diff", views.code_diff, name="code_diff"),
+    path(C + "versions/new", views.version_new, name="version_new"),
+    path(V, views.version_detail, name="version_detail"),
+    path(V + "edit", views.version_edit, name="version_edit"),
+    path(V + "adopt", views.version_adopt, name="version_adopt"),
+    path(V + "publish", views.version_publish, name="version_publish"),
+    path(V + "acknowledge", views.version_acknowledge, name="version_acknowledge"),
+]

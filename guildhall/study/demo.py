@@ -1,0 +1,82 @@
+"""Demo study sessions and codes of conduct for `soft`.
+
+Sessions this year: three confirmed (2 + 1.5 + 1 = 4.5 hours; 5, 3 and 4 of its 5 members
+attended: a participation rate of (1 + 0.6 + 0.8) / 3 = 80%) and one draft waiting for the
+principal. Two codes with two published versions each; the current versions are
+acknowledged by 3 of 5 and 1 of 5 members."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from guildhall.study import services
+from guildhall.study.models import Code, CodeKind, Form
+
+ORDER = 75
+
+SESSIONS = [
+    # topic, form, days ago, hours, attendees (by role), others, confirmed
+    ("学习《社会组织登记管理条例》", Form.GROUP, 120, "2", ["principal", "admin", "editor", "reviewer",
+                                                       "staff"], 0, True),
+    ("意识形态工作专题讲座", Form.LECTURE, 60, "1.5", ["principal", "editor", "staff"], 6, True),
+    ("网络安全与数据保护线上学习", Form.ONLINE, 20, "1", ["admin", "editor", "reviewer", "staff"], 0,
+     True),
+    ("行业自律研讨交流", Form.SEMINAR, 3, "2", ["principal", "editor"], 2, False),
+]
+
+CODES = [
+    ("协会自律规约", CodeKind.SELF_DISCIPLINE,
+     ["第一条 本会会员应当遵守国家法律法规，维护行业声誉。\n\n第二条 会员之间公平竞争，不得相互诋毁。",
+      "第一条 本会会员应当遵守国家法律法规，维护行业声誉。\n\n第二条 会员之间公平竞争，不得相互诋毁。\n\n"
+      "第三条 会员应当保护用户数据，不得泄露、出售个人信息。"],
+     ["principal", "admin", "editor"]),
+    ("工作人员职业道德准则", CodeKind.ETHICS,
+     ["一、爱岗敬业，诚实守信。\n\n二、廉洁自律，不以职务之便谋取私利。",
+      "一、爱岗敬业，诚实守信。\n\n二、廉洁自律，不以职务之便谋取私利。\n\n三、保守秘密，规范使用协会名义。"],
+     ["principal"]),
+]
+
+
+def _this_year(days_ago: int, hour: int = 9) -> dt.datetime:
+    now = timezone.localtime()
+    day = max(now.date() - dt.timedelta(days=days_ago), dt.date(now.year, 1, 1))
+    at = timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour, 0))
+    return min(at, now - dt.timedelta(minutes=days_ago + 1))
+
+
+def seed(cast: Any, password_hash: str) -> None:
+    soft = cast.orgs["soft"]
+    if Code.objects.filter(organization=soft).exists():
+        return
+    u = cast.user
+    editor, principal, admin = u("soft-editor"), u("soft-principal"), u("soft-admin")
+    for topic, form, days_ago, hours, roles, others, confirmed in SESSIONS:
+        session = services.session_create(actor=editor, org=soft, data={
+            "topic": topic, "form": form, "held_at": _this_year(days_ago),
+            "hours": Decimal(hours), "venue": "" if form == Form.ONLINE else "协会三楼会议室",
+            "online_platform": "腾讯会议" if form == Form.ONLINE else "",
+            "leader": "张秘书长" if form != Form.LECTURE else "市委党校李教授",
+            "attendees": [u(f"soft-{r}") for r in roles], "other_attendees": others,
+            "minutes": f"{topic}：传达学习有关文件精神，与会人员结合工作交流体会。"})
+        if confirmed:
+            services.session_confirm(actor=principal, session=session)
+    today = timezone.localdate()
+    for title, kind, bodies, acknowledged_by in CODES:
+        code = services.code_create(actor=admin, org=soft, data={
+            "title": title, "kind": kind, "body": bodies[0],
+            "effective_date": dt.date(today.year - 1, 1, 1)})
+        first = code.versions.get(number=1)
+        services.version_adopt(actor=principal, version=first)
+        services.version_publish(actor=admin, version=first)
+        for role in ("principal", "admin", "editor", "reviewer", "staff"):
+            services.acknowledge(actor=u(f"soft-{role}"), version=first)
+        second = services.version_new(actor=admin, code=code, data={
+            "body": bodies[1], "effective_date": dt.date(today.year, 1, 1)})
+        services.version_adopt(actor=principal, version=second)
+        services.version_publish(actor=admin, version=second)
+        for role in acknowledged_by:
+            services.acknowledge(actor=u(f"soft-{role}"), version=second)
