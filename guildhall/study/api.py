@@ -92,7 +92,7 @@ class SessionDetailOut(SessionOut):
 
 class FiguresOut(Schema):
     organization: int
-    name: str
+    association: str
     year: int
     sessions: int
     hours: Decimal
@@ -191,7 +191,7 @@ def session_confirm(request: HttpRequest, session_id: int):
 
 def _figures_rows(orgs: list[Any], year: int) -> list[dict[str, Any]]:
     found = queries.figures_by_org([o.pk for o in orgs], year)
-    return [{"organization": o.pk, "name": o.name, "year": year, "sessions": found[o.pk].sessions,
+    return [{"organization": o.pk, "association": o.name, "year": year, "sessions": found[o.pk].sessions,
              "hours": found[o.pk].hours, "participation_rate": found[o.pk].participation,
              "topics": found[o.pk].topics} for o in orgs]
 
@@ -302,7 +302,7 @@ class CodeFilters(Schema):
 
 class CodeStandingOut(Schema):
     organization: int
-    name: str
+    association: str
     code: str
     kind: str
     version: int | None
@@ -432,7 +432,7 @@ def codes_below(request: HttpRequest, org_id: int):
         for o in orgs:
             for c in found[o.pk] or [None]:
                 v = c and c["version"]
-                rows.append({"organization": o.pk, "name": o.name,
+                rows.append({"organization": o.pk, "association": o.name,
                              "code": (c["code"].title if c and c["code"] else (c or {}).get("title", "")),
                              "kind": c["code"].kind if c and c["code"] else "",
                              "version": v.number if v else None,
