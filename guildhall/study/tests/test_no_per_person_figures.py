@@ -182,7 +182,7 @@ class NoPerPersonFigureTest(GuildhallTestCase):
                 org = self.sup if any(w in path for w in ("below",)) else self.soft
                 url = path
                 for p in params:
-                    url = url.replace("{%s}" % p, str(org.pk if p == "org_id" else self.kwargs[p]))
+                    url = url.replace("{" + p + "}", str(org.pk if p == "org_id" else self.kwargs[p]))
                 for username in ("soft-principal", "sup-admin"):
                     response = self.api_client(username).get(url)
                     self.assertIn(response.status_code, (200, 403, 404), (url, username))
