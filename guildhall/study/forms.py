@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guildhall.core.forms import datetime_field
 from guildhall.study.models import (
@@ -38,15 +39,14 @@ class SessionForm(forms.Form):
     online_platform = forms.CharField(label=_("Online platform"), max_length=200, required=False)
     leader = forms.CharField(label=_("Speaker or leader"), max_length=100)
     attendees = forms.ModelMultipleChoiceField(
-        label=_("Attendees"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label=pgettext_lazy("study", "Attendees"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Tap each member who took part."),
         error_messages={"invalid_choice": ATTENDEE_NOT_MEMBER,
                         "invalid_pk_value": ATTENDEE_NOT_MEMBER})
-    other_attendees = forms.IntegerField(label=_("Other attendees"), min_value=0, initial=0,
+    other_attendees = forms.IntegerField(label=pgettext_lazy("study", "Other attendees"), min_value=0, initial=0,
                                          max_value=100_000,
-                                         help_text=_("How many people took part who are not "
-                                                     "members of the association."))
-    minutes = forms.CharField(label=_("Minutes"), required=False,
+                                         help_text=pgettext_lazy("study", "How many people took part who are not members of the association."))
+    minutes = forms.CharField(label=pgettext_lazy("study", "Minutes"), required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))
     revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -23,6 +23,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guildhall.kit.workflow import Workflow
 from guildhall.records.models import RecordSubject
@@ -77,13 +78,13 @@ class StudySession(Workflow, RecordSubject):
     online_platform = models.CharField(_("online platform"), max_length=200, blank=True)
     leader = models.CharField(_("speaker or leader"), max_length=100)
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True,
-                                       verbose_name=_("attendees"))
-    other_attendees = models.PositiveIntegerField(_("other attendees"), default=0)
+                                       verbose_name=pgettext_lazy("study", "attendees"))
+    other_attendees = models.PositiveIntegerField(pgettext_lazy("study", "other attendees"), default=0)
     #: Active members of the association when the session was confirmed: the base of its
     #: participation rate, so that later changes of membership do not rewrite the past.
     members_then = models.PositiveIntegerField(null=True, blank=True)
     hours = models.DecimalField(_("duration (hours)"), max_digits=4, decimal_places=1)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(pgettext_lazy("study", "minutes"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=SessionStatus.choices,
                               default=SessionStatus.DRAFT, db_index=True)
     revision = models.PositiveIntegerField(_("revision"), default=1)
