@@ -82,6 +82,11 @@ def main() -> int:
         ("special meetings overview", "sup-viewer", "meetings:meeting_overview", {"org_id": sup.pk}),
         ("special meetings overview, page 20", "sup-viewer", "meetings:meeting_overview",
          {"org_id": sup.pk}, "page=20"),
+        ("study sessions and figures", f"{assoc.code}-editor", "study:session_list", {"org_id": assoc.pk}),
+        ("codes of conduct", f"{assoc.code}-staff", "study:code_list", {"org_id": assoc.pk}),
+        ("study and codes overview", "sup-viewer", "study:overview", {"org_id": sup.pk}),
+        ("study and codes overview, page 20", "sup-viewer", "study:overview", {"org_id": sup.pk},
+         "page=20"),
     ]
     del big_sup
     results = []

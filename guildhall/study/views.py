@@ -234,8 +234,11 @@ def code_diff(request: HttpRequest, org_id: int, code_id: int) -> HttpResponse:
     revisions = list(code.revisions.order_by("number"))
     by_number = {r.number: r for r in revisions}
     a, b = _int(request.GET.get("a", max(code.revision - 1, 1))), _int(request.GET.get("b", code.revision))
-    if a not in by_number or b not in by_number:
+    if revisions and (a not in by_number or b not in by_number):
         a, b = revisions[0].number, revisions[-1].number
+    if not revisions:  # a code loaded without its history (scale data): nothing to compare
+        return render(request, "study/code_diff.html", {
+            "org": code.organization, "code": code, "revisions": [], "a": a, "b": b, "rows": []})
     labels = {"body": _("Text"), "effective_date": _("Effective date")}
     rows = [{"label": labels[n], "old": by_number[a].snapshot.get(n, ""),
              "new": by_number[b].snapshot.get(n, "")}

@@ -254,3 +254,20 @@ class DemoTest(GuildhallTestCase):
             self.assertEqual(api.get("/api/v1/study-sessions/", {"org": self.soft.pk}).json()["count"], 0)
             self.assertEqual(api.get("/api/v1/codes/", {"org": self.soft.pk}).json()["count"], 0)
             self.assertEqual(api.get(f"/api/v1/code-versions/{version.pk}").status_code, 404)
+
+
+class ScaleTest(GuildhallTestCase):
+    def test_scale_sessions_and_codes_belong_to_each_association(self):
+        import random
+
+        from guildhall.study import scale
+
+        orgs = list(Organization.objects.filter(code__in=["soft", "logi"]))
+        scale.seed_scale(orgs, years=2, rnd=random.Random(1), log=lambda message: None)
+        for org in orgs:
+            sessions = StudySession.objects.filter(organization=org)
+            self.assertEqual(sessions.count(), 2 * scale.PER_YEAR)
+            self.assertEqual(set(sessions.values_list("created_by__username", flat=True)),
+                             {f"{org.code}-editor"})
+            self.assertEqual(list(queries.published_versions([org.pk]).values_list(
+                "code__organization_id", flat=True)), [org.pk])
