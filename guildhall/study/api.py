@@ -26,6 +26,8 @@ router = Router(tags=["study"])
 
 class SessionIn(Schema):
     organization: int = Field(..., ge=1, le=MAX_ID)
+    plan_topic: int | None = Field(None, ge=1, le=MAX_ID, description="A topic of the "
+                                   "association's study plan this session carried out.")
     topic: str = Field(..., min_length=1, max_length=200)
     form: Form = Form.GROUP
     held_at: dt.datetime
@@ -40,6 +42,7 @@ class SessionIn(Schema):
 
 class SessionPatch(Schema):
     revision: int | None = Field(None, description="The revision you edited; refused when stale.")
+    plan_topic: int | None = Field(None, ge=1, le=MAX_ID)
     topic: str | None = Field(None, min_length=1, max_length=200)
     form: Form | None = None
     held_at: dt.datetime | None = None
@@ -64,6 +67,12 @@ class PersonOut(Schema):
 class SessionOut(Schema):
     id: int
     organization: int
+    plan_topic: int | None
+
+    @staticmethod
+    def resolve_plan_topic(obj: StudySession) -> int | None:
+        return obj.plan_topic_id
+
     topic: str
     form: str
     status: str
@@ -99,6 +108,9 @@ class FiguresOut(Schema):
     participation_rate: float | None = Field(None, description="0..1: members who attended over "
                                              "active members, per session, averaged.")
     topics: list[str]
+    planned: int = Field(..., description="Topics of the year's study plan.")
+    planned_held: int = Field(..., description="Topics a confirmed session carried out.")
+    missed: int = Field(..., description="Topics whose month passed without a session.")
 
 
 class SessionFilters(Schema):
@@ -193,7 +205,8 @@ def _figures_rows(orgs: list[Any], year: int) -> list[dict[str, Any]]:
     found = queries.figures_by_org([o.pk for o in orgs], year)
     return [{"organization": o.pk, "association": o.name, "year": year, "sessions": found[o.pk].sessions,
              "hours": found[o.pk].hours, "participation_rate": found[o.pk].participation,
-             "topics": found[o.pk].topics} for o in orgs]
+             "topics": found[o.pk].topics, "planned": found[o.pk].planned,
+             "planned_held": found[o.pk].planned_held, "missed": found[o.pk].missed} for o in orgs]
 
 
 @router.get("/study-figures/{org_id}", response=FiguresOut, url_name="study_figures")
@@ -441,3 +454,70 @@ def codes_below(request: HttpRequest, org_id: int):
                              "rate": c["rate"].value if c and c["rate"] else None})
         return rows
     return _Page(queries.associations_below(org), build)
+
+
+# ---- the study plan -------------------------------------------------------------------------
+
+class TopicIn(Schema):
+    year: int = Field(..., ge=2000, le=2100)
+    month: int = Field(..., ge=1, le=12)
+    topic: str = Field(..., min_length=1, max_length=200)
+    form: Form = Form.GROUP
+    materials: str = ""
+    responsible: int | None = Field(None, ge=1, le=MAX_ID, description="A member of the association.")
+
+
+class TopicOut(Schema):
+    id: int
+    organization: int
+    year: int
+    month: int
+    topic: str
+    form: str
+    materials: str
+    responsible: PersonOut | None
+    carried_out: bool
+    missed: bool
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> int:
+        return obj.organization_id
+
+    @staticmethod
+    def resolve_carried_out(obj: Any) -> bool:
+        return bool(obj.held)
+
+
+@router.get("/study-plan/{org_id}", response=list[TopicOut], url_name="study_plan")
+def study_plan(request: HttpRequest, org_id: int, filters: Query[YearFilter]):
+    """The association's study plan for a year, by month."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.list", org)
+    return queries.plan_topics(org, filters.year or queries.parse_year(None))
+
+
+@router.post("/study-plan/{org_id}", response={201: TopicOut}, url_name="study_plan")
+def topic_create(request: HttpRequest, org_id: int, payload: TopicIn):
+    """Add a topic to the association's study plan."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.list", org)
+    require(request.user, "study.plan_edit", org)
+    try:
+        topic = services.topic_create(actor=request.user, org=org, data=payload.dict())
+    except ValidationError as exc:
+        raise invalid(exc)
+    [found] = [t for t in queries.plan_topics(org, topic.year) if t.pk == topic.pk]
+    return HttpStatus(201, found)
+
+
+@router.delete("/study-plan-topics/{topic_id}", response={204: None}, url_name="study_topic")
+def topic_delete(request: HttpRequest, topic_id: int):
+    """Take a topic out of the plan (not one a confirmed session carried out)."""
+    from guildhall.orgs.scoping import get_for_user
+    from guildhall.study.models import PlanTopic
+
+    topic = get_for_user(request.user, PlanTopic.objects.select_related("organization"), topic_id)
+    require(request.user, "study.list", topic.organization)
+    require(request.user, "study.plan_edit", topic.organization)
+    services.topic_delete(actor=request.user, topic=topic)
+    return HttpStatus(204, None)

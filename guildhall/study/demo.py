@@ -1,5 +1,7 @@
 """Demo study sessions and codes of conduct for `soft`.
 
+A study plan of this year: a topic for the month of each confirmed session, one missed
+(a past month without a session) and one for this month, still to come.
 Sessions this year: three confirmed (2 + 1.5 + 1 = 4.5 hours; 5, 3 and 4 of its 5 members
 attended: a participation rate of (1 + 0.6 + 0.8) / 3 = 80%) and one draft waiting for the
 principal. Two codes with two published versions each; the current versions are
@@ -54,9 +56,25 @@ def seed(cast: Any, password_hash: str) -> None:
         return
     u = cast.user
     editor, principal, admin = u("soft-editor"), u("soft-principal"), u("soft-admin")
+    year = timezone.localdate().year
+    plan = {}
+    for topic, form, days_ago, *_rest, confirmed in SESSIONS:
+        if confirmed:
+            plan[topic] = services.topic_create(actor=editor, org=soft, data={
+                "year": year, "month": _this_year(days_ago).month, "topic": topic, "form": form,
+                "materials": "有关文件和学习读本", "responsible": editor})
+    used = {t.month for t in plan.values()}
+    missed = next((m for m in range(1, timezone.localdate().month) if m not in used), None)
+    if missed:
+        services.topic_create(actor=editor, org=soft, data={
+            "year": year, "month": missed, "topic": "学习《慈善法》", "form": Form.GROUP,
+            "responsible": principal})
+    services.topic_create(actor=editor, org=soft, data={
+        "year": year, "month": timezone.localdate().month, "topic": "年度学习总结交流",
+        "form": Form.SEMINAR, "responsible": principal})
     for topic, form, days_ago, hours, roles, others, confirmed in SESSIONS:
         session = services.session_create(actor=editor, org=soft, data={
-            "topic": topic, "form": form, "held_at": _this_year(days_ago),
+            "plan_topic": plan.get(topic), "topic": topic, "form": form, "held_at": _this_year(days_ago),
             "hours": Decimal(hours), "venue": "" if form == Form.ONLINE else "协会三楼会议室",
             "online_platform": "腾讯会议" if form == Form.ONLINE else "",
             "leader": "张秘书长" if form != Form.LECTURE else "市委党校李教授",

@@ -17,6 +17,7 @@ from guildhall.study.models import (
     CodeKind,
     CodeVersion,
     Form,
+    PlanTopic,
     StudySession,
 )
 from guildhall.study.services import members_of
@@ -30,6 +31,9 @@ class DateInput(forms.DateInput):
 
 
 class SessionForm(forms.Form):
+    plan_topic = forms.ModelChoiceField(label=_("Topic of the study plan"), queryset=None,
+                                        required=False,
+                                        help_text=_("The topic of the plan this session carried out, if any."))
     topic = forms.CharField(label=_("Topic"), max_length=200)
     form = forms.ChoiceField(label=_("Form"), choices=Form.choices)
     held_at = datetime_field(_("Time"))
@@ -54,6 +58,9 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = members_of(org)
         self.fields["attendees"].label_from_instance = lambda u: u.display_name
+        self.fields["plan_topic"].queryset = PlanTopic.objects.filter(organization=org).order_by(
+            "-year", "month", "pk")
+        self.fields["plan_topic"].label_from_instance = lambda t: f"{t.year}-{t.month:02d} {t.topic}"
 
     @classmethod
     def initial_for(cls, session: StudySession) -> dict[str, Any]:
@@ -61,6 +68,7 @@ class SessionForm(forms.Form):
             **{f: getattr(session, f) for f in ("topic", "form", "venue", "online_platform",
                                                  "leader", "other_attendees", "hours", "minutes")},
             "held_at": timezone.localtime(session.held_at),
+            "plan_topic": session.plan_topic_id,
             "attendees": list(session.attendees.values_list("pk", flat=True)),
             "revision": session.revision,
         }
@@ -92,3 +100,21 @@ class VersionForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("Minutes, materials or photos."))
+
+
+class TopicForm(forms.Form):
+    month = forms.TypedChoiceField(label=_("Month"), coerce=int, choices=())
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    form = forms.ChoiceField(label=_("Form"), choices=Form.choices)
+    materials = forms.CharField(label=_("Materials"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    responsible = forms.TypedChoiceField(label=_("Responsible member"), coerce=int, choices=(),
+                                         required=False, empty_value=None)
+
+    def __init__(self, *args: Any, org: Any, **kwargs: Any) -> None:
+        from django.utils.translation import gettext
+
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [(m, gettext("Month %(m)d") % {"m": m}) for m in range(1, 13)]
+        self.fields["responsible"].choices = [("", "---------")] + [
+            (u.pk, u.display_name) for u in members_of(org)]

@@ -52,7 +52,7 @@ class SessionStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
 
 
-SESSION_FIELDS = ("topic", "form", "held_at", "venue", "online_platform", "leader", "attendees",
+SESSION_FIELDS = ("plan_topic", "topic", "form", "held_at", "venue", "online_platform", "leader", "attendees",
                   "other_attendees", "hours", "minutes")
 
 
@@ -85,6 +85,8 @@ class StudySession(Workflow, RecordSubject):
     members_then = models.PositiveIntegerField(null=True, blank=True)
     hours = models.DecimalField(_("duration (hours)"), max_digits=4, decimal_places=1)
     minutes = models.TextField(pgettext_lazy("study", "minutes"), blank=True)
+    plan_topic = models.ForeignKey("study.PlanTopic", models.SET_NULL, null=True, blank=True,
+                                   related_name="sessions", verbose_name=_("topic of the plan"))
     status = models.CharField(_("status"), max_length=20, choices=SessionStatus.choices,
                               default=SessionStatus.DRAFT, db_index=True)
     revision = models.PositiveIntegerField(_("revision"), default=1)
@@ -118,6 +120,8 @@ class StudySession(Workflow, RecordSubject):
                 "low": low, "high": high}
         if not (self.venue or "").strip() and not (self.online_platform or "").strip():
             errors["venue"] = _("Give the place or the online platform (or both).")
+        if self.plan_topic_id and self.plan_topic.organization_id != self.organization_id:
+            errors["plan_topic"] = _("Choose a topic of the association's own study plan.")
         if self.hours is not None and not Decimal("0") < Decimal(self.hours) <= MAX_HOURS:
             errors["hours"] = _("Give a duration of more than 0 and at most 24 hours.")
         if errors:
@@ -136,6 +140,8 @@ class StudySession(Workflow, RecordSubject):
                 data[name] = timezone.localtime(self.held_at).strftime("%Y-%m-%d %H:%M")
             elif name == "hours":
                 data[name] = str(self.hours)
+            elif name == "plan_topic":
+                data[name] = self.plan_topic_id
             else:
                 data[name] = getattr(self, name)
         data["attachments"] = attachment_snapshot(self) if self.pk else []
@@ -256,3 +262,47 @@ def ack_reminder_days(published: dt.date) -> tuple[dt.date, dt.date]:
 
     return (calendar.add_working_days(published, ACK_REMIND_DAYS),
             calendar.add_working_days(published, 2 * ACK_REMIND_DAYS))
+
+
+# ---- the year's study plan ----------------------------------------------------------------
+
+class PlanTopic(models.Model):
+    """One topic of an association's study plan for a year: what is to be studied in which
+    month, in which form, with which materials, and which member is responsible. A study
+    session names the topic it carried out."""
+
+    organization = models.ForeignKey("orgs.Organization", models.PROTECT,
+                                     related_name="study_topics", verbose_name=_("association"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    topic = models.CharField(_("topic"), max_length=200)
+    form = models.CharField(_("form"), max_length=20, choices=Form.choices, default=Form.GROUP)
+    materials = models.TextField(_("materials"), blank=True)
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    null=True, blank=True, verbose_name=_("responsible member"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["year", "month", "pk"]
+        verbose_name = _("topic of the study plan")
+        constraints = [models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12),
+                                              name="study_topic_month_1_12")]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.topic}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("study:plan", args=[self.organization_id]) + f"?year={self.year}"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.organization_id and self.organization.is_supervisor:
+            errors["organization"] = _("Only associations record study sessions.")
+        if not (self.month and 1 <= self.month <= 12):
+            errors["month"] = _("Choose a month from 1 to 12.")
+        low, high = STUDY_YEARS
+        if not (self.year and low <= self.year <= high):
+            errors["year"] = _("Give a year between %(low)d and %(high)d.") % {"low": low, "high": high}
+        if errors:
+            raise ValidationError(errors)

@@ -94,3 +94,9 @@ def _version_publish(access: Access, version: CodeVersion) -> bool:
 @rule("study.version.acknowledge")
 def _version_acknowledge(access: Access, version: CodeVersion) -> bool:
     return access.role_in(version.organization_id) is not None and version.allows("acknowledge")
+
+
+@rule("study.plan_edit")
+def _plan_edit(access: Access, org: Organization) -> bool:
+    """The year's study plan: written by the association's editors, principal and admin."""
+    return _is_association(org) and access.role_in(org) in RECORDERS

@@ -20,6 +20,7 @@ from guildhall.study.models import (
     Acknowledgement,
     Code,
     CodeVersion,
+    PlanTopic,
     SessionStatus,
     StudySession,
     VersionStatus,
@@ -34,7 +35,7 @@ def visible_sessions(user: Any) -> QuerySet[StudySession]:
 def get_session_for_user(user: Any, pk: int, org_id: int | None = None) -> StudySession:
     """The session if the user may see it; the same 404 for missing and someone else's."""
     return get_for_user(user, StudySession.objects.select_related(
-        "organization", "created_by", "confirmed_by"), pk, org_id)
+        "organization", "created_by", "confirmed_by", "plan_topic"), pk, org_id)
 
 
 def visible_codes(user: Any) -> QuerySet[Code]:
@@ -77,6 +78,11 @@ class Figures:
     #: without sessions.
     participation: float | None = None
     topics: list[str] = field(default_factory=list)
+    #: The year's study plan: its topics, those a confirmed session carried out, and those
+    #: whose month has passed without one.
+    planned: int = 0
+    planned_held: int = 0
+    missed: int = 0
 
     @property
     def participation_percent(self) -> str:
@@ -105,7 +111,29 @@ def figures_by_org(org_ids: list[int], year: int) -> dict[int, Figures]:
     for pk, values in rates.items():
         if values:
             found[pk].participation = sum(values) / len(values)
+    today = timezone.localdate()
+    for row in PlanTopic.objects.filter(organization_id__in=org_ids, year=year).annotate(
+            held=Count("sessions", filter=Q(sessions__status=SessionStatus.CONFIRMED))).values(
+            "organization_id", "month", "held"):
+        fig = found[row["organization_id"]]
+        fig.planned += 1
+        if row["held"]:
+            fig.planned_held += 1
+        elif (year, row["month"]) < (today.year, today.month):
+            fig.missed += 1
     return found
+
+
+def plan_topics(org: Any, year: int) -> list[PlanTopic]:
+    """The year's plan by month, each topic with its confirmed sessions (`held`) and whether
+    its month has passed without one (`missed`)."""
+    today = timezone.localdate()
+    topics = list(PlanTopic.objects.filter(organization=org, year=year).select_related(
+        "responsible").annotate(held=Count("sessions", filter=Q(
+            sessions__status=SessionStatus.CONFIRMED))).order_by("month", "pk"))
+    for t in topics:
+        t.missed = not t.held and (year, t.month) < (today.year, today.month)
+    return topics
 
 
 def figures(org: Any, year: int) -> Figures:

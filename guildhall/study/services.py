@@ -88,12 +88,29 @@ def _new_revision(session: StudySession, actor: Any, before: dict | None) -> Rev
 def _apply(session: StudySession, data: dict[str, Any]) -> list[int] | None:
     data = dict(data)
     attendees = data.pop("attendees", None)
+    if "plan_topic" in data:
+        session.plan_topic = _plan_topic(session.organization, data.pop("plan_topic"))
     for name, value in data.items():
         setattr(session, name, value.strip() if isinstance(value, str) else value)
     session.full_clean(exclude=["created_by"])
     if attendees is None:
         return None
     return _member_ids(session.organization, attendees)
+
+
+def _plan_topic(org: Any, value: Any) -> Any:
+    """The topic of the association's own plan (by object or id); another's is refused like
+    a missing one."""
+    from guildhall.study.models import PlanTopic
+
+    if value in (None, ""):
+        return None
+    pk = getattr(value, "pk", value)
+    found = PlanTopic.objects.filter(organization=org, pk=pk).first() if isinstance(pk, int) else None
+    if found is None:
+        raise DomainError(_("Choose a topic of the association's own study plan."), "no_such_topic",
+                          status=422, field="plan_topic")
+    return found
 
 
 def session_create(*, actor: Any, org: Any, data: dict[str, Any]) -> StudySession:
@@ -319,3 +336,40 @@ def reminder_recipients(version: CodeVersion) -> list[Any]:
 
 
 ACK_MANAGERS = {Role.PRINCIPAL, Role.ADMIN}
+
+
+# ---- the study plan -----------------------------------------------------------------------
+
+def topic_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Any:
+    from guildhall.study.models import PlanTopic
+
+    with transaction.atomic():
+        responsible = data.get("responsible")
+        topic = PlanTopic(organization=org, created_by=actor, year=data.get("year"),
+                          month=data.get("month"), topic=(data.get("topic") or "").strip(),
+                          form=data.get("form") or "group",
+                          materials=(data.get("materials") or "").strip())
+        if responsible:
+            pk = getattr(responsible, "pk", responsible)
+            if not members_of(org).filter(pk=pk).exists():
+                raise DomainError(_("Choose the responsible member among the members of the "
+                                    "association."), "not_member", status=422, field="responsible")
+            topic.responsible_id = pk
+        topic.full_clean(exclude=["created_by"])
+        topic.save()
+        record(actor=actor, action="study.topic.create", organization=org, obj=topic,
+               after={"year": topic.year, "month": topic.month, "topic": topic.topic,
+                      "form": topic.form, "responsible": topic.responsible_id})
+        return topic
+
+
+def topic_delete(*, actor: Any, topic: Any) -> None:
+    """Take a topic out of the plan; one a confirmed session carried out stays."""
+    with transaction.atomic():
+        if topic.sessions.filter(status=SessionStatus.CONFIRMED).exists():
+            raise DomainError(_("A session carried out this topic; it stays in the plan."),
+                              "topic_held", status=409)
+        before = {"year": topic.year, "month": topic.month, "topic": topic.topic}
+        record(actor=actor, action="study.topic.delete", organization=topic.organization,
+               obj=topic, before=before)
+        topic.delete()

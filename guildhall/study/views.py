@@ -18,8 +18,15 @@ from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records import services as records
 from guildhall.study import queries, services
-from guildhall.study.forms import AttachmentForm, CodeForm, SessionForm, VersionForm
-from guildhall.study.models import Acknowledgement, Code, CodeVersion, StudySession, VersionStatus
+from guildhall.study.forms import AttachmentForm, CodeForm, SessionForm, TopicForm, VersionForm
+from guildhall.study.models import (
+    Acknowledgement,
+    Code,
+    CodeVersion,
+    PlanTopic,
+    StudySession,
+    VersionStatus,
+)
 
 PAGE_SIZE = 30
 
@@ -334,3 +341,50 @@ version_acknowledge = _version_action("acknowledge", services.acknowledge,
                                       gettext_lazy("Thank you: your acknowledgement was recorded."))
 
 
+
+
+# ---- the study plan ---------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest, org_id: int) -> HttpResponse:
+    """The year's study plan by month; its writers add topics on the same page."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.list", org)
+    year = queries.parse_year(request.GET.get("year"))
+    may_edit = can(request.user, "study.plan_edit", org)
+    if request.method == "POST":
+        require(request.user, "study.plan_edit", org)
+    form = TopicForm(request.POST or None, org=org) if may_edit else None
+    saved = form is not None and save_form(
+        request, form,
+        lambda: services.topic_create(actor=request.user, org=org,
+                                      data={**form.cleaned_data, "year": year}),
+        done=_("The topic was added to the plan."),
+        next_url=lambda t: t.get_absolute_url())
+    return saved or render(request, "study/plan.html", {
+        "org": org, "year": year, "years": queries.year_choices(), "form": form,
+        "topics": queries.plan_topics(org, year), "figures": queries.figures(org, year)},
+        status=400 if form is not None and form.errors else 200)
+
+
+@login_required
+@require_POST
+def topic_delete(request: HttpRequest, org_id: int, topic_id: int) -> HttpResponse:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from guildhall.orgs.scoping import get_for_user
+
+    topic = get_for_user(request.user, PlanTopic.objects.select_related("organization"),
+                         topic_id, org_id)
+    require(request.user, "study.list", topic.organization)
+    require(request.user, "study.plan_edit", topic.organization)
+    url = topic.get_absolute_url()
+    try:
+        services.topic_delete(actor=request.user, topic=topic)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect(url)
+    messages.success(request, _("The topic was taken out of the plan."))
+    return redirect(url)

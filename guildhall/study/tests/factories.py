@@ -47,3 +47,9 @@ def make_code(cast: Any, org: Any, state: str = "draft", title: str = "自律规
 
 def version_of(code: Code, number: int = 1) -> CodeVersion:
     return code.versions.get(number=number)
+
+
+def make_topic(cast: Any, org: Any, year: int = 2026, month: int = 3, **extra: Any) -> Any:
+    return services.topic_create(actor=cast.user(f"{org.code}-editor"), org=org, data={
+        "year": year, "month": month, "topic": extra.pop("topic", "学习条例"), "form": "group",
+        "responsible": cast.user(f"{org.code}-editor"), **extra})

@@ -177,3 +177,29 @@ case("api:study_version_detail", _api(_version("draft")), RECORDERS, api=True, m
 case("api:study_version_adopt", _api(_version("draft")), PRINCIPAL, api=True, method="POST")
 case("api:study_version_publish", _api(_version("adopted")), PUBLISHERS, api=True, method="POST")
 case("api:study_version_acknowledge", _api(_version("published")), SEE, api=True, method="POST")
+
+
+# ---- the study plan ----
+def _topic(cast, org):
+    from guildhall.study.tests.factories import make_topic
+
+    key = (id(cast), "topic", org.pk)
+    if key not in _CACHE:
+        _CACHE[key] = make_topic(cast, org)
+    return {"org_id": org.pk, "topic_id": _CACHE[key].pk}
+
+
+def _topic_form(cast, org):
+    return {"month": "5", "topic": "矩阵学习主题", "form": "group", "materials": "",
+            "responsible": str(_person(cast, org, "staff").pk)}
+
+
+matrix_case(MatrixCase("study:plan", build=_org, own=SEE, above=SEE_ABOVE))
+matrix_case(MatrixCase("study:plan", build=_org, own=RECORDERS, method="POST", data=_topic_form,
+                       ok_statuses=(302,)))
+case("study:topic_delete", _topic, RECORDERS, method="POST", ok_statuses=(302,))
+matrix_case(MatrixCase("api:study_plan", build=_org, api=True, own=SEE, above=SEE_ABOVE))
+matrix_case(MatrixCase("api:study_plan", build=_org, api=True, own=RECORDERS, method="POST",
+                       json=True, data=lambda c, o: {"year": 2026, "month": 6, "topic": "矩阵主题"},
+                       ok_statuses=(201,)))
+case("api:study_topic", _api(_topic), RECORDERS, api=True, method="DELETE", ok_statuses=(204,))

@@ -20,7 +20,7 @@ from django.utils.html import strip_tags
 
 from guildhall.records.models import Attachment
 from guildhall.study import urls as study_urls
-from guildhall.study.models import Code, CodeVersion, SessionStatus, StudySession
+from guildhall.study.models import Code, CodeVersion, PlanTopic, SessionStatus, StudySession
 from guildhall.testing import GuildhallTestCase
 
 #: A figure next to a name: digits (maybe a decimal or a percentage) followed by a unit of
@@ -139,6 +139,7 @@ class NoPerPersonFigureTest(GuildhallTestCase):
             "session_id": session.pk, "code_id": code.pk,
             "version_id": CodeVersion.objects.filter(code=code).order_by("-number").first().pk,
             "attachment_id": Attachment.objects.filter(study_studysession=session).first().pk,
+            "topic_id": PlanTopic.objects.filter(organization=self.soft).first().pk,
         }
 
     def check_text(self, where: str, text: str) -> None:

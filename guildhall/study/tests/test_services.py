@@ -234,6 +234,9 @@ class DemoTest(GuildhallTestCase):
         self.assertEqual(figures.hours, Decimal("4.5"))
         self.assertAlmostEqual(figures.participation, 0.8)
         self.assertEqual(len(figures.topics), 3)
+        has_missed = timezone.localdate().month > 1
+        self.assertEqual((figures.planned, figures.planned_held, figures.missed),
+                         (4 + has_missed, 3, int(has_missed)))
         versions = list(queries.published_versions([self.soft.pk]))
         rates = queries.rates_by_version(versions)
         self.assertEqual(sorted(rates[v.pk].percent for v in versions), ["20.0%", "60.0%"])
