@@ -521,3 +521,83 @@ def topic_delete(request: HttpRequest, topic_id: int):
     require(request.user, "study.plan_edit", topic.organization)
     services.topic_delete(actor=request.user, topic=topic)
     return HttpStatus(204, None)
+
+
+# ---- the materials library -------------------------------------------------------------------
+
+class MaterialIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    source: str = Field("", max_length=200)
+    date: dt.date | None = None
+    tags: str = Field("", max_length=300, description="Tags separated by commas.")
+    link: str = Field(..., min_length=1, max_length=500, description="A web page or a video. "
+                      "Files are attached on the material's page.")
+
+
+class MaterialOut(Schema):
+    id: int
+    organization: int
+    shared_by: str
+    from_above: bool
+    title: str
+    source: str
+    date: dt.date | None
+    tags: list[str]
+    link: str
+    files: list[str]
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> int:
+        return obj.organization_id
+
+    @staticmethod
+    def resolve_shared_by(obj: Any) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_tags(obj: Any) -> list[str]:
+        return obj.tag_list
+
+    @staticmethod
+    def resolve_files(obj: Any) -> list[str]:
+        return [a.original_name for a in obj.attachments.all() if a.removed_at is None]
+
+
+class LibraryFilters(Schema):
+    q: str = Field("", max_length=100, description="Words of the title or tags.")
+
+
+@router.get("/study-library/{org_id}", response=list[MaterialOut], url_name="study_library")
+@paginate(Pages, page_size=50)
+def library(request: HttpRequest, org_id: int, filters: Query[LibraryFilters]):
+    """The organization's library with the materials shared from above; search by title and tag."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.library", org)
+    return queries.library(org, filters.q).prefetch_related("attachments")
+
+
+@router.post("/study-library/{org_id}", response={201: MaterialOut}, url_name="study_library")
+def material_create(request: HttpRequest, org_id: int, payload: MaterialIn):
+    """Share a link in the organization's library (a supervising body's reaches every
+    association below it)."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.library", org)
+    require(request.user, "study.library_edit", org)
+    try:
+        material = services.material_create(actor=request.user, org=org, data=payload.dict())
+    except ValidationError as exc:
+        raise invalid(exc)
+    material.from_above = False
+    return HttpStatus(201, material)
+
+
+@router.delete("/study-library/{org_id}/{material_id}", response={204: None},
+               url_name="study_material")
+def material_delete(request: HttpRequest, org_id: int, material_id: int):
+    """Take a material out of the library."""
+    from guildhall.kit.actions import audited
+
+    material = queries.get_material_for_user(request.user, material_id, org_id)
+    audited(request.user, material, "delete",
+            lambda: services.material_delete(actor=request.user, material=material))
+    return HttpStatus(204, None)

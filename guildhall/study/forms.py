@@ -118,3 +118,14 @@ class TopicForm(forms.Form):
         self.fields["month"].choices = [(m, gettext("Month %(m)d") % {"m": m}) for m in range(1, 13)]
         self.fields["responsible"].choices = [("", "---------")] + [
             (u.pk, u.display_name) for u in members_of(org)]
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    source = forms.CharField(label=_("Source"), max_length=200, required=False)
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    tags = forms.CharField(label=_("Tags"), max_length=300, required=False,
+                           help_text=_("Separate tags with commas."))
+    link = forms.URLField(label=_("Link"), max_length=500, required=False,
+                          help_text=_("A web page or a video; or attach a file below."))
+    file = forms.FileField(label=_("File"), required=False)

@@ -306,3 +306,53 @@ class PlanTopic(models.Model):
             errors["year"] = _("Give a year between %(low)d and %(high)d.") % {"low": low, "high": high}
         if errors:
             raise ValidationError(errors)
+
+
+# ---- the materials library -----------------------------------------------------------------
+
+class Material(Workflow, RecordSubject):
+    """A document, link or video an association (or a supervising body, for every
+    association below it) shares for study. Its file is an attachment of the records."""
+
+    TRANSITIONS: dict = {}
+    ACTIONS = ["attach", "delete"]
+    rules_prefix = "study.material"
+
+    class EntryKind(models.TextChoices):
+        SHARED = "shared", _("Shared")
+
+    organization = models.ForeignKey("orgs.Organization", models.PROTECT,
+                                     related_name="study_materials", verbose_name=_("shared by"))
+    title = models.CharField(_("title"), max_length=200)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    tags = models.CharField(_("tags"), max_length=300, blank=True,
+                            help_text=_("Separate tags with commas."))
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("study material")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def records_url_prefix(self) -> str:
+        return "study:material_"
+
+    @property
+    def status(self) -> str:  # the kit's workflow asks for one; a material has no states
+        return "shared"
+
+    def get_absolute_url(self) -> str:
+        return reverse("study:material_detail", args=[self.organization_id, self.pk])
+
+    @property
+    def tag_list(self) -> list[str]:
+        import re
+
+        return [t for t in (x.strip() for x in re.split(r"[,，、;；]", self.tags or "")) if t]

@@ -100,3 +100,46 @@ def _version_acknowledge(access: Access, version: CodeVersion) -> bool:
 def _plan_edit(access: Access, org: Organization) -> bool:
     """The year's study plan: written by the association's editors, principal and admin."""
     return _is_association(org) and access.role_in(org) in RECORDERS
+
+
+# ---- the materials library ----------------------------------------------------------------
+
+LIBRARY_SUPERVISOR_EDITORS = {Role.ADMIN, Role.APPROVER}
+
+
+def sees_material(access: Access, material) -> bool:
+    """Those who see the organization that shared it, and, for a supervising body's
+    material, the people of every organization below it."""
+    org = material.organization
+    if access.can_see(org):
+        return True
+    if not org.is_supervisor:
+        return False
+    return Organization.objects.filter(pk__in=list(access.roles), path__startswith=org.path,
+                                       is_active=True).exists()
+
+
+@rule("study.library")
+def _library(access: Access, org: Organization) -> bool:
+    return access.can_see(org)
+
+
+@rule("study.library_edit")
+def _library_edit(access: Access, org: Organization) -> bool:
+    role = access.role_in(org)
+    return role in (LIBRARY_SUPERVISOR_EDITORS if org.is_supervisor else RECORDERS)
+
+
+@rule("study.material.view")
+def _material_view(access: Access, material) -> bool:
+    return sees_material(access, material)
+
+
+@rule("study.material.attach")
+def _material_attach(access: Access, material) -> bool:
+    return _library_edit(access, material.organization)
+
+
+@rule("study.material.delete")
+def _material_delete(access: Access, material) -> bool:
+    return _library_edit(access, material.organization)

@@ -207,3 +207,39 @@ def codes_below(org_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     for org_id, title in drafts:
         found[org_id].append({"code": None, "title": title, "version": None, "rate": None})
     return found
+
+
+# ---- the materials library -------------------------------------------------------------------
+
+def library(org: Any, q: str = "") -> QuerySet:
+    """The organization's library: its own materials and those the supervising bodies above
+    it shared (`from_above`), newest first; `q` searches titles and tags."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    from guildhall.study.models import Material
+
+    qs = Material.objects.filter(Q(organization=org) | Q(
+        organization_id__in=org.ancestor_ids(), organization__kind=Organization.Kind.SUPERVISOR,
+        organization__is_active=True)).select_related("organization").annotate(
+        from_above=Case(When(organization_id=org.pk, then=Value(False)), default=Value(True),
+                        output_field=BooleanField()))
+    for word in (q or "").split()[:5]:
+        qs = qs.filter(Q(title__icontains=word) | Q(tags__icontains=word))
+    return qs.order_by("-date", "-pk")
+
+
+def get_material_for_user(user: Any, pk: int, org_id: int) -> Any:
+    """The material shared by `org_id`, if the user may see it (the people below a
+    supervising body see what it shared); the same 404 for missing and someone else's."""
+    from django.http import Http404
+
+    from guildhall.orgs.permissions import Access
+    from guildhall.study.models import Material
+    from guildhall.study.permissions import sees_material
+
+    material = Material.objects.filter(pk=pk, organization_id=org_id,
+                                       organization__is_active=True).select_related(
+        "organization", "created_by").first()
+    if material is None or not sees_material(Access.for_user(user), material):
+        raise Http404("No such material")
+    return material

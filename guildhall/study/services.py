@@ -373,3 +373,58 @@ def topic_delete(*, actor: Any, topic: Any) -> None:
         record(actor=actor, action="study.topic.delete", organization=topic.organization,
                obj=topic, before=before)
         topic.delete()
+
+
+# ---- the materials library -------------------------------------------------------------------
+
+def material_create(*, actor: Any, org: Any, data: dict[str, Any], upload: Any = None) -> Any:
+    """Share a document, link or video in the organization's library (a supervising
+    body's reaches every association below it). A file goes through the records."""
+    from guildhall.study.models import Material
+
+    with transaction.atomic():
+        material = Material(organization=org, created_by=actor,
+                            **{k: (data.get(k) or "").strip() if isinstance(data.get(k), str) or
+                               data.get(k) is None else data.get(k)
+                               for k in ("title", "source", "tags", "link")})
+        material.date = data.get("date")
+        material.full_clean(exclude=["created_by"])
+        if not material.link and upload is None:
+            raise DomainError(_("Attach a file or give a link."), "nothing_shared", status=422,
+                              field="link")
+        material.save()
+        records.add_entry(material, material.EntryKind.SHARED, actor)
+        record(actor=actor, action="study.material.create", organization=org, obj=material,
+               after={"title": material.title, "link": material.link, "tags": material.tags})
+        if upload is not None:
+            records.attach(material, upload, actor=actor, kinds=KINDS, max_size=MAX_UPLOAD,
+                           type_message=_("Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint "
+                                          "(.pptx), PNG, JPEG or plain-text files."))
+        return material
+
+
+def material_attach(*, actor: Any, material: Any, upload: Any) -> Attachment:
+    with transaction.atomic():
+        def then(attachment: Attachment) -> None:
+            record(actor=actor, action="study.material.attach", organization=material.organization,
+                   obj=material, after={"attachment": attachment.pk, "name": attachment.original_name,
+                                        "sha256": attachment.sha256})
+
+        return records.attach(material, upload, actor=actor, kinds=KINDS, max_size=MAX_UPLOAD,
+                              then=then, type_message=_(
+                                  "Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), "
+                                  "PNG, JPEG or plain-text files."))
+
+
+def material_detach(*, actor: Any, material: Any, attachment: Attachment) -> None:
+    with transaction.atomic():
+        records.detach(material, attachment)
+        record(actor=actor, action="study.material.detach", organization=material.organization,
+               obj=material, before={"name": attachment.original_name})
+
+
+def material_delete(*, actor: Any, material: Any) -> None:
+    with transaction.atomic():
+        record(actor=actor, action="study.material.delete", organization=material.organization,
+               obj=material, before={"title": material.title})
+        material.delete()

@@ -5,6 +5,7 @@ from guildhall.study import views
 S = "o/<int:org_id>/study/sessions/<int:session_id>/"
 C = "o/<int:org_id>/codes/<int:code_id>/"
 V = "o/<int:org_id>/codes/versions/<int:version_id>/"
+L = "o/<int:org_id>/library/<int:material_id>/"
 
 app_name = "study"
 
@@ -22,6 +23,14 @@ urlpatterns = [
          name="attachment_download"),
     path(S + "attachments/<int:attachment_id>/remove", views.attachment_remove,
          name="attachment_remove"),
+    path("o/<int:org_id>/library/", views.library, name="library"),
+    path(L, views.material_detail, name="material_detail"),
+    path(L + "delete", views.material_delete, name="material_delete"),
+    path(L + "attachments/", views.material_attachment_upload, name="material_attachment_upload"),
+    path(L + "attachments/<int:attachment_id>/", views.material_attachment_download,
+         name="material_attachment_download"),
+    path(L + "attachments/<int:attachment_id>/remove", views.material_attachment_remove,
+         name="material_attachment_remove"),
     path("o/<int:org_id>/codes/", views.code_list, name="code_list"),
     path("o/<int:org_id>/codes/new", views.code_new, name="code_new"),
     path(C, views.code_detail, name="code_detail"),

@@ -18,7 +18,14 @@ from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records import services as records
 from guildhall.study import queries, services
-from guildhall.study.forms import AttachmentForm, CodeForm, SessionForm, TopicForm, VersionForm
+from guildhall.study.forms import (
+    AttachmentForm,
+    CodeForm,
+    MaterialForm,
+    SessionForm,
+    TopicForm,
+    VersionForm,
+)
 from guildhall.study.models import (
     Acknowledgement,
     Code,
@@ -388,3 +395,98 @@ def topic_delete(request: HttpRequest, org_id: int, topic_id: int) -> HttpRespon
         return redirect(url)
     messages.success(request, _("The topic was taken out of the plan."))
     return redirect(url)
+
+
+# ---- the materials library ----------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def library(request: HttpRequest, org_id: int) -> HttpResponse:
+    """The library: the organization's materials and those shared from above; search by
+    title and tag. Those who may share add a material on the same page."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.library", org)
+    may_share = can(request.user, "study.library_edit", org)
+    if request.method == "POST":
+        require(request.user, "study.library_edit", org)
+    form = MaterialForm(request.POST or None, request.FILES or None) if may_share else None
+    saved = form is not None and save_form(
+        request, form,
+        lambda: services.material_create(actor=request.user, org=org, data=form.cleaned_data,
+                                         upload=form.cleaned_data.get("file")),
+        done=_("The material was shared."), next_url=lambda m: m.get_absolute_url())
+    q = (request.GET.get("q") or "")[:100]
+    page = Paginator(queries.library(org, q), PAGE_SIZE).get_page(request.GET.get("page"))
+    return saved or render(request, "study/library.html", {
+        "org": org, "page": page, "q": q, "form": form, "query": f"q={q}"},
+        status=400 if form is not None and form.errors else 200)
+
+
+def _material(request: HttpRequest, org_id: int, material_id: int) -> Any:
+    material = queries.get_material_for_user(request.user, material_id, org_id)
+    require(request.user, "study.material.view", material)
+    return material
+
+
+def _material_page(request: HttpRequest, material: Any, *, status: int = 200, error: str = "",
+                   attachment_form: Any = None) -> HttpResponse:
+    actions = material.available_actions(request.user)
+    return render(request, "study/material_detail.html", {
+        "org": material.organization, "material": material, "actions": actions, "error": error,
+        "can_attach": "attach" in actions, "attachments": records.live_attachments(material),
+        "attachment_form": attachment_form or AttachmentForm()}, status=status)
+
+
+@login_required
+@require_GET
+def material_detail(request: HttpRequest, org_id: int, material_id: int) -> HttpResponse:
+    return _material_page(request, _material(request, org_id, material_id))
+
+
+@login_required
+@require_POST
+def material_delete(request: HttpRequest, org_id: int, material_id: int) -> HttpResponse:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from guildhall.kit.actions import audited
+
+    material = _material(request, org_id, material_id)
+    try:
+        audited(request.user, material, "delete",
+                lambda: services.material_delete(actor=request.user, material=material))
+    except DomainError as exc:
+        return _material_page(request, material, status=exc.status, error=str(exc))
+    messages.success(request, _("The material was taken out of the library."))
+    return redirect("study:library", org_id)
+
+
+@login_required
+@require_POST
+def material_attachment_upload(request: HttpRequest, org_id: int, material_id: int) -> HttpResponse:
+    material = _material(request, org_id, material_id)
+    return attachments.upload(
+        request, material, AttachmentForm(request.POST, request.FILES),
+        lambda data: services.material_attach(actor=request.user, material=material,
+                                              upload=data["file"]),
+        done=_("The file was attached."),
+        page=lambda form: _material_page(request, material, attachment_form=form))
+
+
+@login_required
+@require_GET
+def material_attachment_download(request: HttpRequest, org_id: int, material_id: int,
+                                 attachment_id: int) -> HttpResponse:
+    return attachments.download(_material(request, org_id, material_id), attachment_id)
+
+
+@login_required
+@require_POST
+def material_attachment_remove(request: HttpRequest, org_id: int, material_id: int,
+                               attachment_id: int) -> HttpResponse:
+    material = _material(request, org_id, material_id)
+    return attachments.remove(
+        request, material, attachment_id,
+        lambda m, a: services.material_detach(actor=request.user, material=m, attachment=a),
+        done=_("The file was removed."),
+        refused=lambda exc: _material_page(request, material, status=exc.status, error=str(exc)))

@@ -203,3 +203,51 @@ matrix_case(MatrixCase("api:study_plan", build=_org, api=True, own=RECORDERS, me
                        json=True, data=lambda c, o: {"year": 2026, "month": 6, "topic": "矩阵主题"},
                        ok_statuses=(201,)))
 case("api:study_topic", _api(_topic), RECORDERS, api=True, method="DELETE", ok_statuses=(204,))
+
+
+# ---- the materials library ----
+def _material(with_file=False):
+    def build(cast, org):
+        key = (id(cast), "material", with_file, org.pk)
+        if key not in _CACHE:
+            from guildhall.study.services import material_attach, material_create
+
+            actor = cast.user(f"{org.code}-editor")
+            material = material_create(actor=actor, org=org, data={
+                "title": "矩阵学习材料", "tags": "条例,法规", "link": "https://example.cn/a"})
+            if with_file:
+                material_attach(actor=actor, material=material, upload=SimpleUploadedFile(
+                    "读本.txt", "读本".encode(), content_type="text/plain"))
+            _CACHE[key] = material
+        return {"org_id": org.pk, "material_id": _CACHE[key].pk}
+    return build
+
+
+def _material_attachment(cast, org):
+    from guildhall.records.models import Attachment
+
+    kwargs = _material(True)(cast, org)
+    return {**kwargs, "attachment_id": Attachment.objects.filter(
+        study_material__id=kwargs["material_id"]).values_list("pk", flat=True).first()}
+
+
+def _material_form(cast, org):
+    return {"title": "矩阵材料", "tags": "学习", "link": "https://example.cn/b"}
+
+
+LIB_SEE = {"association": ALL_ASSOCIATION, "supervisor": ALL_SUPERVISOR}
+LIB_EDIT = {"association": {"principal", "admin", "editor"}, "supervisor": {"admin", "approver"}}
+matrix_case(MatrixCase("study:library", build=_org, own=LIB_SEE, above=LIB_SEE))
+matrix_case(MatrixCase("study:library", build=_org, own=LIB_EDIT, method="POST",
+                       data=_material_form, ok_statuses=(302,)))
+case("study:material_detail", _material(), SEE, SEE_ABOVE)
+case("study:material_delete", _material(), RECORDERS, method="POST", ok_statuses=(302,))
+case("study:material_attachment_upload", _material(), RECORDERS, method="POST", data=_upload,
+     ok_statuses=(302,))
+case("study:material_attachment_download", _material_attachment, SEE, SEE_ABOVE)
+case("study:material_attachment_remove", _material_attachment, RECORDERS, method="POST",
+     ok_statuses=(302,))
+matrix_case(MatrixCase("api:study_library", build=_org, api=True, own=LIB_SEE, above=LIB_SEE))
+matrix_case(MatrixCase("api:study_library", build=_org, api=True, own=LIB_EDIT, method="POST",
+                       json=True, data=_material_form, ok_statuses=(201,)))
+case("api:study_material", _material(), RECORDERS, api=True, method="DELETE", ok_statuses=(204,))
