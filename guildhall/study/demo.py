@@ -5,7 +5,8 @@ A study plan of this year: a topic for the month of each confirmed session, one 
 Sessions this year: three confirmed (2 + 1.5 + 1 = 4.5 hours; 5, 3 and 4 of its 5 members
 attended: a participation rate of (1 + 0.6 + 0.8) / 3 = 80%) and one draft waiting for the
 principal. Two codes with two published versions each; the current versions are
-acknowledged by 3 of 5 and 1 of 5 members."""
+acknowledged by 3 of 5 and 1 of 5 members. A library of two materials of `soft` and two
+shared by `sup` with every association below it."""
 
 from __future__ import annotations
 
@@ -40,6 +41,18 @@ CODES = [
      ["一、爱岗敬业，诚实守信。\n\n二、廉洁自律，不以职务之便谋取私利。",
       "一、爱岗敬业，诚实守信。\n\n二、廉洁自律，不以职务之便谋取私利。\n\n三、保守秘密，规范使用协会名义。"],
      ["principal"]),
+]
+
+
+LIBRARY = [
+    ("soft", "soft-editor", "软件行业数据安全合规指引", "本会秘书处", "数据安全,合规",
+     "https://www.example.cn/soft/data-security"),
+    ("soft", "soft-editor", "行业自律公约解读（视频）", "本会培训部", "自律,视频",
+     "https://www.example.cn/soft/self-discipline-video"),
+    ("sup", "sup-admin", "《社会组织登记管理条例》全文", "省社会组织综合委员会", "条例,法规",
+     "https://www.example.cn/sup/regulation"),
+    ("sup", "sup-admin", "社会组织意识形态工作学习读本", "省社会组织综合委员会", "意识形态,读本",
+     "https://www.example.cn/sup/reader"),
 ]
 
 
@@ -82,6 +95,10 @@ def seed(cast: Any, password_hash: str) -> None:
             "minutes": f"{topic}：传达学习有关文件精神，与会人员结合工作交流体会。"})
         if confirmed:
             services.session_confirm(actor=principal, session=session)
+    for org, actor, title, source, tags, link in LIBRARY:
+        services.material_create(actor=u(actor), org=cast.orgs[org], data={
+            "title": title, "source": source, "tags": tags, "link": link,
+            "date": timezone.localdate() - dt.timedelta(days=30)})
     today = timezone.localdate()
     for title, kind, bodies, acknowledged_by in CODES:
         code = services.code_create(actor=admin, org=soft, data={

@@ -126,6 +126,6 @@ class MaterialForm(forms.Form):
     date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
     tags = forms.CharField(label=_("Tags"), max_length=300, required=False,
                            help_text=_("Separate tags with commas."))
-    link = forms.URLField(label=_("Link"), max_length=500, required=False,
+    link = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https",
                           help_text=_("A web page or a video; or attach a file below."))
     file = forms.FileField(label=_("File"), required=False)

@@ -237,7 +237,7 @@ def _material_form(cast, org):
 
 LIB_SEE = {"association": ALL_ASSOCIATION, "supervisor": ALL_SUPERVISOR}
 LIB_EDIT = {"association": {"principal", "admin", "editor"}, "supervisor": {"admin", "approver"}}
-matrix_case(MatrixCase("study:library", build=_org, own=LIB_SEE, above=LIB_SEE))
+matrix_case(MatrixCase("study:library", build=_org, own=LIB_SEE, above=SEE_ABOVE))
 matrix_case(MatrixCase("study:library", build=_org, own=LIB_EDIT, method="POST",
                        data=_material_form, ok_statuses=(302,)))
 case("study:material_detail", _material(), SEE, SEE_ABOVE)
@@ -247,7 +247,7 @@ case("study:material_attachment_upload", _material(), RECORDERS, method="POST", 
 case("study:material_attachment_download", _material_attachment, SEE, SEE_ABOVE)
 case("study:material_attachment_remove", _material_attachment, RECORDERS, method="POST",
      ok_statuses=(302,))
-matrix_case(MatrixCase("api:study_library", build=_org, api=True, own=LIB_SEE, above=LIB_SEE))
+matrix_case(MatrixCase("api:study_library", build=_org, api=True, own=LIB_SEE, above=SEE_ABOVE))
 matrix_case(MatrixCase("api:study_library", build=_org, api=True, own=LIB_EDIT, method="POST",
                        json=True, data=_material_form, ok_statuses=(201,)))
 case("api:study_material", _material(), RECORDERS, api=True, method="DELETE", ok_statuses=(204,))

@@ -141,6 +141,14 @@ class NoPerPersonFigureTest(GuildhallTestCase):
             "attachment_id": Attachment.objects.filter(study_studysession=session).first().pk,
             "topic_id": PlanTopic.objects.filter(organization=self.soft).first().pk,
         }
+        from guildhall.study.models import Material
+        from guildhall.study.services import material_attach
+
+        material = Material.objects.filter(organization=self.soft).first()
+        self.kwargs["material_id"] = material.pk
+        self.material_attachment = material_attach(
+            actor=self.user("soft-editor"), material=material, upload=SimpleUploadedFile(
+                "读本.txt", "读本".encode(), content_type="text/plain")).pk
 
     def check_text(self, where: str, text: str) -> None:
         self.assertEqual(figures_near_names(text, self.names), [], where)
@@ -158,6 +166,8 @@ class NoPerPersonFigureTest(GuildhallTestCase):
             supervisor = pattern.name == "overview"
             org = self.sup if supervisor else self.soft
             kwargs = {p: (org.pk if p == "org_id" else self.kwargs[p]) for p in params}
+            if "attachment_id" in kwargs and pattern.name.startswith("material_"):
+                kwargs["attachment_id"] = self.material_attachment
             url = reverse(f"study:{pattern.name}", kwargs=kwargs)
             for username in (["sup-admin"] if supervisor else ["soft-principal", "soft-staff",
                                                                "sup-viewer"]):
@@ -181,7 +191,7 @@ class NoPerPersonFigureTest(GuildhallTestCase):
                     continue
                 params = re.findall(r"{(\w+)}", path)
                 org = self.sup if any(w in path for w in ("below",)) else self.soft
-                url = path
+                url = path.replace("{org_id}/{material_id}", f"{self.soft.pk}/{self.kwargs['material_id']}")
                 for p in params:
                     url = url.replace("{" + p + "}", str(org.pk if p == "org_id" else self.kwargs[p]))
                 for username in ("soft-principal", "sup-admin"):

@@ -274,3 +274,54 @@ class ScaleTest(GuildhallTestCase):
                              {f"{org.code}-editor"})
             self.assertEqual(list(queries.published_versions([org.pk]).values_list(
                 "code__organization_id", flat=True)), [org.pk])
+
+
+class LibraryTest(GuildhallTestCase):
+    demo_modules = ("study",)
+
+    def titles(self, username, org, q=""):
+        self.login(username)
+        response = self.client.get(reverse("study:library", args=[org.pk]), {"q": q})
+        if response.status_code != 200:
+            return response.status_code
+        return [m.title for m in response.context["page"]]
+
+    def test_an_association_sees_its_own_and_its_supervisors_materials_marked_from_above(self):
+        titles = self.titles("soft-staff", self.soft)
+        self.assertEqual(len(titles), 4)
+        self.login("soft-staff")
+        page = self.client.get(reverse("study:library", args=[self.soft.pk])).content.decode()
+        self.assertEqual(page.count("来自上级"), 2)
+        self.assertEqual(self.titles("soft-staff", self.soft, "条例"), ["《社会组织登记管理条例》全文"])
+        self.assertEqual(self.titles("soft-staff", self.soft, "视频"), ["行业自律公约解读（视频）"])
+        # logi (a sibling) sees sup's materials but none of soft's; chem (under sup2) none.
+        self.assertEqual(len(self.titles("logi-staff", self.logi)), 2)
+        self.assertEqual(self.titles("logi-staff", self.soft), 404)
+        self.assertEqual(self.titles("chem-staff", self.chem), [])
+        self.assertEqual(self.titles("sup2-admin", self.soft), 404)
+        # The supervisor sees the items it shared in its own library.
+        self.assertEqual(len(self.titles("sup-viewer", self.sup)), 2)
+
+    def test_a_material_from_above_and_its_file_open_below_but_not_elsewhere(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from guildhall.study.models import Material
+
+        material = Material.objects.get(organization=self.sup, title__contains="登记管理条例")
+        attachment = services.material_attach(
+            actor=self.user("sup-admin"), material=material,
+            upload=SimpleUploadedFile("条例.txt", "条例".encode(), content_type="text/plain"))
+        detail = reverse("study:material_detail", args=[self.sup.pk, material.pk])
+        download = reverse("study:material_attachment_download",
+                           args=[self.sup.pk, material.pk, attachment.pk])
+        for username, status in (("soft-staff", 200), ("logi-editor", 200), ("sup-viewer", 200),
+                                 ("chem-staff", 404), ("sup2-admin", 404)):
+            self.login(username)
+            self.assertEqual(self.client.get(detail).status_code, status, username)
+            self.assertEqual(self.client.get(download).status_code, status, username)
+        self.login("soft-principal")  # an association cannot remove its supervisor's material
+        self.assertEqual(self.client.post(reverse("study:material_delete", args=[
+            self.sup.pk, material.pk])).status_code, 403)
+        self.assertTrue(Material.objects.filter(pk=material.pk).exists())
+        api = self.api_client("logi-staff").get(f"/api/v1/study-library/{self.logi.pk}").json()
+        self.assertEqual(sorted(m["from_above"] for m in api["items"]), [True, True])
