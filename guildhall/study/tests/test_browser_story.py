@@ -119,6 +119,22 @@ def test_a_session_is_recorded_and_confirmed_and_a_new_code_version_is_acknowled
         page.goto(f"{url}/o/{soft.pk}/codes/")
         assert "知悉率 20.0%" in page.inner_text("#codes")
 
+        # The library: soft's own materials and those its supervising body shared.
+        page.goto(f"{url}/o/{soft.pk}/library/")
+        assert page.locator("#materials li").count() == 4
+        assert page.inner_text("#materials").count("来自上级") == 2
+        page.fill("input[name=q]", "条例")
+        page.click("#library-search button")
+        page.wait_for_load_state()
+        assert page.locator("#materials li").count() == 1
+        screenshot(page, "study-9-library")
+
+        # The study plan of the year: topics by month, carried out or missed.
+        sign_out_and_in(page, url, "soft-editor")
+        page.goto(f"{url}/o/{soft.pk}/study/plan/")
+        assert "已落实" in page.inner_text("#plan-topics")
+        screenshot(page, "study-10-plan")
+
         # The supervisor sees the figures and the rates, not the names.
         sign_out_and_in(page, url, "sup-viewer")
         page.goto(f"{url}/o/{cast.orgs['sup'].pk}/study/overview/")
