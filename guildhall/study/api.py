@@ -601,3 +601,74 @@ def material_delete(request: HttpRequest, org_id: int, material_id: int):
     audited(request.user, material, "delete",
             lambda: services.material_delete(actor=request.user, material=material))
     return HttpStatus(204, None)
+
+
+# ---- education activities ---------------------------------------------------------------------
+
+class ActivityIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    kind: str = Field(..., description="lecture, exhibition, essay, speech or welfare.")
+    date: dt.date
+    venue: str = Field("", max_length=200)
+    organizers: str = Field("", max_length=300)
+    participants: int = Field(0, ge=0, le=1_000_000, description="How many took part (one figure).")
+    description: str = ""
+    filing: int | None = Field(None, ge=1, le=MAX_ID, description="The approved event filing of "
+                               "a public event.")
+
+
+class ActivityOut(Schema):
+    id: int
+    organization: int
+    title: str
+    kind: str
+    date: dt.date
+    venue: str
+    organizers: str
+    participants: int
+    description: str
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> int:
+        return obj.organization_id
+
+
+@router.get("/study-activities/{org_id}", response=list[ActivityOut], url_name="study_activities")
+@paginate(Pages, page_size=50)
+def activity_list(request: HttpRequest, org_id: int, filters: Query[YearFilter]):
+    """The association's education activities of a year, newest first."""
+    from guildhall.study.models import Activity
+
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.list", org)
+    return Activity.objects.filter(organization=org, date__year=filters.year or queries.parse_year(
+        None)).order_by("-date", "-pk")
+
+
+@router.post("/study-activities/{org_id}", response={201: ActivityOut}, url_name="study_activities")
+def activity_create(request: HttpRequest, org_id: int, payload: ActivityIn):
+    """Record an education activity (photos and results are attached on its page)."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.list", org)
+    require(request.user, "study.create", org)
+    try:
+        activity = services.activity_create(actor=request.user, org=org, data=payload.dict())
+    except ValidationError as exc:
+        raise invalid(exc)
+    return HttpStatus(201, activity)
+
+
+@router.delete("/study-activities/{org_id}/{activity_id}", response={204: None},
+               url_name="study_activity")
+def activity_delete(request: HttpRequest, org_id: int, activity_id: int):
+    """Delete an education activity."""
+    from guildhall.kit.actions import audited
+    from guildhall.orgs.scoping import get_for_user
+    from guildhall.study.models import Activity
+
+    activity = get_for_user(request.user, Activity.objects.select_related("organization"),
+                            activity_id, org_id)
+    require(request.user, "study.activity.view", activity)
+    audited(request.user, activity, "delete",
+            lambda: services.activity_delete(actor=request.user, activity=activity))
+    return HttpStatus(204, None)

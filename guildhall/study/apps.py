@@ -13,4 +13,6 @@ class StudyConfig(AppConfig):
         register_nav(NavItem(_("Study sessions"), "study:session_list", "study.list", order=38))
         register_nav(NavItem(_("Codes of conduct"), "study:code_list", "study.list", order=39))
         register_nav(NavItem(_("Study and codes"), "study:overview", "study.overview", order=40))
+        register_nav(NavItem(_("Education activities"), "study:activity_list", "study.list",
+                             order=38))
         register_nav(NavItem(_("Study library"), "study:library", "study.library", order=41))

@@ -6,7 +6,7 @@ Sessions this year: three confirmed (2 + 1.5 + 1 = 4.5 hours; 5, 3 and 4 of its 
 attended: a participation rate of (1 + 0.6 + 0.8) / 3 = 80%) and one draft waiting for the
 principal. Two codes with two published versions each; the current versions are
 acknowledged by 3 of 5 and 1 of 5 members. A library of two materials of `soft` and two
-shared by `sup` with every association below it."""
+shared by `sup` with every association below it; an essay contest with its winners."""
 
 from __future__ import annotations
 
@@ -56,6 +56,12 @@ LIBRARY = [
 ]
 
 
+def _named(content: Any, name: str) -> Any:
+    content.name = name
+    content.content_type = "text/plain"
+    return content
+
+
 def _this_year(days_ago: int, hour: int = 9) -> dt.datetime:
     now = timezone.localtime()
     day = max(now.date() - dt.timedelta(days=days_ago), dt.date(now.year, 1, 1))
@@ -99,6 +105,15 @@ def seed(cast: Any, password_hash: str) -> None:
         services.material_create(actor=u(actor), org=cast.orgs[org], data={
             "title": title, "source": source, "tags": tags, "link": link,
             "date": timezone.localdate() - dt.timedelta(days=30)})
+    contest = services.activity_create(actor=editor, org=soft, data={
+        "title": "“诚信经营 自律发展”主题征文比赛", "kind": "essay",
+        "date": timezone.localdate() - dt.timedelta(days=45), "venue": "线上征集",
+        "organizers": "软件行业协会秘书处", "participants": 36,
+        "description": "面向会员单位征集征文，评出一等奖 1 篇、二等奖 2 篇、三等奖 3 篇。"})
+    from django.core.files.base import ContentFile
+
+    services.activity_attach(actor=editor, activity=contest, upload=_named(ContentFile(
+        "一等奖：《以诚立业》\n二等奖：《守正创新》《自律之路》".encode()), "获奖作品名单.txt"))
     today = timezone.localdate()
     for title, kind, bodies, acknowledged_by in CODES:
         code = services.code_create(actor=admin, org=soft, data={

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guildhall.core.errors import DomainError
 from guildhall.core.forms import datetime_field
 from guildhall.study.models import (
     ATTENDEE_NOT_MEMBER,
@@ -129,3 +130,30 @@ class MaterialForm(forms.Form):
     link = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https",
                           help_text=_("A web page or a video; or attach a file below."))
     file = forms.FileField(label=_("File"), required=False)
+
+
+class ActivityForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=())
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    venue = forms.CharField(label=_("Place"), max_length=200, required=False)
+    organizers = forms.CharField(label=_("Organizers"), max_length=300, required=False)
+    participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=1_000_000,
+                                      initial=0, help_text=_("How many took part."))
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    filing = forms.TypedChoiceField(label=_("Event filing"), coerce=int, required=False,
+                                    empty_value=None, choices=(),
+                                    help_text=_("A public event: its approved filing, whose rules apply."))
+
+    def __init__(self, *args: Any, org: Any, **kwargs: Any) -> None:
+        from guildhall.kit import links
+        from guildhall.study.models import ActivityKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ActivityKind.choices
+        try:
+            filings = links.choices(org, "events.filing")
+        except DomainError:  # the filing module is not installed
+            filings = []
+        self.fields["filing"].choices = [("", "---------"), *filings]

@@ -356,3 +356,62 @@ class Material(Workflow, RecordSubject):
         import re
 
         return [t for t in (x.strip() for x in re.split(r"[,，、;；]", self.tags or "")) if t]
+
+
+# ---- education activities -----------------------------------------------------------------
+
+class ActivityKind(models.TextChoices):
+    LECTURE = "lecture", _("Lecture")
+    EXHIBITION = "exhibition", _("Exhibition")
+    ESSAY = "essay", _("Essay contest")
+    SPEECH = "speech", _("Speech contest")
+    WELFARE = "welfare", _("Public-welfare activity")
+
+
+class Activity(Workflow, RecordSubject):
+    """An education activity of an association: a lecture, an exhibition, an essay or speech
+    contest, a public-welfare activity. Its photos, materials and results (the winning
+    entries) are attachments; one that is a public event links to its event filing, whose
+    rules apply to it (no second approval here)."""
+
+    TRANSITIONS: dict = {}
+    ACTIONS = ["attach", "delete"]
+    rules_prefix = "study.activity"
+
+    class EntryKind(models.TextChoices):
+        RECORDED = "recorded", _("Recorded")
+
+    organization = models.ForeignKey("orgs.Organization", models.PROTECT,
+                                     related_name="study_activities", verbose_name=_("association"))
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    date = models.DateField(_("date"))
+    venue = models.CharField(_("place"), max_length=200, blank=True)
+    organizers = models.CharField(_("organizers"), max_length=300, blank=True)
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    description = models.TextField(_("description"), blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("education activity")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def records_url_prefix(self) -> str:
+        return "study:activity_"
+
+    @property
+    def status(self) -> str:
+        return "recorded"
+
+    def get_absolute_url(self) -> str:
+        return reverse("study:activity_detail", args=[self.organization_id, self.pk])
+
+    def clean(self) -> None:
+        if self.organization_id and self.organization.is_supervisor:
+            raise ValidationError({"organization": _("Only associations record study sessions.")})

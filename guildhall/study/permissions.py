@@ -143,3 +143,20 @@ def _material_attach(access: Access, material) -> bool:
 @rule("study.material.delete")
 def _material_delete(access: Access, material) -> bool:
     return _library_edit(access, material.organization)
+
+
+# ---- education activities -----------------------------------------------------------------
+
+@rule("study.activity.view")
+def _activity_view(access: Access, activity) -> bool:
+    return access.can_see(activity.organization)
+
+
+@rule("study.activity.attach")
+def _activity_attach(access: Access, activity) -> bool:
+    return access.role_in(activity.organization_id) in RECORDERS
+
+
+@rule("study.activity.delete")
+def _activity_delete(access: Access, activity) -> bool:
+    return access.role_in(activity.organization_id) in RECORDERS

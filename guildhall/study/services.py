@@ -428,3 +428,57 @@ def material_delete(*, actor: Any, material: Any) -> None:
         record(actor=actor, action="study.material.delete", organization=material.organization,
                obj=material, before={"title": material.title})
         material.delete()
+
+
+# ---- education activities ----------------------------------------------------------------------
+
+ACTIVITY_FIELDS = ("title", "kind", "date", "venue", "organizers", "participants", "description")
+
+
+def activity_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Any:
+    """Record an education activity; one that is a public event names its event filing
+    (`filing`: the id of one of the association's approved filings)."""
+    from guildhall.kit import links
+    from guildhall.study.models import Activity
+
+    with transaction.atomic():
+        activity = Activity(organization=org, created_by=actor, **{
+            k: (data.get(k).strip() if isinstance(data.get(k), str) else data.get(k))
+            for k in ACTIVITY_FIELDS if data.get(k) is not None})
+        activity.full_clean(exclude=["created_by"])
+        activity.save()
+        filing = data.get("filing")
+        if filing:
+            links.link(activity, "events.filing", filing, actor=actor)
+        records.add_entry(activity, Activity.EntryKind.RECORDED, actor)
+        record(actor=actor, action="study.activity.create", organization=org, obj=activity,
+               after={"title": activity.title, "kind": activity.kind, "filing": filing or None,
+                      "participants": activity.participants})
+        return activity
+
+
+def activity_attach(*, actor: Any, activity: Any, upload: Any) -> Attachment:
+    def then(attachment: Attachment) -> None:
+        record(actor=actor, action="study.activity.attach", organization=activity.organization,
+               obj=activity, after={"attachment": attachment.pk, "name": attachment.original_name,
+                                    "sha256": attachment.sha256})
+
+    with transaction.atomic():
+        return records.attach(activity, upload, actor=actor, kinds=KINDS, max_size=MAX_UPLOAD,
+                              then=then, type_message=_(
+                                  "Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), "
+                                  "PNG, JPEG or plain-text files."))
+
+
+def activity_detach(*, actor: Any, activity: Any, attachment: Attachment) -> None:
+    with transaction.atomic():
+        records.detach(activity, attachment)
+        record(actor=actor, action="study.activity.detach", organization=activity.organization,
+               obj=activity, before={"name": attachment.original_name})
+
+
+def activity_delete(*, actor: Any, activity: Any) -> None:
+    with transaction.atomic():
+        record(actor=actor, action="study.activity.delete", organization=activity.organization,
+               obj=activity, before={"title": activity.title})
+        activity.delete()

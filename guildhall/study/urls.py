@@ -6,6 +6,7 @@ S = "o/<int:org_id>/study/sessions/<int:session_id>/"
 C = "o/<int:org_id>/codes/<int:code_id>/"
 V = "o/<int:org_id>/codes/versions/<int:version_id>/"
 L = "o/<int:org_id>/library/<int:material_id>/"
+A = "o/<int:org_id>/study/activities/<int:activity_id>/"
 
 app_name = "study"
 
@@ -23,6 +24,14 @@ urlpatterns = [
          name="attachment_download"),
     path(S + "attachments/<int:attachment_id>/remove", views.attachment_remove,
          name="attachment_remove"),
+    path("o/<int:org_id>/study/activities/", views.activity_list, name="activity_list"),
+    path(A, views.activity_detail, name="activity_detail"),
+    path(A + "delete", views.activity_delete, name="activity_delete"),
+    path(A + "attachments/", views.activity_attachment_upload, name="activity_attachment_upload"),
+    path(A + "attachments/<int:attachment_id>/", views.activity_attachment_download,
+         name="activity_attachment_download"),
+    path(A + "attachments/<int:attachment_id>/remove", views.activity_attachment_remove,
+         name="activity_attachment_remove"),
     path("o/<int:org_id>/library/", views.library, name="library"),
     path(L, views.material_detail, name="material_detail"),
     path(L + "delete", views.material_delete, name="material_delete"),

@@ -19,6 +19,7 @@ from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records import services as records
 from guildhall.study import queries, services
 from guildhall.study.forms import (
+    ActivityForm,
     AttachmentForm,
     CodeForm,
     MaterialForm,
@@ -490,3 +491,106 @@ def material_attachment_remove(request: HttpRequest, org_id: int, material_id: i
         lambda m, a: services.material_detach(actor=request.user, material=m, attachment=a),
         done=_("The file was removed."),
         refused=lambda exc: _material_page(request, material, status=exc.status, error=str(exc)))
+
+
+# ---- education activities -----------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_list(request: HttpRequest, org_id: int) -> HttpResponse:
+    from guildhall.study.models import Activity
+
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.list", org)
+    may_create = can(request.user, "study.create", org)
+    if request.method == "POST":
+        require(request.user, "study.create", org)
+    form = ActivityForm(request.POST or None, org=org) if may_create else None
+    saved = form is not None and save_form(
+        request, form,
+        lambda: services.activity_create(actor=request.user, org=org, data=form.cleaned_data),
+        done=_("The activity was recorded."), next_url=lambda a: a.get_absolute_url())
+    year = queries.parse_year(request.GET.get("year"))
+    page = Paginator(Activity.objects.filter(organization=org, date__year=year).order_by(
+        "-date", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return saved or render(request, "study/activity_list.html", {
+        "org": org, "page": page, "year": year, "years": queries.year_choices(), "form": form,
+        "query": f"year={year}"}, status=400 if form is not None and form.errors else 200)
+
+
+def _activity(request: HttpRequest, org_id: int, activity_id: int) -> Any:
+    from guildhall.orgs.scoping import get_for_user
+    from guildhall.study.models import Activity
+
+    activity = get_for_user(request.user, Activity.objects.select_related("organization"),
+                            activity_id, org_id)
+    require(request.user, "study.activity.view", activity)
+    return activity
+
+
+def _activity_page(request: HttpRequest, activity: Any, *, status: int = 200, error: str = "",
+                   attachment_form: Any = None) -> HttpResponse:
+    from guildhall.kit import links
+
+    actions = activity.available_actions(request.user)
+    return render(request, "study/activity_detail.html", {
+        "org": activity.organization, "activity": activity, "actions": actions, "error": error,
+        "can_attach": "attach" in actions, "attachments": records.live_attachments(activity),
+        "links": links.described(activity), "attachment_form": attachment_form or AttachmentForm()},
+        status=status)
+
+
+@login_required
+@require_GET
+def activity_detail(request: HttpRequest, org_id: int, activity_id: int) -> HttpResponse:
+    return _activity_page(request, _activity(request, org_id, activity_id))
+
+
+@login_required
+@require_POST
+def activity_delete(request: HttpRequest, org_id: int, activity_id: int) -> HttpResponse:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from guildhall.kit.actions import audited
+
+    activity = _activity(request, org_id, activity_id)
+    try:
+        audited(request.user, activity, "delete",
+                lambda: services.activity_delete(actor=request.user, activity=activity))
+    except DomainError as exc:
+        return _activity_page(request, activity, status=exc.status, error=str(exc))
+    messages.success(request, _("The activity was deleted."))
+    return redirect("study:activity_list", org_id)
+
+
+@login_required
+@require_POST
+def activity_attachment_upload(request: HttpRequest, org_id: int, activity_id: int) -> HttpResponse:
+    activity = _activity(request, org_id, activity_id)
+    return attachments.upload(
+        request, activity, AttachmentForm(request.POST, request.FILES),
+        lambda data: services.activity_attach(actor=request.user, activity=activity,
+                                              upload=data["file"]),
+        done=_("The file was attached."),
+        page=lambda form: _activity_page(request, activity, attachment_form=form))
+
+
+@login_required
+@require_GET
+def activity_attachment_download(request: HttpRequest, org_id: int, activity_id: int,
+                                 attachment_id: int) -> HttpResponse:
+    return attachments.download(_activity(request, org_id, activity_id), attachment_id,
+                                inline_images=True)
+
+
+@login_required
+@require_POST
+def activity_attachment_remove(request: HttpRequest, org_id: int, activity_id: int,
+                               attachment_id: int) -> HttpResponse:
+    activity = _activity(request, org_id, activity_id)
+    return attachments.remove(
+        request, activity, attachment_id,
+        lambda a, f: services.activity_detach(actor=request.user, activity=a, attachment=f),
+        done=_("The file was removed."),
+        refused=lambda exc: _activity_page(request, activity, status=exc.status, error=str(exc)))

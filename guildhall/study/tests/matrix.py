@@ -251,3 +251,54 @@ matrix_case(MatrixCase("api:study_library", build=_org, api=True, own=LIB_SEE, a
 matrix_case(MatrixCase("api:study_library", build=_org, api=True, own=LIB_EDIT, method="POST",
                        json=True, data=_material_form, ok_statuses=(201,)))
 case("api:study_material", _material(), RECORDERS, api=True, method="DELETE", ok_statuses=(204,))
+
+
+# ---- education activities ----
+def _activity(with_file=False):
+    def build(cast, org):
+        key = (id(cast), "activity", with_file, org.pk)
+        if key not in _CACHE:
+            import datetime as dt
+
+            from guildhall.study.services import activity_attach, activity_create
+
+            actor = cast.user(f"{org.code}-editor")
+            activity = activity_create(actor=actor, org=org, data={
+                "title": "矩阵征文比赛", "kind": "essay", "date": dt.date(2026, 5, 1),
+                "participants": 30})
+            if with_file:
+                activity_attach(actor=actor, activity=activity, upload=SimpleUploadedFile(
+                    "获奖作品.txt", "作品".encode(), content_type="text/plain"))
+            _CACHE[key] = activity
+        return {"org_id": org.pk, "activity_id": _CACHE[key].pk}
+    return build
+
+
+def _activity_attachment(cast, org):
+    from guildhall.records.models import Attachment
+
+    kwargs = _activity(True)(cast, org)
+    return {**kwargs, "attachment_id": Attachment.objects.filter(
+        study_activity__id=kwargs["activity_id"]).values_list("pk", flat=True).first()}
+
+
+def _activity_form(cast, org):
+    return {"title": "矩阵讲座", "kind": "lecture", "date": "2026-04-01", "participants": "20"}
+
+
+matrix_case(MatrixCase("study:activity_list", build=_org, own=SEE, above=SEE_ABOVE))
+matrix_case(MatrixCase("study:activity_list", build=_org, own=RECORDERS, method="POST",
+                       data=_activity_form, ok_statuses=(302,)))
+case("study:activity_detail", _activity(), SEE, SEE_ABOVE)
+case("study:activity_delete", _activity(), RECORDERS, method="POST", ok_statuses=(302,))
+case("study:activity_attachment_upload", _activity(), RECORDERS, method="POST", data=_upload,
+     ok_statuses=(302,))
+case("study:activity_attachment_download", _activity_attachment, SEE, SEE_ABOVE)
+case("study:activity_attachment_remove", _activity_attachment, RECORDERS, method="POST",
+     ok_statuses=(302,))
+matrix_case(MatrixCase("api:study_activities", build=_org, api=True, own=SEE, above=SEE_ABOVE))
+matrix_case(MatrixCase("api:study_activities", build=_org, api=True, own=RECORDERS, method="POST",
+                       json=True, data=lambda c, o: {"title": "矩阵讲座", "kind": "lecture",
+                                                     "date": "2026-04-01", "participants": 20},
+                       ok_statuses=(201,)))
+case("api:study_activity", _activity(), RECORDERS, api=True, method="DELETE", ok_statuses=(204,))

@@ -146,6 +146,11 @@ class NoPerPersonFigureTest(GuildhallTestCase):
 
         material = Material.objects.filter(organization=self.soft).first()
         self.kwargs["material_id"] = material.pk
+        from guildhall.study.models import Activity
+
+        activity = Activity.objects.filter(organization=self.soft).first()
+        self.kwargs["activity_id"] = activity.pk
+        self.activity_attachment = activity.attachments.first().pk
         self.material_attachment = material_attach(
             actor=self.user("soft-editor"), material=material, upload=SimpleUploadedFile(
                 "读本.txt", "读本".encode(), content_type="text/plain")).pk
@@ -168,6 +173,8 @@ class NoPerPersonFigureTest(GuildhallTestCase):
             kwargs = {p: (org.pk if p == "org_id" else self.kwargs[p]) for p in params}
             if "attachment_id" in kwargs and pattern.name.startswith("material_"):
                 kwargs["attachment_id"] = self.material_attachment
+            if "attachment_id" in kwargs and pattern.name.startswith("activity_"):
+                kwargs["attachment_id"] = self.activity_attachment
             url = reverse(f"study:{pattern.name}", kwargs=kwargs)
             for username in (["sup-admin"] if supervisor else ["soft-principal", "soft-staff",
                                                                "sup-viewer"]):

@@ -325,3 +325,18 @@ class LibraryTest(GuildhallTestCase):
         self.assertTrue(Material.objects.filter(pk=material.pk).exists())
         api = self.api_client("logi-staff").get(f"/api/v1/study-library/{self.logi.pk}").json()
         self.assertEqual(sorted(m["from_above"] for m in api["items"]), [True, True])
+
+
+class ActivityTest(GuildhallTestCase):
+    demo_modules = ("study",)
+
+    def test_the_demo_essay_contest_with_its_results_is_seen_by_soft_and_sup_only(self):
+        from guildhall.study.models import Activity
+
+        contest = Activity.objects.get(organization=self.soft, kind="essay")
+        self.assertEqual(contest.participants, 36)
+        self.assertEqual([a.original_name for a in contest.attachments.all()], ["获奖作品名单.txt"])
+        for username, status in (("soft-staff", 200), ("sup-viewer", 200), ("logi-principal", 404),
+                                 ("sup2-admin", 404)):
+            self.login(username)
+            self.assertEqual(self.client.get(contest.get_absolute_url()).status_code, status, username)
