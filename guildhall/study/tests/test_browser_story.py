@@ -135,6 +135,14 @@ def test_a_session_is_recorded_and_confirmed_and_a_new_code_version_is_acknowled
         assert "已落实" in page.inner_text("#plan-topics")
         screenshot(page, "study-10-plan")
 
+        # Education activities: the essay contest with its winners as a file.
+        page.goto(f"{url}/o/{soft.pk}/study/activities/")
+        page.get_by_role("link", name="“诚信经营 自律发展”主题征文比赛").click()
+        page.wait_for_load_state()
+        assert page.inner_text("#participants") == "36"
+        assert "获奖作品名单.txt" in page.inner_text("#files")
+        screenshot(page, "study-11-contest")
+
         # The supervisor sees the figures and the rates, not the names.
         sign_out_and_in(page, url, "sup-viewer")
         page.goto(f"{url}/o/{cast.orgs['sup'].pk}/study/overview/")
