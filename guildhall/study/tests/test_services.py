@@ -340,3 +340,16 @@ class ActivityTest(GuildhallTestCase):
                                  ("sup2-admin", 404)):
             self.login(username)
             self.assertEqual(self.client.get(contest.get_absolute_url()).status_code, status, username)
+
+
+class HomeTest(GuildhallTestCase):
+    demo_modules = ("study",)
+
+    def test_the_home_page_shows_the_year_and_the_codes_still_to_acknowledge(self):
+        self.login("soft-staff")
+        page = self.client.get(reverse("site:org_home", args=[self.soft.pk])).content.decode()
+        self.assertIn("学习 3 次 · 共 4.5 小时 · 平均参学率 80.0%", page)
+        self.assertIn("工作人员职业道德准则", page)  # staff acknowledged neither current version
+        self.login("soft-principal")  # who acknowledged both
+        page = self.client.get(reverse("site:org_home", args=[self.soft.pk])).content.decode()
+        self.assertNotIn("阅读并确认知悉", page)
