@@ -145,6 +145,9 @@ class CodeTest(GuildhallTestCase):
             services.acknowledge(actor=self.user("soft-staff"), version=self.v1)
         self.assertEqual({u.username for u in queries.not_acknowledged(self.v1)},
                          {"soft-principal", "soft-admin", "soft-reviewer"})
+        # People are listed by name, never by any figure of theirs.
+        people = list(queries.not_acknowledged(self.v1))
+        self.assertEqual(people, sorted(people, key=lambda u: (u.full_name, u.username)))
 
     def test_a_new_version_is_adopted_then_published_and_supersedes_the_old(self):
         services.acknowledge(actor=self.user("soft-staff"), version=self.v1)
