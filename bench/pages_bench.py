@@ -86,6 +86,11 @@ def main() -> int:
         ("incident board", "sup-approver", "incidents:incident_board", {"org_id": sup.pk}),
         ("incident board, closed", "sup-approver", "incidents:incident_board", {"org_id": sup.pk},
          "state=closed"),
+        ("study sessions and figures", f"{assoc.code}-editor", "study:session_list", {"org_id": assoc.pk}),
+        ("codes of conduct", f"{assoc.code}-staff", "study:code_list", {"org_id": assoc.pk}),
+        ("study and codes overview", "sup-viewer", "study:overview", {"org_id": sup.pk}),
+        ("study and codes overview, page 20", "sup-viewer", "study:overview", {"org_id": sup.pk},
+         "page=20"),
     ]
     del big_sup
     results = []

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "guildhall.plans",
     "guildhall.meetings",
     "guildhall.incidents",
+    "guildhall.study",
     "guildhall.site",
 ]
 

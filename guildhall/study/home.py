@@ -1,0 +1,34 @@
+"""The study section of the organization home page: this year's figures of the association,
+and the codes its member has still to acknowledge (no one else's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guildhall.core.home import HomeSection, home_section
+from guildhall.orgs.permissions import can
+from guildhall.study import queries
+from guildhall.study.models import Acknowledgement
+
+
+@home_section
+def study_this_year(user: Any, org: Any) -> HomeSection | None:
+    if not can(user, "study.list", org):
+        return None
+    year = timezone.localdate().year
+    figures = queries.figures(org, year)
+    items = [{"label": str(_("Study sessions held")), "url": reverse("study:session_list", args=[org.pk]),
+              "note": str(_("%(n)s sessions · %(h)s hours · participation %(r)s") % {
+                  "n": figures.sessions, "h": figures.hours, "r": figures.participation_percent})}]
+    mine = set(Acknowledgement.objects.filter(user=user, version__organization=org).values_list(
+        "version_id", flat=True))
+    for version in queries.published_versions([org.pk]):
+        if version.pk not in mine and can(user, "study.version.acknowledge", version):
+            items.append({"label": version.code.title, "url": version.get_absolute_url(),
+                          "note": str(_("Read and acknowledge"))})
+    return HomeSection(title=_("Study and codes of conduct"),
+                       url=reverse("study:session_list", args=[org.pk]), items=items)

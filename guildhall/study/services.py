@@ -1,0 +1,484 @@
+"""Writes on study sessions and codes of conduct: every change audited, in one transaction
+with its records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guildhall.audit.services import record
+from guildhall.core.errors import DomainError
+from guildhall.orgs.models import Role
+from guildhall.records import services as records
+from guildhall.records.models import Attachment, Revision
+from guildhall.study.models import (
+    ATTENDEE_NOT_MEMBER,
+    Acknowledgement,
+    Code,
+    CodeVersion,
+    SessionStatus,
+    StudySession,
+    VersionStatus,
+    ack_reminder_days,
+)
+
+MAX_UPLOAD = getattr(settings, "STUDY_MAX_UPLOAD", 20 * 1024 * 1024)
+#: Minutes, slides, materials and photos of a session.
+KINDS = {"pdf", "docx", "xlsx", "pptx", "png", "jpeg", "txt"}
+
+
+# ---- people -----------------------------------------------------------------------
+
+def members_of(org: Any):
+    """The active members of the association, by name."""
+    return get_user_model().objects.filter(
+        memberships__organization=org, memberships__is_active=True, is_active=True,
+    ).distinct().order_by("full_name", "username")
+
+
+def with_role(org: Any, roles: set[str]):
+    return get_user_model().objects.filter(
+        memberships__organization_id=getattr(org, "pk", org), memberships__role__in=roles,
+        memberships__is_active=True, is_active=True).distinct()
+
+
+def _member_ids(org: Any, ids: Iterable[Any]) -> list[int]:
+    try:
+        wanted = {int(getattr(i, "pk", i)) for i in ids}
+    except (TypeError, ValueError):
+        raise DomainError(ATTENDEE_NOT_MEMBER, "not_member", status=422, field="attendees") from None
+    found = set(members_of(org).filter(pk__in=[i for i in wanted if 0 < i < 2**63])
+                .values_list("pk", flat=True))
+    if wanted - found:
+        raise DomainError(ATTENDEE_NOT_MEMBER, "not_member", status=422, field="attendees")
+    return sorted(wanted)
+
+
+# ---- study sessions -----------------------------------------------------------------
+
+def _audit(actor: Any, action: str, obj: Any, before: dict | None = None,
+           after: dict | None = None) -> None:
+    record(actor=actor, action=f"study.{action}", organization=obj.organization, obj=obj,
+           before=before, after=after)
+
+
+def _lock(session: StudySession) -> StudySession:
+    return StudySession.objects.select_for_update().select_related("organization").get(pk=session.pk)
+
+
+def _new_revision(session: StudySession, actor: Any, before: dict | None) -> Revision | None:
+    after = session.snapshot()
+    changed = records.changed_fields(before, after)
+    if not changed:
+        return None
+    if before is not None:
+        session.revision += 1
+        session.updated_at = timezone.now()
+        session.save(update_fields=["revision", "updated_at"])
+    return records.add_revision(session, actor=actor, snapshot=after, changed=changed)
+
+
+def _apply(session: StudySession, data: dict[str, Any]) -> list[int] | None:
+    data = dict(data)
+    attendees = data.pop("attendees", None)
+    if "plan_topic" in data:
+        session.plan_topic = _plan_topic(session.organization, data.pop("plan_topic"))
+    for name, value in data.items():
+        setattr(session, name, value.strip() if isinstance(value, str) else value)
+    session.full_clean(exclude=["created_by"])
+    if attendees is None:
+        return None
+    return _member_ids(session.organization, attendees)
+
+
+def _plan_topic(org: Any, value: Any) -> Any:
+    """The topic of the association's own plan (by object or id); another's is refused like
+    a missing one."""
+    from guildhall.study.models import PlanTopic
+
+    if value in (None, ""):
+        return None
+    pk = getattr(value, "pk", value)
+    found = PlanTopic.objects.filter(organization=org, pk=pk).first() if isinstance(pk, int) else None
+    if found is None:
+        raise DomainError(_("Choose a topic of the association's own study plan."), "no_such_topic",
+                          status=422, field="plan_topic")
+    return found
+
+
+def session_create(*, actor: Any, org: Any, data: dict[str, Any]) -> StudySession:
+    """Record a study session of `org` as a draft."""
+    with transaction.atomic():
+        session = StudySession(organization=org, created_by=actor)
+        attendees = _apply(session, data)
+        session.save()
+        if attendees:
+            session.attendees.set(attendees)
+        revision = _new_revision(session, actor, None)
+        _audit(actor, "session.create", session, after=revision.snapshot)
+        return session
+
+
+def session_update(*, actor: Any, session: StudySession, data: dict[str, Any],
+                   revision: int | None = None) -> StudySession:
+    with transaction.atomic():
+        session = _lock(session)
+        session.guard("edit")
+        records.refuse_stale(session, revision)
+        before = session.snapshot()
+        attendees = _apply(session, data)
+        session.save()
+        if attendees is not None:
+            session.attendees.set(attendees)
+        new = _new_revision(session, actor, before)
+        if new is not None:
+            _audit(actor, "session.update", session,
+                   before={k: before.get(k) for k in new.changed_fields},
+                   after={**{k: new.snapshot[k] for k in new.changed_fields},
+                          "revision": session.revision})
+        return session
+
+
+def session_confirm(*, actor: Any, session: StudySession) -> StudySession:
+    """The principal confirms that the session took place as recorded: it counts in the
+    year's figures from now on, with the association's membership of today as the base
+    of its participation rate."""
+    now = timezone.now()
+    with transaction.atomic():
+        session = _lock(session)
+        session.guard("confirm")
+        if session.held_at > now:
+            raise DomainError(_("A session is confirmed after it took place."), "not_yet",
+                              field="held_at")
+        session.status, session.confirmed_at, session.confirmed_by = (
+            SessionStatus.CONFIRMED, now, actor)
+        session.members_then = members_of(session.organization).count()
+        session.updated_at = now
+        session.save(update_fields=["status", "confirmed_at", "confirmed_by", "members_then",
+                                    "updated_at"])
+        records.add_entry(session, StudySession.EntryKind.CONFIRMED, actor)
+        _audit(actor, "session.confirm", session, before={"status": SessionStatus.DRAFT},
+               after={"status": session.status, "members": session.members_then})
+        return session
+
+
+def attachment_add(*, actor: Any, session: StudySession, upload: Any) -> Attachment:
+    with transaction.atomic():
+        session = _lock(session)
+        before = session.snapshot()
+
+        def then(attachment: Attachment) -> None:
+            _new_revision(session, actor, before)
+            _audit(actor, "session.attach", session, after={
+                "attachment": attachment.pk, "name": attachment.original_name,
+                "sha256": attachment.sha256, "revision": session.revision})
+
+        return records.attach(
+            session, upload, actor=actor, kinds=KINDS, max_size=MAX_UPLOAD, then=then,
+            type_message=_("Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), PNG, "
+                           "JPEG or plain-text files."))
+
+
+def attachment_remove(*, actor: Any, session: StudySession, attachment: Attachment) -> None:
+    with transaction.atomic():
+        session = _lock(session)
+        before = session.snapshot()
+        records.detach(session, attachment)
+        _new_revision(session, actor, before)
+        _audit(actor, "session.detach", session, before={"name": attachment.original_name},
+               after={"revision": session.revision})
+
+
+# ---- codes of conduct -----------------------------------------------------------------
+
+def _version_revision(code: Code, version: CodeVersion, actor: Any) -> None:
+    """Keep the version's text as a revision of the code (numbered like the version), so
+    versions compare with the records' diff."""
+    records.add_revision(code, actor=actor, snapshot=version.snapshot(),
+                         changed=list(version.snapshot()))
+
+
+def code_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Code:
+    """Start a code with its first version, a draft."""
+    with transaction.atomic():
+        code = Code(organization=org, created_by=actor, title=(data.get("title") or "").strip(),
+                    kind=data.get("kind") or "")
+        code.full_clean(exclude=["created_by"])
+        code.save()
+        version = CodeVersion(code=code, organization=org, number=1, created_by=actor,
+                              body=data.get("body") or "", effective_date=data.get("effective_date"))
+        version.full_clean(exclude=["created_by", "code", "organization"])
+        version.save()
+        _version_revision(code, version, actor)
+        _audit(actor, "code.create", code, after={"title": code.title, "kind": code.kind,
+                                                  "version": 1})
+        return code
+
+
+def _lock_version(version: CodeVersion) -> CodeVersion:
+    return CodeVersion.objects.select_for_update().select_related(
+        "code", "organization").get(pk=version.pk)
+
+
+def version_new(*, actor: Any, code: Code, data: dict[str, Any]) -> CodeVersion:
+    """Draft the next version of the code (one draft or adopted version at a time)."""
+    with transaction.atomic():
+        code = Code.objects.select_for_update().get(pk=code.pk)
+        if code.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.ADOPTED]).exists():
+            raise DomainError(_("This code already has a version that is not yet published."),
+                              "pending_version", status=409)
+        number = (code.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = CodeVersion(code=code, organization=code.organization, number=number,
+                              created_by=actor, body=data.get("body") or "",
+                              effective_date=data.get("effective_date"))
+        version.full_clean(exclude=["created_by", "code", "organization"])
+        version.save()
+        code.revision = number
+        code.save(update_fields=["revision"])
+        _version_revision(code, version, actor)
+        _audit(actor, "version.create", version, after={"code": code.pk, "version": number})
+        return version
+
+
+def version_update(*, actor: Any, version: CodeVersion, data: dict[str, Any]) -> CodeVersion:
+    with transaction.atomic():
+        version = _lock_version(version)
+        version.guard("edit")
+        before = version.snapshot()
+        for name in ("body", "effective_date"):
+            if data.get(name) is not None:
+                setattr(version, name, data[name])
+        version.full_clean(exclude=["created_by", "code", "organization"])
+        version.save(update_fields=["body", "effective_date"])
+        revision = version.code.revisions.filter(number=version.number).first()
+        if revision is not None:  # the draft's text: its revision follows it until adopted
+            revision.snapshot = version.snapshot()
+            revision.save(update_fields=["snapshot"])
+        _audit(actor, "version.update", version, before=before, after=version.snapshot())
+        return version
+
+
+def version_adopt(*, actor: Any, version: CodeVersion) -> CodeVersion:
+    """The principal adopts the version (one step); it is published afterwards."""
+    with transaction.atomic():
+        version = _lock_version(version)
+        version.guard("adopt")
+        version.status, version.adopted_by, version.adopted_at = (
+            VersionStatus.ADOPTED, actor, timezone.now())
+        version.save(update_fields=["status", "adopted_by", "adopted_at"])
+        records.add_entry(version.code, Code.EntryKind.ADOPTED, actor,
+                          str(_("Version %(n)d") % {"n": version.number}))
+        _audit(actor, "version.adopt", version, before={"status": VersionStatus.DRAFT},
+               after={"status": version.status})
+        return version
+
+
+def version_publish(*, actor: Any, version: CodeVersion) -> CodeVersion:
+    """Publish the adopted version to the association's members; the version published
+    before it is superseded. Members are told, and reminded later if they do not
+    acknowledge it (see `reminders.py`)."""
+    from guildhall.notifications.services import Message, notify
+
+    now = timezone.now()
+    with transaction.atomic():
+        version = _lock_version(version)
+        version.guard("publish")
+        CodeVersion.objects.filter(code=version.code, status=VersionStatus.PUBLISHED).update(
+            status=VersionStatus.SUPERSEDED)
+        first, second = ack_reminder_days(timezone.localdate(now))
+        version.status, version.published_by, version.published_at = (
+            VersionStatus.PUBLISHED, actor, now)
+        version.first_reminder_on, version.second_reminder_on = first, second
+        version.save(update_fields=["status", "published_by", "published_at",
+                                    "first_reminder_on", "second_reminder_on"])
+        records.add_entry(version.code, Code.EntryKind.PUBLISHED, actor,
+                          str(_("Version %(n)d") % {"n": version.number}))
+        _audit(actor, "version.publish", version, before={"status": VersionStatus.ADOPTED},
+               after={"status": version.status})
+        title = version.code.title
+        notify(members_of(version.organization), Message(
+            kind="study.code_published", organization=version.organization,
+            subject=lambda: str(_("A code of conduct was published: %(title)s") % {"title": title}),
+            body=lambda: str(_("Please read it and acknowledge it.")),
+            url=version.get_absolute_url(), dedupe_key=f"study:published:{version.pk}"))
+        return version
+
+
+def acknowledge(*, actor: Any, version: CodeVersion) -> Acknowledgement:
+    """The member read the published version and acknowledges it (once)."""
+    with transaction.atomic():
+        version = _lock_version(version)
+        version.guard("acknowledge")
+        if Acknowledgement.objects.filter(version=version, user=actor).exists():
+            raise DomainError(_("You have already acknowledged this version."),
+                              "already_acknowledged", status=409)
+        try:
+            with transaction.atomic():
+                ack = Acknowledgement.objects.create(version=version, user=actor)
+        except IntegrityError:
+            raise DomainError(_("You have already acknowledged this version."),
+                              "already_acknowledged", status=409) from None
+        _audit(actor, "version.acknowledge", version, after={"at": ack.at.isoformat()})
+        return ack
+
+
+def reminder_recipients(version: CodeVersion) -> list[Any]:
+    """The members who have not acknowledged the published version."""
+    done = Acknowledgement.objects.filter(version=version).values("user_id")
+    return list(members_of(version.organization).exclude(pk__in=done))
+
+
+ACK_MANAGERS = {Role.PRINCIPAL, Role.ADMIN}
+
+
+# ---- the study plan -----------------------------------------------------------------------
+
+def topic_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Any:
+    from guildhall.study.models import PlanTopic
+
+    with transaction.atomic():
+        responsible = data.get("responsible")
+        topic = PlanTopic(organization=org, created_by=actor, year=data.get("year"),
+                          month=data.get("month"), topic=(data.get("topic") or "").strip(),
+                          form=data.get("form") or "group",
+                          materials=(data.get("materials") or "").strip())
+        if responsible:
+            pk = getattr(responsible, "pk", responsible)
+            if not members_of(org).filter(pk=pk).exists():
+                raise DomainError(_("Choose the responsible member among the members of the "
+                                    "association."), "not_member", status=422, field="responsible")
+            topic.responsible_id = pk
+        topic.full_clean(exclude=["created_by"])
+        topic.save()
+        record(actor=actor, action="study.topic.create", organization=org, obj=topic,
+               after={"year": topic.year, "month": topic.month, "topic": topic.topic,
+                      "form": topic.form, "responsible": topic.responsible_id})
+        return topic
+
+
+def topic_delete(*, actor: Any, topic: Any) -> None:
+    """Take a topic out of the plan; one a confirmed session carried out stays."""
+    with transaction.atomic():
+        if topic.sessions.filter(status=SessionStatus.CONFIRMED).exists():
+            raise DomainError(_("A session carried out this topic; it stays in the plan."),
+                              "topic_held", status=409)
+        before = {"year": topic.year, "month": topic.month, "topic": topic.topic}
+        record(actor=actor, action="study.topic.delete", organization=topic.organization,
+               obj=topic, before=before)
+        topic.delete()
+
+
+# ---- the materials library -------------------------------------------------------------------
+
+def material_create(*, actor: Any, org: Any, data: dict[str, Any], upload: Any = None) -> Any:
+    """Share a document, link or video in the organization's library (a supervising
+    body's reaches every association below it). A file goes through the records."""
+    from guildhall.study.models import Material
+
+    with transaction.atomic():
+        material = Material(organization=org, created_by=actor,
+                            **{k: (data.get(k) or "").strip() if isinstance(data.get(k), str) or
+                               data.get(k) is None else data.get(k)
+                               for k in ("title", "source", "tags", "link")})
+        material.date = data.get("date")
+        material.full_clean(exclude=["created_by"])
+        if not material.link and upload is None:
+            raise DomainError(_("Attach a file or give a link."), "nothing_shared", status=422,
+                              field="link")
+        material.save()
+        records.add_entry(material, material.EntryKind.SHARED, actor)
+        record(actor=actor, action="study.material.create", organization=org, obj=material,
+               after={"title": material.title, "link": material.link, "tags": material.tags})
+        if upload is not None:
+            records.attach(material, upload, actor=actor, kinds=KINDS, max_size=MAX_UPLOAD,
+                           type_message=_("Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint "
+                                          "(.pptx), PNG, JPEG or plain-text files."))
+        return material
+
+
+def material_attach(*, actor: Any, material: Any, upload: Any) -> Attachment:
+    with transaction.atomic():
+        def then(attachment: Attachment) -> None:
+            record(actor=actor, action="study.material.attach", organization=material.organization,
+                   obj=material, after={"attachment": attachment.pk, "name": attachment.original_name,
+                                        "sha256": attachment.sha256})
+
+        return records.attach(material, upload, actor=actor, kinds=KINDS, max_size=MAX_UPLOAD,
+                              then=then, type_message=_(
+                                  "Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), "
+                                  "PNG, JPEG or plain-text files."))
+
+
+def material_detach(*, actor: Any, material: Any, attachment: Attachment) -> None:
+    with transaction.atomic():
+        records.detach(material, attachment)
+        record(actor=actor, action="study.material.detach", organization=material.organization,
+               obj=material, before={"name": attachment.original_name})
+
+
+def material_delete(*, actor: Any, material: Any) -> None:
+    with transaction.atomic():
+        record(actor=actor, action="study.material.delete", organization=material.organization,
+               obj=material, before={"title": material.title})
+        material.delete()
+
+
+# ---- education activities ----------------------------------------------------------------------
+
+ACTIVITY_FIELDS = ("title", "kind", "date", "venue", "organizers", "participants", "description")
+
+
+def activity_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Any:
+    """Record an education activity; one that is a public event names its event filing
+    (`filing`: the id of one of the association's approved filings)."""
+    from guildhall.kit import links
+    from guildhall.study.models import Activity
+
+    with transaction.atomic():
+        activity = Activity(organization=org, created_by=actor, **{
+            k: (data.get(k).strip() if isinstance(data.get(k), str) else data.get(k))
+            for k in ACTIVITY_FIELDS if data.get(k) is not None})
+        activity.full_clean(exclude=["created_by"])
+        activity.save()
+        filing = data.get("filing")
+        if filing:
+            links.link(activity, "events.filing", filing, actor=actor)
+        records.add_entry(activity, Activity.EntryKind.RECORDED, actor)
+        record(actor=actor, action="study.activity.create", organization=org, obj=activity,
+               after={"title": activity.title, "kind": activity.kind, "filing": filing or None,
+                      "participants": activity.participants})
+        return activity
+
+
+def activity_attach(*, actor: Any, activity: Any, upload: Any) -> Attachment:
+    def then(attachment: Attachment) -> None:
+        record(actor=actor, action="study.activity.attach", organization=activity.organization,
+               obj=activity, after={"attachment": attachment.pk, "name": attachment.original_name,
+                                    "sha256": attachment.sha256})
+
+    with transaction.atomic():
+        return records.attach(activity, upload, actor=actor, kinds=KINDS, max_size=MAX_UPLOAD,
+                              then=then, type_message=_(
+                                  "Attach PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), "
+                                  "PNG, JPEG or plain-text files."))
+
+
+def activity_detach(*, actor: Any, activity: Any, attachment: Attachment) -> None:
+    with transaction.atomic():
+        records.detach(activity, attachment)
+        record(actor=actor, action="study.activity.detach", organization=activity.organization,
+               obj=activity, before={"name": attachment.original_name})
+
+
+def activity_delete(*, actor: Any, activity: Any) -> None:
+    with transaction.atomic():
+        record(actor=actor, action="study.activity.delete", organization=activity.organization,
+               obj=activity, before={"title": activity.title})
+        activity.delete()

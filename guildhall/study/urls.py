@@ -1,0 +1,53 @@
+from django.urls import path
+
+from guildhall.study import views
+
+S = "o/<int:org_id>/study/sessions/<int:session_id>/"
+C = "o/<int:org_id>/codes/<int:code_id>/"
+V = "o/<int:org_id>/codes/versions/<int:version_id>/"
+L = "o/<int:org_id>/library/<int:material_id>/"
+A = "o/<int:org_id>/study/activities/<int:activity_id>/"
+
+app_name = "study"
+
+urlpatterns = [
+    path("o/<int:org_id>/study/", views.session_list, name="session_list"),
+    path("o/<int:org_id>/study/new", views.session_new, name="session_new"),
+    path("o/<int:org_id>/study/overview/", views.overview, name="overview"),
+    path("o/<int:org_id>/study/plan/", views.plan, name="plan"),
+    path("o/<int:org_id>/study/plan/<int:topic_id>/delete", views.topic_delete, name="topic_delete"),
+    path(S, views.session_detail, name="session_detail"),
+    path(S + "edit", views.session_edit, name="session_edit"),
+    path(S + "confirm", views.session_confirm, name="session_confirm"),
+    path(S + "attachments/", views.attachment_upload, name="attachment_upload"),
+    path(S + "attachments/<int:attachment_id>/", views.attachment_download,
+         name="attachment_download"),
+    path(S + "attachments/<int:attachment_id>/remove", views.attachment_remove,
+         name="attachment_remove"),
+    path("o/<int:org_id>/study/activities/", views.activity_list, name="activity_list"),
+    path(A, views.activity_detail, name="activity_detail"),
+    path(A + "delete", views.activity_delete, name="activity_delete"),
+    path(A + "attachments/", views.activity_attachment_upload, name="activity_attachment_upload"),
+    path(A + "attachments/<int:attachment_id>/", views.activity_attachment_download,
+         name="activity_attachment_download"),
+    path(A + "attachments/<int:attachment_id>/remove", views.activity_attachment_remove,
+         name="activity_attachment_remove"),
+    path("o/<int:org_id>/library/", views.library, name="library"),
+    path(L, views.material_detail, name="material_detail"),
+    path(L + "delete", views.material_delete, name="material_delete"),
+    path(L + "attachments/", views.material_attachment_upload, name="material_attachment_upload"),
+    path(L + "attachments/<int:attachment_id>/", views.material_attachment_download,
+         name="material_attachment_download"),
+    path(L + "attachments/<int:attachment_id>/remove", views.material_attachment_remove,
+         name="material_attachment_remove"),
+    path("o/<int:org_id>/codes/", views.code_list, name="code_list"),
+    path("o/<int:org_id>/codes/new", views.code_new, name="code_new"),
+    path(C, views.code_detail, name="code_detail"),
+    path(C + "diff", views.code_diff, name="code_diff"),
+    path(C + "versions/new", views.version_new, name="version_new"),
+    path(V, views.version_detail, name="version_detail"),
+    path(V + "edit", views.version_edit, name="version_edit"),
+    path(V + "adopt", views.version_adopt, name="version_adopt"),
+    path(V + "publish", views.version_publish, name="version_publish"),
+    path(V + "acknowledge", views.version_acknowledge, name="version_acknowledge"),
+]
