@@ -95,10 +95,6 @@ def _audit(actor: Any, action: str, obj: Any, before: dict | None = None,
            before=before, after=after)
 
 
-def _lock(obj: Any) -> Any:
-    return type(obj).objects.select_for_update().select_related("organization").get(pk=obj.pk)
-
-
 def _revision(subject: Any, actor: Any, snapshot: dict[str, Any],
               before: dict[str, Any] | None) -> None:
     records.add_revision(subject, actor=actor, snapshot=snapshot,
@@ -173,7 +169,7 @@ def responsibility_save(*, actor: Any, org: Any, year: int, principal: Any,
 
 def responsibility_sign(*, actor: Any, rlist: ResponsibilityList) -> ResponsibilityList:
     with transaction.atomic():
-        rlist = _lock(rlist)
+        rlist = reviews.lock(rlist)
         rlist.guard("sign")
         rlist.status, rlist.signed_by, rlist.signed_at = ListStatus.SIGNED, actor, timezone.now()
         rlist.save(update_fields=["status", "signed_by", "signed_at"])
@@ -243,7 +239,7 @@ def template_create(*, actor: Any, org: Any, year: int, title: str, note: str = 
 def template_item_add(*, actor: Any, template: PlanTemplate, data: dict[str, Any]) -> TemplateItem:
     title = required_text(data.get("title"), _("Name the task."), field="title")
     with transaction.atomic():
-        template = _lock(template)
+        template = reviews.lock(template)
         template.guard("edit")
         item = TemplateItem(template=template, title=title[:200],
                             description=data.get("description", ""), duty=data.get("duty", ""),
@@ -257,7 +253,7 @@ def template_item_add(*, actor: Any, template: PlanTemplate, data: dict[str, Any
 
 def template_item_remove(*, actor: Any, template: PlanTemplate, item: TemplateItem) -> None:
     with transaction.atomic():
-        template = _lock(template)
+        template = reviews.lock(template)
         template.guard("edit")
         item.delete()
         _audit(actor, "template.item_remove", template, before={"item": item.title})
@@ -277,7 +273,7 @@ def template_issue(*, actor: Any, template: PlanTemplate, recipients: list[Any] 
             raise DomainError(_("Choose associations below your body."), "not_below", status=422,
                               field="recipients")
     with transaction.atomic():
-        template = _lock(template)
+        template = reviews.lock(template)
         template.guard("issue")
         items = list(template.items.all())
         if not items:
@@ -360,7 +356,7 @@ def _check_item(item: PlanItem) -> None:
 def item_add(*, actor: Any, plan: Plan, data: dict[str, Any], reason: str = "",
              revision: int | None = None) -> PlanItem:
     with transaction.atomic():
-        plan = _lock(plan)
+        plan = reviews.lock(plan)
         plan.guard("edit")
         reason = _change_of_plan(plan, reason, revision)
         item = PlanItem(plan=plan, organization=plan.organization,
@@ -377,8 +373,8 @@ def item_add(*, actor: Any, plan: Plan, data: dict[str, Any], reason: str = "",
 def item_update(*, actor: Any, item: PlanItem, data: dict[str, Any], reason: str = "",
                 revision: int | None = None) -> PlanItem:
     with transaction.atomic():
-        plan = _lock(item.plan)
-        item = _lock(item)
+        plan = reviews.lock(item.plan)
+        item = reviews.lock(item)
         item.guard("edit")
         reason = _change_of_plan(plan, reason, revision)
         before = item.snapshot()
@@ -404,7 +400,7 @@ def plan_adopt(*, actor: Any, plan: Plan, today: dt.date | None = None) -> Plan:
     """Adopt the issued key tasks: every one of them needs an owner and a due date."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        plan = _lock(plan)
+        plan = reviews.lock(plan)
         plan.guard("adopt")
         if not plan.needs_adoption:
             raise DomainError(_("There are no key tasks to adopt."), "nothing_to_adopt", status=409)
@@ -423,7 +419,7 @@ def plan_adopt(*, actor: Any, plan: Plan, today: dt.date | None = None) -> Plan:
 
 def plan_submit(*, actor: Any, plan: Plan) -> Plan:
     with transaction.atomic():
-        plan = _lock(plan)
+        plan = reviews.lock(plan)
         plan.guard("submit")
         if plan.needs_adoption:
             raise DomainError(_("Adopt the key tasks from the supervising body first."),
@@ -452,7 +448,7 @@ def plan_submit(*, actor: Any, plan: Plan) -> Plan:
 def _decide(*, actor: Any, plan: Plan, verdict: str, comment: str, revision: int,
             action: str) -> Plan:
     with transaction.atomic():
-        locked = _lock(plan)
+        locked = reviews.lock(plan)
         locked.guard(action)
 
         def apply(item: Plan, result: reviews.Result) -> dict[str, Any]:
@@ -505,7 +501,7 @@ def plan_grade(*, actor: Any, plan: Plan, score: Any, comment: str,
     score = _score(score)
     comment = required_text(comment, _("Write a comment on the plan."), field="comment")
     with transaction.atomic():
-        plan = _lock(plan)
+        plan = reviews.lock(plan)
         plan.guard("grade")
         _refuse_closed_window(plan.organization, today)
         rules = PlanRules.for_association(plan.organization)
@@ -529,7 +525,7 @@ def item_report(*, actor: Any, item: PlanItem, text: str, progress: Any = None,
     association's own as evidence (optional)."""
     text = required_text(text, _("Say what was done."), field="text")
     with transaction.atomic():
-        item = _lock(item)
+        item = reviews.lock(item)
         item.guard("report")
         if progress not in (None, ""):
             try:
@@ -554,7 +550,7 @@ def item_report(*, actor: Any, item: PlanItem, text: str, progress: Any = None,
 
 def item_link(*, actor: Any, item: PlanItem, kind: str, target_id: Any) -> Link:
     with transaction.atomic():
-        item = _lock(item)
+        item = reviews.lock(item)
         item.guard("report")
         link = links.link(item, kind, target_id, actor=actor, role=Link.Role.EVIDENCE)
         records.add_entry(item, PlanItem.EntryKind.LINKED, actor,
@@ -568,7 +564,7 @@ def item_attach(*, actor: Any, item: PlanItem, upload: Any) -> Any:
         _audit(actor, "item.attach", item, after={"file": attachment.original_name,
                                                   "sha256": attachment.sha256})
     with transaction.atomic():
-        item = _lock(item)
+        item = reviews.lock(item)
         item.guard("attach")
         return records.attach(item, upload, actor=actor, kinds=KINDS, max_size=MAX_UPLOAD,
                               type_message=_("Evidence may be a PDF, Word, Excel, PowerPoint, "
@@ -577,7 +573,7 @@ def item_attach(*, actor: Any, item: PlanItem, upload: Any) -> Any:
 
 def item_detach(*, actor: Any, item: PlanItem, attachment: Any) -> None:
     with transaction.atomic():
-        item = _lock(item)
+        item = reviews.lock(item)
         item.guard("attach")
         records.detach(item, attachment)
         _audit(actor, "item.detach", item, before={"file": attachment.original_name})
@@ -590,7 +586,7 @@ def has_evidence(item: PlanItem) -> bool:
 
 def item_claim_done(*, actor: Any, item: PlanItem, note: str = "") -> PlanItem:
     with transaction.atomic():
-        item = _lock(item)
+        item = reviews.lock(item)
         item.guard("claim_done")
         if not has_evidence(item):
             raise DomainError(_("Attach a file or link a record as evidence before claiming "
@@ -608,8 +604,8 @@ def item_claim_done(*, actor: Any, item: PlanItem, note: str = "") -> PlanItem:
 def item_drop(*, actor: Any, item: PlanItem, reason: str, revision: int | None = None) -> PlanItem:
     reason = required_text(reason, _("Say why the item is dropped."))
     with transaction.atomic():
-        plan = _lock(item.plan)
-        item = _lock(item)
+        plan = reviews.lock(item.plan)
+        item = reviews.lock(item)
         item.guard("drop")
         was = item.status
         item.status, item.drop_reason = ItemStatus.DROPPED, reason
@@ -626,7 +622,7 @@ def item_assess(*, actor: Any, item: PlanItem, score: Any, comment: str = "",
                 today: dt.date | None = None) -> PlanItem:
     score = _score(score)
     with transaction.atomic():
-        item = _lock(item)
+        item = reviews.lock(item)
         item.guard("assess")
         _refuse_closed_window(item.organization, today)
         item.score, item.assessment_comment = int(score), comment.strip()
@@ -648,7 +644,7 @@ def item_return(*, actor: Any, item: PlanItem, comment: str, due: dt.date | None
         raise DomainError(_("Give a rectification date from today on."), "bad_due", status=422,
                           field="due")
     with transaction.atomic():
-        item = _lock(item)
+        item = reviews.lock(item)
         item.guard("return_for_rectification")
         _refuse_closed_window(item.organization, today)
         item.status, item.rectification_due, item.rectification_note = (
