@@ -77,3 +77,11 @@ def make_filing(cast: Any, org: Any, state: str = "draft", **extra: Any) -> Fili
     services.filing_summarize(actor=user(f"{code}-editor"), filing=filing,
                               what_happened="按计划举行", attendance=40)
     return Filing.objects.get(pk=filing.pk)
+
+
+def started(filing: Filing, hours_ago: int = 1) -> Filing:
+    """The filing's event began `hours_ago` hours ago and lasts four hours."""
+    start = timezone.now() - dt.timedelta(hours=hours_ago)
+    Filing.objects.filter(pk=filing.pk).update(starts_at=start, ends_at=start + dt.timedelta(hours=4))
+    filing.refresh_from_db()
+    return filing
