@@ -32,3 +32,17 @@ def test_the_phone_header_is_compact_and_shows_only_usable_links(live_server, tr
             assert "/accounts/password" in page.url
             page.click("#logout")
             page.wait_for_load_state()
+
+
+@pytest.mark.browser
+def test_the_browser_draws_its_own_controls_in_chinese(tmp_path):
+    """The file picker's own text comes from Chromium's translations (chromium-l10n)."""
+    import subprocess
+
+    with phone_browser() as page:
+        page.set_content('<meta charset="utf-8"><input type="file">')
+        image = tmp_path / "file-input.png"
+        page.locator("input").screenshot(path=str(image))
+    text = subprocess.run(["tesseract", str(image), "-", "-l", "chi_sim"], capture_output=True,
+                          text=True, timeout=60).stdout.replace(" ", "")
+    assert "选择文件" in text or "未选择" in text, text
