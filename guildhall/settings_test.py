@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from guildhall.settings import *  # noqa: F403
-from guildhall.settings import STORAGES
+from guildhall.settings import DATABASES, STORAGES
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
@@ -15,6 +15,9 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
+# The suite's threads (live servers) close their connections; the production-path tests
+# start real servers with the production settings, persistent connections included.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Uploads made by the suite go to a throw-away folder, not var/media.
