@@ -71,9 +71,11 @@ test: install browser office lint
 	DJANGO_SETTINGS_MODULE=guildhall.settings_test $(BIN)/pytest -q -ra -n auto
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	mkdir -p bench/results
 	$(BIN)/python bench/checker_bench.py
 	$(BIN)/python bench/pages_bench.py
+	$(BIN)/python bench/load_bench.py
 
 # Regenerate and compile the translations after changing user-visible text.
 messages: install
