@@ -213,7 +213,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(30)
-    knee = next((b["users"] for a, b in zip(steps, steps[1:]) if b["rps"] < a["rps"] * 1.1), None)
+    knee = next((b["users"] for a, b in zip(steps, steps[1:], strict=False) if b["rps"] < a["rps"] * 1.1), None)
     print(f"knee: {knee} users" if knee else "knee: not reached at these numbers of users")
     result = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
               "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
