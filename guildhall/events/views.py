@@ -69,6 +69,8 @@ def _detail(request: HttpRequest, filing: Filing, *, status: int = 200, error: s
         "summary": getattr(filing, "summary", None) if filing.status in (
             Status.SUMMARIZED, Status.CLOSED) else None,
         "rules": rules,
+        "refusal": reviews.last_refusal(filing) if filing.status in (
+            Status.RETURNED, Status.REJECTED) else None,
         "halt_opens": filing.halt_opens(rules) if filing.status == Status.APPROVED
         and timezone.now() < filing.halt_opens(rules) else None,
         "decision_form": forms.get("decision_form") or DecisionForm(initial={"revision": filing.revision}),
