@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
 from guildhall.notifications import calendar
-from guildhall.notifications.services import Message, notify
+from guildhall.notifications.services import Message, notify, settle
 from guildhall.orgs.models import Role
 from guildhall.orgs.permissions import can
 from guildhall.publications import content
@@ -567,7 +567,10 @@ def publication_review(*, actor: Any, publication: Publication, verdict: str, co
         if result.outcome == reviews.NEXT_STEP:
             _set_step(item, result.next_step)
             step = result.next_step
-            _tell(step_reviewers(item, step), item, "submitted",
+            # Nobody decides two steps of one round: who decided one is not asked again.
+            decided = set(reviews.decisions_for(item, round=item.review_round)
+                          .values_list("reviewer_id", flat=True)) | {result.decision.reviewer_id}
+            _tell([u for u in step_reviewers(item, step) if u.pk not in decided], item, "submitted",
                   _("A publication awaits your review"),
                   lambda: str(_("Step: %(step)s") % {"step": step.name}))
         else:
@@ -588,6 +591,8 @@ def publication_review(*, actor: Any, publication: Publication, verdict: str, co
     with transaction.atomic():
         locked = _lock(publication)
         locked.guard("review")
+        # The notices asking for this decision are settled (undone if it is refused).
+        settle(_url(locked), ["publications.submitted", "publications.review_overdue"])
         result = reviews.decide(
             actor=actor, subject=locked, revision=revision, verdict=VERDICTS[verdict],
             comment=comment, steps=locked.review_steps(), distinct_reviewers=True,

@@ -417,3 +417,19 @@ class AttachmentChangeTest(PublicationCase):
         p.refresh_from_db()
         self.assertEqual((p.revision, p.status), (revision + 1, Status.DRAFT))
         self.assertEqual(p.revisions.get(number=p.revision).snapshot["attachments"], [])
+
+
+class SettledNoticesTest(PublicationCase):
+    def unread(self, username: str, p: Publication) -> int:
+        return Notification.objects.filter(recipient=self.user(username), read_at__isnull=True,
+                                           kind="publications.submitted",
+                                           url__endswith=f"/publications/{p.pk}/").count()
+
+    def test_each_step_settles_its_own_notice_and_the_next_step_is_asked(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            p = self.submit(self.write())
+        self.assertEqual(self.unread("soft-reviewer", p), 1)
+        with self.captureOnCommitCallbacks(execute=True):
+            p = self.review(p, "soft-reviewer")
+        self.assertEqual(self.unread("soft-reviewer", p), 0)  # done: read for the first step
+        self.assertEqual(self.unread("soft-reviewer2", p), 1)  # asked: the second step
