@@ -250,8 +250,12 @@ def _url_of(obj: models.Model, org: Any) -> str:
 # ---- the pages ----------------------------------------------------------------------
 
 def _people(org: Any) -> list[tuple[str, str]]:
-    """The organization's people for the filter: user name and name, by name."""
-    users = get_user_model().objects.filter(memberships__organization=org).distinct()
+    """The people for the filter, by name: the organization's members and whoever else
+    appears in its trail (a supervisor's approver deciding its filing)."""
+    actors = AuditRecord.objects.filter(organization_id=org.pk, actor_id__isnull=False) \
+        .values_list("actor_id", flat=True).distinct()
+    users = get_user_model().objects.filter(
+        models.Q(memberships__organization=org) | models.Q(pk__in=actors)).distinct()
     return sorted(((u.username, u.display_name) for u in users), key=lambda p: (p[1], p[0]))
 
 

@@ -64,6 +64,13 @@ class TrailPageTest(GuildhallTestCase):
         self.assertNotIn("新增宣传阵地", only_members)
         by_person = outside_raw(self.client.get(self.url, {"person": "soft-editor"}).content.decode())
         self.assertIn("没有符合条件的记录", by_person)
+        # Someone of the supervising body who acted on the association is in the list too.
+        from guildhall.audit.services import record
+
+        record(actor=self.user("sup-approver"), action="events.filing.approve",
+               organization=self.soft, obj=None)
+        page = self.client.get(self.url).content.decode()
+        self.assertIn(f'<option value="sup-approver">{self.user("sup-approver").display_name}</option>', page)
 
     def test_a_page_costs_the_same_queries_with_many_more_records(self):
         self.login("soft-admin")
