@@ -61,7 +61,7 @@ def test_an_editor_writes_pastes_from_word_and_wps_and_reads_the_phone_preview(
         _type(page, "。")
         page.keyboard.press("Enter")
         page.click("button.ql-list[value='bullet']")
-        _type(page, "携带笔记本电脑")
+        _type(page, "携带 Windows 笔记本电脑")
         page.keyboard.press("Enter")
         _type(page, "提前十分钟签到")
         page.keyboard.press("Enter")
@@ -100,7 +100,7 @@ def test_an_editor_writes_pastes_from_word_and_wps_and_reads_the_phone_preview(
         # What was typed.
         assert body.locator("h2", has_text="培训须知").count() == 1
         assert body.locator("strong", has_text="按时参加").count() == 1
-        assert body.locator("ul > li").all_inner_texts()[:2] == ["携带笔记本电脑", "提前十分钟签到"]
+        assert body.locator("ul > li").all_inner_texts()[:2] == ["携带 Windows 笔记本电脑", "提前十分钟签到"]
         assert body.locator("a[href='https://www.example.cn/signup']").inner_text() == "报名表"
         assert body.locator("img[src^='data:image/']").count() == 1
         # From Word: the heading, the bold date, the nested bulleted list, the numbered list;
@@ -123,6 +123,7 @@ def test_an_editor_writes_pastes_from_word_and_wps_and_reads_the_phone_preview(
         assert "1." not in text and "·" not in text
         stored = publication.revisions.get(number=1).snapshot["body"]
         assert "<h2>培训须知</h2>" in stored and "<strong>按时参加</strong>" in stored
+        assert "<li>携带 Windows 笔记本电脑</li>" in stored  # spaces, not &nbsp;: lines wrap
 
         # The phone preview: the article as it reads 375 pixels wide.
         page.click("#phone-preview summary")

@@ -193,6 +193,14 @@
 
   /* ---- the editor --------------------------------------------------------------- */
 
+  // Quill 2.0.3 writes every space as &nbsp;, so that a line could never wrap between
+  // words; a single one becomes a space again, and a run keeps its width.
+  function semanticHtml(quill) {
+    return quill.getSemanticHTML().replace(/(?:&nbsp;)+/g, function (run) {
+      return new Array(run.length / 6).join("&nbsp;") + " ";
+    });
+  }
+
   function init(box) {
     if (box.dataset.ready || typeof window.Quill === "undefined") return;
     box.dataset.ready = "1";
@@ -256,7 +264,7 @@
     // Only a change by the writer rewrites the field: an article saved without touching
     // its text keeps its HTML exactly.
     quill.on("text-change", function () {
-      hidden.value = quill.getLength() > 1 || root.querySelector("img") ? quill.getSemanticHTML() : "";
+      hidden.value = quill.getLength() > 1 || root.querySelector("img") ? semanticHtml(quill) : "";
     });
 
     // Pasted HTML is cleaned first; plain text and files are Quill's own.
