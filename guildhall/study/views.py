@@ -256,16 +256,15 @@ def code_diff(request: HttpRequest, org_id: int, code_id: int) -> HttpResponse:
         return render(request, "study/code_diff.html", {
             "org": code.organization, "code": code, "revisions": [], "a": a, "b": b, "rows": []})
     labels = {"body": _("Text"), "effective_date": _("Effective date")}
-    def shown(snapshot: dict[str, Any], name: str) -> str:  # the text as paragraphs, not HTML
-        value = snapshot.get(name, "")
-        return richtext.plain_text(value) if name == "body" else value
-
-    rows = [{"label": labels[n], "old": shown(by_number[a].snapshot, n),
-             "new": shown(by_number[b].snapshot, n)}
-            for n in labels if by_number[a].snapshot.get(n) != by_number[b].snapshot.get(n)]
+    old, new = by_number[a].snapshot, by_number[b].snapshot
+    rows = [{"label": labels[n], "old": old.get(n, ""), "new": new.get(n, "")}
+            for n in labels if n != "body" and old.get(n) != new.get(n)]
+    # The text paragraph by paragraph, as words (not HTML).
+    text_rows = richtext.side_by_side(richtext.plain_text(old.get("body", "")),
+                                      richtext.plain_text(new.get("body", "")))
     return render(request, "study/code_diff.html", {
         "org": code.organization, "code": code, "revisions": revisions, "a": a, "b": b,
-        "rows": rows})
+        "rows": rows, "text_rows": text_rows, "hide_empty": True})
 
 
 def _int(value: Any) -> int:
