@@ -58,9 +58,12 @@ class RichTextWidget(forms.Widget):
         js = [Script("vendor/quill/quill.js", defer=True),
               Script("guildhall/richtext.js", defer=True)]
 
-    def __init__(self, attrs: dict[str, Any] | None = None, rows: int = 14) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None, rows: int = 14,
+                 preview_title: str = "") -> None:
         super().__init__(attrs)
         self.rows = rows
+        #: The id of the form's title field: with it, the editor shows a live phone preview.
+        self.preview_title = preview_title
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> str:
         html = data.get(name) or ""
@@ -89,13 +92,24 @@ class RichTextWidget(forms.Widget):
             ' aria-label="{formatting}" hidden>{buttons}</div>'
             '<input type="hidden" name="{name}" value="{html}" data-rich-text-value>'
             '<textarea name="{name}{suffix}" id="{id}" rows="{rows}"'
-            ' aria-describedby="{id}-help">{text}</textarea></div>',
+            ' aria-describedby="{id}-help">{text}</textarea></div>{preview}',
             label_id=f"{element_id}-label", visit=_("Open the link:"),
             enter=_("Address of the link:"), edit=_("Change"), save=_("Save"),
             remove=_("Remove"), too_large=_("The image is too large (at most 20 MB)."),
             link=_("Address of the link"), id=element_id, formatting=_("Formatting"),
             buttons=buttons, name=name, html=html, suffix=TEXT_SUFFIX, rows=self.rows,
-            text=richtext.plain_text(html))
+            text=richtext.plain_text(html), preview=self._preview(element_id))
+
+    def _preview(self, element_id: str) -> str:
+        """The live phone preview, drawn by richtext.js (hidden without JavaScript)."""
+        if not self.preview_title:
+            return ""
+        return format_html(
+            '<details class="phone-preview" id="{id}-preview" data-rich-text-preview="{id}"'
+            ' data-title="{title}" hidden><summary>{summary}</summary>'
+            '<div class="phone-frame"><div class="phone-screen">'
+            '<h2 class="phone-title"></h2><div class="pub-body"></div></div></div></details>',
+            id=element_id, title=self.preview_title, summary=_("Preview on a phone"))
 
 
 class RichTextField(forms.CharField):

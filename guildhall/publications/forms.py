@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.forms import datetime_field
-from guildhall.kit.richtext import RichTextField
+from guildhall.kit.richtext import RichTextField, RichTextWidget
 from guildhall.orgs.models import Role
 from guildhall.publications.models import (
     MAX_STEPS,
@@ -71,7 +71,7 @@ class PublicationForm(forms.Form):
     channels = forms.ModelMultipleChoiceField(
         label=_("Channels"), queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple)
     planned_at = datetime_field(_("Planned publication time"))
-    body = RichTextField(label=_("Body"))
+    body = RichTextField(label=_("Body"), widget=RichTextWidget(preview_title="id_title"))
     needs_supervisor = forms.BooleanField(
         label=_("Must be cleared with the superior body"), required=False,
         help_text=_("Major events and important policies: the supervising body decides a final "

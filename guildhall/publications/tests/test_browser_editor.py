@@ -92,6 +92,15 @@ def test_an_editor_writes_pastes_from_word_and_wps_and_reads_the_phone_preview(
         assert editor.locator("h2", has_text="一、活动背景").count() == 1
         assert "mso" not in editor.inner_html() and "o:p" not in editor.inner_html()
         screenshot(page, "editor-1-writing")
+        # The live phone preview under the editor, before saving.
+        page.click("#id_body-preview summary")
+        live = page.locator("#id_body-preview .phone-screen")
+        assert live.locator(".phone-title").inner_text() == "数据合规培训通知"
+        assert live.locator("h2", has_text="培训须知").count() == 1
+        assert live.locator("ul li", has_text="会员单位负责人").count() == 1
+        assert live.bounding_box()["width"] <= 375
+        live.scroll_into_view_if_needed()
+        screenshot(page, "editor-1b-live-preview")
 
         page.click("#save-publication")
         page.wait_for_load_state()

@@ -282,6 +282,21 @@
       quill.scrollSelectionIntoView();
     }, true);
 
+    // The live phone preview under the editor (the publication form): the text as the
+    // editor writes it, rendered in the page's own document; it is the writer's own text.
+    var preview = document.querySelector("[data-rich-text-preview='" + textarea.id + "']");
+    if (preview) {
+      var title = document.getElementById(preview.dataset.title);
+      var draw = function () {
+        preview.querySelector(".phone-title").textContent = title ? title.value : "";
+        preview.querySelector(".pub-body").innerHTML = semanticHtml(quill);
+      };
+      preview.hidden = false;
+      draw();
+      quill.on("text-change", draw);
+      if (title) title.addEventListener("input", draw);
+    }
+
     box.richText = quill;
   }
 
