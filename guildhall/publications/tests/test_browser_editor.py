@@ -172,3 +172,38 @@ def test_an_editor_writes_pastes_from_word_and_wps_and_reads_the_phone_preview(
         assert not Publication.objects.filter(title="只有标题的文章").exists()
         screenshot(page, "editor-4-empty-refused")
     assert violations == []
+
+
+@pytest.mark.browser
+def test_without_javascript_the_editor_is_a_text_box_and_the_form_still_works(
+        live_server, transactional_db):
+    from playwright.sync_api import sync_playwright
+
+    from guildhall.testing.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+
+    cast = seed()
+    soft = cast.orgs["soft"]
+    wechat = Channel.objects.get(organization=soft, type="wechat_official")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=PHONE, locale="zh-CN", java_script_enabled=False)
+        page = context.new_page()
+        try:
+            sign_in(page, live_server.url, "soft-editor")
+            page.goto(f"{live_server.url}/o/{soft.pk}/publications/new")
+            assert page.locator("textarea[name=body__text]").is_visible()
+            assert not page.locator(".rich-text-toolbar").is_visible()
+            assert not page.locator("#id_body-preview").is_visible()
+            page.fill("#id_title", "没有脚本的文章")
+            page.check(f"input[name=channels][value='{wechat.pk}']")
+            page.fill("#id_planned_at", "2030-01-02T10:00")
+            page.fill("textarea[name=body__text]", "第一段。\n第二段。")
+            page.click("#save-publication")
+            page.wait_for_load_state()
+            assert page.locator("#publication-body p").all_inner_texts() == ["第一段。", "第二段。"]
+            page.click("#edit-publication")
+            assert page.input_value("textarea[name=body__text]") == "第一段。\n第二段。"
+            screenshot(page, "editor-5-without-javascript")
+        finally:
+            context.close()
+            browser.close()
