@@ -207,6 +207,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "guildhall" / "static",
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/quill", BASE_DIR / "node_modules" / "quill" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "guildhall.core.storage.AtomicFileSystemStorage"},

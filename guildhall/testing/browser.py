@@ -62,3 +62,16 @@ def act(page: Any, selector: str) -> None:
     page.click(selector)
     page.wait_for_function("() => window.__guildhallSwapped !== false")
     page.wait_for_load_state()
+
+
+def fill_rich_text(page: Any, field_id: str, text: str) -> None:
+    """Replace the text of the rich-text editor of field `field_id` (kit.richtext) by
+    typing it: one paragraph a line, as a writer would."""
+    editor = page.locator(f"#{field_id} .ql-editor")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            page.keyboard.press("Enter")
+        page.keyboard.insert_text(line)
