@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "guildhall.meetings",
     "guildhall.incidents",
     "guildhall.study",
+    "guildhall.dashboard",
     "guildhall.site",
 ]
 
@@ -198,6 +199,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "guildhall" / "static",
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,56 @@
+"""The supervisor's detail page of one association: its people by role, and each installed
+module's open records (a few of each, linked), read through the same sources as the rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from guildhall.dashboard.sources import installed_keys
+from guildhall.orgs.models import Membership, Organization, Role
+
+LIMIT = 10
+
+
+def members(org: Organization) -> dict[str, Any]:
+    """Active members counted by role, and the admins' names (no other names)."""
+    active = Membership.objects.filter(organization=org, is_active=True, user__is_active=True)
+    counts = dict(active.values_list("role").annotate(n=Count("pk")).order_by())
+    admins = [m.user.display_name for m in active.filter(role=Role.ADMIN).select_related("user")
+              .order_by("user__username")]
+    return {"by_role": [(label, counts.get(value, 0)) for value, label in org.role_choices],
+            "admins": admins}
+
+
+def sections(org: Organization) -> dict[str, Any]:
+    keys = installed_keys()
+    year = timezone.localdate().year
+    found: dict[str, Any] = {"year": year}
+    if "plans" in keys:
+        from guildhall.plans import queries as plans
+
+        found["plan"] = plans.plan_of(org, year)
+        found["last_plan"] = plans.plan_of(org, year - 1)
+    if "events" in keys:
+        from guildhall.events.models import UNDER_REVIEW, Filing
+
+        found["filings"] = list(Filing.objects.filter(organization=org, status__in=UNDER_REVIEW)
+                                .order_by("decision_due", "pk")[:LIMIT])
+    if "publications" in keys:
+        from guildhall.publications.models import Publication, Status
+        from guildhall.publications.queries import paused_channels_of
+
+        found["publications"] = list(Publication.objects.filter(
+            organization=org, status=Status.IN_REVIEW).order_by("review_due", "pk")[:LIMIT])
+        found["paused"] = list(paused_channels_of(org)[:LIMIT])
+    if "incidents" in keys:
+        from guildhall.incidents.queries import association_incidents
+
+        found["incidents"] = list(association_incidents(org, "open")[:LIMIT])
+    if "study" in keys:
+        from guildhall.study import queries as study
+
+        found["study"] = study.figures(org, year)
+    return found

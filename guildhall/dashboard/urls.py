@@ -1,0 +1,12 @@
+from django.urls import path
+
+from guildhall.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("o/<int:org_id>/dashboard/", views.dashboard, name="dashboard"),
+    path("o/<int:org_id>/dashboard/export.xlsx", views.export_xlsx, name="export"),
+    path("o/<int:org_id>/dashboard/associations/<int:association_id>/", views.association,
+         name="association"),
+]

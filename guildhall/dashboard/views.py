@@ -1,0 +1,66 @@
+"""The supervisor's dashboard: the rows, an association's detail page, the .xlsx export."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from guildhall.dashboard import charts, detail, export, home, queries, services
+from guildhall.dashboard.models import ReportStatus
+from guildhall.dashboard.sources import columns, installed_keys
+from guildhall.orgs.permissions import can, require
+from guildhall.orgs.scoping import get_org_for_user
+
+
+def _supervisor(request: HttpRequest, org_id: int):
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "dashboard.view", org)
+    services.refresh_stale(org)
+    return org
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = _supervisor(request, org_id)
+    filters = queries.Filters.parse(request.GET)
+    rows = queries.filtered(org, filters)
+    page = Paginator(queries.sorted_rows(rows, filters), queries.PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "dashboard/dashboard.html", {
+        "org": org, "page": page, "filters": filters, "columns": columns(),
+        "sources": installed_keys(), "headline": queries.headline(rows),
+        "charts": charts.build(org, queries.chart_data(rows)), "regions": queries.regions(org),
+        "threshold_labels": queries.thresholds(), "plan_states": queries.plan_states(),
+        "query": filters.query(), "sort_choices": queries.sort_choices(),
+        "sort_value": ("-" if filters.descending else "") + filters.sort,
+        "report_states": ReportStatus, "may_act": can(request.user, "dashboard.act", org),
+        "now": timezone.now()})
+
+
+@login_required
+@require_GET
+def association(request: HttpRequest, org_id: int, association_id: int) -> HttpResponse:
+    org = _supervisor(request, org_id)
+    row = queries.get_row_for_user(request.user, org, association_id)
+    return render(request, "dashboard/association.html", {
+        "org": org, "row": row, "association": row.organization, "sources": installed_keys(),
+        "members": detail.members(row.organization), **detail.sections(row.organization),
+        "figures": home.row_items(row), "report_column": queries.column("report"),
+        "may_act": can(request.user, "dashboard.act", org)})
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest, org_id: int) -> StreamingHttpResponse:
+    org = _supervisor(request, org_id)
+    filters = queries.Filters.parse(request.GET)
+    rows = queries.sorted_rows(queries.filtered(org, filters), filters)
+    response = StreamingHttpResponse(export.xlsx(rows), content_type=export.XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"dashboard-{timezone.localdate():%Y%m%d}.xlsx\"")
+    return response
