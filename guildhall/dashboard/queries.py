@@ -4,11 +4,13 @@ API all read through here."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,7 @@ def plan_states() -> list[tuple[str, Any]]:
 
     return [*PlanStatus.choices, ("none", _("No plan"))]
 PAGE_SIZE = 25
+SUMMARY_SECONDS = 600
 
 
 @dataclass
@@ -235,6 +238,28 @@ def sort_choices() -> list[tuple[str, str]]:
             arrow = "↓" if sign else "↑"
             out.append((f"{sign}{c.key}", f"{c.label} {arrow}"))
     return out
+
+
+def version(supervisor: Organization) -> str:
+    """What changes whenever any row below changes (one query): the rows' count and the
+    latest time one was computed."""
+    found = rows_below(supervisor).order_by().aggregate(n=Count("pk"), last=Max("computed_at"))
+    return f"{found['n']}:{found['last'].isoformat() if found['last'] else ''}"
+
+
+def summary(supervisor: Organization, filters: Filters) -> dict[str, Any]:
+    """The headline, the charts' figures and the regions of the filtered set. Sorting and
+    paging do not change them, so they are kept in the cache under the filters and the rows'
+    `version`: any refreshed row makes a new version, and the figures are read afresh."""
+    signature = f"{supervisor.pk}:{version(supervisor)}:{filters.query(sort='', page='')}"
+    key = "dashboard:" + hashlib.sha256(signature.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        rows = filtered(supervisor, filters)
+        found = {"headline": headline(rows), "charts": chart_data(rows),
+                 "regions": regions(supervisor)}
+        cache.set(key, found, SUMMARY_SECONDS)
+    return found
 
 
 def column(key: str) -> Column | None:

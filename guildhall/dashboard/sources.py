@@ -10,6 +10,7 @@ models and public query functions, never its private names.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.core.signals import setting_changed
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -276,12 +278,23 @@ SOURCES = [
 ]
 
 
+@functools.cache
 def installed_sources() -> list[Source]:
+    """The sources whose apps are installed (read once; `forget_installed` after a change)."""
     return [s for s in SOURCES if s.installed]
 
 
-def installed_keys() -> set[str]:
-    return {s.key for s in installed_sources()}
+@functools.cache
+def installed_keys() -> frozenset[str]:
+    return frozenset(s.key for s in installed_sources())
+
+
+def forget_installed(**kwargs: Any) -> None:
+    installed_sources.cache_clear()
+    installed_keys.cache_clear()
+
+
+setting_changed.connect(forget_installed, dispatch_uid="dashboard.forget_installed")
 
 
 # ---- the columns the pages draw ---------------------------------------------------------------

@@ -31,10 +31,11 @@ def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
     rows = queries.filtered(org, filters)
     page = Paginator(queries.sorted_rows(rows, filters), queries.PAGE_SIZE).get_page(
         request.GET.get("page"))
+    summary = queries.summary(org, filters)
     return render(request, "dashboard/dashboard.html", {
         "org": org, "page": page, "filters": filters, "columns": columns(),
-        "sources": installed_keys(), "headline": queries.headline(rows),
-        "charts": charts.build(org, queries.chart_data(rows)), "regions": queries.regions(org),
+        "sources": installed_keys(), "headline": summary["headline"],
+        "charts": charts.build(org, summary["charts"]), "regions": summary["regions"],
         "threshold_labels": queries.thresholds(), "plan_states": queries.plan_states(),
         "query": filters.query(), "sort_choices": queries.sort_choices(),
         "sort_value": ("-" if filters.descending else "") + filters.sort,
