@@ -124,7 +124,7 @@ def main() -> int:
         ("dashboard, a chart's bar", "sup-viewer", "dashboard:dashboard", {"org_id": sup.pk},
          "chart=incidents:major"),
         ("dashboard, association detail", "sup-viewer", "dashboard:association",
-         {"org_id": sup.pk, "association_id": assoc.pk}),
+         {"org_id": assoc.pk}),
         ("dashboard export (.xlsx, 2,000 rows)", "sup-viewer", "dashboard:export",
          {"org_id": sup.pk}),
         ("association home", f"{assoc.code}-admin", "site:org_home", {"org_id": assoc.pk}),

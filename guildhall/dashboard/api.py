@@ -1,6 +1,5 @@
 """The dashboard's rows through the API: the same filters, sort and figures as the page."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
@@ -90,9 +89,10 @@ def dashboard_rows(request: HttpRequest, org_id: int, filters: Query[RowFilters]
     return queries.sorted_rows(queries.filtered(org, parsed), parsed)
 
 
-@router.get("/dashboard/{org_id}/rows/{association_id}", response=RowOut,
-            url_name="dashboard_row")
-def dashboard_row(request: HttpRequest, org_id: int, association_id: int):
-    """One association's figures (an association below the body, else 404)."""
-    org = _supervisor(request, org_id)
-    return queries.get_row_for_user(request.user, org, association_id)
+@router.get("/dashboard/association/{org_id}", response=RowOut, url_name="dashboard_row")
+def dashboard_row(request: HttpRequest, org_id: int):
+    """One association's figures, for the supervising bodies above it."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "dashboard.association", org)
+    services.refresh_stale_row(org)
+    return queries.get_row_for_user(request.user, org.pk)

@@ -22,6 +22,17 @@ def _act(access: Access, org: Organization) -> bool:
     return org.is_supervisor and access.role_in(org) in ACTORS
 
 
+@rule("dashboard.association")
+def _association(access: Access, org: Organization) -> bool:
+    """The supervisor's detail page of an association below."""
+    return not org.is_supervisor and access.supervisor_role_over(org) in SUPERVISOR_ROLES
+
+
+@rule("dashboard.act_on")
+def _act_on(access: Access, org: Organization) -> bool:
+    return not org.is_supervisor and access.supervisor_role_over(org) in ACTORS
+
+
 @rule("dashboard.own_row")
 def _own_row(access: Access, org: Any) -> bool:
     return (not org.is_supervisor and access.role_in(org) in ASSOCIATION_MANAGERS

@@ -121,16 +121,23 @@ def association_row(org: Organization) -> Row | None:
     return Row.objects.filter(organization=org).select_related("organization").first()
 
 
-def get_row_for_user(user: Any, supervisor: Organization, org_id: int) -> Row:
-    """The row of an association below `supervisor` the user sees; else the same 404."""
-    access = Access.for_user(user)
-    row = Row.objects.filter(
-        organization_id=org_id, organization__path__startswith=supervisor.path,
-        organization__is_active=True, organization__kind=Organization.Kind.ASSOCIATION,
-    ).exclude(organization_id=supervisor.pk).select_related("organization").first()
-    if row is None or not access.can_see(row.organization):
+def get_row_for_user(user: Any, org_id: int) -> Row:
+    """The row of an association the user sees; else the same 404 as for a missing one."""
+    row = Row.objects.filter(organization_id=org_id, organization__is_active=True,
+                             organization__kind=Organization.Kind.ASSOCIATION,
+                             ).select_related("organization", "organization__parent").first()
+    if row is None or not Access.for_user(user).can_see(row.organization):
         raise Http404("No such association")
     return row
+
+
+def supervising_body(user: Any, org: Organization) -> Organization | None:
+    """The nearest body above `org` in which the user has a role (the dashboard to go back to)."""
+    access = Access.for_user(user)
+    for ancestor_id in reversed(org.ancestor_ids()):
+        if ancestor_id in access.roles:
+            return access.orgs[ancestor_id]
+    return None
 
 
 def rows_below(supervisor: Organization) -> QuerySet[Row]:

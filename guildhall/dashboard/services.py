@@ -91,6 +91,13 @@ def refresh_stale(supervisor: Organization | None = None, limit: int | None = RE
     return refresh(ids, now) if ids else 0
 
 
+def refresh_stale_row(org: Organization) -> None:
+    """Refresh one association's row if it is missing or stale (one query when it is not)."""
+    now = timezone.now()
+    if not Row.objects.filter(organization=org, stale_after__gt=now).exists():
+        refresh([org.pk], now)
+
+
 # ---- after each write ---------------------------------------------------------------------
 
 _pending = threading.local()

@@ -7,6 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("o/<int:org_id>/dashboard/", views.dashboard, name="dashboard"),
     path("o/<int:org_id>/dashboard/export.xlsx", views.export_xlsx, name="export"),
-    path("o/<int:org_id>/dashboard/associations/<int:association_id>/", views.association,
-         name="association"),
+    path("o/<int:org_id>/dashboard/association/", views.association, name="association"),
 ]

@@ -45,14 +45,17 @@ def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def association(request: HttpRequest, org_id: int, association_id: int) -> HttpResponse:
-    org = _supervisor(request, org_id)
-    row = queries.get_row_for_user(request.user, org, association_id)
+def association(request: HttpRequest, org_id: int) -> HttpResponse:
+    """The supervisor's detail page of one association below."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "dashboard.association", org)
+    services.refresh_stale_row(org)
+    row = queries.get_row_for_user(request.user, org.pk)
     return render(request, "dashboard/association.html", {
-        "org": org, "row": row, "association": row.organization, "sources": installed_keys(),
-        "members": detail.members(row.organization), **detail.sections(row.organization),
+        "org": queries.supervising_body(request.user, org), "row": row, "association": org,
+        "sources": installed_keys(), "members": detail.members(org), **detail.sections(org),
         "figures": home.row_items(row), "report_column": queries.column("report"),
-        "may_act": can(request.user, "dashboard.act", org)})
+        "may_act": can(request.user, "dashboard.act_on", org)})
 
 
 @login_required

@@ -60,9 +60,9 @@ class Cells:
         if key == "study":
             if row.study_sessions is None:
                 return DASH
-            hours = row.study_hours.normalize() if row.study_hours else 0
+            hours = f"{row.study_hours.normalize():f}" if row.study_hours else "0"
             return self.study % {"n": row.study_sessions, "planned": row.study_planned,
-                                 "hours": f"{hours:f}"}
+                                 "hours": hours}
         if key == "ack_rate":
             return DASH if row.ack_rate is None else f"{row.ack_rate}%"
         if key == "report":
@@ -92,13 +92,13 @@ def dash_rows(page: Any, columns: list[Any], org: Any) -> SafeString:
     cells; this keeps the page within its time budget)."""
     labels = [escape(str(c.label)) for c in columns]
     cell = Cells()
-    base = reverse("dashboard:association", args=[org.pk, 0])[:-2]  # ends in "0/"
+    url = reverse("dashboard:association", args=[987654321])
     rows = []
     for row in page:
         cells = []
         for c, label in zip(columns, labels, strict=True):
             if c.key == "name":
-                cells.append(f'<th scope="row" data-label="{label}"><a href="{base}{row.organization_id}/">'
+                cells.append(f'<th scope="row" data-label="{label}"><a href="{url.replace("987654321", str(row.organization_id))}">'
                              f'{escape(row.organization.name)}</a><br><span class="muted">'
                              f'{escape(row.organization.credit_code)}</span></th>')
             else:
