@@ -102,7 +102,7 @@ def dash_rows(page: Any, columns: list[Any], org: Any) -> SafeString:
                              f'{escape(row.organization.name)}</a><br><span class="muted">'
                              f'{escape(row.organization.credit_code)}</span></th>')
             else:
-                cells.append(f'<td data-label="{label}" class="dash-{c.key}">{cell(row, c.key)}</td>')
+                cells.append(f'<td data-label="{label}" class="dash-{c.key}"><span>{cell(row, c.key)}</span></td>')
         rows.append(f'<tr id="row-{row.organization_id}">{"".join(cells)}</tr>')
     return mark_safe("".join(rows))
 

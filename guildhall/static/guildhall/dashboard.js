@@ -21,7 +21,7 @@
         xAxis: { type: "category", data: chart.categories, axisLabel: { interval: 0, rotate: chart.categories.length > 4 ? 35 : 0 } },
         yAxis: { type: "value", minInterval: 1 },
         series: chart.series.map(function (s) {
-          return { name: s.name, type: "bar", data: s.data, stack: stacked ? "all" : undefined };
+          return { name: s.name, type: "bar", data: s.data, barMaxWidth: 48, stack: stacked ? "all" : undefined };
         })
       });
       instance.on("click", function (params) {
