@@ -12,6 +12,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.http import Http404, QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.dashboard.models import SUBMITTED_REPORT, Row
@@ -42,7 +43,7 @@ def plan_states() -> list[tuple[str, Any]]:
     from guildhall.plans.models import PlanStatus
 
     return [*PlanStatus.choices, ("none", _("No plan"))]
-PAGE_SIZE = 25
+PAGE_SIZE = 20
 SUMMARY_SECONDS = 600
 
 
@@ -255,15 +256,18 @@ def version(supervisor: Organization) -> str:
 
 
 def summary(supervisor: Organization, filters: Filters) -> dict[str, Any]:
-    """The headline, the charts' figures and the regions of the filtered set. Sorting and
-    paging do not change them, so they are kept in the cache under the filters and the rows'
-    `version`: any refreshed row makes a new version, and the figures are read afresh."""
-    signature = f"{supervisor.pk}:{version(supervisor)}:{filters.query(sort='', page='')}"
+    """The headline, the charts and the regions of the filtered set. Sorting and paging do
+    not change them, so they are kept in the cache under the filters, the language and the
+    rows' `version`: any refreshed row makes a new version, and the figures are read afresh."""
+    from guildhall.dashboard import charts
+
+    signature = (f"{supervisor.pk}:{version(supervisor)}:{get_language()}:"
+                 f"{filters.query(sort='', page='')}")
     key = "dashboard:" + hashlib.sha256(signature.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         rows = filtered(supervisor, filters)
-        found = {"headline": headline(rows), "charts": chart_data(rows),
+        found = {"headline": headline(rows), "charts": charts.build(supervisor, chart_data(rows)),
                  "regions": regions(supervisor)}
         cache.set(key, found, SUMMARY_SECONDS)
     return found

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from guildhall.dashboard import charts, detail, export, home, queries, services
+from guildhall.dashboard import detail, export, home, queries, services
 from guildhall.dashboard.models import ReportStatus
 from guildhall.dashboard.sources import columns, installed_keys
 from guildhall.orgs.permissions import can, require
@@ -35,7 +35,7 @@ def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "dashboard/dashboard.html", {
         "org": org, "page": page, "filters": filters, "columns": columns(),
         "sources": installed_keys(), "headline": summary["headline"],
-        "charts": charts.build(org, summary["charts"]), "regions": summary["regions"],
+        "charts": summary["charts"], "regions": summary["regions"],
         "threshold_labels": queries.thresholds(), "plan_states": queries.plan_states(),
         "query": filters.query(), "sort_choices": queries.sort_choices(),
         "sort_value": ("-" if filters.descending else "") + filters.sort,

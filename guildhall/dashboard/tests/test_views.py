@@ -116,7 +116,7 @@ class DashboardPageTest(GuildhallTestCase):
         header, *lines = list(sheet.iter_rows(values_only=True))
         expected = Row.objects.filter(overdue__gt=0, organization__path__startswith=self.sup.path)
         self.assertEqual({line[0] for line in lines}, {r.organization.name for r in expected})
-        at = header.index("Overdue items")
+        at = header.index("逾期事项")
         for line in lines:
             self.assertEqual(line[at], Row.objects.get(organization__name=line[0]).overdue)
 
@@ -151,10 +151,10 @@ class DashboardPageTest(GuildhallTestCase):
         self.login("soft-admin")
         response = self.client.get(f"/o/{self.soft.pk}/")
         row = Row.objects.get(organization=self.soft)
-        self.assertContains(response, "Overdue items")
-        self.assertContains(response, f"{row.completion}")
+        self.assertContains(response, "上级主管单位看到的数据")
+        self.assertContains(response, f"工作要点完成率（%） <span class=\"muted\">{row.completion}</span>")
         self.login("soft-staff")
-        self.assertNotContains(self.client.get(f"/o/{self.soft.pk}/"), "as the supervising body sees them")
+        self.assertNotContains(self.client.get(f"/o/{self.soft.pk}/"), "上级主管单位看到的数据")
 
 
 def _credit(i: int) -> str:
@@ -199,14 +199,15 @@ class AbsentModulesTest(GuildhallTestCase):
             refresh_all()
             self.login("sup-viewer")
             response = self.client.get(f"/o/{self.sup.pk}/dashboard/")
-            self.assertNotContains(response, "Open incidents")
-            self.assertNotContains(response, "Late first reports")
-            self.assertContains(response, "Overdue items")
+            self.assertNotContains(response, 'id="sort-incidents"')
+            self.assertNotContains(response, 'id="sort-late_reports"')
+            self.assertNotContains(response, 'id="chart-incidents"')
+            self.assertContains(response, 'id="sort-overdue"')
             self.assertIsNone(Row.objects.get(organization=self.soft).incidents_open)
             self.assertNotIn("incidents", Row.objects.get(organization=self.soft).charts)
 
     def test_the_annual_report_hook_fills_its_column_once_the_module_is_there(self):
-        self.assertNotContains(self._page(), "Annual report")
+        self.assertNotContains(self._page(), 'id="sort-report"')
         fake = types.ModuleType("guildhall.reports.queries")
         fake.status_by_organization = lambda ids, year: {self.soft.pk: "submitted",
                                                          self.logi.pk: "draft"}
@@ -218,7 +219,8 @@ class AbsentModulesTest(GuildhallTestCase):
             refresh([self.soft.pk, self.logi.pk, self.tour.pk])
             self.assertEqual(Row.objects.get(organization=self.soft).report_status, "submitted")
             self.assertEqual(Row.objects.get(organization=self.tour).report_status, "none")
-            self.assertContains(self._page(), "Annual report")
+            self.assertContains(self._page(), 'id="sort-report"')
+            self.assertContains(self._page(), 'id="chart-reports"')
             self.assertEqual(set(row_ids(self._page({"only": "no_report"}))), {self.logi.pk, self.tour.pk})
 
     def _page(self, query=None):
