@@ -103,15 +103,32 @@ def refresh_stale_row(org: Organization) -> None:
 _pending = threading.local()
 
 
+#: Changes of a supervising body that change its associations' figures (key tasks issued
+#: into their plans): every row below is marked stale, for the periodic task to recompute.
+CHANGES_BELOW = ("plans.template.",)
+
+
 def on_audit_record(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     """Every change is audited with its organization: refresh that association's row once
     the change is committed (a rolled-back change leaves the row as it was)."""
     if not created or not instance.organization_id or instance.action.startswith(NOT_ACTIVITY):
         return
+    if instance.action.startswith(CHANGES_BELOW):
+        org_id = instance.organization_id
+        transaction.on_commit(lambda: mark_stale_below(org_id), robust=True)
+        return
     if not hasattr(_pending, "ids"):
         _pending.ids = set()
     _pending.ids.add(instance.organization_id)
     transaction.on_commit(_flush, robust=True)
+
+
+def mark_stale_below(org_id: int) -> int:
+    org = Organization.objects.filter(pk=org_id).first()
+    if org is None:
+        return 0
+    return Row.objects.filter(organization__path__startswith=org.path).update(
+        stale_after=timezone.now())
 
 
 def _flush() -> None:

@@ -177,6 +177,18 @@ class RefreshOnWriteTest(GuildhallTestCase):
             channel_pause(actor=self.user("soft-principal"), channel=channel, reason="账号异常")
         self.assertEqual(Row.objects.get(organization=self.soft).channels_paused, before + 1)
 
+    def test_key_tasks_issued_by_the_supervisor_mark_the_rows_below_stale(self):
+        from django.utils import timezone
+
+        from guildhall.audit.services import record
+
+        refresh_all()
+        with self.captureOnCommitCallbacks(execute=True):
+            record(actor=self.user("sup-admin"), action="plans.template.issue", organization=self.sup)
+        stale = set(Row.objects.filter(stale_after__lte=timezone.now()).values_list(
+            "organization_id", flat=True))
+        self.assertEqual(stale, {self.soft.pk, self.logi.pk, self.tour.pk})
+
     def test_a_row_gone_stale_is_recomputed_when_read(self):
         refresh_all()
         Row.objects.filter(organization=self.soft).update(overdue=999, stale_after="2000-01-01T00:00Z")
