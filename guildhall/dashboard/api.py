@@ -94,5 +94,4 @@ def dashboard_row(request: HttpRequest, org_id: int):
     """One association's figures, for the supervising bodies above it."""
     org = get_org_for_user(request.user, org_id)
     require(request.user, "dashboard.association", org)
-    services.refresh_stale_row(org)
     return queries.get_row_for_user(request.user, org.pk)

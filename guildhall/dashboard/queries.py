@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.http import Http404, QueryDict
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -123,10 +125,19 @@ def association_row(org: Organization) -> Row | None:
 
 
 def get_row_for_user(user: Any, org_id: int) -> Row:
-    """The row of an association the user sees; else the same 404 as for a missing one."""
-    row = Row.objects.filter(organization_id=org_id, organization__is_active=True,
-                             organization__kind=Organization.Kind.ASSOCIATION,
-                             ).select_related("organization", "organization__parent").first()
+    """The row of an association the user sees, recomputed first when it is missing or
+    stale; else the same 404 as for a missing association."""
+    from guildhall.dashboard.services import refresh
+
+    def read() -> Row | None:
+        return Row.objects.filter(organization_id=org_id, organization__is_active=True,
+                                  organization__kind=Organization.Kind.ASSOCIATION,
+                                  ).select_related("organization", "organization__parent").first()
+
+    row = read()
+    if row is None or row.stale_after <= timezone.now():
+        refresh([org_id])
+        row = read()
     if row is None or not Access.for_user(user).can_see(row.organization):
         raise Http404("No such association")
     return row
@@ -235,6 +246,18 @@ def chart_data(qs: QuerySet[Row]) -> dict[str, Any]:
             "incidents": incidents if "incidents" in keys else None,
             "filings": filings if "events" in keys else None,
             "reports": reports if "reports" in keys else None}
+
+
+class Pages(Paginator):
+    """A paginator told the count (the headline has just counted the filtered rows)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
 
 
 def sort_choices() -> list[tuple[str, str]]:

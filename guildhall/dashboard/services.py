@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from guildhall.dashboard.models import Row
@@ -70,11 +69,11 @@ def refresh_all(now: dt.datetime | None = None) -> int:
 
 
 def stale_below(supervisor: Organization, now: dt.datetime, limit: int | None) -> list[int]:
-    """The associations below whose row is missing or stale (one query)."""
-    qs = Organization.objects.filter(
-        Q(dashboard_row__isnull=True) | Q(dashboard_row__stale_after__lte=now),
-        path__startswith=supervisor.path, kind=Organization.Kind.ASSOCIATION, is_active=True,
-    ).values_list("pk", flat=True).order_by()
+    """The associations below whose row is stale, read from the index on `stale_after` (one
+    query). A missing row is the periodic task's: a new association's first audited change
+    computes it at once."""
+    qs = Row.objects.filter(stale_after__lte=now, organization__path__startswith=supervisor.path,
+                            ).values_list("organization_id", flat=True).order_by()
     return list(qs[:limit] if limit else qs)
 
 
@@ -89,13 +88,6 @@ def refresh_stale(supervisor: Organization | None = None, limit: int | None = RE
     else:
         ids = stale_below(supervisor, now, limit)
     return refresh(ids, now) if ids else 0
-
-
-def refresh_stale_row(org: Organization) -> None:
-    """Refresh one association's row if it is missing or stale (one query when it is not)."""
-    now = timezone.now()
-    if not Row.objects.filter(organization=org, stale_after__gt=now).exists():
-        refresh([org.pk], now)
 
 
 # ---- after each write ---------------------------------------------------------------------

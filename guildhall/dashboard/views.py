@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -29,9 +28,9 @@ def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
     org = _supervisor(request, org_id)
     filters = queries.Filters.parse(request.GET)
     rows = queries.filtered(org, filters)
-    page = Paginator(queries.sorted_rows(rows, filters), queries.PAGE_SIZE).get_page(
-        request.GET.get("page"))
     summary = queries.summary(org, filters)
+    page = queries.Pages(queries.sorted_rows(rows, filters), queries.PAGE_SIZE,
+                         count=summary["headline"]["associations"]).get_page(request.GET.get("page"))
     return render(request, "dashboard/dashboard.html", {
         "org": org, "page": page, "filters": filters, "columns": columns(),
         "sources": installed_keys(), "headline": summary["headline"],
@@ -49,7 +48,6 @@ def association(request: HttpRequest, org_id: int) -> HttpResponse:
     """The supervisor's detail page of one association below."""
     org = get_org_for_user(request.user, org_id)
     require(request.user, "dashboard.association", org)
-    services.refresh_stale_row(org)
     row = queries.get_row_for_user(request.user, org.pk)
     return render(request, "dashboard/association.html", {
         "org": queries.supervising_body(request.user, org), "row": row, "association": org,

@@ -119,6 +119,13 @@ def dash_chart_rows(chart: dict[str, Any]) -> SafeString:
 
 
 @register.simple_tag
+def dash_sort_options(choices: list[tuple[str, str]], selected: str) -> SafeString:
+    return mark_safe("".join(
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+        f'{escape(label)}</option>' for value, label in choices))
+
+
+@register.simple_tag
 def dash_query(filters: Any, **changes: Any) -> str:
     return filters.query(**changes)
 
