@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
 from guildhall.dashboard.sources import installed_keys
@@ -15,11 +14,15 @@ LIMIT = 10
 
 
 def members(org: Organization) -> dict[str, Any]:
-    """Active members counted by role, and the admins' names (no other names)."""
-    active = Membership.objects.filter(organization=org, is_active=True, user__is_active=True)
-    counts = dict(active.values_list("role").annotate(n=Count("pk")).order_by())
-    admins = [m.user.display_name for m in active.filter(role=Role.ADMIN).select_related("user")
-              .order_by("user__username")]
+    """Active members counted by role, and the admins' names (no other names), in one query."""
+    counts: dict[str, int] = {}
+    admins = []
+    for role, full_name, username in Membership.objects.filter(
+            organization=org, is_active=True, user__is_active=True).values_list(
+            "role", "user__full_name", "user__username").order_by("user__username"):
+        counts[role] = counts.get(role, 0) + 1
+        if role == Role.ADMIN:
+            admins.append(full_name or username)
     return {"by_role": [(label, counts.get(value, 0)) for value, label in org.role_choices],
             "admins": admins}
 
@@ -29,10 +32,10 @@ def sections(org: Organization) -> dict[str, Any]:
     year = timezone.localdate().year
     found: dict[str, Any] = {"year": year}
     if "plans" in keys:
-        from guildhall.plans import queries as plans
+        from guildhall.plans.models import Plan
 
-        found["plan"] = plans.plan_of(org, year)
-        found["last_plan"] = plans.plan_of(org, year - 1)
+        plans = {p.year: p for p in Plan.objects.filter(organization=org, year__in=[year, year - 1])}
+        found["plan"], found["last_plan"] = plans.get(year), plans.get(year - 1)
     if "events" in keys:
         from guildhall.events.models import UNDER_REVIEW, Filing
 
