@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "guildhall.meetings",
     "guildhall.incidents",
     "guildhall.study",
+    "guildhall.dashboard",
     "guildhall.site",
 ]
 
@@ -208,6 +209,7 @@ STATICFILES_DIRS = [
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/quill", BASE_DIR / "node_modules" / "quill" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "guildhall.core.storage.AtomicFileSystemStorage"},

@@ -135,7 +135,8 @@ def filing_list(request: HttpRequest, org_id: int) -> HttpResponse:
 def filing_queue(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "events.queue", org)
-    return _list_page(request, org, queries.queue_filings(org), "events/queue.html",
+    status = request.GET.get("status", Status.SUBMITTED)
+    return _list_page(request, org, queries.queue_filings(org, status=status), "events/queue.html",
                       default_status=Status.SUBMITTED)
 
 
