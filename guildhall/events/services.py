@@ -370,9 +370,9 @@ def _decide(*, actor: Any, filing: Filing, verdict: str, comment: str, revision:
     with transaction.atomic():
         locked = _lock(filing)
         locked.guard(action)
-        _settle(locked, *WAITING)  # undone with the rest if the decision is refused
 
         def apply(item: Filing, result: reviews.Result) -> dict[str, Any]:
+            _settle(item, *WAITING)  # the decision is made: the notices asking for it are done
             fields = ["status", "decided_at", "decision_due", "approved_revision", "summary_due",
                       "amended_after_approval", "submitted_at"]
             if result.outcome == reviews.NEXT_STEP:

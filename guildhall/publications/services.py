@@ -560,6 +560,8 @@ def publication_review(*, actor: Any, publication: Publication, verdict: str, co
                           field="verdict")
 
     def apply(item: Publication, result: reviews.Result) -> dict[str, Any]:
+        # The decision is made: the notices asking for it are done.
+        settle(_url(item), ["publications.submitted", "publications.review_overdue"])
         if result.decision.verdict == Verdict.APPROVE:
             _refuse_paused(item, _("nothing on it can be approved"))
         if result.outcome == reviews.APPROVED:
@@ -597,8 +599,6 @@ def publication_review(*, actor: Any, publication: Publication, verdict: str, co
     with transaction.atomic():
         locked = _lock(publication)
         locked.guard("review")
-        # The notices asking for this decision are settled (undone if it is refused).
-        settle(_url(locked), ["publications.submitted", "publications.review_overdue"])
         result = reviews.decide(
             actor=actor, subject=locked, revision=revision, verdict=VERDICTS[verdict],
             comment=comment, steps=locked.review_steps(), distinct_reviewers=True,
