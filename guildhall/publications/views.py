@@ -250,6 +250,8 @@ def _detail(request: HttpRequest, publication: Publication, *, status: int = 200
         "removed_findings": removed,
         "revisions": publication.revisions.select_related("created_by"),
         "decisions": reviews.decisions_for(publication),
+        "refusal": reviews.last_refusal(publication) if publication.status in (
+            Status.RETURNED, Status.REJECTED) else None,
         "timeline": timeline(publication),
         "steps": steps if publication.review_round else [],
         "current_step": reviews.current_step(publication, steps)
