@@ -14,6 +14,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from .byteviews import LATIN1, UTF16, UntranslatableError, latin1_only, translate, views
 from .patterns import (
     BUILTIN_SPECS,
     MARK_LOOKAHEAD,
@@ -58,6 +59,28 @@ def _load_hyperscan() -> Any | None:
     return hyperscan
 
 
+def _hyperscan() -> Any:
+    hs = _load_hyperscan()
+    if hs is None:
+        raise EngineUnavailableError("hyperscan cannot be imported")
+    return hs
+
+
+def _compile(hs: Any, expressions: list[bytes], ids: list[int], flags: list[int]) -> Any:
+    db = hs.Database(mode=hs.HS_MODE_BLOCK)
+    db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
+    return db
+
+
+def _needs_wide(spec: PatternSpec, anchor: str) -> bool:
+    """Tell whether an anchor runs on the UTF-16 view (markings, Chinese terms)."""
+    if spec.type == "CONFIDENTIAL_MARKING":
+        return True
+    if spec.type == "CUSTOM_TERM":
+        return not latin1_only(anchor)
+    return False
+
+
 def hyperscan_available() -> bool:
     """Tell whether the Hyperscan engine can be used on this machine."""
     return _load_hyperscan() is not None
@@ -81,6 +104,7 @@ class PatternSet:
     def __init__(self, specs: Sequence[PatternSpec]) -> None:
         self.specs = tuple(specs)
         self._db: Any | None = None
+        self._view_dbs: tuple[Any | None, Any] | bool | None = None
         self._db_lock = threading.Lock()
         self._local = threading.local()
 
@@ -100,12 +124,14 @@ class PatternSet:
     # -- Hyperscan engine -----------------------------------------------------
 
     def _database(self) -> Any:
-        """Compile all anchors into one database (once per pattern set)."""
+        """Compile all anchors into one UTF-8 database (once per pattern set).
+
+        Used for texts that leave the Basic Multilingual Plane; see
+        :meth:`_view_databases` for the usual case.
+        """
         with self._db_lock:
             if self._db is None:
-                hs = _load_hyperscan()
-                if hs is None:
-                    raise EngineUnavailableError("hyperscan cannot be imported")
+                hs = _hyperscan()
                 expressions: list[bytes] = []
                 ids: list[int] = []
                 flags: list[int] = []
@@ -114,26 +140,66 @@ class PatternSet:
                     for anchor in spec.hs:
                         expressions.append(anchor.encode("utf-8"))
                         ids.append(idx)
-                        extra = (hs.HS_FLAG_CASELESS if spec.hs_caseless else 0) | (
-                            hs.HS_FLAG_MULTILINE if spec.hs_multiline else 0
-                        )
-                        flags.append(base | extra)
+                        flags.append(base | self._extra_flags(hs, spec))
                 # One extra expression tells us whether normalisation is needed.
                 expressions.append(_FW_HS.encode("utf-8"))
                 ids.append(len(self.specs))
                 flags.append(base)
-                db = hs.Database(mode=hs.HS_MODE_BLOCK)
-                db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
-                self._db = db
+                self._db = _compile(hs, expressions, ids, flags)
             return self._db
 
+    @staticmethod
+    def _extra_flags(hs: Any, spec: PatternSpec) -> int:
+        return (hs.HS_FLAG_CASELESS if spec.hs_caseless else 0) | (
+            hs.HS_FLAG_MULTILINE if spec.hs_multiline else 0
+        )
+
+    def _view_databases(self) -> tuple[Any | None, Any] | None:
+        """Compile the anchors for the Latin-1 and UTF-16 views (see byteviews).
+
+        Markings, Chinese custom terms and the full-width detector go to the
+        UTF-16 view; numbers, e-mail addresses and Latin terms to the Latin-1
+        view.  Return None when an anchor cannot be translated (the UTF-8
+        database is then used for everything).
+        """
+        with self._db_lock:
+            if self._view_dbs is None:
+                hs = _hyperscan()
+                narrow: tuple[list[bytes], list[int], list[int]] = ([], [], [])
+                wide: tuple[list[bytes], list[int], list[int]] = ([], [], [])
+                try:
+                    for idx, spec in enumerate(self.specs):
+                        for anchor in spec.hs:
+                            view = UTF16 if _needs_wide(spec, anchor) else LATIN1
+                            target = wide if view == UTF16 else narrow
+                            target[0].append(translate(anchor, view))
+                            target[1].append(idx)
+                            # Line anchors are translated to consume the line
+                            # break, so no multi-line flag is needed.
+                            target[2].append(
+                                hs.HS_FLAG_SOM_LEFTMOST
+                                | (hs.HS_FLAG_CASELESS if spec.hs_caseless else 0)
+                            )
+                    wide[0].append(translate(_FW_HS, UTF16))
+                    wide[1].append(len(self.specs))
+                    wide[2].append(hs.HS_FLAG_SOM_LEFTMOST)
+                except UntranslatableError:
+                    self._view_dbs = False
+                else:
+                    self._view_dbs = (
+                        _compile(hs, *narrow) if narrow[0] else None,
+                        _compile(hs, *wide),
+                    )
+            return self._view_dbs or None
+
     def _scratch(self, db: Any) -> Any:
-        """Return this thread's scratch space; a scratch cannot be shared by threads."""
-        scratch = getattr(self._local, "scratch", None)
+        """Return this thread's scratch space for ``db``; a scratch cannot be shared by threads."""
+        scratches = getattr(self._local, "scratches", None)
+        if scratches is None:
+            scratches = self._local.scratches = {}
+        scratch = scratches.get(id(db))
         if scratch is None:
-            hs = _load_hyperscan()
-            scratch = hs.Scratch(db)  # type: ignore[union-attr]
-            self._local.scratch = scratch
+            scratch = scratches[id(db)] = _hyperscan().Scratch(db)
         return scratch
 
     def _hs_scan(self, text: str) -> list[tuple[int, int, int]]:
@@ -143,6 +209,53 @@ class PatternSet:
         is what the windowing would do with them anyway; the full-width
         detector's hits are merged the same way.
         """
+        dbs = self._view_databases()
+        pair = views(text) if dbs is not None else None
+        if pair is None:
+            return self._hs_scan_utf8(text)
+        narrow_db, wide_db = dbs  # type: ignore[misc]
+        narrow, wide = pair
+        raw: list[tuple[int, int, int]] = []
+        append = raw.append
+        if narrow_db is not None:
+            # One byte per character: offsets are character offsets.
+            def on_narrow(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
+                append((idx, start, end))
+
+            narrow_db.scan(narrow, match_event_handler=on_narrow, scratch=self._scratch(narrow_db))
+
+        # Two bytes per character.  A hit at an odd offset straddles two
+        # characters: it is not a match of the anchor (every match of it
+        # starts and ends on a character boundary, and so do all hits
+        # sharing its end, since every unit of the pattern is two bytes).
+        def on_wide(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
+            if not start & 1:
+                append((idx, start >> 1, end >> 1))
+
+        wide_db.scan(wide, match_event_handler=on_wide, scratch=self._scratch(wide_db))
+        return self._merge_hits(raw)
+
+    def _merge_hits(self, raw: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Merge overlapping hits per spec (strictly overlapping, like _windows)."""
+        if not raw:
+            return raw
+        raw.sort()
+        hits: list[tuple[int, int, int]] = []
+        fw_id = len(self.specs)
+        cur_i, cur_s, cur_e = raw[0]
+        for i, s, e in raw:
+            # Full-width characters are reported one by one: join touching ones.
+            if i == cur_i and (s < cur_e or (s == cur_e and i == fw_id)):
+                if e > cur_e:
+                    cur_e = e
+                continue
+            hits.append((cur_i, cur_s, cur_e))
+            cur_i, cur_s, cur_e = i, s, e
+        hits.append((cur_i, cur_s, cur_e))
+        return hits
+
+    def _hs_scan_utf8(self, text: str) -> list[tuple[int, int, int]]:
+        """Scan the UTF-8 encoding of ``text`` (texts beyond the BMP), like _hs_scan."""
         ascii_only = text.isascii()
         if ascii_only:
             data = text.encode("ascii")
@@ -160,24 +273,10 @@ class PatternSet:
             append((idx, start, end))
 
         db.scan(data, match_event_handler=on_match, scratch=self._scratch(db))
-        if not raw:
-            return raw
-        # Merge overlapping hits per spec (strictly overlapping, like _windows).
-        raw.sort()
-        hits: list[tuple[int, int, int]] = []
-        fw_id = len(self.specs)
-        cur_i, cur_s, cur_e = raw[0]
-        for i, s, e in raw:
-            # Full-width characters are reported one by one: join touching ones.
-            if i == cur_i and (s < cur_e or (s == cur_e and i == fw_id)):
-                if e > cur_e:
-                    cur_e = e
-                continue
-            hits.append((cur_i, cur_s, cur_e))
-            cur_i, cur_s, cur_e = i, s, e
-        hits.append((cur_i, cur_s, cur_e))
-        if ascii_only:
+        hits = self._merge_hits(raw)
+        if ascii_only or not hits:
             return hits
+        fw_id = len(self.specs)
         # Hyperscan reports byte offsets.  Convert the starts to character
         # offsets by counting the non-continuation bytes between consecutive
         # starts (linear overall, and cheaper than decoding).  An end only

@@ -305,6 +305,23 @@ class _ChunkScanner:
         self._base = keep_from
         self._accept_from = hi
 
+    def scan_whole(self, text: str) -> list[Hit]:
+        """Scan a text held in memory: chunks are sliced from it once, not re-joined.
+
+        The chunks overlap by OVERLAP characters and each accepts the findings
+        starting in its own part, as with ``feed``.
+        """
+        base = accept = 0
+        while len(text) - base > CHUNK_CHARS + OVERLAP:
+            end = base + CHUNK_CHARS
+            hi = end - OVERLAP
+            self._base, self._accept_from = base, accept
+            self._process(text[base:end], hi)
+            base, accept = hi - OVERLAP, hi
+        self._base, self._accept_from = base, accept
+        self._process(text[base:] if base else text, len(text))
+        return self.hits
+
     def finish(self) -> list[Hit]:
         """Scan the remaining text and return all hits in order."""
         self._process(self._carry, self._base + len(self._carry))
@@ -358,7 +375,7 @@ class _ChunkScanner:
 
 
 def scan_pieces(
-    pieces: Iterable[str],
+    pieces: Iterable[str] | str,
     *,
     types: Sequence[str] | None = None,
     terms: Sequence[str] = (),
@@ -367,7 +384,7 @@ def scan_pieces(
     excerpt_width: int | None = None,
     line_numbers: bool = False,
 ) -> list[Hit]:
-    """Scan a text given as consecutive pieces; offsets are global."""
+    """Scan a text given as consecutive pieces (or one str); offsets are global."""
     scanner = _ChunkScanner(
         pattern_set(types, terms),
         resolve_engine(engine),
@@ -375,15 +392,12 @@ def scan_pieces(
         excerpt_width=excerpt_width,
         line_numbers=line_numbers,
     )
+    if isinstance(pieces, str):
+        return scanner.scan_whole(pieces)
     for piece in pieces:
         if piece:
             scanner.feed(piece)
     return scanner.finish()
-
-
-def _slices(text: str, size: int = CHUNK_CHARS) -> Iterable[str]:
-    for i in range(0, len(text), size):
-        yield text[i : i + size]
 
 
 def scan_text(
@@ -402,7 +416,7 @@ def scan_text(
     """
     if not isinstance(text, str):
         raise TypeError("scan_text() expects a str")
-    hits = scan_pieces(_slices(text), types=types, terms=terms, engine=engine)
+    hits = scan_pieces(text, types=types, terms=terms, engine=engine)
     return [h.finding for h in hits]
 
 
@@ -446,7 +460,7 @@ def scan_file_hits(
     except OSError as exc:
         raise CheckerError(f"cannot read the file: {exc.strerror or exc}", path=p)
     hits = scan_pieces(
-        _slices(extracted.text),
+        extracted.text,
         types=types,
         terms=terms,
         engine=engine,
