@@ -191,8 +191,8 @@ def translate(hs_src: str, view: str) -> bytes:
     return _VIEWS[view].emit(parsed).encode("ascii")
 
 
-def views(text: str) -> tuple[bytes, bytes] | None:
-    """Return the Latin-1 and UTF-16 views of ``text``, or None if it leaves the BMP.
+def bmp_utf16(text: str) -> bytes | None:
+    """Return the UTF-16 view of ``text``, or None if it leaves the BMP.
 
     Texts with characters above U+FFFF (two UTF-16 units) or lone surrogates
     (not encodable) are scanned through UTF-8 instead.
@@ -201,6 +201,4 @@ def views(text: str) -> tuple[bytes, bytes] | None:
         wide = text.encode(UTF16)
     except UnicodeEncodeError:
         return None
-    if len(wide) != 2 * len(text):
-        return None
-    return text.encode(LATIN1, "replace"), wide
+    return wide if len(wide) == 2 * len(text) else None

@@ -14,7 +14,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from .byteviews import LATIN1, UTF16, UntranslatableError, latin1_only, translate, views
+from .byteviews import LATIN1, UTF16, UntranslatableError, bmp_utf16, latin1_only, translate
 from .patterns import (
     BUILTIN_SPECS,
     MARK_LOOKAHEAD,
@@ -154,13 +154,14 @@ class PatternSet:
             hs.HS_FLAG_MULTILINE if spec.hs_multiline else 0
         )
 
-    def _view_databases(self) -> tuple[Any | None, Any] | None:
+    def _view_databases(self) -> tuple[Any | None, Any | None, Any] | None:
         """Compile the anchors for the Latin-1 and UTF-16 views (see byteviews).
 
-        Markings, Chinese custom terms and the full-width detector go to the
-        UTF-16 view; numbers, e-mail addresses and Latin terms to the Latin-1
-        view.  Return None when an anchor cannot be translated (the UTF-8
-        database is then used for everything).
+        Return (Latin-1 database, UTF-16 database, full-width detector); the
+        first two are None when no anchor goes to that view.  Markings and
+        Chinese custom terms go to the UTF-16 view; numbers, e-mail addresses
+        and Latin terms to the Latin-1 view.  Return None when an anchor cannot
+        be translated (the UTF-8 database is then used for everything).
         """
         with self._db_lock:
             if self._view_dbs is None:
@@ -180,15 +181,14 @@ class PatternSet:
                                 hs.HS_FLAG_SOM_LEFTMOST
                                 | (hs.HS_FLAG_CASELESS if spec.hs_caseless else 0)
                             )
-                    wide[0].append(translate(_FW_HS, UTF16))
-                    wide[1].append(len(self.specs))
-                    wide[2].append(hs.HS_FLAG_SOM_LEFTMOST)
+                    fw = translate(_FW_HS, UTF16)
                 except UntranslatableError:
                     self._view_dbs = False
                 else:
                     self._view_dbs = (
                         _compile(hs, *narrow) if narrow[0] else None,
-                        _compile(hs, *wide),
+                        _compile(hs, *wide) if wide[0] else None,
+                        _compile(hs, [fw], [0], [hs.HS_FLAG_SOM_LEFTMOST]),
                     )
             return self._view_dbs or None
 
@@ -202,19 +202,40 @@ class PatternSet:
             scratch = scratches[id(db)] = _hyperscan().Scratch(db)
         return scratch
 
-    def _hs_scan(self, text: str) -> list[tuple[int, int, int]]:
-        """Scan ``text`` and return hits as (spec index, char start, char end).
+    def _view_hits(self, text: str) -> tuple[str, list[tuple[int, int, int]]] | None:
+        """Normalise ``text`` and find its anchors in the fixed-width views.
 
-        Hits of one spec that overlap are merged into one (their union), which
-        is what the windowing would do with them anyway; the full-width
-        detector's hits are merged the same way.
+        Return the normalised text and its hits as (spec index, char start,
+        char end), overlapping hits of one spec merged; None when the text
+        leaves the BMP (or an anchor could not be translated).
         """
         dbs = self._view_databases()
-        pair = views(text) if dbs is not None else None
-        if pair is None:
-            return self._hs_scan_utf8(text)
-        narrow_db, wide_db = dbs  # type: ignore[misc]
-        narrow, wide = pair
+        wide = bmp_utf16(text) if dbs is not None else None
+        if wide is None:
+            return None
+        narrow_db, wide_db, fw_db = dbs  # type: ignore[misc]
+        # Two bytes per character.  A hit at an odd offset straddles two
+        # characters: it is not a match of the anchor (every match of it
+        # starts and ends on a character boundary, and so do all hits
+        # sharing its end, since every unit of the pattern is two bytes).
+        runs: list[tuple[int, int]] = []
+        run = runs.append
+
+        def on_fw(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
+            if not start & 1:
+                run((start >> 1, end >> 1))
+
+        fw_db.scan(wide, match_event_handler=on_fw, scratch=self._scratch(fw_db))
+        norm = text
+        if runs:
+            # Anchors, like the Python regexes, read the normalised text.
+            pieces, prev = [], 0
+            for a, b in _merge(runs, 0):
+                pieces += (text[prev:a], text[a:b].translate(_FW_TABLE))
+                prev = b
+            pieces.append(text[prev:])
+            norm = "".join(pieces)
+            wide = norm.encode(UTF16)
         raw: list[tuple[int, int, int]] = []
         append = raw.append
         if narrow_db is not None:
@@ -222,18 +243,19 @@ class PatternSet:
             def on_narrow(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
                 append((idx, start, end))
 
-            narrow_db.scan(narrow, match_event_handler=on_narrow, scratch=self._scratch(narrow_db))
+            narrow_db.scan(
+                norm.encode(LATIN1, "replace"),
+                match_event_handler=on_narrow,
+                scratch=self._scratch(narrow_db),
+            )
+        if wide_db is not None:
 
-        # Two bytes per character.  A hit at an odd offset straddles two
-        # characters: it is not a match of the anchor (every match of it
-        # starts and ends on a character boundary, and so do all hits
-        # sharing its end, since every unit of the pattern is two bytes).
-        def on_wide(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
-            if not start & 1:
-                append((idx, start >> 1, end >> 1))
+            def on_wide(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
+                if not start & 1:
+                    append((idx, start >> 1, end >> 1))
 
-        wide_db.scan(wide, match_event_handler=on_wide, scratch=self._scratch(wide_db))
-        return self._merge_hits(raw)
+            wide_db.scan(wide, match_event_handler=on_wide, scratch=self._scratch(wide_db))
+        return norm, self._merge_hits(raw)
 
     def _merge_hits(self, raw: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Merge overlapping hits per spec (strictly overlapping, like _windows)."""
@@ -254,8 +276,13 @@ class PatternSet:
         hits.append((cur_i, cur_s, cur_e))
         return hits
 
-    def _hs_scan_utf8(self, text: str) -> list[tuple[int, int, int]]:
-        """Scan the UTF-8 encoding of ``text`` (texts beyond the BMP), like _hs_scan."""
+    def _hs_scan(self, text: str) -> list[tuple[int, int, int]]:
+        """Scan the UTF-8 encoding of ``text`` and return hits as (spec index, char start, char end).
+
+        Used for texts beyond the BMP.  Hits of one spec that overlap are merged
+        into one (their union), which is what the windowing would do with them
+        anyway; the full-width detector's hits are merged the same way.
+        """
         ascii_only = text.isascii()
         if ascii_only:
             data = text.encode("ascii")
@@ -298,10 +325,14 @@ class PatternSet:
 
     def hyperscan_matches(self, text: str) -> tuple[str, list[Match]]:
         """Locate anchors with Hyperscan, then confirm them with the Python regexes."""
-        hits = self._hs_scan(text)
         fw_id = len(self.specs)
-        fw_runs = _merge([(s, e) for i, s, e in hits if i == fw_id], 0)
-        norm = text
+        viewed = self._view_hits(text)
+        if viewed is not None:
+            norm, hits = viewed
+            fw_runs = []
+        else:
+            norm, hits = text, self._hs_scan(text)
+            fw_runs = _merge([(s, e) for i, s, e in hits if i == fw_id], 0)
         if fw_runs:
             # Anchors spell ASCII digits, so matches that contain full-width
             # characters were missed.  Normalise those runs and rescan only the

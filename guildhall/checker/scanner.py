@@ -30,7 +30,7 @@ from .validators import (
 )
 
 #: Characters per scanning chunk; bounds memory for arbitrarily large texts.
-CHUNK_CHARS = 1 << 22
+CHUNK_CHARS = 1 << 20
 #: Characters shared by neighbouring chunks.  Must exceed the longest match
 #: (MAX_MATCH_SPAN) plus the context a rule looks at, so every finding is seen
 #: whole exactly once.

@@ -8,7 +8,7 @@ import pytest
 
 from guildhall.checker import engine as engine_mod
 from guildhall.checker import scan_text, scanner
-from guildhall.checker.byteviews import LATIN1, UTF16, translate, views
+from guildhall.checker.byteviews import LATIN1, UTF16, bmp_utf16, translate
 from guildhall.checker.corpus import generate_corpus
 from guildhall.checker.engine import hyperscan_available
 from guildhall.checker.realistic_corpus import generate_realistic
@@ -18,11 +18,10 @@ needs_hs = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not i
 
 
 def test_views_keep_offsets_or_decline() -> None:
-    narrow, wide = views("卡号 6222 é★")  # type: ignore[misc]
-    assert narrow == b"?? 6222 \xe9?"
-    assert len(wide) == 2 * 10
-    assert views("emoji 😀") is None  # two UTF-16 units: scanned through UTF-8
-    assert views("lone \ud800") is None
+    assert "卡号 6222 é★".encode(LATIN1, "replace") == b"?? 6222 \xe9?"
+    assert len(bmp_utf16("卡号 6222 é★") or b"") == 2 * 10
+    assert bmp_utf16("emoji 😀") is None  # two UTF-16 units: scanned through UTF-8
+    assert bmp_utf16("lone \ud800") is None
 
 
 def _hs_matches(pattern: bytes, data: bytes) -> list[tuple[int, int]]:
@@ -52,7 +51,7 @@ def test_translated_anchor_hits_where_the_anchor_matches(anchor: str, text: str)
                     re.MULTILINE)
     expected = [m.span() for m in py.finditer(text)]
     assert expected
-    narrow, wide = views(text)  # type: ignore[misc]
+    narrow, wide = text.encode(LATIN1, "replace"), bmp_utf16(text) or b""
     n_hits = _hs_matches(translate(anchor, LATIN1), narrow)
     w_hits = [(s // 2, e // 2) for s, e in _hs_matches(translate(anchor, UTF16), wide) if s % 2 == 0]
     for hits in (n_hits, w_hits):
@@ -67,7 +66,7 @@ def test_utf8_path_agrees_with_the_views(monkeypatch: pytest.MonkeyPatch) -> Non
     texts = [(s.text, s.terms) for s in samples]
     texts.append(("附注（此件不得外传）\n内 部\n卡号６２２２０２００１２３４５６７８ 电话（０２５）８３２１６５４７", ("内部资料", "Nebula")))
     expected = [scan_text(t, terms=terms, engine="hyperscan") for t, terms in texts]
-    monkeypatch.setattr(engine_mod, "views", lambda text: None)
+    monkeypatch.setattr(engine_mod, "bmp_utf16", lambda text: None)
     assert [scan_text(t, terms=terms, engine="hyperscan") for t, terms in texts] == expected
     assert [scan_text(t, terms=terms, engine="python") for t, terms in texts] == expected
 
