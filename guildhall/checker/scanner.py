@@ -30,7 +30,7 @@ from .validators import (
 )
 
 #: Characters per scanning chunk; bounds memory for arbitrarily large texts.
-CHUNK_CHARS = 1 << 20
+CHUNK_CHARS = 1 << 18
 #: Characters shared by neighbouring chunks.  Must exceed the longest match
 #: (MAX_MATCH_SPAN) plus the context a rule looks at, so every finding is seen
 #: whole exactly once.
@@ -293,34 +293,22 @@ class _ChunkScanner:
         self._lines_before = 0  # newlines before _accept_from
 
     def feed(self, piece: str) -> None:
-        """Add text; scan whatever is far enough from the end to be final."""
-        buf = self._carry + piece if self._carry else piece
-        hi = self._base + len(buf) - OVERLAP
-        if hi <= self._accept_from + OVERLAP:
-            self._carry = buf  # too little new text yet; keep collecting
-            return
-        self._process(buf, hi)
-        keep_from = hi - OVERLAP
-        self._carry = buf[keep_from - self._base :]
-        self._base = keep_from
-        self._accept_from = hi
+        """Add text; scan, in chunks of CHUNK_CHARS, whatever is far enough from the end.
 
-    def scan_whole(self, text: str) -> list[Hit]:
-        """Scan a text held in memory: chunks are sliced from it once, not re-joined.
-
-        The chunks overlap by OVERLAP characters and each accepts the findings
-        starting in its own part, as with ``feed``.
+        Neighbouring chunks share OVERLAP characters and each accepts the
+        findings starting in its own part.  Chunks are small enough for their
+        encoded views to stay in the processor's cache.
         """
-        base = accept = 0
-        while len(text) - base > CHUNK_CHARS + OVERLAP:
-            end = base + CHUNK_CHARS
-            hi = end - OVERLAP
-            self._base, self._accept_from = base, accept
-            self._process(text[base:end], hi)
-            base, accept = hi - OVERLAP, hi
-        self._base, self._accept_from = base, accept
-        self._process(text[base:] if base else text, len(text))
-        return self.hits
+        buf = self._carry + piece if self._carry else piece
+        start = 0  # index in buf of self._base
+        while len(buf) - start > CHUNK_CHARS + OVERLAP:
+            hi = self._base + CHUNK_CHARS - OVERLAP
+            self._process(buf[start : start + CHUNK_CHARS], hi)
+            keep_from = hi - OVERLAP
+            start += keep_from - self._base
+            self._base = keep_from
+            self._accept_from = hi
+        self._carry = buf[start:] if start else buf
 
     def finish(self) -> list[Hit]:
         """Scan the remaining text and return all hits in order."""
@@ -393,7 +381,7 @@ def scan_pieces(
         line_numbers=line_numbers,
     )
     if isinstance(pieces, str):
-        return scanner.scan_whole(pieces)
+        pieces = (pieces,)
     for piece in pieces:
         if piece:
             scanner.feed(piece)
