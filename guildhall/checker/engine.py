@@ -237,14 +237,18 @@ class PatternSet:
         fw_db.scan(wide, match_event_handler=on_fw, scratch=self._scratch(fw_db))
         norm = text
         if runs:
-            # Anchors, like the Python regexes, read the normalised text.
+            # Anchors, like the Python regexes, read the normalised text; its
+            # UTF-16 view differs from the original's only in the runs.
             pieces, prev = [], 0
+            patched = bytearray(wide)
             for a, b in _merge(runs, 0):
-                pieces += (text[prev:a], text[a:b].translate(_FW_TABLE))
+                run = text[a:b].translate(_FW_TABLE)
+                pieces += (text[prev:a], run)
+                patched[2 * a : 2 * b] = run.encode(UTF16)
                 prev = b
             pieces.append(text[prev:])
             norm = "".join(pieces)
-            wide = norm.encode(UTF16)
+            wide = patched  # type: ignore[assignment]
         raw: list[tuple[int, int, int]] = []
         append = raw.append
         if narrow_dbs:
