@@ -211,12 +211,12 @@ class PatternSet:
             scratch = scratches[id(db)] = _hyperscan().Scratch(db)
         return scratch
 
-    def _view_hits(self, text: str) -> tuple[str, list[tuple[int, int, int]]] | None:
+    def _view_hits(self, text: str) -> tuple[str, dict[int, list[tuple[int, int]]]] | None:
         """Normalise ``text`` and find its anchors in the fixed-width views.
 
-        Return the normalised text and its hits as (spec index, char start,
-        char end), overlapping hits of one spec merged; None when the text
-        leaves the BMP (or an anchor could not be translated).
+        Return the normalised text and its hits, (char start, char end) per
+        spec index, in no particular order; None when the text leaves the BMP
+        (or an anchor could not be translated).
         """
         dbs = self._view_databases()
         wide = bmp_utf16(text) if dbs is not None else None
@@ -249,12 +249,12 @@ class PatternSet:
             pieces.append(text[prev:])
             norm = "".join(pieces)
             wide = patched  # type: ignore[assignment]
-        raw: list[tuple[int, int, int]] = []
-        append = raw.append
+        # Hits go straight into one list per spec; _windows sorts and merges them.
+        per_spec: list[list[tuple[int, int]]] = [[] for _ in self.specs]
         if narrow_dbs:
             # One byte per character: offsets are character offsets.
             def on_narrow(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
-                append((idx, start, end))
+                per_spec[idx].append((start, end))
 
             narrow = norm.encode(LATIN1, "replace")
             for db in narrow_dbs:
@@ -263,10 +263,10 @@ class PatternSet:
 
             def on_wide(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
                 if not start & 1:
-                    append((idx, start >> 1, end >> 1))
+                    per_spec[idx].append((start >> 1, end >> 1))
 
             wide_db.scan(wide, match_event_handler=on_wide, scratch=self._scratch(wide_db))
-        return norm, self._merge_hits(raw)
+        return norm, {idx: hits for idx, hits in enumerate(per_spec) if hits}
 
     def _merge_hits(self, raw: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Merge overlapping hits per spec (strictly overlapping, like _windows)."""
@@ -334,20 +334,18 @@ class PatternSet:
             for i, s, e in hits
         ]
 
-    def hyperscan_matches(self, text: str) -> tuple[str, list[Match]]:
-        """Locate anchors with Hyperscan, then confirm them with the Python regexes."""
+    def _utf8_hits(self, text: str) -> tuple[str, dict[int, list[tuple[int, int]]]]:
+        """Find the anchors through UTF-8 (texts beyond the BMP), like _view_hits.
+
+        Anchors spell ASCII digits, so matches that contain full-width
+        characters are missed at first: those runs are normalised and the text
+        around them rescanned; anchors elsewhere are unaffected.
+        """
         fw_id = len(self.specs)
-        viewed = self._view_hits(text)
-        if viewed is not None:
-            norm, hits = viewed
-            fw_runs = []
-        else:
-            norm, hits = text, self._hs_scan(text)
-            fw_runs = _merge([(s, e) for i, s, e in hits if i == fw_id], 0)
+        hits = self._hs_scan(text)
+        fw_runs = _merge([(s, e) for i, s, e in hits if i == fw_id], 0)
+        norm = text
         if fw_runs:
-            # Anchors spell ASCII digits, so matches that contain full-width
-            # characters were missed.  Normalise those runs and rescan only the
-            # text around them; anchors elsewhere are unaffected.
             pieces, prev = [], 0
             for a, b in fw_runs:
                 pieces += (text[prev:a], text[a:b].translate(_FW_TABLE))
@@ -361,6 +359,15 @@ class PatternSet:
         for idx, s, e in hits:
             if idx != fw_id:
                 per_spec.setdefault(idx, []).append((s, e))
+        return norm, per_spec
+
+    def hyperscan_matches(self, text: str) -> tuple[str, list[Match]]:
+        """Locate anchors with Hyperscan, then confirm them with the Python regexes."""
+        viewed = self._view_hits(text)
+        if viewed is not None:
+            norm, per_spec = viewed
+        else:
+            norm, per_spec = self._utf8_hits(text)
         found: set[Match] = set()
         add = found.add
         n = len(norm)
