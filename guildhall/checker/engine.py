@@ -190,15 +190,16 @@ class PatternSet:
                                 | (hs.HS_FLAG_CASELESS if spec.hs_caseless else 0)
                             )
                     fw = translate(_FW_HS, UTF16)
-                except UntranslatableError:
-                    self._view_dbs = False
-                else:
                     wide = groups.pop(UTF16, None)
                     self._view_dbs = (
                         tuple(_compile(hs, *g) for g in groups.values()),
                         _compile(hs, *wide) if wide else None,
                         _compile(hs, [fw], [0], [hs.HS_FLAG_SOM_LEFTMOST]),
                     )
+                except (UntranslatableError, hs.error):
+                    # A construct the translation does not know, or a pattern
+                    # Hyperscan refuses in byte mode: scan through UTF-8.
+                    self._view_dbs = False
             return self._view_dbs or None
 
     def _scratch(self, db: Any) -> Any:
