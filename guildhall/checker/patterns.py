@@ -51,8 +51,8 @@ class PatternSpec:
     #: Longest possible match plus lookahead; bounds each window's search.
     max_span: int = 64
     #: Longest anchor match, when much shorter than max_span: bounds the rescan
-    #: around full-width runs (only anchors must fit in it; matches are then
-    #: confirmed on the whole text).
+    #: around full-width runs on the UTF-8 path, for texts beyond the BMP (only
+    #: anchors must fit in it; matches are then confirmed on the whole text).
     anchor_span: int | None = None
 
 

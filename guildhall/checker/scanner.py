@@ -30,7 +30,7 @@ from .validators import (
 )
 
 #: Characters per scanning chunk; bounds memory for arbitrarily large texts.
-CHUNK_CHARS = 1 << 22
+CHUNK_CHARS = 1 << 18
 #: Characters shared by neighbouring chunks.  Must exceed the longest match
 #: (MAX_MATCH_SPAN) plus the context a rule looks at, so every finding is seen
 #: whole exactly once.
@@ -293,17 +293,22 @@ class _ChunkScanner:
         self._lines_before = 0  # newlines before _accept_from
 
     def feed(self, piece: str) -> None:
-        """Add text; scan whatever is far enough from the end to be final."""
+        """Add text; scan, in chunks of CHUNK_CHARS, whatever is far enough from the end.
+
+        Neighbouring chunks share OVERLAP characters and each accepts the
+        findings starting in its own part.  Chunks are small enough for their
+        encoded views to stay in the processor's cache.
+        """
         buf = self._carry + piece if self._carry else piece
-        hi = self._base + len(buf) - OVERLAP
-        if hi <= self._accept_from + OVERLAP:
-            self._carry = buf  # too little new text yet; keep collecting
-            return
-        self._process(buf, hi)
-        keep_from = hi - OVERLAP
-        self._carry = buf[keep_from - self._base :]
-        self._base = keep_from
-        self._accept_from = hi
+        start = 0  # index in buf of self._base
+        while len(buf) - start > CHUNK_CHARS + OVERLAP:
+            hi = self._base + CHUNK_CHARS - OVERLAP
+            self._process(buf[start : start + CHUNK_CHARS], hi)
+            keep_from = hi - OVERLAP
+            start += keep_from - self._base
+            self._base = keep_from
+            self._accept_from = hi
+        self._carry = buf[start:] if start else buf
 
     def finish(self) -> list[Hit]:
         """Scan the remaining text and return all hits in order."""
@@ -358,7 +363,7 @@ class _ChunkScanner:
 
 
 def scan_pieces(
-    pieces: Iterable[str],
+    pieces: Iterable[str] | str,
     *,
     types: Sequence[str] | None = None,
     terms: Sequence[str] = (),
@@ -367,7 +372,7 @@ def scan_pieces(
     excerpt_width: int | None = None,
     line_numbers: bool = False,
 ) -> list[Hit]:
-    """Scan a text given as consecutive pieces; offsets are global."""
+    """Scan a text given as consecutive pieces (or one str); offsets are global."""
     scanner = _ChunkScanner(
         pattern_set(types, terms),
         resolve_engine(engine),
@@ -375,15 +380,12 @@ def scan_pieces(
         excerpt_width=excerpt_width,
         line_numbers=line_numbers,
     )
+    if isinstance(pieces, str):
+        pieces = (pieces,)
     for piece in pieces:
         if piece:
             scanner.feed(piece)
     return scanner.finish()
-
-
-def _slices(text: str, size: int = CHUNK_CHARS) -> Iterable[str]:
-    for i in range(0, len(text), size):
-        yield text[i : i + size]
 
 
 def scan_text(
@@ -402,7 +404,7 @@ def scan_text(
     """
     if not isinstance(text, str):
         raise TypeError("scan_text() expects a str")
-    hits = scan_pieces(_slices(text), types=types, terms=terms, engine=engine)
+    hits = scan_pieces(text, types=types, terms=terms, engine=engine)
     return [h.finding for h in hits]
 
 
@@ -446,7 +448,7 @@ def scan_file_hits(
     except OSError as exc:
         raise CheckerError(f"cannot read the file: {exc.strerror or exc}", path=p)
     hits = scan_pieces(
-        _slices(extracted.text),
+        extracted.text,
         types=types,
         terms=terms,
         engine=engine,

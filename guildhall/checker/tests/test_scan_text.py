@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guildhall.checker import Finding, scan_text
+from guildhall.checker import Finding, scan_text, scanner
 from guildhall.checker.engine import hyperscan_available
 from guildhall.checker.scanner import OVERLAP, scan_pieces
 
@@ -124,13 +124,15 @@ def test_email_with_mobile_local_part_reported_once(engine: str) -> None:
     assert kinds("邮箱13812345678@139.com", engine) == [("EMAIL", "13812345678@139.com")]
 
 
-def test_chunk_boundaries_do_not_lose_or_duplicate() -> None:
+def test_chunk_boundaries_do_not_lose_or_duplicate(monkeypatch: pytest.MonkeyPatch) -> None:
     entity = "手机13812345678，"
     text = ("正文" * 997 + entity) * 40
     whole = scan_text(text)
-    for size in (OVERLAP + 7, 3000, 5000):
-        pieces = [text[i : i + size] for i in range(0, len(text), size)]
-        assert [h.finding for h in scan_pieces(pieces)] == whole
+    for chunk in (scanner.CHUNK_CHARS, 2 * OVERLAP + 1, 2 * OVERLAP + 1000):
+        monkeypatch.setattr(scanner, "CHUNK_CHARS", chunk)
+        for size in (OVERLAP + 7, 3000, 5000):
+            pieces = [text[i : i + size] for i in range(0, len(text), size)]
+            assert [h.finding for h in scan_pieces(pieces)] == whole
     assert len(whole) == 40
 
 
