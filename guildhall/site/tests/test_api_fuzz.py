@@ -26,7 +26,21 @@ schema.config.phases.coverage.enabled = os.environ.get("FUZZ_COVERAGE") == "1"
 
 
 @pytest.fixture
-def tokens(db):
+def keep_connection():
+    """Django's test client keeps the test's database connection across its requests (the
+    test runs in one transaction); schemathesis calls the WSGI app itself, so do the same."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(db, keep_connection):
     from guildhall.accounts.services import token_create
     from guildhall.site.demo import seed
 
