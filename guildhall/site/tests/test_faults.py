@@ -82,13 +82,17 @@ class FaultsTest(TransactionTestCase):
         self.assertTrue(verify_chain().ok)
 
     def test_the_server_recovers_when_the_database_drops_every_connection(self):
+        # The server's connections carry a name, so only they are dropped (not those of the
+        # other tests' live servers on this database).
+        self.servers.env["DATABASE_URL"] += "?application_name=guildhall-faults"
         url, _server = self.servers.serve(workers=1)
         headers = {"Authorization": f"Bearer {self.key}"}
         self.assertEqual(requests.get(url + "/api/v1/events/", headers=headers,
                                       timeout=30).status_code, 200)
         with connection.cursor() as cursor:  # as a database restart does to the server's
             cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                           "AND application_name = 'guildhall-faults'")
             self.assertGreater(cursor.rowcount, 0)
         # The persistent connection is dead; the health check replaces it, no restart.
         for _ in range(3):
