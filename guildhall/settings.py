@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "guildhall.meetings",
     "guildhall.incidents",
     "guildhall.study",
+    "guildhall.reports",
     "guildhall.site",
 ]
 

@@ -335,7 +335,9 @@ class OfficialDocument:
         self._paragraph(document_date(day), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=0, right=4)
 
     def appendix(self, title: str, number: int | None = None) -> None:
-        """Start an appendix on a new page: 附件 (黑体) at the top left, its title centred."""
+        """Start an appendix on a new page: 附件 (黑体) at the top left, its title centred.
+        Its headings are numbered afresh."""
+        self._counters = [0, 0, 0, 0]
         paragraph = self._paragraph(indent=0)
         paragraph.add_run().add_break(WD_BREAK.PAGE)
         _set_faces(paragraph.runs[-1]._r.get_or_add_rPr(), FANGSONG)
