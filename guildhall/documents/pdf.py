@@ -96,8 +96,11 @@ def _run_soffice(soffice: str, work: Path, source: Path, target: str, outdir: Pa
     command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
                "--norestore", "--nolockcheck", "--nodefault", "--convert-to", target,
                "--outdir", str(outdir), str(source)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env=env, cwd=work, start_new_session=True)
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   env=env, cwd=work, start_new_session=True)
+    except OSError as exc:
+        raise ConversionError(f"LibreOffice (soffice) cannot be started: {exc}", "missing") from exc
     try:
         output, _err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -138,7 +141,7 @@ def pdf_pages_and_fonts(pdf: bytes) -> tuple[int, int, list[str]]:
 
 def convert(docx: bytes, *, timeout: float = DEFAULT_TIMEOUT, soffice: str | None = None) -> Converted:
     """Convert a .docx to PDF and check the result; raise ConversionError otherwise."""
-    soffice = soffice or soffice_path()
+    soffice = soffice_path() if soffice is None else shutil.which(soffice)
     if not soffice:
         raise ConversionError("LibreOffice (soffice) is not installed.", "missing")
     with tempfile.TemporaryDirectory(prefix="guildhall-pdf-") as tmp:
