@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from guildhall.documents.numbers import document_date
 from guildhall.documents.pdf import stand_in_note
 from guildhall.documents.writer import OfficialDocument
-
 from guildhall.meetings.models import Meeting
 from guildhall.meetings.services import follow_ups
 
