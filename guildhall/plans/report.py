@@ -51,7 +51,7 @@ def build(org: Any, year: int) -> report.SectionData:
         return report.records_of(selected, kind, date=lambda i: i.due_date)
 
     live = [i for i in items if i.status != ItemStatus.DROPPED]
-    data.figures.append(report.count("items", _("Plan items"), of(live)))
+    data.figures.append(report.count("items", _("Items of the work plan"), of(live)))
     for status in (ItemStatus.DONE, ItemStatus.IN_PROGRESS, ItemStatus.NOT_STARTED,
                    ItemStatus.RETURNED, ItemStatus.DROPPED):
         data.figures.append(report.count(f"items_{status}", _("Items: %(status)s") % {
