@@ -40,12 +40,14 @@ run: assets office
 	  $(GUILDHALL) run_huey --workers 1 & \
 	  $(BIN)/gunicorn guildhall.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - '
 
-# Debian's Chromium (and a CJK font for readable screenshots) for the browser tests.
+# Debian's Chromium with its translations (the file picker's own text in Chinese) and a CJK
+# font for readable screenshots, for the browser tests.
 browser:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
-	  echo "installing chromium and fonts-wqy-microhei (Debian packages) for the browser tests"; \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q . || \
+	    [ ! -d /usr/lib/chromium/locales ] || [ ! -f /usr/lib/chromium/locales/zh-CN.pak ]; then \
+	  echo "installing chromium, chromium-l10n and fonts-wqy-microhei (Debian packages) for the browser tests"; \
 	  $$(command -v sudo) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$(command -v sudo) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$(command -v sudo) apt-get install -y -qq chromium chromium-l10n fonts-wqy-microhei >/dev/null; \
 	fi
 
 # LibreOffice without a GUI and Tesseract OCR: the checker converts legacy Office and

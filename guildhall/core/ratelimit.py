@@ -1,5 +1,6 @@
 """Counting requests per key in Django's cache (Redis in production, so every app server
-shares the counts; the in-process cache of a single server otherwise)."""
+shares the counts; without Redis, a cache in files that every process of the machine
+shares)."""
 from __future__ import annotations
 
 import hashlib

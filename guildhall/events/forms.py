@@ -153,6 +153,9 @@ class RulesForm(forms.Form):
                                       min_value=1, max_value=60)
     allow_late = forms.BooleanField(label=_("Accept late filings with a written reason"),
                                     required=False)
+    halt_opens_hours = forms.IntegerField(
+        label=_("A halt is possible from (hours before the start)"), min_value=0, max_value=72,
+        help_text=_("Before that, an approved event is cancelled, not halted."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -165,7 +168,7 @@ class RulesForm(forms.Form):
     def initial_for(cls, rules: FilingRules) -> dict[str, Any]:
         initial = {f: getattr(rules, f) for f in (
             "require_signoff", "approval_steps", "contingency_threshold", "decision_days",
-            "summary_days", "allow_late")}
+            "summary_days", "allow_late", "halt_opens_hours")}
         for value in EventType.values:
             initial[f"lead_{value}"] = rules.lead_days_for(value)
         return initial

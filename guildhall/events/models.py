@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +58,11 @@ class FilingRules(models.Model):
         help_text=_("A plan is always required for livestreams and foreign exchanges."))
     summary_days = models.PositiveSmallIntegerField(
         _("summary deadline (working days after the event)"), default=5)
+    halt_opens_hours = models.PositiveSmallIntegerField(
+        _("a halt is possible from (hours before the start)"), default=2,
+        validators=[MaxValueValidator(72)],
+        help_text=_("Before that, an approved event is cancelled, not halted; after its end "
+                    "it is summarized."))
     decision_days = models.PositiveSmallIntegerField(
         _("decision deadline (working days after submission)"), default=3)
     allow_late = models.BooleanField(
@@ -278,6 +284,14 @@ class Filing(Workflow, RecordSubject):
 
     def has_ended(self, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.ends_at
+
+    def halt_opens(self, rules: FilingRules) -> dt.datetime:
+        """From when the circuit breaker may be pulled: shortly before the start (people
+        gather and set up), until the end."""
+        return self.starts_at - dt.timedelta(hours=rules.halt_opens_hours)
+
+    def may_halt_at(self, rules: FilingRules, moment: dt.datetime) -> bool:
+        return self.halt_opens(rules) <= moment < self.ends_at
 
     def is_decision_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()

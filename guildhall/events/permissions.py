@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from guildhall.events.models import EDITABLE, Filing, Status
+from guildhall.events.models import EDITABLE, Filing, FilingRules, Status
 from guildhall.orgs.models import Organization, Role
 from guildhall.orgs.permissions import SUPERVISOR_ROLES, Access, rule
 from guildhall.reviews.services import may_decide
@@ -125,8 +125,11 @@ def _reject(access: Access, filing: Filing) -> bool:
 
 @rule("events.halt")
 def _halt(access: Access, filing: Filing) -> bool:
-    """The on-site responsible person or the principal, while the approved event lasts."""
-    if not filing.allows("halt") or filing.has_ended():
+    """The on-site responsible person or the principal, from shortly before the start of
+    the approved event (the supervisor's rule) until its end."""
+    if not filing.allows("halt"):
+        return False
+    if not filing.may_halt_at(FilingRules.for_association(filing.organization), timezone.now()):
         return False
     role = access.role_in(filing.organization_id)
     if role == Role.PRINCIPAL:

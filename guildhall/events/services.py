@@ -18,7 +18,6 @@ from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
 from guildhall.events.models import (
     EDITABLE,
-    EVENT_YEARS,
     FOREIGN_PARTY,
     MATERIAL_FIELDS,
     CalendarFeed,
@@ -479,8 +478,8 @@ def filing_halt(*, actor: Any, filing: Filing, reason: str, actions_taken: str,
     with transaction.atomic():
         filing = _lock(filing)
         filing.guard("halt")
-        if halted_at is not None:
-            _check_halt_time(filing, halted_at, now)
+        _check_halt_time(filing, FilingRules.for_association(filing.organization),
+                         halted_at, now)
         halt = Halt.objects.create(filing=filing, halted_at=halted_at or now,
                                    reason=reason, actions_taken=actions_taken, recorded_by=actor)
         filing.status = Status.HALTED
@@ -495,18 +494,26 @@ def filing_halt(*, actor: Any, filing: Filing, reason: str, actions_taken: str,
         return halt
 
 
-#: A halt may be recorded a little before the announced start (people gather early) and a
-#: little after now (the device's clock may run ahead).
-HALT_EARLY_MARGIN = dt.timedelta(hours=1)
+#: The device's clock may run a little ahead of the server's.
 CLOCK_SKEW = dt.timedelta(minutes=1)
 
 
-def _check_halt_time(filing: Filing, halted_at: dt.datetime, now: dt.datetime) -> None:
-    low, high = EVENT_YEARS
-    if not (low <= halted_at.year <= high
-            and filing.starts_at - HALT_EARLY_MARGIN <= halted_at <= now + CLOCK_SKEW):
-        raise DomainError(_("Halt time must be between the start of the event and now."),
-                          "halt_time", field="halted_at")
+def _check_halt_time(filing: Filing, rules: FilingRules, halted_at: dt.datetime | None,
+                     now: dt.datetime) -> None:
+    """A halt is pulled between the opening of the window before the start and the end of
+    the event; one recorded afterwards names a moment inside that window and not after now."""
+    opens = timezone.localtime(filing.halt_opens(rules))
+    if not filing.may_halt_at(rules, now):
+        raise DomainError(
+            _("An event can be halted from %(opens)s until its end (%(ends)s); before that, "
+              "cancel it, and after it, write the summary.") % {
+                "opens": f"{opens:%Y-%m-%d %H:%M}",
+                "ends": f"{timezone.localtime(filing.ends_at):%Y-%m-%d %H:%M}"},
+            "halt_time", status=409)
+    if halted_at is not None and not (filing.halt_opens(rules) <= halted_at <= now + CLOCK_SKEW
+                                      and halted_at < filing.ends_at):
+        raise DomainError(_("Halt time must be between %(opens)s and now.") % {
+            "opens": f"{opens:%Y-%m-%d %H:%M}"}, "halt_time", field="halted_at")
 
 
 def filing_summarize(*, actor: Any, filing: Filing, what_happened: str, attendance: int,
@@ -566,7 +573,7 @@ def rules_update(*, actor: Any, supervisor: Any, data: dict[str, Any]) -> Filing
         rules = FilingRules.objects.select_for_update().filter(supervisor=supervisor).first() \
             or FilingRules(supervisor=supervisor)
         fields = ["lead_days", "require_signoff", "approval_steps", "contingency_threshold",
-                  "summary_days", "decision_days", "allow_late"]
+                  "summary_days", "decision_days", "allow_late", "halt_opens_hours"]
         before = {f: getattr(rules, f) for f in fields}
         for name in fields:
             if name in data:

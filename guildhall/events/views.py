@@ -58,6 +58,7 @@ def _detail(request: HttpRequest, filing: Filing, *, status: int = 200, error: s
             **forms: Any) -> HttpResponse:
     actions = filing.available_actions(request.user)
     steps = filing.review_steps()
+    rules = FilingRules.for_association(filing.organization)
     ctx = {
         "org": filing.organization, "filing": filing, "actions": actions, "error": error,
         "can_attach": "attach" in actions, "can_acknowledge": "acknowledge_finding" in actions,
@@ -67,7 +68,9 @@ def _detail(request: HttpRequest, filing: Filing, *, status: int = 200, error: s
         "halts": filing.halts.select_related("recorded_by"),
         "summary": getattr(filing, "summary", None) if filing.status in (
             Status.SUMMARIZED, Status.CLOSED) else None,
-        "rules": FilingRules.for_association(filing.organization),
+        "rules": rules,
+        "halt_opens": filing.halt_opens(rules) if filing.status == Status.APPROVED
+        and timezone.now() < filing.halt_opens(rules) else None,
         "decision_form": forms.get("decision_form") or DecisionForm(initial={"revision": filing.revision}),
         "submit_form": forms.get("submit_form") or SubmitForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(),

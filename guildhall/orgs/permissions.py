@@ -118,14 +118,14 @@ SUPERVISOR_ROLES = {Role.APPROVER, Role.VIEWER, Role.ADMIN}
 
 def second_factor_required(access: Access) -> bool:
     """Whether the person must use a second factor to sign in: with SECOND_FACTOR=roles
-    (the default) the admins of supervising bodies and the principals and admins of
-    associations; with =everyone every person; with =off nobody."""
+    (the default) everyone with a role in a supervising body and the principals and admins
+    of associations; with =everyone every person; with =off nobody."""
     if settings.SECOND_FACTOR == "everyone":
         return True
     if settings.SECOND_FACTOR == "off":
         return False
-    return any(role == Role.ADMIN if access.orgs[org_id].is_supervisor
-               else role in ASSOCIATION_MANAGERS for org_id, role in access.roles.items())
+    return any(access.orgs[org_id].is_supervisor or role in ASSOCIATION_MANAGERS
+               for org_id, role in access.roles.items())
 
 
 @rule("org.view")

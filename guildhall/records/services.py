@@ -70,8 +70,10 @@ def timeline_items(subject: Any, *, revision_label: Callable[[Revision], str],
     oldest first."""
     items: list[dict[str, Any]] = []
     for rev in revisions_of(subject):
-        items.append({"at": rev.created_at, "kind": "revision", "label": revision_label(rev),
-                      "actor": rev.created_by, "revision": rev.number,
+        # The label names the revision ("第 2 版"), so it is not repeated after the actor.
+        label = revision_label(rev) or _("Revision %(n)d") % {"n": rev.number}
+        items.append({"at": rev.created_at, "kind": "revision", "label": label,
+                      "actor": rev.created_by, "revision": None, "number": rev.number,
                       "text": revision_text(rev) if revision_text else ""})
     model = type(subject)
     for entry in subject.entries.select_related("actor"):

@@ -6,7 +6,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from guildhall.core.nav import nav_items
+from guildhall.orgs.models import Role
 from guildhall.orgs.permissions import Access, can
+
+#: Who sees the API tokens link: the people who connect their organization's systems.
+INTEGRATING_ROLES = {Role.ADMIN, Role.PRINCIPAL}
 
 
 def guildhall(request: HttpRequest) -> dict[str, Any]:
@@ -20,11 +24,15 @@ def guildhall(request: HttpRequest) -> dict[str, Any]:
     if org is not None:
         for item in nav_items():
             if item.action is None or can(user, item.action, org):
-                menu.append({"label": item.label, "url": reverse(item.url_name, args=[org.pk])})
+                url = reverse(item.url_name, args=[org.pk])
+                menu.append({"label": item.label, "url": url,
+                             "current": request.path.startswith(url)})
     return {
         "current_org": org,
         "my_orgs": sorted(access.orgs.values(), key=lambda o: o.pk),
         "my_role": access.role_in(org) if org else None,
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),
         "menu": menu,
+        "may_integrate": any(access.role_in(o) in INTEGRATING_ROLES for o in access.orgs.values())
+        or user.api_tokens.filter(revoked_at__isnull=True).exists(),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,8 @@ from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+                 "--lang=zh-CN"]
 PHONE = {"width": 375, "height": 812}
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
@@ -23,7 +25,10 @@ def phone_browser() -> Iterator[Any]:
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # On Linux, Chromium takes its own interface language (the file picker's "选择文件")
+        # from the environment, not from --lang; its translations are Debian's chromium-l10n.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={
+            **os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"})
         context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
                                       has_touch=True, device_scale_factor=2)
         context.set_default_timeout(15_000)

@@ -96,11 +96,15 @@ class SecondFactorTest(GuildhallTestCase):
         self.assertTrue(AuditRecord.objects.filter(action="auth.second_factor_failed").exists())
 
     def test_other_roles_are_not_asked_unless_they_set_one_up(self):
-        for username, org in (("soft-staff", self.soft), ("soft-editor", self.soft),
-                              ("sup-approver", self.sup)):
+        for username, org in (("soft-staff", self.soft), ("soft-editor", self.soft)):
             self.assertEqual(signed_in(username).get(f"/o/{org.pk}/").status_code, 200, username)
         set_up(signed_in("soft-editor"))
         self.assertEqual(signed_in("soft-editor").get(f"/o/{self.soft.pk}/").status_code, 302)
+
+    def test_every_supervisor_role_is_asked(self):
+        for username in ("sup-approver", "sup-viewer", "sup-admin"):
+            self.assertEqual(signed_in(username).get(f"/o/{self.sup.pk}/").status_code, 302,
+                             username)
 
     @override_settings(SECOND_FACTOR="everyone")
     def test_a_setting_asks_everyone(self):

@@ -69,6 +69,8 @@ def make_filing(cast: Any, org: Any, state: str = "draft", **extra: Any) -> Fili
     filing = services.filing_approve(actor=approver, filing=filing, revision=filing.revision)
     if state == "approved":
         return filing
+    if state == "underway":  # approved and started an hour ago: it can be halted
+        return started(filing)
     start = timezone.now() - dt.timedelta(days=2)
     Filing.objects.filter(pk=filing.pk).update(starts_at=start, ends_at=start + dt.timedelta(hours=3))
     filing.refresh_from_db()
@@ -77,3 +79,11 @@ def make_filing(cast: Any, org: Any, state: str = "draft", **extra: Any) -> Fili
     services.filing_summarize(actor=user(f"{code}-editor"), filing=filing,
                               what_happened="按计划举行", attendance=40)
     return Filing.objects.get(pk=filing.pk)
+
+
+def started(filing: Filing, hours_ago: int = 1) -> Filing:
+    """The filing's event began `hours_ago` hours ago and lasts four hours."""
+    start = timezone.now() - dt.timedelta(hours=hours_ago)
+    Filing.objects.filter(pk=filing.pk).update(starts_at=start, ends_at=start + dt.timedelta(hours=4))
+    filing.refresh_from_db()
+    return filing

@@ -99,7 +99,7 @@ def _rules_form(cast, org):
     from guildhall.events.models import EventType
 
     return {"require_signoff": "on", "approval_steps": "1", "contingency_threshold": "200",
-            "decision_days": "3", "summary_days": "5",
+            "decision_days": "3", "summary_days": "5", "halt_opens_hours": "2",
             **{f"lead_{value}": "5" for value in EventType.values}}
 
 
@@ -141,8 +141,8 @@ filing_case("events:filing_sign_off", "signoff", {"association": {"principal"}},
             data=_signoff_revision)
 for _name in ("events:filing_approve", "events:filing_return", "events:filing_reject"):
     filing_case(_name, "submitted", above=APPROVER, method="POST", data=_revision)
-filing_case("events:filing_halt", "approved", {"association": {"principal", "staff"}})
-filing_case("events:filing_halt", "approved", {"association": {"principal", "staff"}}, method="POST",
+filing_case("events:filing_halt", "underway", {"association": {"principal", "staff"}})
+filing_case("events:filing_halt", "underway", {"association": {"principal", "staff"}}, method="POST",
             data=lambda c, o: {"reason": "停电", "actions_taken": "疏散"}, ok_statuses=(302,))
 filing_case("events:filing_summary", "ended", FILERS)
 filing_case("events:filing_summary", "ended", FILERS, method="POST",
@@ -181,7 +181,7 @@ api_case("api:event_sign_off", "signoff", {"association": {"principal"}}, method
          data=_signoff_revision)
 for _name in ("api:event_approve", "api:event_return", "api:event_reject"):
     api_case(_name, "submitted", above=APPROVER, method="POST", data=_revision)
-api_case("api:event_halt", "approved", {"association": {"principal", "staff"}}, method="POST",
+api_case("api:event_halt", "underway", {"association": {"principal", "staff"}}, method="POST",
          data=lambda c, o: {"reason": "停电", "actions_taken": "疏散"})
 api_case("api:event_acknowledge_summary", "summarized", above=APPROVER, method="POST")
 matrix_case(MatrixCase("api:event_finding_acknowledge", api=True, method="POST",

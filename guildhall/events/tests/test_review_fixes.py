@@ -14,7 +14,7 @@ from guildhall.core.errors import DomainError
 from guildhall.core.pagination import MAX_ID
 from guildhall.events import services
 from guildhall.events.models import Filing, Status
-from guildhall.events.tests.factories import FOREIGN_TEXT, at, make_filing, txt
+from guildhall.events.tests.factories import FOREIGN_TEXT, at, make_filing, started, txt
 from guildhall.notifications.models import Notification
 from guildhall.orgs.models import Membership
 from guildhall.records.models import Attachment, Finding, Revision
@@ -23,13 +23,6 @@ from guildhall.testing import GuildhallTestCase
 MEDIA = tempfile.mkdtemp(prefix="guildhall-test-media-")
 PLAN = {"livestream": True, "onsite_phone": "13912345678", "halt_procedure": "宣布暂停",
         "notify_list": "主要负责人"}
-
-
-def started(filing: Filing, hours_ago: int = 1) -> Filing:
-    start = timezone.now() - dt.timedelta(hours=hours_ago)
-    Filing.objects.filter(pk=filing.pk).update(starts_at=start, ends_at=start + dt.timedelta(hours=4))
-    filing.refresh_from_db()
-    return filing
 
 
 @override_settings(MEDIA_ROOT=MEDIA)
@@ -116,7 +109,7 @@ class HaltTimeTest(GuildhallTestCase):
 
     def test_a_halt_time_before_the_start_or_in_the_future_is_refused(self):
         filing = started(make_filing(self.cast, self.soft, "approved"))
-        for when in (filing.starts_at - dt.timedelta(hours=2),
+        for when in (filing.starts_at - dt.timedelta(hours=3),  # the window opens 2 h before
                      timezone.now() + dt.timedelta(minutes=10)):
             with self.subTest(when=when), self.assertRaises(DomainError) as ctx:
                 self.halt(filing, when)

@@ -17,7 +17,7 @@ from guildhall.events.models import (
     FilingRules,
     Status,
 )
-from guildhall.events.tests.factories import FOREIGN_TEXT, make_filing, txt
+from guildhall.events.tests.factories import FOREIGN_TEXT, make_filing, started, txt
 from guildhall.kit.workflow import authorize
 from guildhall.notifications.calendar import add_working_days, working_days_between
 from guildhall.notifications.models import Notification
@@ -239,6 +239,12 @@ class LifeCycleTest(GuildhallTestCase):
 class CircuitBreakerTest(GuildhallTestCase):
     def test_the_on_site_person_halts_and_the_approvers_are_told_at_once(self):
         filing = make_filing(self.cast, self.soft, "approved")  # on-site person: soft-staff
+        self.assertFalse(can(self.user("soft-staff"), "events.halt", filing))  # weeks ahead
+        with self.assertRaises(DomainError) as ctx:
+            services.filing_halt(actor=self.user("soft-staff"), filing=filing, reason="r",
+                                 actions_taken="a")
+        self.assertEqual((ctx.exception.code, ctx.exception.status), ("halt_time", 409))
+        filing = started(filing)
         self.assertTrue(can(self.user("soft-staff"), "events.halt", filing))
         self.assertFalse(can(self.user("soft-editor"), "events.halt", filing))
         self.assertFalse(can(self.user("sup-approver"), "events.halt", filing))
@@ -253,7 +259,7 @@ class CircuitBreakerTest(GuildhallTestCase):
                                                    object_id=str(filing.pk)).exists())
 
     def test_the_summary_of_a_halted_event_must_address_the_halt(self):
-        filing = make_filing(self.cast, self.soft, "approved")
+        filing = started(make_filing(self.cast, self.soft, "approved"))
         services.filing_halt(actor=self.user("soft-principal"), filing=filing, reason="停电",
                              actions_taken="疏散")
         with self.assertRaises(DomainError) as ctx:

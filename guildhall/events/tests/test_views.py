@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from guildhall.events import services
 from guildhall.events.models import Filing, Status
-from guildhall.events.tests.factories import make_filing
+from guildhall.events.tests.factories import make_filing, started
 from guildhall.records.models import Attachment
 from guildhall.testing import GuildhallTestCase
 
@@ -143,8 +143,19 @@ class FilingPageTest(GuildhallTestCase):
         self.assertContains(diff, "新会场")
         self.assertContains(diff, "协会会议室")
 
+    def test_before_the_halt_window_the_page_says_when_it_opens(self):
+        filing = make_filing(self.cast, self.soft, "approved")  # weeks ahead
+        self.login("soft-staff")
+        page = self.client.get(self.url("events:filing_detail", filing)).content.decode()
+        self.assertNotIn('id="halt-event"', page)
+        opens = timezone.localtime(filing.starts_at - dt.timedelta(hours=2))
+        self.assertIn(f"活动可在 {opens:%Y-%m-%d %H:%M} 起至结束前熔断", page)
+        self.assertEqual(self.client.post(self.url("events:filing_halt", filing), {
+            "reason": "突发情况", "actions_taken": "疏散"}).status_code, 403)
+        self.assertEqual(Filing.objects.get(pk=filing.pk).status, Status.APPROVED)
+
     def test_the_halt_page_records_a_halt(self):
-        filing = make_filing(self.cast, self.soft, "approved")
+        filing = started(make_filing(self.cast, self.soft, "approved"))
         self.login("soft-staff")  # the on-site responsible person
         self.assertEqual(self.client.get(self.url("events:filing_halt", filing)).status_code, 200)
         response = self.client.post(self.url("events:filing_halt", filing),
@@ -282,7 +293,7 @@ class RulesPageTest(GuildhallTestCase):
         self.login("sup-admin")
         url = reverse("events:filing_rules", args=[self.sup.pk])
         data = {"approval_steps": "2", "contingency_threshold": "100", "decision_days": "3",
-                "summary_days": "5", "require_signoff": "on"}
+                "summary_days": "5", "require_signoff": "on", "halt_opens_hours": "4"}
         data.update({f"lead_{t}": "7" for t in ("report_meeting", "seminar", "symposium", "forum",
                                                  "lecture", "exchange", "training", "exhibition",
                                                  "foreign_exchange", "other")})
