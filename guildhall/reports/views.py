@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import io
+import shutil
+import tempfile
 import zipfile
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ from guildhall.kit.actions import beside_field, run_page_action
 from guildhall.orgs.models import Organization
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
-from guildhall.reports import services
+from guildhall.reports import queries, services
 from guildhall.reports.forms import DecisionForm, NarrativeForm
 from guildhall.reports.models import PdfState, Report, Status, Version
 from guildhall.reports.render import appendix_numbers
@@ -30,18 +33,11 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _org(request: HttpRequest, org_id: int) -> Organization:
-    org = get_org_for_user(request.user, org_id)
-    require(request.user, "reports.view", org)
-    return org
+    return queries.get_org_for_reports(request.user, org_id)
 
 
 def _report(request: HttpRequest, org_id: int, year: int) -> tuple[Organization, Report]:
-    org = _org(request, org_id)
-    report = Report.objects.filter(organization=org, year=year).select_related(
-        "organization__parent").first()
-    if report is None:
-        raise Http404("No report")
-    return org, report
+    return queries.get_report_for_user(request.user, org_id, year)
 
 
 def _years() -> list[int]:
@@ -62,12 +58,7 @@ def _page(request: HttpRequest, org: Organization, year: int, *, status: int = 2
     versions = list(report.versions.select_related("submitted_by").order_by("-number")) \
         if report else []
     actions = report.available_actions(request.user) if report else set()
-    if report and report.status in (Status.DRAFT, Status.RETURNED):
-        figures, frozen = services.live_figures(report), None
-    elif versions:
-        figures, frozen = versions[0].figures, versions[0]
-    else:
-        figures, frozen = [], None
+    figures, frozen = queries.shown_figures(report, versions) if report else ([], None)
     refs = appendix_numbers(figures)
     for section in figures:
         for figure in section["figures"]:
@@ -162,19 +153,7 @@ def report_return(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 
 
 def _version(request: HttpRequest, org_id: int, year: int, number: int) -> Version:
-    _org_, report = _report(request, org_id, year)
-    require(request.user, "reports.read", report)
-    version = report.versions.filter(number=number).first()
-    if version is None:
-        raise Http404("No version")
-    return version
-
-
-def _file_name(version: Version, ext: str) -> str:
-    from urllib.parse import quote
-
-    name = f"{version.report.organization.name}{version.report.year}年度工作报告-第{version.number}版{ext}"
-    return f"attachment; filename*=UTF-8''{quote(name)}"
+    return queries.get_version_for_user(request.user, org_id, year, number)
 
 
 @login_required
@@ -202,7 +181,7 @@ def figure_records(request: HttpRequest, org_id: int, year: int, section: str,
 def version_docx(request: HttpRequest, org_id: int, year: int, number: int) -> HttpResponse:
     version = _version(request, org_id, year, number)
     return stored_file_response(version.docx, content_type=DOCX,
-                                disposition=_file_name(version, ".docx"))
+                                disposition=queries.content_disposition(version, ".docx"))
 
 
 @login_required
@@ -212,12 +191,7 @@ def version_pdf(request: HttpRequest, org_id: int, year: int, number: int) -> Ht
     if version.pdf_state != PdfState.DONE:
         raise Http404("No PDF yet")
     return stored_file_response(version.pdf, content_type="application/pdf",
-                                disposition=_file_name(version, ".pdf"))
-
-
-def _below(supervisor: Organization):
-    return Organization.objects.filter(path__startswith=supervisor.path, is_active=True,
-                                       kind=Organization.Kind.ASSOCIATION).order_by("name", "pk")
+                                disposition=queries.content_disposition(version, ".pdf"))
 
 
 def _year(request: HttpRequest) -> int:
@@ -232,10 +206,8 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "reports.oversee", org)
     year = _year(request)
-    page = Paginator(_below(org), 50).get_page(request.GET.get("page"))
-    reports = {r.organization_id: r for r in Report.objects.filter(
-        organization__in=list(page), year=year)}
-    rows = [(association, reports.get(association.pk)) for association in page]
+    page = Paginator(queries.associations_below(org), 50).get_page(request.GET.get("page"))
+    rows = queries.submissions(list(page), year)
     counts = {s: n for s, n in _count_by_status(org, year)}
     return render(request, "reports/overview.html", {
         "org": org, "year": year, "years": _years(), "page": page, "rows": rows,
@@ -244,38 +216,32 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 def _count_by_status(org: Organization, year: int):
-    from django.db.models import Count
-
-    return Report.objects.filter(organization__in=_below(org), year=year).values_list(
-        "status").annotate(n=Count("pk")).order_by()
+    return Report.objects.filter(organization__in=queries.associations_below(org),
+                                 year=year).values_list("status").annotate(
+        n=Count("pk")).order_by()
 
 
 @login_required
 @require_GET
-def overview_zip(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
-    """Every association's latest submitted version of `year`, .docx and PDF, in one .zip."""
+def overview_zip(request: HttpRequest, org_id: int, year: int) -> FileResponse:
+    """Every association's latest submitted version of `year`, .docx and PDF, in one .zip,
+    written to a temporary file and streamed from it (a province's reports do not fit in
+    memory)."""
     org = get_org_for_user(request.user, org_id)
     require(request.user, "reports.oversee", org)
-    latest = Version.objects.filter(report__organization__in=_below(org), report__year=year,
-                                    number=models_max_number()).select_related(
-        "report__organization").order_by("report__organization__name", "pk")
-    out = io.BytesIO()
+    out = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for version in latest.iterator(chunk_size=200):
+        for version in queries.latest_versions(org, year).iterator(chunk_size=200):
             base = f"{version.report.organization.name}-{year}-第{version.number}版"
-            with version.docx.open("rb") as source:
-                z.writestr(f"{base}.docx", source.read())
+            _add(z, f"{base}.docx", version.docx)
             if version.pdf_state == PdfState.DONE and version.pdf:
-                with version.pdf.open("rb") as source:
-                    z.writestr(f"{base}.pdf", source.read())
-    response = HttpResponse(out.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f"attachment; filename=\"reports-{year}.zip\""
-    return response
+                _add(z, f"{base}.pdf", version.pdf)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=f"reports-{year}.zip",
+                        content_type="application/zip")
 
 
-def models_max_number():
-    """The number of the report's latest version (a subquery)."""
-    from django.db.models import Max, OuterRef, Subquery
-
-    return Subquery(Version.objects.filter(report=OuterRef("report")).values("report").annotate(
-        last=Max("number")).values("last")[:1])
+def _add(z: zipfile.ZipFile, name: str, stored: Any) -> None:
+    """Copy a stored file into the archive a block at a time."""
+    with stored.open("rb") as source, z.open(name, "w") as target:
+        shutil.copyfileobj(source, target, 1 << 20)

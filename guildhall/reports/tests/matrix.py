@@ -79,3 +79,29 @@ matrix_case(MatrixCase("reports:version_pdf", build=_version, own=READ, above=RE
 matrix_case(MatrixCase("reports:overview", build=_org, own={"supervisor": ALL_SUPERVISOR}))
 matrix_case(MatrixCase("reports:overview_zip", build=_org_year(YEARS["submitted"]),
                        own={"supervisor": ALL_SUPERVISOR}))
+
+
+# ---- the API: the same rules through the same services --------------------------------
+
+def _api_decision(cast, org):
+    return {"comment": "请补充。", "revision": 1}
+
+
+def api_case(name, build, own=None, above=None, **kw):
+    matrix_case(MatrixCase(name, build=build, own=own or {}, above=above or {}, api=True,
+                           targets=kw.pop("targets", TARGETS), **kw))
+
+
+matrix_case(MatrixCase("api:report_list", everyone=True, api=True))
+api_case("api:report_detail", _report("draft"), READ, READ_ABOVE)
+api_case("api:report_detail", _org_year(2024), PRINCIPAL, method="POST", ok_statuses=(201,))
+api_case("api:report_narrative", _report("draft"), PRINCIPAL, method="PUT", json=True,
+         data=lambda c, o: {"narratives": {"plans": "全年完成要点。"}})
+api_case("api:report_submit", _report("draft"), PRINCIPAL, method="POST", ok_statuses=(201,))
+api_case("api:report_acknowledge", _report("submitted"), above=APPROVER_ABOVE, method="POST",
+         json=True, data=_api_decision)
+api_case("api:report_return", _report("submitted"), above=APPROVER_ABOVE, method="POST",
+         json=True, data=_api_decision)
+api_case("api:report_version_docx", _version, READ, READ_ABOVE)
+api_case("api:report_version_pdf", _version, READ, READ_ABOVE)
+api_case("api:report_submissions", _org, own={"supervisor": ALL_SUPERVISOR}, targets=None)
