@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, Twips
+from docx.text.paragraph import Paragraph
 
 from guildhall.documents.numbers import chinese_number, document_date
 
@@ -91,6 +92,7 @@ class OfficialDocument:
 
     def __init__(self, *, title: str, author: str = "", note: str = "") -> None:
         self.doc = Document()
+        self._body = self.doc.element.body
         self._counters = [0, 0, 0, 0]
         self._tables = 0
         props = self.doc.core_properties
@@ -224,23 +226,13 @@ class OfficialDocument:
 
     def _paragraph(self, text: str = "", *, face: Face = FANGSONG, size: float = SIZE_3,
                    align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: int = 2, right: int = 0,
-                   keep_next: bool = False):
-        paragraph = self.doc.add_paragraph()
-        paragraph.alignment = align
-        fmt = paragraph.paragraph_format
-        fmt.line_spacing = Twips(LINE_PITCH)
-        fmt.space_before = fmt.space_after = Pt(0)
-        fmt.keep_with_next = keep_next
-        ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
-        if indent:
-            ind.set(qn("w:firstLineChars"), str(indent * 100))
-            ind.set(qn("w:firstLine"), str(indent * CHAR))
-        if right:
-            ind.set(qn("w:rightChars"), str(right * 100))
-            ind.set(qn("w:right"), str(right * CHAR))
-        if text:
-            self._run(paragraph, text, face, size)
-        return paragraph
+                   keep_next: bool = False, snap: bool = True) -> Paragraph:
+        """Add a paragraph of one run (or none), written as XML at once: python-docx's
+        property setters cost more than the rest of a long report together."""
+        p = parse_xml(_paragraph_xml(_run_xml(text, face, size) if text else "", align=align,
+                                     indent=indent, right=right, keep_next=keep_next, snap=snap))
+        self._body.sectPr.addprevious(p)
+        return Paragraph(p, self.doc._body)
 
     # ---- the parts of a document -----------------------------------------------------------
 
@@ -262,9 +254,8 @@ class OfficialDocument:
 
     def title(self, text: str) -> None:
         """The title: 2号小标宋, centred, followed by one empty line."""
-        title = self._paragraph(text, face=XIAOBIAOSONG, size=SIZE_2,
-                                align=WD_ALIGN_PARAGRAPH.CENTER, indent=0)
-        _no_snap(title)
+        self._paragraph(text, face=XIAOBIAOSONG, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER,
+                        indent=0, snap=False)
         self._paragraph()
 
     def addressee(self, text: str) -> None:
@@ -293,40 +284,34 @@ class OfficialDocument:
     def table(self, caption: str, headers: Sequence[str], rows: Iterable[Sequence[str | Cell]],
               widths: Sequence[int] | None = None) -> int:
         """A three-line table (top and bottom rules, one under the header, no verticals) with
-        its caption above; its header repeats on every page. Return its number."""
+        its caption above; its header repeats on every page. Return its number.
+
+        Written as one piece of XML: a report's appendix has thousands of cells."""
         self._tables += 1
         self._paragraph(f"表{self._tables}　{caption}", face=HEITI, size=SIZE_4,
                         align=WD_ALIGN_PARAGRAPH.CENTER, indent=0, keep_next=True)
-        rows = list(rows)
-        table = self.doc.add_table(rows=1 + len(rows), cols=len(headers))
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _three_lines(table)
         widths = list(widths or [1] * len(headers))
         total = sum(widths)
-        for column, width in zip(table.columns, widths, strict=True):
-            for cell in column.cells:
-                cell.width = Twips(TYPE_WIDTH * width // total)
-        header = table.rows[0]
-        trPr = header._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        trPr.append(repeat)
-        for cell, text in zip(header.cells, headers, strict=True):
-            self._cell(cell, str(text), HEITI)
-            _cell_border(cell, "bottom", TABLE_INNER)
-        for row, values in zip(table.rows[1:], rows, strict=True):
-            for cell, value in zip(row.cells, values, strict=True):
-                self._cell(cell, value, FANGSONG)
+        twips = [TYPE_WIDTH * width // total for width in widths]
+        header_border = _border_xml("bottom", TABLE_INNER)
+        parts = [f"<w:tbl {_NS}>", _TABLE_PROPERTIES, "<w:tblGrid>",
+                 *(f'<w:gridCol w:w="{w}"/>' for w in twips), "</w:tblGrid>",
+                 "<w:tr><w:trPr><w:tblHeader/></w:trPr>"]
+        if len(headers) != len(twips):
+            raise ValueError("one width per column")
+        for text, width in zip(headers, twips, strict=True):
+            parts.append(_cell_xml(str(text), HEITI, width, f"<w:tcBorders>{header_border}</w:tcBorders>"))
+        parts.append("</w:tr>")
+        for values in rows:
+            parts.append("<w:tr>")
+            for value, width in zip(values, twips, strict=True):
+                parts.append(_cell_xml(value.text if isinstance(value, Cell) else str(value),
+                                       FANGSONG, width))
+            parts.append("</w:tr>")
+        parts.append("</w:tbl>")
+        self._body.sectPr.addprevious(parse_xml("".join(parts)))
         self._paragraph()
         return self._tables
-
-    def _cell(self, cell, value: str | Cell, face: Face) -> None:
-        paragraph = cell.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        paragraph.paragraph_format.line_spacing = 1.0
-        # Table text keeps its own line height instead of snapping to the body's grid.
-        _no_snap(paragraph)
-        text = value.text if isinstance(value, Cell) else str(value)
-        self._run(paragraph, text, face, SIZE_SMALL_4)
 
     def signature(self, issuer: str, day: dt.date) -> None:
         """The issuing body and the date, the date four characters from the right."""
@@ -398,31 +383,6 @@ def _border(tag: str, size: int):
     return el
 
 
-def _three_lines(table) -> None:
-    tblPr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side, size in (("top", TABLE_OUTER), ("left", 0), ("bottom", TABLE_OUTER), ("right", 0),
-                       ("insideH", 0), ("insideV", 0)):
-        borders.append(_border(f"w:{side}", size))
-    _insert_before(tblPr, borders, ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"))
-    width = tblPr.find(qn("w:tblW"))
-    if width is None:
-        width = OxmlElement("w:tblW")
-        _insert_before(tblPr, width, ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
-                                      "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"))
-    width.set(qn("w:w"), str(TYPE_WIDTH))
-    width.set(qn("w:type"), "dxa")
-
-
-def _cell_border(cell, side: str, size: int) -> None:
-    tcPr = cell._tc.get_or_add_tcPr()
-    borders = tcPr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        tcPr.append(borders)
-    borders.append(_border(f"w:{side}", size))
-
-
 def _paragraph_border(paragraph, side: str, size: int) -> None:
     pPr = paragraph._p.get_or_add_pPr()
     borders = pPr.find(qn("w:pBdr"))
@@ -441,17 +401,6 @@ def _paragraph_border(paragraph, side: str, size: int) -> None:
     borders.append(_border(f"w:{side}", size))
 
 
-def _no_snap(paragraph) -> None:
-    """Let the paragraph keep its own character and line pitch instead of the grid's."""
-    snap = OxmlElement("w:snapToGrid")
-    snap.set(qn("w:val"), "0")
-    _insert_before(paragraph._p.get_or_add_pPr(), snap,
-                   ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-                    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-                    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
-                    "w:rPr", "w:sectPr", "w:pPrChange"))
-
-
 def _insert_before(parent, element, successors: Sequence[str]) -> None:
     """Insert `element` into `parent` before the first child named in `successors` (the
     schema's order, which Word enforces), or at the end."""
@@ -461,3 +410,79 @@ def _insert_before(parent, element, successors: Sequence[str]) -> None:
             parent.insert(index, element)
             return
     parent.append(element)
+
+
+# ---- the XML of paragraphs, runs and table cells, written at once --------------------------
+
+_NS = nsdecls("w")
+_ALIGN = {WD_ALIGN_PARAGRAPH.JUSTIFY: "both", WD_ALIGN_PARAGRAPH.CENTER: "center",
+          WD_ALIGN_PARAGRAPH.LEFT: "left", WD_ALIGN_PARAGRAPH.RIGHT: "right"}
+# Characters XML 1.0 cannot hold (python-docx would refuse them): dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NO_SNAP = '<w:snapToGrid w:val="0"/>'
+_BREAKS = re.compile(r"(\t|\r\n|\n|\r)")
+
+
+def _escape(text: str) -> str:
+    return (_NOT_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace('"', "&quot;"))
+
+
+def _run_properties(face: Face, size: float, bold: bool = False) -> str:
+    squeeze = f'<w:spacing w:val="{GRID_SQUEEZE}"/>' if size == SIZE_3 else ""
+    return (f'<w:rPr><w:rFonts w:ascii="{face.latin}" w:hAnsi="{face.latin}" '
+            f'w:eastAsia="{face.east_asia}" w:cs="{face.latin}" w:hint="eastAsia"/>'
+            f'{"<w:b/>" if bold else ""}{squeeze}<w:sz w:val="{int(size * 2)}"/></w:rPr>')
+
+
+def _run_xml(text: str, face: Face, size: float, bold: bool = False) -> str:
+    """One run with its East Asian font (`w:eastAsia`), its size and, in body text, the
+    grid's squeeze; tabs and line breaks become <w:tab/> and <w:br/>, as python-docx does."""
+    content = []
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            content.append("<w:tab/>")
+        elif piece in ("\n", "\r", "\r\n"):
+            content.append("<w:br/>")
+        elif piece:
+            keep = ' xml:space="preserve"' if piece != piece.strip() else ""
+            content.append(f"<w:t{keep}>{_escape(piece)}</w:t>")
+    return f"<w:r>{_run_properties(face, size, bold)}{''.join(content)}</w:r>"
+
+
+def _paragraph_xml(runs: str, *, align, indent: int, right: int, keep_next: bool,
+                   snap: bool = True) -> str:
+    ind = ""
+    if indent:
+        ind += f' w:firstLineChars="{indent * 100}" w:firstLine="{indent * CHAR}"'
+    if right:
+        ind += f' w:rightChars="{right * 100}" w:right="{right * CHAR}"'
+    return (f"<w:p {_NS}><w:pPr>{'<w:keepNext/>' if keep_next else ''}"
+            f"{'' if snap else _NO_SNAP}"
+            f'<w:spacing w:line="{LINE_PITCH}" w:lineRule="exact" w:before="0" w:after="0"/>'
+            f'<w:ind{ind}/><w:jc w:val="{_ALIGN[align]}"/></w:pPr>{runs}</w:p>')
+
+
+def _border_xml(side: str, size: int) -> str:
+    if not size:
+        return f'<w:{side} w:val="nil"/>'
+    space = "0" if side in ("top", "bottom") else "4"
+    return f'<w:{side} w:val="single" w:sz="{size}" w:space="{space}" w:color="000000"/>'
+
+
+# The three-line table: the type area's width, centred, rules at the top and bottom only.
+_TABLE_PROPERTIES = (
+    f'<w:tblPr><w:tblW w:type="dxa" w:w="{TYPE_WIDTH}"/><w:jc w:val="center"/><w:tblBorders>'
+    + "".join(_border_xml(side, size) for side, size in (
+        ("top", TABLE_OUTER), ("left", 0), ("bottom", TABLE_OUTER), ("right", 0),
+        ("insideH", 0), ("insideV", 0)))
+    + '</w:tblBorders><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" '
+      'w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr>')
+# Table text keeps its own line height instead of snapping to the body's grid.
+_CELL_PARAGRAPH = ('<w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/>'
+                   '<w:jc w:val="left"/></w:pPr>')
+
+
+def _cell_xml(text: str, face: Face, width: int, borders: str = "") -> str:
+    return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{borders}</w:tcPr>'
+            f"<w:p>{_CELL_PARAGRAPH}{_run_xml(text, face, SIZE_SMALL_4)}</w:p></w:tc>")
