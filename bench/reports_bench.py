@@ -6,14 +6,17 @@ does not):
   from its records and written), median of --runs, as a ratio to a one-page document
   written with the same machinery;
 - PDF conversion per report with LibreOffice (--pdf-runs conversions, median seconds);
-- the province: every association's .docx generated through the job queue (huey; the
-  test settings run its tasks in process, one after another), total seconds, and memory:
-  tracemalloc's traced size after each report, to show it stays flat (no report's data is
-  held after it is written). With --sample N only the first N associations are written and
-  the total is extrapolated to all of them (the result says so).
+- the province: every association's .docx generated through the job queue — huey with its
+  SQLite queue, a consumer of --workers worker processes (2 on this 2-core machine), each
+  task building one report from the records, writing its .docx to disk and keeping
+  nothing — total seconds, and memory: each worker's resident size after each report, to
+  show it stays flat (no report's data is held after it is written). With --sample N only
+  the first N associations are written and the total is extrapolated (the result says so).
 
 Uses its own SQLite database under var/bench-reports/ (or DATABASE_URL) seeded with
 `seed_scale`; writes bench/results/reports.json.
+
+    .venv/bin/python bench/reports_bench.py            # the whole province, 2 workers
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ import os
 import statistics
 import sys
 import time
-import tracemalloc
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,6 +43,98 @@ def median_seconds(fn, runs: int) -> float:
     return statistics.median(times)
 
 
+def rss_mb() -> float:
+    """This process's resident memory now (not its peak)."""
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def setup(settings: str) -> None:
+    os.environ.setdefault("GUILDHALL_VAR_DIR", str(ROOT / "var" / "bench-reports"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
+    # Make sure the queue is a real one (the test settings run tasks in process).
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+
+
+def out_dir() -> Path:
+    return Path(os.environ["GUILDHALL_VAR_DIR"]) / "province"
+
+
+def write_report(org: Any, year: int) -> bytes:
+    from django.utils import timezone
+
+    from guildhall.kit import report as sections
+    from guildhall.reports.render import report_docx
+
+    figures = [s.as_dict() for s in sections.build(org, year)]
+    return report_docx(org_name=org.name, supervisor_name=org.parent.name if org.parent else "",
+                       year=year, number=f"〔{year}〕1号", signer="", day=timezone.localdate(),
+                       sections=figures, narratives={})
+
+
+def province_task() -> Any:
+    """The job: one association's report written to disk; returns (worker, ms, MB after)."""
+    from huey.contrib.djhuey import db_task
+
+    @db_task(name="bench_write_report")
+    def write_one(org_id: int, year: int) -> tuple[int, float, float]:
+        from guildhall.orgs.models import Organization
+
+        started = time.perf_counter()
+        org = Organization.objects.select_related("parent").get(pk=org_id)
+        (out_dir() / f"{org_id}.docx").write_bytes(write_report(org, year))
+        return os.getpid(), (time.perf_counter() - started) * 1000, rss_mb()
+
+    return write_one
+
+
+def consume(workers: int) -> int:
+    """Run the job queue's consumer (the bench starts this in a child process)."""
+    setup("guildhall.settings")
+    from django.db import connections
+    from huey.contrib.djhuey import HUEY
+
+    province_task()
+    connections.close_all()  # each forked worker opens its own
+    HUEY.create_consumer(workers=workers, worker_type="process", periodic=False,
+                         initial_delay=0.05, max_delay=0.2).run()
+    return 0
+
+
+def province(ids: list[int], year: int, workers: int) -> dict[str, Any]:
+    """Queue one task per association, run a consumer of `workers` processes, wait for all."""
+    import shutil
+    import signal
+    import subprocess
+
+    from huey.contrib.djhuey import HUEY
+
+    write_one = province_task()
+    HUEY.flush()
+    shutil.rmtree(out_dir(), ignore_errors=True)
+    out_dir().mkdir(parents=True)
+    consumer = subprocess.Popen([sys.executable, __file__, "--consume", "--workers", str(workers)],
+                                env=os.environ.copy())
+    try:
+        started = time.perf_counter()
+        results = [write_one(org_id, year) for org_id in ids]
+        rows = [r.get(blocking=True, timeout=3600) for r in results]
+        elapsed = time.perf_counter() - started
+    finally:
+        consumer.send_signal(signal.SIGINT)  # huey's graceful stop
+        consumer.wait(timeout=60)
+    by_worker: dict[int, list[float]] = {}
+    for pid, _ms, mb in rows:
+        by_worker.setdefault(pid, []).append(mb)
+    written = sum(1 for p in out_dir().iterdir() if p.stat().st_size > 0)
+    return {"elapsed": elapsed, "rows": rows, "by_worker": by_worker, "written": written,
+            "task_ms_median": statistics.median(ms for _pid, ms, _mb in rows)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--associations", type=int, default=2000)
@@ -47,23 +142,20 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--pdf-runs", type=int, default=3)
     parser.add_argument("--sample", type=int, default=0, help="write only this many reports")
+    parser.add_argument("--workers", type=int, default=2, help="the job queue's worker processes")
+    parser.add_argument("--consume", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.consume:
+        return consume(args.workers)
 
-    os.environ.setdefault("GUILDHALL_VAR_DIR", str(ROOT / "var" / "bench-reports"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "guildhall.settings_test"
-    import django
-
-    django.setup()
+    setup("guildhall.settings")
     from django.core.management import call_command
     from django.db.models import Count
     from django.utils import timezone
-    from huey.contrib.djhuey import HUEY
 
     from guildhall.documents import pdf
     from guildhall.documents.writer import OfficialDocument
-    from guildhall.kit import report as sections
     from guildhall.orgs.models import Organization
-    from guildhall.reports.render import report_docx
     from guildhall.site.scale import seed_scale
 
     call_command("migrate", verbosity=0)
@@ -75,10 +167,7 @@ def main() -> int:
     year = timezone.localdate().year
 
     def write(org) -> bytes:
-        figures = [s.as_dict() for s in sections.build(org, year)]
-        return report_docx(org_name=org.name, supervisor_name=org.parent.name if org.parent else "",
-                           year=year, number=f"〔{year}〕1号", signer="", day=timezone.localdate(),
-                           sections=figures, narratives={})
+        return write_report(org, year)
 
     def one_page() -> bytes:
         doc = OfficialDocument(title="一页文件")
@@ -106,29 +195,24 @@ def main() -> int:
     ids = list(associations.order_by("pk").values_list("pk", flat=True))
     total = len(ids)
     chosen = ids[:args.sample] if args.sample else ids
-    written = {"bytes": 0, "count": 0}
-
-    @HUEY.task()
-    def write_one(org_id: int) -> None:
-        org = Organization.objects.select_related("parent").get(pk=org_id)
-        written["bytes"] += len(write(org))
-        written["count"] += 1
-
-    tracemalloc.start()
-    traced = []
-    started = time.perf_counter()
-    for n, org_id in enumerate(chosen, start=1):
-        write_one(org_id)
-        if n % 20 == 0 or n == len(chosen):
-            traced.append(tracemalloc.get_traced_memory()[0])
-    elapsed = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    per_report = elapsed / max(written["count"], 1)
-    province = per_report * total
-    print(f"{written['count']} reports in {elapsed:.0f}s ({per_report * 1000:.0f} ms each); "
-          f"{'extrapolated ' if len(chosen) < total else ''}province of {total}: {province:.0f}s")
-    print(f"traced memory every 20 reports (MB): {[round(t / 2**20, 1) for t in traced]}")
+    run = province(chosen, year, args.workers)
+    elapsed, done = run["elapsed"], len(run["rows"])
+    per_report = elapsed / max(done, 1)
+    whole = per_report * total
+    print(f"{done} reports ({run['written']} files) in {elapsed:.0f}s with {args.workers} "
+          f"workers ({per_report * 1000:.0f} ms a report overall, a task's median "
+          f"{run['task_ms_median']:.0f} ms); "
+          f"{'extrapolated ' if len(chosen) < total else ''}province of {total}: {whole:.0f}s")
+    memory = {}
+    for n, (_pid, sizes) in enumerate(sorted(run["by_worker"].items()), start=1):
+        tenth = max(len(sizes) // 10, 1)
+        memory[f"worker_{n}"] = {
+            "reports": len(sizes),
+            "rss_mb_every_tenth": [round(m, 1) for m in sizes[::tenth]] + [round(sizes[-1], 1)],
+            "rss_mb_after_first_50": round(max(sizes[:50]), 1),
+            "rss_mb_max": round(max(sizes), 1)}
+        print(f"worker {n}: {len(sizes)} reports, RSS every tenth (MB) "
+              f"{memory[f'worker_{n}']['rss_mb_every_tenth']}")
 
     results = {
         "what": "annual reports: one association's .docx as a ratio to a one-page document, "
@@ -141,14 +225,19 @@ def main() -> int:
         "report_docx_kb": len(docx) // 1024,
         "pdf_seconds_median": round(statistics.median(pdf_seconds), 2) if pdf_seconds else None,
         "pdf_pages": pages,
-        "province_reports_written": written["count"],
+        "province_reports_written": done,
         "province_is_sample": len(chosen) < total,
+        "province_workers": args.workers,
         "province_seconds_measured": round(elapsed, 1),
-        "province_seconds_for_all": round(province, 1),
+        "province_seconds_for_all": round(whole, 1),
         "province_goal_seconds": 600,
-        "traced_memory_mb_every_20": [round(t / 2**20, 2) for t in traced],
-        "traced_memory_peak_mb": round(peak / 2**20, 2),
-        "note": "tasks run through huey in process (immediate mode), one after another on one core",
+        "province_task_ms_median": round(run["task_ms_median"], 1),
+        "worker_memory": memory,
+        "command": "bench/reports_bench.py" + (f" --sample {args.sample}" if args.sample else "")
+                   + (f" --workers {args.workers}" if args.workers != 2 else ""),
+        "note": "huey's SQLite queue with a consumer of process workers on this 2-core machine "
+                "(shared with other work); each task builds one report from the records and "
+                "writes its .docx to disk",
     }
     out = ROOT / "bench" / "results" / "reports.json"
     out.parent.mkdir(parents=True, exist_ok=True)
