@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.core.uploads import stored_file_response
-from guildhall.kit.api import body_doc, run_action
+from guildhall.kit.api import PageRows, body_doc, run_action
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.reports import queries, services
@@ -299,25 +299,10 @@ def report_submissions(request: HttpRequest, where: Path[OrgPath], filters: Quer
     (this year by default): who has submitted."""
     org = get_org_for_user(request.user, where.org_id)
     require(request.user, "reports.oversee", org)
-    return _Submissions(queries.associations_below(org), filters.year or queries.this_year())
-
-
-class _Submissions:
-    """The rows, built a page at a time (the reports of a page in one query)."""
-
-    def __init__(self, qs: Any, year: int) -> None:
-        self.qs, self.year = qs, year
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
-        return [{"organization": org.pk, "name": org.name, "year": self.year,
-                 "status": report.status if report else "none",
-                 "revision": report.revision if report else 0,
-                 "submitted_at": report.submitted_at if report else None,
-                 "acknowledged_at": report.acknowledged_at if report else None}
-                for org, report in queries.submissions(list(self.qs[key]), self.year)]
+    year = filters.year or queries.this_year()
+    return PageRows(queries.associations_below(org), lambda orgs: [
+        {"organization": o.pk, "name": o.name, "year": year,
+         "status": report.status if report else "none", "revision": report.revision if report else 0,
+         "submitted_at": report.submitted_at if report else None,
+         "acknowledged_at": report.acknowledged_at if report else None}
+        for o, report in queries.submissions(orgs, year)])

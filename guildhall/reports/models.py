@@ -13,10 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guildhall.kit.workflow import Workflow
-from guildhall.orgs.models import Role
-from guildhall.reviews.models import Verdict
-from guildhall.reviews.services import SUPERVISOR, Step
+from guildhall.kit.workflow import AcknowledgedBySupervisor, Workflow
 
 #: The narrative's parts that are not a module's section.
 CLOSING_PARTS = (("problems", _("Problems and shortcomings")),
@@ -31,9 +28,10 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Returned for revision")
 
 
-class Report(Workflow, models.Model):
+class Report(AcknowledgedBySupervisor, Workflow, models.Model):
     """An association's annual report for one year."""
 
+    UNDER_REVIEW = Status.SUBMITTED
     TRANSITIONS = {
         "edit": ({Status.DRAFT, Status.RETURNED}, None),
         "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
@@ -72,17 +70,6 @@ class Report(Workflow, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report_detail", args=[self.organization_id, self.year])
-
-    # the review mechanism: one acknowledgement at the supervising body
-    def review_steps(self) -> list[Step]:
-        return [Step(1, _("Acknowledgement by the supervising body"), SUPERVISOR,
-                     frozenset({Role.APPROVER}), frozenset({Verdict.APPROVE, Verdict.RETURN}))]
-
-    def review_author_ids(self) -> set[int]:
-        return set()
-
-    def is_under_review(self) -> bool:
-        return self.status == Status.SUBMITTED
 
 
 class PdfState(models.TextChoices):
