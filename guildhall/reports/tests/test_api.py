@@ -117,3 +117,18 @@ class ReportApiFiguresTest(GuildhallTestCase):
         self.assertEqual([t["rows"] for s in got for t in s["tables"]],
                          [t["rows"] for s in expected for t in s["tables"]])
         self.assertTrue(any(f["records"] for s in got for f in s["figures"]))
+
+
+class ReportApiQueriesTest(GuildhallTestCase):
+    def test_the_lists_take_a_fixed_number_of_queries(self):
+        from guildhall.reports import services
+
+        for code in ("soft", "logi", "tour"):
+            services.report_create(actor=self.user(f"{code}-principal"), org=getattr(self, code),
+                                   year=YEAR)
+        client = self.api_client("sup-approver")
+        for url in (reverse("api:report_list"),
+                    reverse("api:report_submissions", kwargs={"org_id": self.sup.pk})):
+            with self.assertQueryCountAtMost(8):
+                answer = client.get(url, {"year": YEAR})
+            self.assertEqual(answer.json()["count"], 3)
