@@ -27,29 +27,29 @@ router = Router(tags=["reports"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class OrgYear(Schema):
+class ReportPath(Schema):
     org_id: int = Field(..., ge=1, le=MAX_ID)
     year: int = Field(..., ge=YEARS[0], le=YEARS[1])
 
 
-class OrgYearVersion(OrgYear):
+class ReportVersionPath(ReportPath):
     number: int = Field(..., ge=1, le=2**31 - 1)
 
 
-class NarrativeIn(Schema):
+class ReportNarrativeIn(Schema):
     narratives: dict[str, str] = Field(..., description="Text by part: a section's key "
                                        "(plans, meetings, events, publications, incidents, "
                                        "study) or problems, next_year. Parts left out keep "
                                        "their text.")
 
 
-class DecisionIn(Schema):
+class ReportDecisionIn(Schema):
     revision: int = Field(..., ge=0, le=2**31 - 1,
                           description="The version you read; refused when stale.")
     comment: str = Field("", max_length=NARRATIVE_MAX)
 
 
-class RecordOut(Schema):
+class ReportRecordOut(Schema):
     type: str
     title: str
     date: str
@@ -57,34 +57,34 @@ class RecordOut(Schema):
     id: str
 
 
-class FigureOut(Schema):
+class ReportFigureOut(Schema):
     key: str
     label: str
     value: str
     number: float | None = None
-    records: list[RecordOut]
+    records: list[ReportRecordOut]
 
 
-class TableOut(Schema):
+class ReportTableOut(Schema):
     title: str
     headers: list[str]
     rows: list[list[str]]
 
 
-class SectionOut(Schema):
+class ReportSectionOut(Schema):
     key: str
     title: str
     note: str
-    figures: list[FigureOut]
-    tables: list[TableOut]
+    figures: list[ReportFigureOut]
+    tables: list[ReportTableOut]
 
 
-class PartOut(Schema):
+class ReportPartOut(Schema):
     key: str
     label: str
 
 
-class VersionOut(Schema):
+class ReportVersionOut(Schema):
     number: int
     document_number: str
     outcome: str
@@ -110,7 +110,7 @@ class VersionOut(Schema):
         return _file_url("report_version_pdf", obj) if obj.pdf_state == PdfState.DONE else ""
 
 
-class ReportOut(Schema):
+class AnnualReportOut(Schema):
     organization: int
     organization_name: str
     year: int
@@ -129,14 +129,14 @@ class ReportOut(Schema):
         return obj.organization.name
 
 
-class ReportDetailOut(ReportOut):
+class AnnualReportDetailOut(AnnualReportOut):
     actions: list[str]
     frozen_version: int | None = Field(description="The version the figures and narrative "
                                        "come from; null while they are computed now.")
-    figures: list[SectionOut]
-    narrative_parts: list[PartOut]
+    figures: list[ReportSectionOut]
+    narrative_parts: list[ReportPartOut]
     narratives: dict[str, str]
-    versions: list[VersionOut]
+    versions: list[ReportVersionOut]
 
     # Set on the report by `_detail` (a draft's figures are computed, a submitted one's frozen).
     @staticmethod
@@ -152,7 +152,7 @@ class ReportDetailOut(ReportOut):
         return obj.shown_versions
 
 
-class SubmissionOut(Schema):
+class ReportSubmissionOut(Schema):
     organization: int
     name: str
     year: int
@@ -162,17 +162,17 @@ class SubmissionOut(Schema):
     acknowledged_at: dt.datetime | None
 
 
-class ReportFilters(Schema):
+class ReportListFilters(Schema):
     org: int | None = Field(None, ge=1, le=MAX_ID)
     year: int | None = Field(None, ge=YEARS[0], le=YEARS[1])
     status: Status | None = None
 
 
-class OrgPath(Schema):
+class ReportOrgPath(Schema):
     org_id: int = Field(..., ge=1, le=MAX_ID)
 
 
-class YearFilter(Schema):
+class ReportYearFilter(Schema):
     year: int | None = Field(None, ge=YEARS[0], le=YEARS[1])
 
 
@@ -194,16 +194,16 @@ def _detail(request: HttpRequest, org_id: int, year: int) -> Report:
     return report
 
 
-def _act(request: HttpRequest, where: OrgYear, action: str, schema: type[Schema] | None,
+def _act(request: HttpRequest, where: ReportPath, action: str, schema: type[Schema] | None,
          run: Any) -> Report:
     _org, report = queries.get_report_for_user(request.user, where.org_id, where.year)
     run_action(request, report, action=action, schema=schema, run=run)
     return _detail(request, where.org_id, where.year)
 
 
-@router.get("/reports/", response=list[ReportOut], url_name="report_list")
+@router.get("/reports/", response=list[AnnualReportOut], url_name="report_list")
 @paginate(Pages, page_size=50)
-def report_list(request: HttpRequest, filters: Query[ReportFilters]):
+def report_list(request: HttpRequest, filters: Query[ReportListFilters]):
     """List the annual reports you read, newest year first; filter by association, year, state."""
     qs = queries.visible_reports(request.user).select_related("organization")
     if filters.org is not None:
@@ -215,15 +215,15 @@ def report_list(request: HttpRequest, filters: Query[ReportFilters]):
     return qs.order_by("-year", "organization__name", "pk")
 
 
-@router.get("/orgs/{org_id}/reports/{year}", response=ReportDetailOut, url_name="report_detail")
-def report_detail(request: HttpRequest, where: Path[OrgYear]):
+@router.get("/orgs/{org_id}/reports/{year}", response=AnnualReportDetailOut, url_name="report_detail")
+def report_detail(request: HttpRequest, where: Path[ReportPath]):
     """One association's report of a year: its figures (with the records behind each), the
     narrative, every submitted version with its files, and the actions you may take."""
     return _detail(request, where.org_id, where.year)
 
 
-@router.post("/orgs/{org_id}/reports/{year}", response={201: ReportDetailOut}, url_name="report_detail")
-def report_create(request: HttpRequest, where: Path[OrgYear]):
+@router.post("/orgs/{org_id}/reports/{year}", response={201: AnnualReportDetailOut}, url_name="report_detail")
+def report_create(request: HttpRequest, where: Path[ReportPath]):
     """Generate the association's report of the year from its records (the principal); the
     one there is when it was already generated."""
     org = get_org_for_user(request.user, where.org_id)
@@ -232,37 +232,37 @@ def report_create(request: HttpRequest, where: Path[OrgYear]):
     return HttpStatus(201, _detail(request, where.org_id, where.year))
 
 
-@router.put("/orgs/{org_id}/reports/{year}/narrative", response=ReportDetailOut,
-            url_name="report_narrative", openapi_extra=body_doc(NarrativeIn))
-def report_narrative(request: HttpRequest, where: Path[OrgYear]):
+@router.put("/orgs/{org_id}/reports/{year}/narrative", response=AnnualReportDetailOut,
+            url_name="report_narrative", openapi_extra=body_doc(ReportNarrativeIn))
+def report_narrative(request: HttpRequest, where: Path[ReportPath]):
     """Write the narrative (the figures are computed, never written)."""
-    return _act(request, where, "edit", NarrativeIn, lambda r, b: services.report_edit(
+    return _act(request, where, "edit", ReportNarrativeIn, lambda r, b: services.report_edit(
         actor=request.user, report=r, narratives=b.narratives))
 
 
-@router.post("/orgs/{org_id}/reports/{year}/submit", response={201: ReportDetailOut},
+@router.post("/orgs/{org_id}/reports/{year}/submit", response={201: AnnualReportDetailOut},
              url_name="report_submit")
-def report_submit(request: HttpRequest, where: Path[OrgYear]):
+def report_submit(request: HttpRequest, where: Path[ReportPath]):
     """Submit the report: a new frozen version (.docx with its SHA-256 now, the PDF from the
     job queue)."""
     return HttpStatus(201, _act(request, where, "submit", None, lambda r, b: services.report_submit(
         actor=request.user, report=r)))
 
 
-@router.post("/orgs/{org_id}/reports/{year}/acknowledge", response=ReportDetailOut,
-             url_name="report_acknowledge", openapi_extra=body_doc(DecisionIn))
-def report_acknowledge(request: HttpRequest, where: Path[OrgYear]):
+@router.post("/orgs/{org_id}/reports/{year}/acknowledge", response=AnnualReportDetailOut,
+             url_name="report_acknowledge", openapi_extra=body_doc(ReportDecisionIn))
+def report_acknowledge(request: HttpRequest, where: Path[ReportPath]):
     """Acknowledge a submitted report (the supervising body's approvers)."""
-    return _act(request, where, "acknowledge", DecisionIn, lambda r, b: services.report_acknowledge(
+    return _act(request, where, "acknowledge", ReportDecisionIn, lambda r, b: services.report_acknowledge(
         actor=request.user, report=r, revision=b.revision, comment=b.comment))
 
 
-@router.post("/orgs/{org_id}/reports/{year}/return", response=ReportDetailOut,
-             url_name="report_return", openapi_extra=body_doc(DecisionIn))
-def report_return(request: HttpRequest, where: Path[OrgYear]):
+@router.post("/orgs/{org_id}/reports/{year}/return", response=AnnualReportDetailOut,
+             url_name="report_return", openapi_extra=body_doc(ReportDecisionIn))
+def report_return(request: HttpRequest, where: Path[ReportPath]):
     """Return a submitted report for revision, with a comment (the supervising body's
     approvers)."""
-    return _act(request, where, "return", DecisionIn, lambda r, b: services.report_return(
+    return _act(request, where, "return", ReportDecisionIn, lambda r, b: services.report_return(
         actor=request.user, report=r, revision=b.revision, comment=b.comment))
 
 
@@ -273,7 +273,7 @@ def _binary(content_type: str) -> dict[str, Any]:
 
 @router.get("/orgs/{org_id}/reports/{year}/versions/{number}/docx", url_name="report_version_docx",
             openapi_extra=_binary(DOCX))
-def report_version_docx(request: HttpRequest, where: Path[OrgYearVersion]) -> HttpResponse:
+def report_version_docx(request: HttpRequest, where: Path[ReportVersionPath]) -> HttpResponse:
     """Download a submitted version's .docx."""
     version = queries.get_version_for_user(request.user, where.org_id, where.year, where.number)
     return stored_file_response(version.docx, content_type=DOCX,
@@ -282,7 +282,7 @@ def report_version_docx(request: HttpRequest, where: Path[OrgYearVersion]) -> Ht
 
 @router.get("/orgs/{org_id}/reports/{year}/versions/{number}/pdf", url_name="report_version_pdf",
             openapi_extra=_binary("application/pdf"))
-def report_version_pdf(request: HttpRequest, where: Path[OrgYearVersion]) -> HttpResponse:
+def report_version_pdf(request: HttpRequest, where: Path[ReportVersionPath]) -> HttpResponse:
     """Download a submitted version's PDF (404 until the job queue has made it)."""
     version = queries.get_version_for_user(request.user, where.org_id, where.year, where.number)
     if version.pdf_state != PdfState.DONE:
@@ -291,10 +291,10 @@ def report_version_pdf(request: HttpRequest, where: Path[OrgYearVersion]) -> Htt
                                 disposition=queries.content_disposition(version, ".pdf"))
 
 
-@router.get("/orgs/{org_id}/report-submissions", response=list[SubmissionOut],
+@router.get("/orgs/{org_id}/report-submissions", response=list[ReportSubmissionOut],
             url_name="report_submissions")
 @paginate(Pages, page_size=50)
-def report_submissions(request: HttpRequest, where: Path[OrgPath], filters: Query[YearFilter]):
+def report_submissions(request: HttpRequest, where: Path[ReportOrgPath], filters: Query[ReportYearFilter]):
     """Every association below a supervising body with the state of its report of a year
     (this year by default): who has submitted."""
     org = get_org_for_user(request.user, where.org_id)

@@ -132,3 +132,23 @@ class ReportApiQueriesTest(GuildhallTestCase):
             with self.assertQueryCountAtMost(8):
                 answer = client.get(url, {"year": YEAR})
             self.assertEqual(answer.json()["count"], 3)
+
+
+def test_no_other_api_names_a_schema_as_the_reports_do():
+    """The OpenAPI description keys schemas by class name: a second `VersionOut` would
+    describe another module's answers with the report's fields."""
+    from ninja import Schema
+
+    from guildhall.core.discovery import app_modules
+    from guildhall.kit import api as kit_api
+    from guildhall.reports import api as reports_api
+
+    def schemas(module):
+        return {name for name, obj in vars(module).items() if isinstance(obj, type)
+                and issubclass(obj, Schema) and obj.__module__ == module.__name__}
+
+    ours = schemas(reports_api)
+    assert ours
+    for module in [*app_modules("api"), kit_api]:
+        if module is not reports_api:
+            assert not ours & schemas(module), module.__name__
