@@ -31,14 +31,15 @@ assets: install
 run: assets office
 	$(GUILDHALL) migrate --noinput -v0
 	$(GUILDHALL) seed_demo --if-empty
-	@echo
-	@echo "Guildhall is at http://$(HOST):$(PORT)/  (password of every demo account: guildhall-demo)"
-	@echo "Demo accounts (<organization>-<role>):"
-	@$(GUILDHALL) demo_logins
-	@echo
-	HTTPS=$${HTTPS:-false} bash -c 'trap "kill 0" EXIT; \
-	  $(GUILDHALL) run_huey --workers 1 & \
-	  $(BIN)/gunicorn guildhall.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - '
+	HTTPS=$${HTTPS:-false} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} bash -c 'trap "kill 0" EXIT; \
+	  $(GUILDHALL) run_huey --workers 1 --logfile var/huey.log >/dev/null 2>&1 & \
+	  $(BIN)/gunicorn guildhall.wsgi --bind $(HOST):$(PORT) --workers 2 --log-level warning \
+	    --access-logfile var/access.log & \
+	  sleep 2; echo; \
+	  echo "Demo accounts (<organization>-<role>), password of every one: guildhall-demo"; \
+	  $(GUILDHALL) demo_logins; echo; \
+	  echo "Guildhall is at http://$(HOST):$(PORT)/  (Ctrl-C stops it; logs in var/access.log and var/huey.log)"; \
+	  wait'
 
 # Debian's Chromium with its translations (the file picker's own text in Chinese) and a CJK
 # font for readable screenshots, for the browser tests.
@@ -73,10 +74,12 @@ test: install browser office lint
 	DJANGO_SETTINGS_MODULE=guildhall.settings_test $(BIN)/pytest -q -ra -n auto
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	mkdir -p bench/results
 	$(BIN)/python bench/checker_bench.py
 	$(BIN)/python bench/pages_bench.py
 	$(BIN)/python bench/reports_bench.py
+	$(BIN)/python bench/load_bench.py
 
 # Regenerate and compile the translations after changing user-visible text.
 messages: install

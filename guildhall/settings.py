@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "guildhall.incidents",
     "guildhall.study",
     "guildhall.reports",
+    "guildhall.dashboard",
     "guildhall.site",
 ]
 
@@ -115,6 +116,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # Keep connections between requests, checked before each request reuses one, so a
+    # database restart costs the requests in flight, not a restart of the app servers.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -203,9 +209,11 @@ STATICFILES_DIRS = [
     BASE_DIR / "guildhall" / "static",
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/quill", BASE_DIR / "node_modules" / "quill" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "guildhall.core.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env.bool("STATIC_MANIFEST", default=True)

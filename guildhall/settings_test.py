@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from guildhall.settings import *  # noqa: F403
-from guildhall.settings import STORAGES
+from guildhall.settings import DATABASES, STORAGES
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
@@ -18,6 +18,9 @@ HUEY = {**HUEY, "immediate": True}  # noqa: F405
 # The queue runs at once here: the demo's submitted reports leave their PDF pending rather than
 # start LibreOffice for every test that seeds them (the reports' own tests convert theirs).
 REPORTS_DEMO_PDF = False
+# The suite's threads (live servers) close their connections; the production-path tests
+# start real servers with the production settings, persistent connections included.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Uploads made by the suite go to a throw-away folder, not var/media.

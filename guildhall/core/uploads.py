@@ -3,6 +3,7 @@ accepted, and the fields every stored file has."""
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Collection, Iterator
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.errors import DomainError
 from guildhall.lib import uploads
+
+log = logging.getLogger(__name__)
 
 
 def accept_upload(upload: Any, *, kinds: Collection[str], max_size: int,
@@ -36,6 +39,20 @@ def accept_upload(upload: Any, *, kinds: Collection[str], max_size: int,
     upload.seek(0)
     return {"original_name": os.path.basename(name)[:200],
             "content_type": uploads.CONTENT_TYPES[kind], "size": upload.size, "sha256": digest}
+
+
+def store(field_file: Any, name: str, content: Any) -> None:
+    """Write `content` to the storage as `field_file`'s file; a full disk or another write
+    error is refused with a clear message, and no partial file is left (the storage writes
+    a file whole or not at all, see core.storage)."""
+    try:
+        field_file.save(name, content, save=False)
+    except OSError:
+        log.exception("storing an uploaded file failed")
+        raise DomainError(_("The file could not be stored: the server has no room for it or "
+                            "could not write it. Nothing was saved; try again later, and tell "
+                            "your administrator if it happens again."), "storage_failed",
+                          field="file", status=507)
 
 
 def _refusal(code: str, name: str, max_size: int, type_message: Any) -> Any:

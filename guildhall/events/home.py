@@ -29,7 +29,7 @@ def _item(filing: Any, note: str) -> dict[str, Any]:
 @home_section
 def open_filings(user: Any, org: Any) -> HomeSection | None:
     if can(user, "events.queue", org):
-        filings = queries.queue_filings(org).filter(status=Status.SUBMITTED)[:5]
+        filings = queries.queue_filings(org, status=Status.SUBMITTED)[:5]
         return HomeSection(
             title=_("Event filings awaiting a decision"),
             items=[_item(f, _("%(status)s · decide by %(date)s") % {

@@ -29,7 +29,7 @@ from guildhall.events.models import (
 )
 from guildhall.lib.masking import mask_middle
 from guildhall.notifications import calendar
-from guildhall.notifications.services import Message, notify
+from guildhall.notifications.services import Message, notify, settle
 from guildhall.orgs.models import Role
 from guildhall.orgs.permissions import Access, can
 from guildhall.records import services as records
@@ -69,6 +69,14 @@ def filer_and_principal(filing: Filing) -> list[Any]:
 
 def _url(filing: Filing) -> str:
     return reverse("events:filing_detail", args=[filing.organization_id, filing.pk])
+
+
+#: The notices that ask for a decision on a filing; settled once it is decided or gone.
+WAITING = ("submitted", "signoff", "amended", "decision_due", "decision_overdue")
+
+
+def _settle(filing: Filing, *kinds: str) -> None:
+    settle(_url(filing), [f"events.{kind}" for kind in kinds])
 
 
 def _tell(recipients: Any, filing: Filing, kind: str, subject: Any, body: Any = "") -> None:
@@ -364,6 +372,7 @@ def _decide(*, actor: Any, filing: Filing, verdict: str, comment: str, revision:
         locked.guard(action)
 
         def apply(item: Filing, result: reviews.Result) -> dict[str, Any]:
+            _settle(item, *WAITING)  # the decision is made: the notices asking for it are done
             fields = ["status", "decided_at", "decision_due", "approved_revision", "summary_due",
                       "amended_after_approval", "submitted_at"]
             if result.outcome == reviews.NEXT_STEP:
@@ -371,8 +380,12 @@ def _decide(*, actor: Any, filing: Filing, verdict: str, comment: str, revision:
                     item.submitted_at = timezone.now()
                     _goes_up(item, FilingRules.for_association(item.organization), today)
                 else:
-                    _tell(approvers_of(item), item, "submitted",
-                          _("An event filing awaits the next approval step"))
+                    # Nobody decides two steps of one round: who decided one is not asked again.
+                    decided = set(reviews.decisions_for(item, round=item.review_round)
+                                  .values_list("reviewer_id", flat=True))
+                    decided.add(result.decision.reviewer_id)
+                    _tell([u for u in approvers_of(item) if u.pk not in decided], item,
+                          "submitted", _("An event filing awaits the next approval step"))
             elif result.outcome == reviews.APPROVED:
                 rules = FilingRules.for_association(item.organization)
                 item.status = Status.APPROVED
@@ -433,6 +446,7 @@ def filing_withdraw(*, actor: Any, filing: Filing, reason: str = "") -> Filing:
         filing.decision_due = None
         _save(filing, "status", "decision_due")
         records.add_entry(filing, Filing.EntryKind.WITHDRAWN, actor, reason)
+        _settle(filing, *WAITING)
         _audit(actor, "withdraw", filing, before={"status": was},
                after={"status": filing.status, "reason": reason})
         if was == Status.SUBMITTED:
@@ -457,6 +471,7 @@ def filing_cancel(*, actor: Any, filing: Filing, reason: str = "") -> Filing:
         filing.decision_due = None
         _save(filing, "status", "cancel_reason", "decision_due")
         records.add_entry(filing, Filing.EntryKind.CANCELLED, actor, reason)
+        _settle(filing, *WAITING)
         _audit(actor, "cancel", filing, before={"status": was},
                after={"status": filing.status, "reason": reason})
         if was in (Status.APPROVED, Status.SUBMITTED):
@@ -538,6 +553,7 @@ def filing_summarize(*, actor: Any, filing: Filing, what_happened: str, attendan
         except ValidationError as exc:
             raise DomainError(" ".join(exc.messages), "invalid")
         summary.save()
+        _settle(filing, "summary_due", "summary_overdue")
         was = filing.status
         filing.status = Status.SUMMARIZED
         _save(filing, "status")
@@ -556,6 +572,7 @@ def filing_acknowledge_summary(*, actor: Any, filing: Filing) -> Filing:
                                 "summaries."), "not_reviewer", status=403)
         Summary.objects.filter(filing=filing).update(acknowledged_by=actor,
                                                      acknowledged_at=timezone.now())
+        _settle(filing, "summarized")
         filing.status = Status.CLOSED
         _save(filing, "status")
         records.add_entry(filing, Filing.EntryKind.SUMMARY_ACKNOWLEDGED, actor)

@@ -69,6 +69,8 @@ def _detail(request: HttpRequest, filing: Filing, *, status: int = 200, error: s
         "summary": getattr(filing, "summary", None) if filing.status in (
             Status.SUMMARIZED, Status.CLOSED) else None,
         "rules": rules,
+        "refusal": reviews.last_refusal(filing) if filing.status in (
+            Status.RETURNED, Status.REJECTED) else None,
         "halt_opens": filing.halt_opens(rules) if filing.status == Status.APPROVED
         and timezone.now() < filing.halt_opens(rules) else None,
         "decision_form": forms.get("decision_form") or DecisionForm(initial={"revision": filing.revision}),
@@ -133,7 +135,8 @@ def filing_list(request: HttpRequest, org_id: int) -> HttpResponse:
 def filing_queue(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "events.queue", org)
-    return _list_page(request, org, queries.queue_filings(org), "events/queue.html",
+    status = request.GET.get("status", Status.SUBMITTED)
+    return _list_page(request, org, queries.queue_filings(org, status=status), "events/queue.html",
                       default_status=Status.SUBMITTED)
 
 

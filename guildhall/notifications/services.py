@@ -44,6 +44,14 @@ def notify(recipients: Iterable[Any], message: Message) -> None:
         transaction.on_commit(lambda: deliver(recipients, message))
 
 
+def settle(url: str, kinds: Iterable[str]) -> int:
+    """Mark as read everyone's unread notices of `kinds` about the object at `url`: the work
+    they asked for is done (decided, withdrawn, summarized). Notices sent later in the same
+    transaction (the next step's) are delivered after it and stay unread."""
+    return Notification.objects.filter(url=url, kind__in=list(kinds), read_at__isnull=True) \
+        .update(read_at=timezone.now())
+
+
 def deliver(recipients: list[Any], message: Message) -> list[Notification]:
     """Record and e-mail `message` now; skip people who already have its dedupe key."""
     created = []

@@ -7,6 +7,11 @@ from guildhall.orgs.models import Organization, Role
 
 
 class OrganizationForm(forms.ModelForm):
+    admin_email = forms.EmailField(
+        label=_("First admin's e-mail"),
+        help_text=_("The person who will run the association's account: they are invited by "
+                    "e-mail to join as its admin, and then invite the others."))
+
     class Meta:
         model = Organization
         fields = ["code", "name", "short_name", "credit_code", "region", "contact_name",

@@ -8,6 +8,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from guildhall.accounts import lockout, second_factor
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
 from guildhall.lib.masking import mask_email, mask_middle
-from guildhall.orgs.models import Invitation, Membership, Organization
+from guildhall.orgs.models import Invitation, Membership, Organization, Role
 
 ORG_FIELDS = ("code", "name", "short_name", "credit_code", "region", "contact_name",
               "contact_phone", "contact_email")
@@ -40,13 +41,16 @@ def _save_with_path(org: Organization) -> None:
 
 
 def organization_create(*, actor: Any, parent: Organization | None, kind: str,
-                        data: dict[str, Any]) -> Organization:
-    """Create an organization below `parent` (None only for a top-level supervising body)."""
+                        data: dict[str, Any], admin_email: str = "") -> Organization:
+    """Create an organization below `parent` (None only for a top-level supervising body)
+    and, in the same step, invite its first admin when `admin_email` is given."""
     with transaction.atomic():
         org = Organization(parent=parent, kind=kind, **{k: data.get(k, "") for k in ORG_FIELDS})
         org.full_clean()
         _save_with_path(org)
         record(actor=actor, action="org.create", organization=org, obj=org, after=_org_snapshot(org))
+        if admin_email:
+            member_invite(actor=actor, org=org, email=admin_email, role=Role.ADMIN)
     return org
 
 
@@ -61,6 +65,7 @@ IMPORT_COLUMNS = [
     ("contact_name", gettext_lazy("Contact person")),
     ("contact_phone", gettext_lazy("Contact phone")),
     ("contact_email", gettext_lazy("Contact e-mail")),
+    ("admin_email", gettext_lazy("First admin's e-mail")),
 ]
 MAX_IMPORT_ROWS = 5000
 
@@ -117,6 +122,14 @@ def organizations_import(*, actor: Any, parent: Organization, fileobj: IO[bytes]
             report.errors.append((number, _("Cells must hold plain values, not formulas.")))
             continue
         data["credit_code"] = data["credit_code"].upper()
+        admin_email = data.pop("admin_email").strip().lower()
+        try:
+            validate_email(admin_email)
+        except ValidationError:
+            report.errors.append((number, _("%(column)s: give the e-mail address of the person "
+                                            "who will be the association's first admin; they "
+                                            "are invited to join.") % {
+                "column": dict(IMPORT_COLUMNS)["admin_email"]}))
         for key in ("code", "credit_code"):
             if data[key] and data[key] in seen:
                 report.errors.append((number, _("Same %(field)s as row %(row)d.") % {
@@ -131,14 +144,15 @@ def organizations_import(*, actor: Any, parent: Organization, fileobj: IO[bytes]
                 for message in messages:
                     report.errors.append((number, f"{label}: {message}"))
             continue
-        candidates.append(org)
+        candidates.append((org, admin_email))
     if report.errors:
         return report
     with transaction.atomic():
-        for org in candidates:
+        for org, admin_email in candidates:
             _save_with_path(org)
             record(actor=actor, action="org.import", organization=org, obj=org,
                    after=_org_snapshot(org))
+            member_invite(actor=actor, org=org, email=admin_email, role=Role.ADMIN)
             report.created.append(org)
     return report
 

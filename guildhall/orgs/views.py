@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from guildhall.orgs.forms import (
     OrganizationForm,
     RoleForm,
 )
-from guildhall.orgs.models import Invitation, Organization
+from guildhall.orgs.models import Invitation, Membership, Organization, Role
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_membership_for_user, get_org_for_user
 
@@ -39,8 +39,17 @@ def associations(request: HttpRequest, org_id: int) -> HttpResponse:
     if query:
         below = below.filter(Q(name__icontains=query) | Q(short_name__icontains=query)
                              | Q(credit_code__icontains=query))
+    admins = Membership.objects.filter(organization=OuterRef("pk"), role=Role.ADMIN,
+                                       is_active=True, user__is_active=True)
+    invited = Invitation.objects.filter(organization=OuterRef("pk"), role=Role.ADMIN,
+                                        accepted_at__isnull=True)
+    below = below.annotate(has_admin=Exists(admins), admin_invited=Exists(invited))
+    if request.GET.get("no_admin"):
+        below = below.filter(has_admin=False)
     page = Paginator(below.order_by("name"), 50).get_page(request.GET.get("page"))
-    return render(request, "orgs/associations.html", {"org": org, "page": page, "q": query})
+    return render(request, "orgs/associations.html", {
+        "org": org, "page": page, "q": query, "no_admin": bool(request.GET.get("no_admin")),
+        "without_admin": org.descendants().filter(~Exists(admins), is_active=True).count()})
 
 
 @login_required
@@ -53,11 +62,13 @@ def association_new(request: HttpRequest, org_id: int) -> HttpResponse:
         try:
             created = services.organization_create(
                 actor=request.user, parent=org, kind=Organization.Kind.ASSOCIATION,
-                data=form.cleaned_data)
+                data=form.cleaned_data, admin_email=form.cleaned_data["admin_email"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("%(name)s was added.") % {"name": created.name})
+            messages.success(request, _("%(name)s was added, and its first admin was invited "
+                                        "(%(email)s).") % {
+                "name": created.name, "email": form.cleaned_data["admin_email"]})
             return redirect("orgs:associations", org.pk)
     return render(request, "orgs/association_new.html", {"org": org, "form": form})
 

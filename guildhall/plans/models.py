@@ -395,7 +395,11 @@ class PlanItem(Workflow, RecordSubject):
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["plan", "status"], name="plan_item_status"),
                    models.Index(fields=["status", "due_date"], name="plan_item_due"),
-                   models.Index(fields=["status", "score", "due_date"], name="plan_item_assess")]
+                   models.Index(fields=["status", "score", "due_date"], name="plan_item_assess"),
+                   # The assessment queue's done items not yet scored, in due-date order:
+                   # PostgreSQL otherwise walks every done item to find the few unscored.
+                   models.Index(fields=["due_date", "id"], name="plan_item_unscored",
+                                condition=models.Q(status="done", score__isnull=True))]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_at_most_100"),
             models.CheckConstraint(condition=models.Q(score__isnull=True) | models.Q(score__lte=100),

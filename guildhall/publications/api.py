@@ -22,9 +22,10 @@ from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.kit import api as kit_api
 from guildhall.kit.api import ReasonIn, aware, body_doc, read_body, run_action
 from guildhall.kit.workflow import authorize
+from guildhall.lib import richtext
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
-from guildhall.publications import content, queries, services
+from guildhall.publications import queries, services
 from guildhall.publications.models import (
     MAX_STEPS,
     STEP_ROLES,
@@ -95,7 +96,8 @@ class ChannelOut(Schema):
 class PublicationIn(Schema):
     organization: int = Field(..., ge=1, le=MAX_ID)
     title: str = Field(..., min_length=1, max_length=200)
-    body: str = Field("", description="HTML (sanitized) or plain text (one paragraph a line).")
+    body: str = Field("", description="HTML (sanitized on the server) or plain text (one paragraph a "
+                      "line); a text without words or images is refused (body_required).")
     channels: list[Id] = Field(..., min_length=1)
     planned_at: dt.datetime
     needs_supervisor: bool = False
@@ -311,7 +313,7 @@ def _detail(request: HttpRequest, publication: Publication) -> Publication:
     actions the user may take, the review trail, this revision's findings, the placements."""
     publication = queries.get_publication_for_user(request.user, publication.pk)
     current = publication.revisions.get(number=publication.revision)
-    publication.body = content.sanitize(current.snapshot["body"])
+    publication.body = richtext.sanitize(current.snapshot["body"])
     publication.actions = sorted(publication.available_actions(request.user))
     publication.decisions = list(reviews.decisions_for(publication))
     publication.findings_now = list(publication.findings.filter(revision=publication.revision))

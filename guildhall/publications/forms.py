@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.forms import datetime_field
+from guildhall.kit.richtext import RichTextField, RichTextWidget
 from guildhall.orgs.models import Role
 from guildhall.publications.models import (
     MAX_STEPS,
@@ -70,10 +71,7 @@ class PublicationForm(forms.Form):
     channels = forms.ModelMultipleChoiceField(
         label=_("Channels"), queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple)
     planned_at = datetime_field(_("Planned publication time"))
-    body = forms.CharField(
-        label=_("Body"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=_("Paste from Word or type: every line becomes a paragraph. Basic formatting "
-                    "(bold, lists, links) is kept; everything else is removed."))
+    body = RichTextField(label=_("Body"), widget=RichTextWidget(preview_title="id_title"))
     needs_supervisor = forms.BooleanField(
         label=_("Must be cleared with the superior body"), required=False,
         help_text=_("Major events and important policies: the supervising body decides a final "

@@ -302,6 +302,10 @@ class Publication(Workflow, RecordSubject):
             models.Index(fields=["organization", "status", "planned_at"], name="pub_org_status"),
             models.Index(fields=["status", "current_step_level", "current_step_role"],
                          name="pub_waiting"),
+            # "Waiting for me" in one association: read its own rows, not every association's
+            # publications at the same step.
+            models.Index(fields=["organization", "status", "current_step_level", "current_step_role"],
+                         name="pub_waiting_org"),
         ]
 
     def __str__(self) -> str:

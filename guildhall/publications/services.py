@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
+from guildhall.kit.richtext import clean_rich_text
+from guildhall.lib import richtext
 from guildhall.notifications import calendar
-from guildhall.notifications.services import Message, notify
+from guildhall.notifications.services import Message, notify, settle
 from guildhall.orgs.models import Role
 from guildhall.orgs.permissions import can
-from guildhall.publications import content
 from guildhall.publications.models import (
     Channel,
     ChannelPause,
@@ -256,13 +257,16 @@ def _check_channels(org: Any, channels: list[Channel]) -> list[Channel]:
     return sorted(set(channels), key=lambda c: c.pk)
 
 
-def _content(data: dict[str, Any]) -> dict[str, Any]:
+def _content(data: dict[str, Any], *, with_body: bool = True) -> dict[str, Any]:
     title = (data.get("title") or "").strip()
     if not title:
         raise DomainError(_("Give the publication a title."), "title_required", field="title")
-    return {"title": title[:200], "body": content.sanitize(data.get("body") or ""),
-            "planned_at": data.get("planned_at"),
-            "needs_supervisor": bool(data.get("needs_supervisor"))}
+    fields = {"title": title[:200], "planned_at": data.get("planned_at"),
+              "needs_supervisor": bool(data.get("needs_supervisor"))}
+    if with_body:
+        fields["body"] = clean_rich_text(
+            data.get("body"), empty=_("Write the text of the publication: it is empty."))
+    return fields
 
 
 def _snapshot(publication: Publication) -> dict[str, Any]:
@@ -272,7 +276,9 @@ def _snapshot(publication: Publication) -> dict[str, Any]:
     return {
         "title": publication.title,
         "body": latest.snapshot["body"] if latest else "",
-        "planned_at": publication.planned_at.isoformat() if publication.planned_at else None,
+        # The same instant from the form (local time) and the database (UTC) compares equal.
+        "planned_at": publication.planned_at.astimezone(dt.UTC).isoformat()
+        if publication.planned_at else None,
         "needs_supervisor": publication.needs_supervisor,
         "channels": sorted(publication.channels.values_list("pk", flat=True)),
         "attachments": [a["id"] for a in records.attachment_snapshot(publication)],
@@ -350,7 +356,7 @@ def publication_revise(*, actor: Any, publication: Publication, data: dict[str, 
         merged = {"title": publication.title, "body": before["body"],
                   "planned_at": publication.planned_at,
                   "needs_supervisor": publication.needs_supervisor, **data}
-        fields = _content(merged)
+        fields = _content(merged, with_body="body" in data)
         if "body" not in data:
             fields["body"] = before["body"]  # already sanitized; keep it byte for byte
         publication.title = fields["title"]
@@ -403,7 +409,7 @@ def scan_revision(publication: Publication, revision: Revision) -> list[Finding]
     number = revision.number
     found = [records.scan_text_finding(publication, number, Finding.Source.TITLE, f)
              for f in scan_text(revision.snapshot["title"], terms=terms)]
-    body = content.plain_text(revision.snapshot["body"])
+    body = richtext.plain_text(revision.snapshot["body"])
     found += [records.scan_text_finding(publication, number, Finding.Source.BODY, f,
                                         str(_paragraph_of(body, f.start)))
               for f in scan_text(body, terms=terms)]
@@ -554,6 +560,8 @@ def publication_review(*, actor: Any, publication: Publication, verdict: str, co
                           field="verdict")
 
     def apply(item: Publication, result: reviews.Result) -> dict[str, Any]:
+        # The decision is made: the notices asking for it are done.
+        settle(_url(item), ["publications.submitted", "publications.review_overdue"])
         if result.decision.verdict == Verdict.APPROVE:
             _refuse_paused(item, _("nothing on it can be approved"))
         if result.outcome == reviews.APPROVED:
@@ -567,7 +575,10 @@ def publication_review(*, actor: Any, publication: Publication, verdict: str, co
         if result.outcome == reviews.NEXT_STEP:
             _set_step(item, result.next_step)
             step = result.next_step
-            _tell(step_reviewers(item, step), item, "submitted",
+            # Nobody decides two steps of one round: who decided one is not asked again.
+            decided = set(reviews.decisions_for(item, round=item.review_round)
+                          .values_list("reviewer_id", flat=True)) | {result.decision.reviewer_id}
+            _tell([u for u in step_reviewers(item, step) if u.pk not in decided], item, "submitted",
                   _("A publication awaits your review"),
                   lambda: str(_("Step: %(step)s") % {"step": step.name}))
         else:

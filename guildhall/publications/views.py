@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guildhall.core.errors import DomainError
 from guildhall.kit import attachments
 from guildhall.kit.actions import beside_field, run_page_action, save_form
+from guildhall.lib import richtext
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
-from guildhall.publications import content, queries, services
+from guildhall.publications import queries, services
 from guildhall.publications.forms import (
     AttachmentForm,
     ChannelForm,
@@ -245,10 +246,12 @@ def _detail(request: HttpRequest, publication: Publication, *, status: int = 200
     ctx = {
         "org": publication.organization, "publication": publication, "error": error,
         "actions": actions, "revision": current,
-        "body": content.sanitize(current.snapshot["body"]), "findings": findings,
+        "body": richtext.sanitize(current.snapshot["body"]), "findings": findings,
         "removed_findings": removed,
         "revisions": publication.revisions.select_related("created_by"),
         "decisions": reviews.decisions_for(publication),
+        "refusal": reviews.last_refusal(publication) if publication.status in (
+            Status.RETURNED, Status.REJECTED) else None,
         "timeline": timeline(publication),
         "steps": steps if publication.review_round else [],
         "current_step": reviews.current_step(publication, steps)
@@ -305,8 +308,8 @@ def publication_diff(request: HttpRequest, org_id: int, publication_id: int) -> 
     return render(request, "publications/diff.html", {
         "org": publication.organization, "publication": publication,
         "revisions": list(revisions.values()), "a": a, "b": b, "fields": fields,
-        "rows": content.side_by_side(content.plain_text(old["body"]),
-                                     content.plain_text(new["body"])),
+        "rows": richtext.side_by_side(richtext.plain_text(old["body"]),
+                                     richtext.plain_text(new["body"])),
         "paused": services.paused_channels(publication)})
 
 

@@ -14,7 +14,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.errors import DomainError, required_text
-from guildhall.core.uploads import accept_upload
+from guildhall.core.uploads import accept_upload, store
 from guildhall.records.models import Attachment, Entry, Finding, Link, Revision
 
 
@@ -93,7 +93,7 @@ def attach(subject: Any, upload: Any, *, actor: Any, kinds: Collection[str], max
     fails the stored file is deleted again, so nothing is left half-written."""
     fields = accept_upload(upload, kinds=kinds, max_size=max_size, type_message=type_message)
     attachment = Attachment(**_keys(subject), purpose=purpose, uploaded_by=actor, **fields)
-    attachment.file.save("upload", upload, save=False)
+    store(attachment.file, "upload", upload)
     try:
         attachment.save()
         if then is not None:

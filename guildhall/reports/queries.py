@@ -100,3 +100,16 @@ def content_disposition(version: Version, ext: str) -> str:
     name = (f"{version.report.organization.name}{version.report.year}年度工作报告"
             f"-第{version.number}版{ext}")
     return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+#: The report's states as the supervisor's dashboard counts them
+#: (`dashboard.models.ReportStatus`): a returned report is being drawn up again.
+DASHBOARD_STATUS = {Status.DRAFT: "draft", Status.RETURNED: "draft",
+                    Status.SUBMITTED: "submitted", Status.ACKNOWLEDGED: "acknowledged"}
+
+
+def status_by_organization(org_ids: list[int], year: int) -> dict[int, str]:
+    """{association id: the state of its report of `year`} for the dashboard, in one query
+    (an association without a report is left out)."""
+    return {org_id: DASHBOARD_STATUS[status] for org_id, status in Report.objects.filter(
+        organization_id__in=org_ids, year=year).values_list("organization_id", "status")}

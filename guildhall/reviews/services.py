@@ -84,6 +84,15 @@ def decisions_for(subject: Reviewable, *, round: int | None = None):
     return qs.select_related("reviewer").order_by("decided_at", "pk")
 
 
+def last_refusal(subject: Reviewable) -> Decision | None:
+    """The latest return or rejection of the item, for the top of its page, where its
+    author starts fixing it (None when its latest decision was not one)."""
+    latest = Decision.objects.filter(subject_type=subject.review_subject_type,
+                                     subject_id=subject.pk).select_related("reviewer") \
+        .order_by("-decided_at", "-pk").first()
+    return latest if latest is not None and latest.verdict != Verdict.APPROVE else None
+
+
 def current_step(subject: Reviewable, steps: list[Step],
                  decisions: Iterable[Decision] | None = None) -> Step | None:
     """Return the first step of the current round that nobody has approved yet."""

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from guildhall.audit.actions import action_label
 from guildhall.core.pagination import Pages
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
@@ -20,6 +21,7 @@ class AuditOut(Schema):
     actor: str
     organization: int | None
     action: str
+    action_label: str
     object_type: str
     object_id: str
     before: Any = None
@@ -33,6 +35,10 @@ class AuditOut(Schema):
     @staticmethod
     def resolve_organization(obj) -> int | None:
         return obj.organization_id
+
+    @staticmethod
+    def resolve_action_label(obj) -> str:
+        return action_label(obj.action)
 
 
 @router.get("/audit/", response=list[AuditOut], url_name="audit_list")

@@ -245,22 +245,26 @@ class _Page:
 
 # ---- codes of conduct -------------------------------------------------------------------------
 
+BODY_DOC = ("HTML (sanitized on the server, as a publication's body) or plain text (one "
+            "paragraph a line); a text without words or images is refused (body_required).")
+
+
 class CodeIn(Schema):
     organization: int = Field(..., ge=1, le=MAX_ID)
     title: str = Field(..., min_length=1, max_length=200)
     kind: CodeKind
     effective_date: dt.date
-    body: str = Field(..., min_length=1)
+    body: str = Field(..., min_length=1, description=BODY_DOC)
 
 
 class VersionIn(Schema):
     effective_date: dt.date
-    body: str = Field(..., min_length=1)
+    body: str = Field(..., min_length=1, description=BODY_DOC)
 
 
 class VersionPatch(Schema):
     effective_date: dt.date | None = None
-    body: str | None = Field(None, min_length=1)
+    body: str | None = Field(None, min_length=1, description=BODY_DOC)
 
 
 class VersionOut(Schema):
@@ -270,7 +274,7 @@ class VersionOut(Schema):
     status: str
     effective_date: dt.date
     published_at: dt.datetime | None
-    body: str
+    body: str = Field(..., description="The text as sanitized HTML.")
 
     @staticmethod
     def resolve_code(obj: CodeVersion) -> int:

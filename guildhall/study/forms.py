@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import datetime_field
+from guildhall.kit.richtext import RichTextField
 from guildhall.study.models import (
     ATTENDEE_NOT_MEMBER,
     MAX_HOURS,
@@ -85,14 +86,12 @@ class CodeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=CodeKind.choices)
     effective_date = forms.DateField(label=_("Effective date"), widget=DateInput())
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}),
-                           help_text=_("Plain text; an empty line starts a new paragraph."))
+    body = RichTextField(label=_("Text"))
 
 
 class VersionForm(forms.Form):
     effective_date = forms.DateField(label=_("Effective date"), widget=DateInput())
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}),
-                           help_text=_("Plain text; an empty line starts a new paragraph."))
+    body = RichTextField(label=_("Text"))
 
     @classmethod
     def initial_for(cls, version: CodeVersion) -> dict[str, Any]:

@@ -50,7 +50,7 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
     codes = Code.objects.filter(organization__in=orgs).values_list("pk", "organization_id")
     by_org = {o.pk: o for o in orgs}
     bulk_insert(CodeVersion, (CodeVersion(
-        code_id=pk, organization_id=org_id, number=1, body="第一条 遵守法律法规。",
+        code_id=pk, organization_id=org_id, number=1, body="<p>第一条 遵守法律法规。</p>",
         effective_date=dt.date(now.year, 1, 1), status=VersionStatus.PUBLISHED, published_at=now,
         created_by_id=editors[by_org[org_id].code]) for pk, org_id in codes))
     log(f"{StudySession.objects.count()} study sessions, {Code.objects.count()} codes of conduct")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
+from guildhall.kit.richtext import clean_rich_text
 from guildhall.orgs.models import Role
 from guildhall.records import services as records
 from guildhall.records.models import Attachment, Revision
@@ -205,6 +206,11 @@ def _version_revision(code: Code, version: CodeVersion, actor: Any) -> None:
                          changed=list(version.snapshot()))
 
 
+def _code_text(value: Any) -> str:
+    """The code's text as the editor of publications keeps it: sanitized HTML, not empty."""
+    return clean_rich_text(value, empty=_("Write the text of the code: it is empty."))
+
+
 def code_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Code:
     """Start a code with its first version, a draft."""
     with transaction.atomic():
@@ -213,7 +219,8 @@ def code_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Code:
         code.full_clean(exclude=["created_by"])
         code.save()
         version = CodeVersion(code=code, organization=org, number=1, created_by=actor,
-                              body=data.get("body") or "", effective_date=data.get("effective_date"))
+                              body=_code_text(data.get("body")),
+                              effective_date=data.get("effective_date"))
         version.full_clean(exclude=["created_by", "code", "organization"])
         version.save()
         _version_revision(code, version, actor)
@@ -236,7 +243,7 @@ def version_new(*, actor: Any, code: Code, data: dict[str, Any]) -> CodeVersion:
                               "pending_version", status=409)
         number = (code.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         version = CodeVersion(code=code, organization=code.organization, number=number,
-                              created_by=actor, body=data.get("body") or "",
+                              created_by=actor, body=_code_text(data.get("body")),
                               effective_date=data.get("effective_date"))
         version.full_clean(exclude=["created_by", "code", "organization"])
         version.save()
@@ -252,9 +259,10 @@ def version_update(*, actor: Any, version: CodeVersion, data: dict[str, Any]) ->
         version = _lock_version(version)
         version.guard("edit")
         before = version.snapshot()
-        for name in ("body", "effective_date"):
-            if data.get(name) is not None:
-                setattr(version, name, data[name])
+        if data.get("body") is not None:
+            version.body = _code_text(data["body"])
+        if data.get("effective_date") is not None:
+            version.effective_date = data["effective_date"]
         version.full_clean(exclude=["created_by", "code", "organization"])
         version.save(update_fields=["body", "effective_date"])
         revision = version.code.revisions.filter(number=version.number).first()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guildhall.core.errors import DomainError
 from guildhall.kit import attachments
 from guildhall.kit.actions import beside_field, run_page_action, save_form
+from guildhall.lib import richtext
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records import services as records
@@ -255,12 +256,15 @@ def code_diff(request: HttpRequest, org_id: int, code_id: int) -> HttpResponse:
         return render(request, "study/code_diff.html", {
             "org": code.organization, "code": code, "revisions": [], "a": a, "b": b, "rows": []})
     labels = {"body": _("Text"), "effective_date": _("Effective date")}
-    rows = [{"label": labels[n], "old": by_number[a].snapshot.get(n, ""),
-             "new": by_number[b].snapshot.get(n, "")}
-            for n in labels if by_number[a].snapshot.get(n) != by_number[b].snapshot.get(n)]
+    old, new = by_number[a].snapshot, by_number[b].snapshot
+    rows = [{"label": labels[n], "old": old.get(n, ""), "new": new.get(n, "")}
+            for n in labels if n != "body" and old.get(n) != new.get(n)]
+    # The text paragraph by paragraph, as words (not HTML).
+    text_rows = richtext.side_by_side(richtext.plain_text(old.get("body", "")),
+                                      richtext.plain_text(new.get("body", "")))
     return render(request, "study/code_diff.html", {
         "org": code.organization, "code": code, "revisions": revisions, "a": a, "b": b,
-        "rows": rows})
+        "rows": rows, "text_rows": text_rows, "hide_empty": True})
 
 
 def _int(value: Any) -> int:
@@ -301,7 +305,8 @@ def _version_page(request: HttpRequest, version: CodeVersion, *, status: int = 2
     return render(request, "study/version_detail.html", {
         "org": org, "version": version, "code": version.code, "error": error,
         "actions": version.available_actions(request.user) - ({"acknowledge"} if acknowledged else set()),
-        "rate": rate, "who": who, "acknowledged": acknowledged}, status=status)
+        "rate": rate, "who": who, "acknowledged": acknowledged,
+        "body": richtext.sanitize(version.body)}, status=status)
 
 
 @login_required

@@ -26,9 +26,10 @@ def phone_browser() -> Iterator[Any]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         # On Linux, Chromium takes its own interface language (the file picker's "选择文件")
-        # from the environment, not from --lang; its translations are Debian's chromium-l10n.
+        # from LANGUAGE, not from --lang; its translations are Debian's chromium-l10n. LANG
+        # stays a UTF-8 locale every system has, so files with Chinese names still upload.
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={
-            **os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"})
+            **os.environ, "LANG": "C.UTF-8", "LANGUAGE": "zh_CN:zh"})
         context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
                                       has_touch=True, device_scale_factor=2)
         context.set_default_timeout(15_000)
@@ -62,3 +63,16 @@ def act(page: Any, selector: str) -> None:
     page.click(selector)
     page.wait_for_function("() => window.__guildhallSwapped !== false")
     page.wait_for_load_state()
+
+
+def fill_rich_text(page: Any, field_id: str, text: str) -> None:
+    """Replace the text of the rich-text editor of field `field_id` (kit.richtext) by
+    typing it: one paragraph a line, as a writer would."""
+    editor = page.locator(f"#{field_id} .ql-editor")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            page.keyboard.press("Enter")
+        page.keyboard.insert_text(line)

@@ -383,3 +383,37 @@ class DecisionCountTest(GuildhallTestCase):
         returned = Filing.objects.get(status=Status.RETURNED)
         self.assertTrue(Decision.objects.filter(subject_id=returned.pk, verdict="return")
                         .exclude(comment="").exists())
+
+
+class SettledNoticesTest(GuildhallTestCase):
+    """A notice that asks for work is read once the work is done, for everyone it asked."""
+
+    def unread(self, username, filing, kind="events.submitted"):
+        return Notification.objects.filter(recipient=self.user(username), kind=kind,
+                                           url__endswith=f"/events/{filing.pk}/",
+                                           read_at__isnull=True).count()
+
+    def test_the_waiting_notice_is_read_once_the_filing_is_decided(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            filing = make_filing(self.cast, self.soft, "submitted")
+        self.assertEqual(self.unread("sup-approver", filing), 1)
+        with self.captureOnCommitCallbacks(execute=True):
+            services.filing_return(actor=self.user("sup-approver"), filing=filing,
+                                   revision=filing.revision, comment="请补充")
+        self.assertEqual(self.unread("sup-approver", filing), 0)
+        # The author's own notice of the return is a new one, unread.
+        self.assertEqual(self.unread("soft-editor", filing, "events.decided.returned"), 1)
+
+    def test_a_refused_decision_settles_nothing(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            filing = make_filing(self.cast, self.soft, "submitted")
+        with self.assertRaises(DomainError):
+            services.filing_return(actor=self.user("sup-approver"), filing=filing,
+                                   revision=filing.revision + 5, comment="过期的版本")
+        self.assertEqual(self.unread("sup-approver", filing), 1)
+
+    def test_the_waiting_notice_is_read_once_the_filing_is_withdrawn(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            filing = make_filing(self.cast, self.soft, "submitted")
+        services.filing_withdraw(actor=self.user("soft-editor"), filing=filing)
+        self.assertEqual(self.unread("sup-approver", filing), 0)

@@ -143,6 +143,24 @@ class FilingPageTest(GuildhallTestCase):
         self.assertContains(diff, "新会场")
         self.assertContains(diff, "协会会议室")
 
+    def test_a_returned_filing_shows_the_reason_at_the_top(self):
+        from guildhall.events import services
+
+        filing = make_filing(self.cast, self.soft, "submitted")
+        services.filing_return(actor=self.user("sup-approver"), filing=filing,
+                               revision=filing.revision, comment="请补充应急预案中的现场负责人电话。")
+        self.login("soft-editor")
+        page = self.client.get(self.url("events:filing_detail", filing)).content.decode()
+        top = page[:page.index('id="actions"')]
+        self.assertIn('id="refusal"', top)
+        self.assertIn("请补充应急预案中的现场负责人电话。", top)
+        self.assertIn("退回修改", top)
+        self.assertIn(self.user("sup-approver").display_name, top)
+        # Once it is submitted again, the banner goes.
+        services.filing_submit(actor=self.user("soft-editor"), filing=Filing.objects.get(pk=filing.pk))
+        page = self.client.get(self.url("events:filing_detail", filing)).content.decode()
+        self.assertNotIn('id="refusal"', page)
+
     def test_before_the_halt_window_the_page_says_when_it_opens(self):
         filing = make_filing(self.cast, self.soft, "approved")  # weeks ahead
         self.login("soft-staff")

@@ -78,7 +78,8 @@ matrix_case(MatrixCase("api:api-root", public=True, ok_statuses=(404,)))  # no d
 def _new_association(cast, org):
     from guildhall.orgs.demo import credit_code
 
-    return {"code": "matrix-new", "name": "矩阵测试协会", "credit_code": credit_code("51320000MJ7777777")}
+    return {"code": "matrix-new", "name": "矩阵测试协会", "credit_code": credit_code("51320000MJ7777777"),
+            "admin_email": "admin@matrix-new.example.cn"}
 
 
 matrix_case(MatrixCase("orgs:association_new", build=_org, own=ONBOARD, method="POST",
@@ -96,7 +97,8 @@ def _import_file(cast, org):
     sheet = workbook.active
     sheet.append([str(label) for _key, label in IMPORT_COLUMNS])
     sheet.append(["matrix-imp", "矩阵导入协会", "矩阵导入", credit_code("51320000MJ6666666"),
-                  "南京市", "办公室", "025-83001234", "office@matrix-imp.example.cn"])
+                  "南京市", "办公室", "025-83001234", "office@matrix-imp.example.cn",
+                  "admin@matrix-imp.example.cn"])
     buffer = BytesIO()
     workbook.save(buffer)
     return {"file": SimpleUploadedFile(

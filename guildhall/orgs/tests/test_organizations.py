@@ -1,12 +1,13 @@
 from io import BytesIO
 
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from guildhall.audit.models import AuditRecord
 from guildhall.orgs.demo import credit_code
-from guildhall.orgs.models import Organization
+from guildhall.orgs.models import Invitation, Membership, Organization
 from guildhall.orgs.scoping import visible_orgs
 from guildhall.orgs.validators import validate_credit_code
 from guildhall.testing import GuildhallTestCase
@@ -15,7 +16,8 @@ from guildhall.testing import GuildhallTestCase
 def xlsx(rows: list[list]) -> SimpleUploadedFile:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["代码", "名称", "简称", "统一社会信用代码", "地区", "联系人", "电话", "邮箱"])
+    sheet.append(["代码", "名称", "简称", "统一社会信用代码", "地区", "联系人", "电话", "邮箱",
+                  "首位管理员邮箱"])
     for row in rows:
         sheet.append(row)
     buffer = BytesIO()
@@ -78,17 +80,43 @@ class OnboardingTest(GuildhallTestCase):
         data = {"code": "food", "name": "省食品行业协会", "short_name": "食品协会",
                 "credit_code": credit_code("51320000MJ5432188"), "region": "扬州市",
                 "contact_name": "办公室", "contact_phone": "0514-87000000",
-                "contact_email": "office@food.example.cn"}
+                "contact_email": "office@food.example.cn", "admin_email": "Li.Admin@food.example.cn"}
         return data | overrides
 
     def test_supervisor_admin_adds_an_association(self):
         self.login("sup-admin")
-        response = self.client.post(f"/o/{self.sup.pk}/associations/new", self.form_data())
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(f"/o/{self.sup.pk}/associations/new", self.form_data())
         self.assertRedirects(response, f"/o/{self.sup.pk}/associations/")
         org = Organization.objects.get(code="food")
         self.assertEqual(org.parent, self.sup)
         self.assertEqual(org.path, f"{self.sup.path}{org.pk}/")
         self.assertTrue(AuditRecord.objects.filter(action="org.create", organization_id=org.pk).exists())
+        # Its first admin is invited in the same step.
+        invitation = Invitation.objects.get(organization=org)
+        self.assertEqual((invitation.email, invitation.role), ("li.admin@food.example.cn", "admin"))
+        self.assertEqual(mail.outbox[-1].to, ["li.admin@food.example.cn"])
+        self.assertIn(org.name, mail.outbox[-1].subject)
+        page = self.client.get(f"/o/{self.sup.pk}/associations/?no_admin=1").content.decode()
+        self.assertIn("省食品行业协会", page)
+        self.assertIn("已邀请，尚未加入", page)
+
+    def test_an_association_is_not_added_without_its_first_admin(self):
+        self.login("sup-admin")
+        response = self.client.post(f"/o/{self.sup.pk}/associations/new",
+                                    self.form_data(admin_email=""))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "省食品行业协会")  # kept
+        self.assertFalse(Organization.objects.filter(code="food").exists())
+
+    def test_the_list_names_the_associations_without_an_active_admin(self):
+        self.login("sup-admin")
+        Membership.objects.filter(organization=self.tour, role="admin").update(is_active=False)
+        page = self.client.get(f"/o/{self.sup.pk}/associations/").content.decode()
+        self.assertIn('id="without-admin"', page)
+        only = self.client.get(f"/o/{self.sup.pk}/associations/?no_admin=1").content.decode()
+        self.assertIn(self.tour.name, only)
+        self.assertNotIn(self.soft.name, only)
 
     def test_a_bad_code_keeps_the_input_and_names_the_character(self):
         self.login("sup-admin")
@@ -112,21 +140,36 @@ class OnboardingTest(GuildhallTestCase):
     def test_bulk_import_creates_every_row(self):
         self.login("sup-admin")
         upload = xlsx([
-            ["a1", "协会一", "一", credit_code("51320000MJ0000001"), "南京", "", "", ""],
-            ["a2", "协会二", "二", credit_code("51320000MJ0000002"), "苏州", "", "", ""],
+            ["a1", "协会一", "一", credit_code("51320000MJ0000001"), "南京", "", "", "", "a1@example.cn"],
+            ["a2", "协会二", "二", credit_code("51320000MJ0000002"), "苏州", "", "", "", "a2@example.cn"],
         ])
         response = self.client.post(f"/o/{self.sup.pk}/associations/import", {"file": upload})
         self.assertRedirects(response, f"/o/{self.sup.pk}/associations/")
         self.assertEqual(Organization.objects.filter(code__in=["a1", "a2"], parent=self.sup).count(), 2)
+        self.assertEqual(sorted(Invitation.objects.filter(organization__code__in=["a1", "a2"], role="admin")
+                                .values_list("email", flat=True)), ["a1@example.cn", "a2@example.cn"])
+
+    def test_bulk_import_refuses_a_row_without_its_first_admin(self):
+        self.login("sup-admin")
+        upload = xlsx([
+            ["a1", "协会一", "一", credit_code("51320000MJ0000001"), "南京", "", "", "", "a1@example.cn"],
+            ["a2", "协会二", "二", credit_code("51320000MJ0000002"), "苏州", "", "", "", ""],
+        ])
+        response = self.client.post(f"/o/{self.sup.pk}/associations/import", {"file": upload})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual([row for row, _ in response.context["report"].errors], [3])
+        self.assertContains(response, "首位管理员邮箱")
+        self.assertFalse(Organization.objects.filter(code__in=["a1", "a2"]).exists())
+        self.assertFalse(Invitation.objects.filter(email="a1@example.cn").exists())
 
     def test_bulk_import_reports_each_bad_row_and_imports_nothing(self):
         self.login("sup-admin")
         upload = xlsx([
-            ["a1", "协会一", "一", credit_code("51320000MJ0000001"), "南京", "", "", ""],
-            ["a2", "协会二", "二", "51320000MJ00000020", "苏州", "", "", ""],
-            ["a1", "协会三", "三", credit_code("51320000MJ0000003"), "无锡", "", "", ""],
-            ["a4", '=HYPERLINK("http://x","y")', "四", credit_code("51320000MJ0000004"), "", "", "", ""],
-            ["a5", "<script>alert(1)</script>", "五", "", "", "", "", ""],
+            ["a1", "协会一", "一", credit_code("51320000MJ0000001"), "南京", "", "", "", "a1@example.cn"],
+            ["a2", "协会二", "二", "51320000MJ00000020", "苏州", "", "", "", "a2@example.cn"],
+            ["a1", "协会三", "三", credit_code("51320000MJ0000003"), "无锡", "", "", "", "a3@example.cn"],
+            ["a4", '=HYPERLINK("http://x","y")', "四", credit_code("51320000MJ0000004"), "", "", "", "", "a4@example.cn"],
+            ["a5", "<script>alert(1)</script>", "五", "", "", "", "", "", "a5@example.cn"],
         ])
         count = Organization.objects.count()
         response = self.client.post(f"/o/{self.sup.pk}/associations/import", {"file": upload})

@@ -4,7 +4,7 @@ import pytest
 
 from guildhall.publications.models import Channel, Publication
 from guildhall.site.demo import seed
-from guildhall.testing.browser import act, phone_browser, screenshot, sign_in
+from guildhall.testing.browser import act, fill_rich_text, phone_browser, screenshot, sign_in
 
 ID_NUMBER = "320102199003071239"
 
@@ -37,7 +37,7 @@ def test_soft_editor_article_with_findings_passes_three_reviews_and_is_published
         page.fill("#id_title", "协会开展数字化转型调研")
         page.check(f"input[name=channels][value='{wechat.pk}']")
         page.fill("#id_planned_at", "2030-01-02T10:00")
-        page.fill("#id_body", "协会近日开展数字化转型调研。\n"
+        fill_rich_text(page, "id_body", "协会近日开展数字化转型调研。\n"
                               f"调研联系人：王老师，手机 13912345678，身份证号 {ID_NUMBER}。")
         page.click("#save-publication")
         page.wait_for_load_state()
@@ -50,7 +50,7 @@ def test_soft_editor_article_with_findings_passes_three_reviews_and_is_published
 
         # The editor removes the ID number: a new revision, submitted again.
         page.click("#edit-publication")
-        page.fill("#id_body", "协会近日开展数字化转型调研。\n调研联系人：王老师，手机 13912345678。")
+        fill_rich_text(page, "id_body", "协会近日开展数字化转型调研。\n调研联系人：王老师，手机 13912345678。")
         page.click("#save-publication")
         page.wait_for_load_state()
         page.click("#submit-publication")

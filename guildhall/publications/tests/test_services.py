@@ -9,10 +9,11 @@ from django.utils import timezone, translation
 
 from guildhall.audit.models import AuditRecord
 from guildhall.core.errors import DomainError
+from guildhall.lib import richtext
 from guildhall.notifications.models import Notification
 from guildhall.notifications.services import tick
 from guildhall.orgs.models import Membership
-from guildhall.publications import content, queries, services
+from guildhall.publications import queries, services
 from guildhall.publications.models import Publication, Status
 from guildhall.records.models import Finding
 from guildhall.reviews.models import Decision
@@ -360,8 +361,8 @@ class ReminderTest(PublicationCase):
 
 class ContentTest(GuildhallTestCase):
     def test_pasted_text_keeps_its_paragraphs_and_scripts_are_removed(self):
-        self.assertEqual(content.sanitize("第一段\r\n\r\n第二段"), "<p>第一段</p><p>第二段</p>")
-        cleaned = content.sanitize('<p class="MsoNormal" style="x" onclick="y">段落'
+        self.assertEqual(richtext.sanitize("第一段\r\n\r\n第二段"), "<p>第一段</p><p>第二段</p>")
+        cleaned = richtext.sanitize('<p class="MsoNormal" style="x" onclick="y">段落'
                                    '<script>alert(1)</script></p><a href="javascript:x">链接</a>')
         self.assertNotIn("script", cleaned)
         self.assertNotIn("onclick", cleaned)
@@ -369,7 +370,7 @@ class ContentTest(GuildhallTestCase):
         self.assertIn("<p>段落</p>", cleaned)
 
     def test_side_by_side_pairs_changed_paragraphs(self):
-        rows = content.side_by_side("甲\n乙\n丙", "甲\n乙改\n丙\n丁")
+        rows = richtext.side_by_side("甲\n乙\n丙", "甲\n乙改\n丙\n丁")
         self.assertEqual([(r.kind, r.old, r.new) for r in rows], [
             ("equal", "甲", "甲"), ("replace", "乙", "乙改"), ("equal", "丙", "丙"),
             ("insert", "", "丁")])
@@ -417,3 +418,19 @@ class AttachmentChangeTest(PublicationCase):
         p.refresh_from_db()
         self.assertEqual((p.revision, p.status), (revision + 1, Status.DRAFT))
         self.assertEqual(p.revisions.get(number=p.revision).snapshot["attachments"], [])
+
+
+class SettledNoticesTest(PublicationCase):
+    def unread(self, username: str, p: Publication) -> int:
+        return Notification.objects.filter(recipient=self.user(username), read_at__isnull=True,
+                                           kind="publications.submitted",
+                                           url__endswith=f"/publications/{p.pk}/").count()
+
+    def test_each_step_settles_its_own_notice_and_the_next_step_is_asked(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            p = self.submit(self.write())
+        self.assertEqual(self.unread("soft-reviewer", p), 1)
+        with self.captureOnCommitCallbacks(execute=True):
+            p = self.review(p, "soft-reviewer")
+        self.assertEqual(self.unread("soft-reviewer", p), 0)  # done: read for the first step
+        self.assertEqual(self.unread("soft-reviewer2", p), 1)  # asked: the second step

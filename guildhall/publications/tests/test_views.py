@@ -36,6 +36,15 @@ class PublicationPagesTest(PublicationCase):
         p.refresh_from_db()
         self.assertEqual(p.status, Status.IN_REVIEW)
 
+    def test_a_returned_publication_shows_the_reason_at_the_top(self):
+        p = self.submit(self.write())
+        self.review(p, "soft-reviewer", verdict="return", comment="第二段的数据请注明来源。")
+        self.login("soft-editor")
+        page = self.client.get(self.url("publications:publication_detail", p)).content.decode()
+        top = page[:page.index("</hgroup>") + 600]
+        self.assertIn('id="refusal"', top)
+        self.assertIn("第二段的数据请注明来源。", top)
+
     def test_it_keeps_the_input_on_error(self):
         self.login("soft-editor")
         response = self.client.post(self.url("publications:publication_new"), {

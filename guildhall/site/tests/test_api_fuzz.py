@@ -20,6 +20,9 @@ ROLES = ("soft-principal", "soft-editor", "sup-approver", "sup-admin")
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+# The explicit examples and FUZZ_EXAMPLES generated cases per operation; the coverage phase
+# (hundreds of boundary cases per operation) is for a longer run: FUZZ_COVERAGE=1.
+schema.config.phases.coverage.enabled = os.environ.get("FUZZ_COVERAGE") == "1"
 
 
 @pytest.fixture

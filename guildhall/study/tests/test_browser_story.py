@@ -80,8 +80,14 @@ def test_a_session_is_recorded_and_confirmed_and_a_new_code_version_is_acknowled
         sign_out_and_in(page, url, "soft-admin")
         page.goto(f"{url}{code.get_absolute_url()}")
         page.click("#new-version")
-        body = page.input_value("#id_body")
-        page.fill("#id_body", body + "\n\n四、热情服务会员，及时回应会员诉求。")
+        # The editor shows the text of the version before, formatted, never as HTML.
+        assert "<p>" not in page.inner_text("#id_body .ql-editor")
+        assert "三、保守秘密" in page.inner_text("#id_body .ql-editor")
+        page.click("#id_body .ql-editor")
+        page.keyboard.press("Control+End")
+        page.keyboard.press("Enter")
+        page.keyboard.insert_text("四、热情服务会员，及时回应会员诉求。")
+        screenshot(page, "study-4a-code-editor")
         page.click("#save-version")
         page.wait_for_load_state()
         version = CodeVersion.objects.get(code=code, number=3)
@@ -100,7 +106,8 @@ def test_a_session_is_recorded_and_confirmed_and_a_new_code_version_is_acknowled
         page.goto(f"{url}{code.get_absolute_url()}")
         page.click("#compare")
         page.wait_for_load_state()
-        assert "热情服务会员" in page.inner_text("#diff")
+        assert "热情服务会员" in page.inner_text("#text-diff li.insert")
+        assert "三、保守秘密" in page.inner_text("#text-diff li.equal:nth-child(3)")
         screenshot(page, "study-5-diff")
 
         # soft-staff reads and acknowledges it; the rate changes.

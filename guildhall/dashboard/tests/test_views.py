@@ -1,0 +1,257 @@
+"""The dashboard's pages: rows of the associations below only, filters, sort, the export, the
+links to act, the figures refreshed after a write, absent modules, the annual-report hook."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import types
+from unittest import mock
+
+from django.test import override_settings
+from openpyxl import load_workbook
+
+from guildhall.dashboard import sources
+from guildhall.dashboard.models import Row
+from guildhall.dashboard.services import refresh, refresh_all
+from guildhall.orgs.models import Organization
+from guildhall.testing import ALL_DEMO, GuildhallTestCase
+
+
+def row_ids(response) -> list[int]:
+    return [int(i) for i in re.findall(r'<tr id="row-(\d+)"', response.content.decode())]
+
+
+class DashboardPageTest(GuildhallTestCase):
+    demo_modules = ALL_DEMO
+
+    def setUp(self):
+        refresh_all()
+
+    def url(self, org=None, **query):
+        return f"/o/{(org or self.sup).pk}/dashboard/"
+
+    def test_it_lists_the_associations_below_and_no_others(self):
+        self.login("sup-viewer")
+        response = self.client.get(self.url())
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(set(row_ids(response)), {self.soft.pk, self.logi.pk, self.tour.pk})
+        self.assertNotContains(response, self.chem.name)
+        self.login("sup2-viewer")
+        response = self.client.get(self.url(self.sup2))
+        self.assertEqual(row_ids(response), [self.chem.pk])
+        self.assertNotContains(response, self.soft.name)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+
+    def test_it_refuses_the_associations_and_the_wrong_method(self):
+        self.login("soft-principal")
+        self.assertEqual(self.client.get(self.url(self.soft)).status_code, 403)
+        self.login("sup-viewer")
+        self.assertEqual(self.client.post(self.url()).status_code, 405)
+
+    def test_it_filters_by_threshold_and_sorts_by_any_column(self):
+        self.login("sup-viewer")
+        overdue = [r.organization_id for r in Row.objects.filter(overdue__gt=0)
+                   if r.organization.path.startswith(self.sup.path)]
+        self.assertTrue(overdue)
+        self.assertEqual(sorted(row_ids(self.client.get(self.url(), {"only": "overdue"}))),
+                         sorted(overdue))
+        late_first = row_ids(self.client.get(self.url(), {"sort": "-late_reports"}))
+        late = [Row.objects.get(pk=pk).late_reports for pk in late_first]
+        self.assertEqual(late, sorted(late, reverse=True))
+        for column in sources.columns():
+            for sign in ("", "-"):
+                response = self.client.get(self.url(), {"sort": sign + column.key})
+                self.assertEqual(len(row_ids(response)), 3, column.key)
+
+    def test_it_searches_by_name_and_credit_code(self):
+        self.login("sup-viewer")
+        self.assertEqual(row_ids(self.client.get(self.url(), {"q": self.soft.name[:4]})), [self.soft.pk])
+        self.assertEqual(row_ids(self.client.get(self.url(), {"q": self.logi.credit_code.lower()})),
+                         [self.logi.pk])
+
+    def test_a_chart_bar_lists_the_associations_behind_it(self):
+        self.login("sup-viewer")
+        severities = {s for r in Row.objects.filter(organization__path__startswith=self.sup.path)
+                      for s in r.charts.get("incidents", {})}
+        self.assertTrue(severities)
+        for severity in severities:
+            behind = {r.organization_id for r in Row.objects.filter(
+                organization__path__startswith=self.sup.path) if severity in r.charts.get("incidents", {})}
+            response = self.client.get(self.url(), {"chart": f"incidents:{severity}"})
+            self.assertEqual(set(row_ids(response)), behind)
+
+    def test_the_page_carries_the_charts_data_and_no_inline_script(self):
+        self.login("sup-viewer")
+        body = self.client.get(self.url()).content.decode()
+        self.assertIn('id="dashboard-charts" type="application/json"', body)
+        self.assertIn("vendor/echarts/echarts.min.js", body)
+        self.assertIn("guildhall/dashboard.js", body)
+        self.assertIsNone(re.search(r"<script(?![^>]*\b(src|type=\"application/json\"))[^>]*>", body))
+
+    def test_viewers_read_and_approvers_get_the_links_to_act(self):
+        self.login("sup-viewer")
+        queue = 'id="dash-open-queue"'
+        self.assertNotContains(self.client.get(self.url()), queue)
+        self.assertNotContains(self.client.get(f"/o/{self.soft.pk}/dashboard/association/"), queue)
+        self.login("sup-approver")
+        self.assertContains(self.client.get(self.url()), queue)
+        self.assertContains(self.client.get(f"/o/{self.soft.pk}/dashboard/association/"), queue)
+
+    def test_the_detail_page_shows_members_by_role_and_the_admins_names(self):
+        self.login("sup-viewer")
+        response = self.client.get(f"/o/{self.soft.pk}/dashboard/association/")
+        self.assertContains(response, self.user("soft-admin").display_name)
+        self.assertNotContains(response, self.user("soft-editor").display_name)
+        self.assertContains(response, f"/o/{self.soft.pk}/audit/")
+        self.login("sup2-viewer")
+        self.assertEqual(self.client.get(f"/o/{self.soft.pk}/dashboard/association/").status_code, 404)
+
+    def test_the_export_holds_exactly_the_filtered_rows_with_the_page_figures(self):
+        self.login("sup-viewer")
+        response = self.client.get(f"/o/{self.sup.pk}/dashboard/export.xlsx", {"only": "overdue"})
+        self.assertEqual(response.status_code, 200)
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        header, *lines = list(sheet.iter_rows(values_only=True))
+        expected = Row.objects.filter(overdue__gt=0, organization__path__startswith=self.sup.path)
+        self.assertEqual({line[0] for line in lines}, {r.organization.name for r in expected})
+        at = header.index("逾期事项")
+        for line in lines:
+            self.assertEqual(line[at], Row.objects.get(organization__name=line[0]).overdue)
+
+    def test_the_export_neutralizes_formulas(self):
+        Organization.objects.filter(pk=self.tour.pk).update(name='=HYPERLINK("http://x","y")',
+                                                            region="@SUM(1)")
+        self.login("sup-viewer")
+        response = self.client.get(f"/o/{self.sup.pk}/dashboard/export.xlsx")
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        values = [c for line in sheet.iter_rows(values_only=True) for c in line]
+        self.assertIn("'=HYPERLINK(\"http://x\",\"y\")", values)
+        self.assertIn("'@SUM(1)", values)
+        self.assertNotIn('=HYPERLINK("http://x","y")', values)
+
+    def test_query_count_does_not_grow_with_the_associations(self):
+        self.login("sup-viewer")
+        self.client.get(self.url())
+        with self.assertQueryCountAtMost(40) as few:
+            self.client.get(self.url())
+        for i in range(15):
+            org = Organization.objects.create(kind="association", parent=self.sup, code=f"more{i}",
+                                              name=f"新增协会{i}", credit_code=_credit(i))
+            org.path = f"{self.sup.path}{org.pk}/"
+            org.save()
+        refresh_all()
+        self.client.get(self.url())
+        with self.assertQueryCountAtMost(40) as many:
+            self.client.get(self.url())
+        self.assertEqual(len(few.captured_queries), len(many.captured_queries))
+
+    def test_the_association_home_shows_its_own_row(self):
+        self.login("soft-admin")
+        response = self.client.get(f"/o/{self.soft.pk}/")
+        row = Row.objects.get(organization=self.soft)
+        self.assertContains(response, "上级主管单位看到的数据")
+        self.assertContains(response, f"工作要点完成率（%） <span class=\"muted\">{row.completion}</span>")
+        self.login("soft-staff")
+        self.assertNotContains(self.client.get(f"/o/{self.soft.pk}/"), "上级主管单位看到的数据")
+
+
+def _credit(i: int) -> str:
+    from guildhall.orgs.demo import credit_code
+
+    return credit_code(f"5132{700000 + i:06d}MJ{i:05d}"[:17])
+
+
+class RefreshOnWriteTest(GuildhallTestCase):
+    demo_modules = ALL_DEMO
+
+    def test_an_audited_write_refreshes_the_row_once_committed(self):
+        from guildhall.publications.models import Channel
+        from guildhall.publications.services import channel_pause
+
+        refresh_all()
+        before = Row.objects.get(organization=self.soft).channels_paused
+        channel = Channel.objects.filter(organization=self.soft, status="active").first()
+        with self.captureOnCommitCallbacks(execute=True):
+            channel_pause(actor=self.user("soft-principal"), channel=channel, reason="账号异常")
+        self.assertEqual(Row.objects.get(organization=self.soft).channels_paused, before + 1)
+
+    def test_key_tasks_issued_by_the_supervisor_mark_the_rows_below_stale(self):
+        from django.utils import timezone
+
+        from guildhall.audit.services import record
+
+        refresh_all()
+        with self.captureOnCommitCallbacks(execute=True):
+            record(actor=self.user("sup-admin"), action="plans.template.issue", organization=self.sup)
+        stale = set(Row.objects.filter(stale_after__lte=timezone.now()).values_list(
+            "organization_id", flat=True))
+        self.assertEqual(stale, {self.soft.pk, self.logi.pk, self.tour.pk})
+
+    def test_a_row_gone_stale_is_recomputed_when_read(self):
+        refresh_all()
+        Row.objects.filter(organization=self.soft).update(overdue=999, stale_after="2000-01-01T00:00Z")
+        self.login("sup-viewer")
+        self.client.get(f"/o/{self.sup.pk}/dashboard/")
+        self.assertNotEqual(Row.objects.get(organization=self.soft).overdue, 999)
+
+
+class AbsentModulesTest(GuildhallTestCase):
+    demo_modules = ALL_DEMO
+
+    def tearDown(self):
+        sources.forget_installed()
+
+    def test_a_module_not_installed_has_no_columns_and_no_figures(self):
+        real = sources.apps.is_installed
+        with mock.patch.object(sources.apps, "is_installed",
+                               side_effect=lambda name: name != "guildhall.incidents" and real(name)):
+            sources.forget_installed()
+            refresh_all()
+            self.login("sup-viewer")
+            response = self.client.get(f"/o/{self.sup.pk}/dashboard/")
+            self.assertNotContains(response, 'id="sort-incidents"')
+            self.assertNotContains(response, 'id="sort-late_reports"')
+            self.assertNotContains(response, 'id="chart-incidents"')
+            self.assertContains(response, 'id="sort-overdue"')
+            self.assertIsNone(Row.objects.get(organization=self.soft).incidents_open)
+            self.assertNotIn("incidents", Row.objects.get(organization=self.soft).charts)
+
+    def test_the_annual_report_hook_fills_its_column_once_the_module_is_there(self):
+        self.assertNotContains(self._page(), 'id="sort-report"')
+        fake = types.ModuleType("guildhall.reports.queries")
+        fake.status_by_organization = lambda ids, year: {self.soft.pk: "submitted",
+                                                         self.logi.pk: "draft"}
+        real = sources.apps.is_installed
+        with mock.patch.dict(sys.modules, {"guildhall.reports.queries": fake}), \
+                mock.patch.object(sources.apps, "is_installed",
+                                  side_effect=lambda name: name == "guildhall.reports" or real(name)):
+            sources.forget_installed()
+            refresh([self.soft.pk, self.logi.pk, self.tour.pk])
+            self.assertEqual(Row.objects.get(organization=self.soft).report_status, "submitted")
+            self.assertEqual(Row.objects.get(organization=self.tour).report_status, "none")
+            self.assertContains(self._page(), 'id="sort-report"')
+            self.assertContains(self._page(), 'id="chart-reports"')
+            self.assertEqual(set(row_ids(self._page({"only": "no_report"}))), {self.logi.pk, self.tour.pk})
+
+    def _page(self, query=None):
+        self.login("sup-viewer")
+        return self.client.get(f"/o/{self.sup.pk}/dashboard/", query or {})
+
+
+@override_settings(LANGUAGE_CODE="en")
+class ApiTest(GuildhallTestCase):
+    demo_modules = ALL_DEMO
+
+    def test_the_api_filters_and_sorts_like_the_page(self):
+        refresh_all()
+        api = self.api_client("sup-viewer")
+        found = api.get(f"/api/v1/dashboard/{self.sup.pk}/rows", {"only": "overdue"}).json()["items"]
+        self.assertEqual({r["organization"] for r in found},
+                         {r.organization_id for r in Row.objects.filter(overdue__gt=0)
+                          if r.organization.path.startswith(self.sup.path)})
+        one = api.get(f"/api/v1/dashboard/association/{self.soft.pk}").json()
+        self.assertEqual(one["overdue"], Row.objects.get(organization=self.soft).overdue)
+        self.assertEqual(self.api_client("sup2-viewer").get(
+            f"/api/v1/dashboard/association/{self.soft.pk}").status_code, 404)
