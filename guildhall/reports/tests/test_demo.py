@@ -28,3 +28,24 @@ class DemoTest(GuildhallTestCase):
                 self.captureOnCommitCallbacks(execute=True):
             demo.seed(self.cast, "")
         self.assertEqual(convert.call_count, 2)
+
+
+class DashboardHookTest(GuildhallTestCase):
+    """The supervisor's dashboard counts last year's reports through `queries.status_by_organization`."""
+
+    def test_last_years_reports_fill_the_dashboards_column(self):
+        from guildhall.dashboard.models import Row
+        from guildhall.dashboard.services import refresh
+        from guildhall.reports import queries, services
+
+        demo.seed(self.cast, "")  # soft's last-year report acknowledged, logi's this year's
+        last = timezone.localdate().year - 1
+        tour = services.report_create(actor=self.user("tour-principal"), org=self.tour, year=last)
+        services.report_submit(actor=self.user("tour-principal"), report=tour)
+        services.report_return(actor=self.user("sup-approver"), report=tour, revision=1,
+                               comment="请补充。")
+        self.assertEqual(queries.status_by_organization([self.soft.pk, self.logi.pk, self.tour.pk], last),
+                         {self.soft.pk: "acknowledged", self.tour.pk: "draft"})
+        refresh([self.soft.pk, self.logi.pk, self.tour.pk])
+        self.assertEqual({r.organization_id: r.report_status for r in Row.objects.all()},
+                         {self.soft.pk: "acknowledged", self.logi.pk: "none", self.tour.pk: "draft"})
