@@ -90,8 +90,11 @@ def report_edit(*, actor: Any, report: Report, narratives: dict[str, str]) -> Re
         report.narratives = {**report.narratives, **clean}
         report.updated_at = timezone.now()
         report.save(update_fields=["narratives", "updated_at"])
+        # One field a part, named so the trail can label it (audit.actions.FIELDS).
+        changed = [key for key in clean if before.get(key, "") != clean[key]]
         record(actor=actor, action="reports.edit", organization=report.organization, obj=report,
-               before=before, after=report.narratives)
+               before={f"narrative_{k}": before.get(k, "") for k in changed},
+               after={f"narrative_{k}": clean[k] for k in changed})
         return report
 
 
@@ -132,7 +135,7 @@ def report_submit(*, actor: Any, report: Report, convert_pdf: bool = True) -> Ve
         report.updated_at = now
         report.save(update_fields=["status", "revision", "submitted_at", "review_round",
                                    "updated_at"])
-        _audit(actor, "submit", report, version=number, docx_sha256=version.docx_sha256)
+        _audit(actor, "submit", report, version=number, sha256=version.docx_sha256)
         _tell(_members(org.parent_id, {Role.APPROVER}), report, "submitted",
               _("An annual report awaits acknowledgement"))
         pk = version.pk

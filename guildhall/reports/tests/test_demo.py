@@ -49,3 +49,25 @@ class DashboardHookTest(GuildhallTestCase):
         refresh([self.soft.pk, self.logi.pk, self.tour.pk])
         self.assertEqual({r.organization_id: r.report_status for r in Row.objects.all()},
                          {self.soft.pk: "acknowledged", self.logi.pk: "none", self.tour.pk: "draft"})
+
+
+class AuditTrailTest(GuildhallTestCase):
+    def test_the_trail_names_every_part_of_the_narrative_and_the_checksum(self):
+        from guildhall.audit.actions import ACTIONS, FIELDS
+        from guildhall.audit.models import AuditRecord
+        from guildhall.reports import services
+
+        principal = self.user("soft-principal")
+        report = services.report_create(actor=principal, org=self.soft, year=2026)
+        parts = {key: f"{key} 文字" for key, _label in services.narrative_parts()}
+        services.report_edit(actor=principal, report=report, narratives=parts)
+        services.report_edit(actor=principal, report=report, narratives={**parts, "plans": "改"})
+        services.report_submit(actor=principal, report=report)
+        records = list(AuditRecord.objects.filter(action__startswith="reports.").order_by("pk"))
+        self.assertEqual([r.action for r in records],
+                         ["reports.create", "reports.edit", "reports.edit", "reports.submit"])
+        self.assertEqual(records[2].after, {"narrative_plans": "改"})  # only what changed
+        for r in records:
+            self.assertIn(r.action, ACTIONS)
+            for key in {**(r.before or {}), **(r.after or {})}:
+                self.assertIn(key, FIELDS)
