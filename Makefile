@@ -55,11 +55,13 @@ browser:
 # WPS files and reads text in images and scanned PDF pages with them.
 office:
 	@if ! command -v soffice >/dev/null || ! command -v tesseract >/dev/null || \
-	    ! command -v pdftoppm >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -q chi_sim; then \
-	  echo "installing LibreOffice (writer, calc), Tesseract (chi_sim) and poppler-utils (Debian packages) for the checker"; \
+	    ! command -v pdftoppm >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -q chi_sim || \
+	    ! fc-list | grep -q "Noto Serif CJK" || ! fc-list | grep -q "UKai"; then \
+	  echo "installing LibreOffice (writer, calc), Tesseract (chi_sim), poppler-utils and the free CJK fonts that stand in for the official ones in PDFs (Debian packages)"; \
 	  $$(command -v sudo) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$(command -v sudo) apt-get install -y -qq libreoffice-writer-nogui \
-	    libreoffice-calc-nogui tesseract-ocr tesseract-ocr-chi-sim poppler-utils >/dev/null; \
+	    libreoffice-calc-nogui tesseract-ocr tesseract-ocr-chi-sim poppler-utils \
+	    fonts-noto-cjk fonts-arphic-ukai >/dev/null; \
 	fi
 
 lint: install
@@ -76,6 +78,7 @@ bench: install
 	mkdir -p bench/results
 	$(BIN)/python bench/checker_bench.py
 	$(BIN)/python bench/pages_bench.py
+	$(BIN)/python bench/reports_bench.py
 	$(BIN)/python bench/load_bench.py
 
 # Regenerate and compile the translations after changing user-visible text.

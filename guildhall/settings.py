@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "guildhall.meetings",
     "guildhall.incidents",
     "guildhall.study",
+    "guildhall.reports",
     "guildhall.dashboard",
     "guildhall.site",
 ]
@@ -225,6 +226,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="guildhall@localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The demo's submitted annual reports get their PDF from the job queue (LibreOffice); the
+# test suite, whose queue runs at once, leaves them pending instead (settings_test).
+REPORTS_DEMO_PDF = env.bool("REPORTS_DEMO_PDF", default=True)
 
 # Production hardening: on unless HTTPS=false (plain-HTTP local serving, tests).
 HTTPS = env.bool("HTTPS", default=not DEBUG)

@@ -15,6 +15,9 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
+# The queue runs at once here: the demo's submitted reports leave their PDF pending rather than
+# start LibreOffice for every test that seeds them (the reports' own tests convert theirs).
+REPORTS_DEMO_PDF = False
 # The suite's threads (live servers) close their connections; the production-path tests
 # start real servers with the production settings, persistent connections included.
 DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("guildhall.meetings.urls")),
     path("", include("guildhall.incidents.urls")),
     path("", include("guildhall.study.urls")),
+    path("", include("guildhall.reports.urls")),
     path("", include("guildhall.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

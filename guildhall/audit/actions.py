@@ -19,6 +19,7 @@ GROUPS: dict[str, Promise] = {
     "plans": _("Responsibility and work plan"), "meetings": _("Special meetings"),
     "events": _("Event filings"), "publications": _("Channels and publications"),
     "incidents": _("Incidents"), "study": _("Study and codes of conduct"),
+    "reports": _("Annual reports"),
 }
 
 ACTIONS: dict[str, Promise] = {
@@ -150,6 +151,12 @@ ACTIONS: dict[str, Promise] = {
     "study.version.adopt": _("Adopted a version of a code"),
     "study.version.publish": _("Published a version of a code"),
     "study.version.acknowledge": _("Acknowledged a code"),
+    # annual reports
+    "reports.create": _("Generated the annual report"),
+    "reports.edit": _("Wrote the annual report's narrative"),
+    "reports.submit": _("Submitted the annual report"),
+    "reports.acknowledge": _("Acknowledged the annual report"),
+    "reports.return": _("Returned the annual report"),
 }
 
 #: Object types whose model has no translated name of its own.
@@ -188,6 +195,13 @@ FIELDS: dict[str, Promise] = {
     "sha256": _("Checksum (SHA-256)"), "steps": _("Review steps"),
     "supervisor": _("Supervising body"), "terms_added": _("Terms added"),
     "terms_removed": _("Terms removed"),
+    # the parts of an annual report's narrative (reports.edit)
+    "narrative_plans": _("Responsibility system and annual work plan"),
+    "narrative_meetings": _("Special meetings"), "narrative_events": _("Event filing and approval"),
+    "narrative_publications": _("Channels and publication review"),
+    "narrative_incidents": _("Incidents and important situations"),
+    "narrative_study": _("Study, education and codes of conduct"),
+    "narrative_problems": _("Problems and shortcomings"), "narrative_next_year": _("Next year's plan"),
 }
 
 

@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from guildhall.core.nav import NavItem, register_nav
-        from guildhall.events import home, links, permissions, reminders  # noqa: F401  (registration)
+        from guildhall.events import home, links, permissions, reminders, report  # noqa: F401  (registration)
 
         register_nav(NavItem(_("Event filings"), "events:filing_list", "events.list", order=40))
         register_nav(NavItem(_("Approval queue"), "events:filing_queue", "events.queue", order=41))

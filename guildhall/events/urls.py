@@ -16,6 +16,7 @@ urlpatterns = [
     path(F, views.filing_detail, name="filing_detail"),
     path(F + "edit", views.filing_edit, name="filing_edit"),
     path(F + "diff", views.filing_diff, name="filing_diff"),
+    path(F + "approval-form.docx", views.filing_approval_form, name="filing_approval_form"),
     path(F + "submit", views.filing_submit, name="filing_submit"),
     path(F + "sign-off", views.filing_sign_off, name="filing_sign_off"),
     path(F + "approve", views.filing_approve, name="filing_approve"),

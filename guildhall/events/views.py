@@ -186,6 +186,22 @@ def filing_detail(request: HttpRequest, org_id: int, filing_id: int) -> HttpResp
 
 @login_required
 @require_GET
+def filing_approval_form(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    """The filing's approval form (活动报备审批表) as a Word document."""
+    from urllib.parse import quote
+
+    from guildhall.events.approval_form import approval_form_docx
+
+    filing = _filing(request, org_id, filing_id)
+    response = HttpResponse(approval_form_docx(filing), content_type=(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    name = quote(f"{filing.title}-活动报备审批表.docx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@login_required
+@require_GET
 def filing_diff(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
     filing = _filing(request, org_id, filing_id)
     revisions = list(filing.revisions.all())

@@ -8,7 +8,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from guildhall.core.nav import NavItem, register_nav
-        from guildhall.incidents import home, permissions, reminders  # noqa: F401  (registration)
+        from guildhall.incidents import home, permissions, reminders, report  # noqa: F401  (registration)
 
         register_nav(NavItem(_("Incidents"), "incidents:incident_list", "incidents.list", order=60))
         register_nav(NavItem(_("Incident board"), "incidents:incident_board", "incidents.board",

@@ -75,6 +75,24 @@ def run_action(request: HttpRequest, obj: Any, *, action: str, schema: type[Sche
     audited(request.user, obj, action, go)
 
 
+class PageRows:
+    """Rows for `ninja.pagination.paginate`, built a page at a time from a queryset (of
+    organizations below a supervising body, say): `build(objects)` makes one page's rows,
+    with one query for the page rather than one for each row."""
+
+    def __init__(self, qs: Any, build: Callable[[list[Any]], list[Any]]) -> None:
+        self.qs, self.build = qs, build
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Any]:
+        return self.build(list(self.qs[key]))
+
+
 # ---- schemas every module's API shares --------------------------------------------
 
 class DecisionOut(Schema):

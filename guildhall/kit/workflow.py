@@ -55,3 +55,27 @@ def authorize(user: Any, action: str, obj: Workflow) -> None:
         obj.guard(action)
     if action not in obj.DECISIONS:
         require(user, f"{obj.rules_prefix}.{action}", obj)
+
+
+class AcknowledgedBySupervisor:
+    """A subject that goes to the supervising body's approvers, who acknowledge it or return
+    it, in one step of the review mechanism (a work plan, an annual report). `UNDER_REVIEW`
+    is the state it waits in."""
+
+    UNDER_REVIEW: ClassVar[str] = ""
+
+    status: str
+
+    def review_steps(self) -> list[Any]:
+        from guildhall.orgs.models import Role
+        from guildhall.reviews.models import Verdict
+        from guildhall.reviews.services import SUPERVISOR, Step
+
+        return [Step(1, _("Acknowledgement by the supervising body"), SUPERVISOR,
+                     frozenset({Role.APPROVER}), frozenset({Verdict.APPROVE, Verdict.RETURN}))]
+
+    def review_author_ids(self) -> set[int]:
+        return set()
+
+    def is_under_review(self) -> bool:
+        return self.status == self.UNDER_REVIEW

@@ -14,7 +14,7 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from guildhall.core.pagination import MAX_ID, Pages
-from guildhall.kit.api import ReasonIn, aware, body_doc, invalid, run_action
+from guildhall.kit.api import PageRows, ReasonIn, aware, body_doc, invalid, run_action
 from guildhall.kit.workflow import authorize
 from guildhall.meetings import queries, services
 from guildhall.meetings.models import LINE_MAX, MAXIMUM_MINIMUM, Meeting, MeetingRules, Status
@@ -281,24 +281,12 @@ def meeting_counts(request: HttpRequest, org_id: int, filters: Query[OverviewFil
     org = get_org_for_user(request.user, org_id)
     require(request.user, "meetings.overview", org)
     year = filters.year or queries.parse_year(None)
-    return _Counts(queries.associations_below(org, year), year)
+    return PageRows(queries.associations_below(org, year), lambda orgs: _counts(orgs, year))
 
 
-class _Counts:
-    """The overview's rows, built a page at a time (the rules of a page in one query)."""
-
-    def __init__(self, qs: Any, year: int) -> None:
-        self.qs, self.year = qs, year
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
-        orgs = list(self.qs[key])
-        rules = queries.rules_by_supervisor(orgs)
-        return [{"organization": o.pk, "name": o.name, "year": self.year, "held": o.held,
-                 "minimum": rules[o.pk].minimum_per_year, "held_by": rules[o.pk].held_by(self.year)}
-                for o in orgs]
+def _counts(orgs: list[Any], year: int) -> list[dict[str, Any]]:
+    """A page of the overview's rows (the rules of a page in one query)."""
+    rules = queries.rules_by_supervisor(orgs)
+    return [{"organization": o.pk, "name": o.name, "year": year, "held": o.held,
+             "minimum": rules[o.pk].minimum_per_year, "held_by": rules[o.pk].held_by(year)}
+            for o in orgs]

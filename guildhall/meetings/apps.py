@@ -8,7 +8,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from guildhall.core.nav import NavItem, register_nav
-        from guildhall.meetings import home, links, permissions, reminders  # noqa: F401  (registration)
+        from guildhall.meetings import home, links, permissions, reminders, report  # noqa: F401  (registration)
 
         register_nav(NavItem(_("Special meetings"), "meetings:meeting_list", "meetings.list", order=35))
         register_nav(NavItem(_("Special meetings"), "meetings:meeting_overview", "meetings.overview",

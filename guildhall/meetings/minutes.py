@@ -1,15 +1,17 @@
 """The minutes of a meeting as a Word document, in a plain layout: title, time, place, chair,
-attendees, agenda, conclusions and follow-up tasks. (The official-document layout of
-GB/T 9704-2012 comes with the document module.)"""
+attendees, agenda, conclusions and follow-up tasks, written with the `documents`
+machinery in the layout of GB/T 9704-2012."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guildhall.documents.numbers import document_date
+from guildhall.documents.pdf import stand_in_note
+from guildhall.documents.writer import OfficialDocument
 from guildhall.meetings.models import Meeting
 from guildhall.meetings.services import follow_ups
 
@@ -41,36 +43,30 @@ def task_line(item: Any) -> str:
 
 
 def minutes_docx(meeting: Meeting) -> bytes:
-    """Return the minutes of `meeting` as the bytes of a .docx file."""
-    from docx import Document
-
-    doc = Document()
-    doc.core_properties.title = meeting.title
-    doc.add_heading(_("Minutes of the special meeting"), level=0)
-    doc.add_heading(meeting.title, level=1)
+    """Return the minutes of `meeting` as the bytes of a .docx file, in the layout of
+    official documents (the `documents` machinery)."""
+    held = timezone.localtime(meeting.held_at)
+    doc = OfficialDocument(title=meeting.title, author=meeting.organization.name,
+                           note=stand_in_note())
+    heading = _("Minutes of the special meeting")
+    doc.title(f"{heading}：{meeting.title}")
     for label, value in (
             (_("Association"), meeting.organization.name),
-            (_("Time"), f"{timezone.localtime(meeting.held_at):%Y-%m-%d %H:%M}"),
+            (_("Time"), f"{document_date(held.date())} {held:%H:%M}"),
             (_("Place"), _place(meeting) or "—"),
             (_("Chair"), meeting.chair.display_name),
             (_("Attendees"), attendee_line(meeting))):
-        paragraph = doc.add_paragraph()
-        paragraph.add_run(f"{label}：").bold = True
-        paragraph.add_run(value)
-    for heading, lines in ((_("Agenda"), meeting.agenda or []),
-                           (_("Conclusions"), meeting.conclusions or []),
-                           (_("Follow-up tasks"), [task_line(i) for i in follow_ups(meeting)])):
-        doc.add_heading(heading, level=2)
+        doc.text(f"{label}：{value}")
+    parts = [(_("Agenda"), meeting.agenda or []), (_("Conclusions"), meeting.conclusions or []),
+             (_("Follow-up tasks"), [task_line(i) for i in follow_ups(meeting)])]
+    notes = [line.strip() for line in (meeting.notes or "").splitlines() if line.strip()]
+    if notes:
+        parts.append((_("Discussion"), notes))
+    for heading, lines in parts:
+        doc.heading(1, str(heading))
         if not lines:
-            doc.add_paragraph("—")
-        for number, line in enumerate(lines, start=1):
-            # Numbered by hand: Word's list numbering would run on from one list to the next.
-            doc.add_paragraph(f"{number}. {line}")
-    if meeting.notes:
-        doc.add_heading(_("Discussion"), level=2)
-        for line in meeting.notes.splitlines():
-            if line.strip():
-                doc.add_paragraph(line.strip())
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+            doc.text("—")
+        for line in lines:
+            doc.heading(3, line)
+    doc.imprint(issuer=meeting.organization.name, day=held.date())
+    return doc.bytes()

@@ -8,7 +8,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from guildhall.core.nav import NavItem, register_nav
-        from guildhall.plans import home, permissions, reminders, services  # noqa: F401  (registration)
+        from guildhall.plans import home, permissions, reminders, report, services  # noqa: F401  (registration)
 
         register_nav(NavItem(_("Work plan"), "plans:plan_current", "plans.list", order=30))
         register_nav(NavItem(_("Responsibility list"), "plans:responsibility_current",

@@ -21,11 +21,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from guildhall.kit.workflow import Workflow
-from guildhall.orgs.models import Role
+from guildhall.kit.workflow import AcknowledgedBySupervisor, Workflow
 from guildhall.records.models import RecordSubject
-from guildhall.reviews.models import Verdict
-from guildhall.reviews.services import SUPERVISOR, Step
 
 
 class Duty(models.TextChoices):
@@ -255,9 +252,10 @@ class PlanStatus(models.TextChoices):
 CARRIED_OUT = {PlanStatus.SUBMITTED, PlanStatus.ACKNOWLEDGED}
 
 
-class Plan(Workflow, RecordSubject):
+class Plan(AcknowledgedBySupervisor, Workflow, RecordSubject):
     """The association's annual work plan (年度工作要点)."""
 
+    UNDER_REVIEW = PlanStatus.SUBMITTED
     TRANSITIONS = {
         "edit": ({PlanStatus.DRAFT, *CARRIED_OUT}, None),
         "adopt": ({PlanStatus.DRAFT}, None),
@@ -328,17 +326,6 @@ class Plan(Workflow, RecordSubject):
                            "due_date": i.due_date.isoformat() if i.due_date else "",
                            "status": i.status}
                           for i in self.items.select_related("owner").order_by("pk")]}
-
-    # the review mechanism: one acknowledgement at the supervising body
-    def review_steps(self) -> list[Step]:
-        return [Step(1, _("Acknowledgement by the supervising body"), SUPERVISOR,
-                     frozenset({Role.APPROVER}), frozenset({Verdict.APPROVE, Verdict.RETURN}))]
-
-    def review_author_ids(self) -> set[int]:
-        return set()
-
-    def is_under_review(self) -> bool:
-        return self.status == PlanStatus.SUBMITTED
 
 
 class ItemStatus(models.TextChoices):

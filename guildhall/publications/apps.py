@@ -8,7 +8,7 @@ class PublicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from guildhall.core.nav import NavItem, register_nav
-        from guildhall.publications import home, links, permissions, reminders  # noqa: F401  (registration)
+        from guildhall.publications import home, links, permissions, reminders, report  # noqa: F401  (registration)
 
         register_nav(NavItem(_("Publications"), "publications:publication_list", "publications.list", order=50))
         register_nav(NavItem(_("Waiting for my review"), "publications:publication_waiting",

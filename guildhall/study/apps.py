@@ -8,7 +8,7 @@ class StudyConfig(AppConfig):
 
     def ready(self) -> None:
         from guildhall.core.nav import NavItem, register_nav
-        from guildhall.study import home, links, permissions, reminders  # noqa: F401  (registration)
+        from guildhall.study import home, links, permissions, reminders, report  # noqa: F401  (registration)
 
         register_nav(NavItem(_("Study sessions"), "study:session_list", "study.list", order=38))
         register_nav(NavItem(_("Codes of conduct"), "study:code_list", "study.list", order=39))

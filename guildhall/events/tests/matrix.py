@@ -131,6 +131,7 @@ def filing_case(name, state, own=None, above=None, **kw):
 
 filing_case("events:filing_detail", "draft", SEE, SEE_ABOVE)
 filing_case("events:filing_diff", "draft", SEE, SEE_ABOVE)
+filing_case("events:filing_approval_form", "draft", SEE, SEE_ABOVE)
 filing_case("events:filing_edit", "draft", FILERS)
 filing_case("events:filing_edit", "draft", FILERS, method="POST", data=_filing_form, ok_statuses=(302,))
 filing_case("events:filing_submit", "draft", FILERS, method="POST")
