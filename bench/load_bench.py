@@ -180,11 +180,10 @@ def main() -> int:
     _manage(env, "collectstatic", "--noinput", "-v0")
     PLACES.update(json.loads(_manage(env, "shell", "-c", PLACES_SCRIPT).strip().splitlines()[-1]))
     PLACES["key"] = _manage(env, "create_token", "soft-editor", "--name", "load").strip().split()[-1]
-    try:
-        from guildhall.dashboard import urls as _dashboard  # noqa: F401
+    import importlib.util
+
+    if importlib.util.find_spec("guildhall.dashboard") is not None:
         PLACES["dashboard"] = f"/o/{PLACES['sup']}/dashboard/"
-    except ImportError:
-        pass
 
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "guildhall.wsgi",
