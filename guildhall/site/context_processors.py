@@ -25,8 +25,13 @@ def guildhall(request: HttpRequest) -> dict[str, Any]:
         for item in nav_items():
             if item.action is None or can(user, item.action, org):
                 url = reverse(item.url_name, args=[org.pk])
-                menu.append({"label": item.label, "url": url,
-                             "current": request.path.startswith(url)})
+                menu.append({"label": item.label, "url": url, "current": False})
+        # The page's own entry: the longest entry address the page's address starts with
+        # (the home page's address starts every other one).
+        here = max((m for m in menu if request.path.startswith(m["url"])),
+                   key=lambda m: len(m["url"]), default=None)
+        if here is not None:
+            here["current"] = True
     return {
         "current_org": org,
         "my_orgs": sorted(access.orgs.values(), key=lambda o: o.pk),

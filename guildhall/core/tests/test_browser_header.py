@@ -23,6 +23,7 @@ def test_the_phone_header_is_compact_and_shows_only_usable_links(live_server, tr
             menu = page.locator("nav.menu ul")
             assert menu.evaluate("e => e.scrollWidth > e.clientWidth"), username  # one line
             assert (page.locator("nav.menu >> text=API 令牌").count() == 1) is tokens_link, username
+            assert page.locator("nav.menu a[aria-current=page]").inner_text() == "首页"
             screenshot(page, f"header-{username}")
             last = menu.locator("li").last
             last.scroll_into_view_if_needed()
@@ -30,6 +31,14 @@ def test_the_phone_header_is_compact_and_shows_only_usable_links(live_server, tr
             last.locator("a").click()
             page.wait_for_load_state()
             assert "/accounts/password" in page.url
+            page.go_back()
+            page.wait_for_load_state()
+            second = menu.locator("li").nth(1).locator("a")
+            label = second.inner_text()
+            second.click()
+            page.wait_for_load_state()
+            current = page.locator("nav.menu a[aria-current=page]")
+            assert current.count() == 1 and current.inner_text() == label, username
             page.click("#logout")
             page.wait_for_load_state()
 
