@@ -1,6 +1,7 @@
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 
 from guildhall.meetings import services
 from guildhall.meetings.tests.factories import make_meeting, plan_slot
@@ -24,7 +25,7 @@ class ChinesePagesTest(GuildhallTestCase):
         editor = self.user("soft-editor")
         with plan_slot():
             services.meeting_follow_up(actor=editor, meeting=meeting, conclusion=0, owner=editor,
-                                       due_date=meeting.held_at.date())
+                                       due_date=timezone.localtime(meeting.held_at).date())
             services.meeting_update(actor=editor, meeting=meeting, data={"notes": "讨论"})
             pages = {
                 "soft-editor": [reverse("meetings:meeting_list", args=[self.soft.pk]),
