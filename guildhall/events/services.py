@@ -380,11 +380,7 @@ def _decide(*, actor: Any, filing: Filing, verdict: str, comment: str, revision:
                     item.submitted_at = timezone.now()
                     _goes_up(item, FilingRules.for_association(item.organization), today)
                 else:
-                    # Nobody decides two steps of one round: who decided one is not asked again.
-                    decided = set(reviews.decisions_for(item, round=item.review_round)
-                                  .values_list("reviewer_id", flat=True))
-                    decided.add(result.decision.reviewer_id)
-                    _tell([u for u in approvers_of(item) if u.pk not in decided], item,
+                    _tell(reviews.not_yet_decided(item, approvers_of(item), result), item,
                           "submitted", _("An event filing awaits the next approval step"))
             elif result.outcome == reviews.APPROVED:
                 rules = FilingRules.for_association(item.organization)

@@ -575,10 +575,8 @@ def publication_review(*, actor: Any, publication: Publication, verdict: str, co
         if result.outcome == reviews.NEXT_STEP:
             _set_step(item, result.next_step)
             step = result.next_step
-            # Nobody decides two steps of one round: who decided one is not asked again.
-            decided = set(reviews.decisions_for(item, round=item.review_round)
-                          .values_list("reviewer_id", flat=True)) | {result.decision.reviewer_id}
-            _tell([u for u in step_reviewers(item, step) if u.pk not in decided], item, "submitted",
+            _tell(reviews.not_yet_decided(item, step_reviewers(item, step), result), item,
+                  "submitted",
                   _("A publication awaits your review"),
                   lambda: str(_("Step: %(step)s") % {"step": step.name}))
         else:

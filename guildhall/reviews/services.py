@@ -84,6 +84,15 @@ def decisions_for(subject: Reviewable, *, round: int | None = None):
     return qs.select_related("reviewer").order_by("decided_at", "pk")
 
 
+def not_yet_decided(subject: Reviewable, people: list[Any], result: Result) -> list[Any]:
+    """`people` without those who decided a step of the subject's current round (the
+    decision just made included): nobody decides two steps of one round, so they are not
+    asked for the next."""
+    decided = set(decisions_for(subject, round=subject.review_round)
+                  .values_list("reviewer_id", flat=True)) | {result.decision.reviewer_id}
+    return [person for person in people if person.pk not in decided]
+
+
 def last_refusal(subject: Reviewable) -> Decision | None:
     """The latest return or rejection of the item, for the top of its page, where its
     author starts fixing it (None when its latest decision was not one)."""

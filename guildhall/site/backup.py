@@ -11,7 +11,6 @@ the SHA-256 its record holds.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -27,6 +26,7 @@ from django.db import connection
 from guildhall.audit.models import AuditRecord
 from guildhall.audit.services import verify_chain
 from guildhall.core.uploads import StoredFile
+from guildhall.lib import uploads
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -45,11 +45,8 @@ class Check:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return uploads.sha256(iter(lambda: fh.read(1 << 20), b""))
 
 
 def _engine() -> str:
