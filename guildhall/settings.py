@@ -132,7 +132,11 @@ else:
     # one cache in files, so a saved holiday schedule or a rate-limit count is seen by all
     # of them at once. Several machines need REDIS_URL.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                          "LOCATION": str(VAR_DIR / "cache")}}
+                          "LOCATION": str(VAR_DIR / "cache"),
+                          # Rate-limit counters live here too: culling at Django's default
+                          # of 300 entries could forget them early under many addresses
+                          # (each write lists the folder, so not unbounded either).
+                          "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
 HUEY = {
     "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
