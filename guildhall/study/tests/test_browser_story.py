@@ -84,6 +84,27 @@ def test_a_session_is_recorded_and_confirmed_and_a_new_code_version_is_acknowled
         assert page.inner_text("#fig-participation") == after.participation_percent
         screenshot(page, "study-3-figures")
 
+        # soft-editor corrects the confirmed session with a reason: it leaves the figures
+        # until soft-principal confirms it again.
+        sign_out_and_in(page, url, "soft-editor")
+        page.goto(f"{url}{session.get_absolute_url()}")
+        page.click("#correct-session")
+        page.fill("#id_other_attendees", "3")
+        page.fill("#id_reason", "漏记一位列席的会员单位代表。")
+        page.click("#save-session")
+        page.wait_for_load_state()
+        assert StudySession.objects.get(pk=session.pk).status == SessionStatus.DRAFT
+        assert "漏记一位列席" in page.inner_text("#correction")
+        assert queries.figures(soft, year).sessions == before.sessions
+        screenshot(page, "study-3b-corrected")
+        sign_out_and_in(page, url, "soft-principal")
+        page.goto(f"{url}{session.get_absolute_url()}")
+        assert "漏记一位列席" in page.inner_text("#correction")
+        page.click("#confirm-session")
+        page.wait_for_load_state()
+        assert page.locator("#correction").count() == 0
+        assert queries.figures(soft, year).sessions == after.sessions
+
         # soft-admin adds a reviewer's step before the principal's adoption, then drafts a
         # new version of the ethics code and submits it.
         code = Code.objects.get(organization=soft, title="工作人员职业道德准则")
