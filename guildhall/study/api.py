@@ -14,7 +14,7 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from guildhall.core.pagination import MAX_ID, Pages
-from guildhall.kit.api import aware, invalid, run_action
+from guildhall.kit.api import DecisionOut, aware, body_doc, invalid, run_action
 from guildhall.kit.workflow import authorize
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
@@ -22,6 +22,8 @@ from guildhall.study import queries, services
 from guildhall.study.models import CodeKind, CodeVersion, Form, SessionStatus, StudySession
 
 router = Router(tags=["study"])
+LIBRARY_ITEMS_DOC = ("Materials of the association's library (its own and those its supervising "
+                     "bodies shared) that the session studied.")
 
 
 class SessionIn(Schema):
@@ -38,6 +40,7 @@ class SessionIn(Schema):
     attendees: list[int] = Field([], description="Members of the association who took part.")
     other_attendees: int = Field(0, ge=0, le=100_000)
     minutes: str = ""
+    library_items: list[int] = Field([], description=LIBRARY_ITEMS_DOC)
 
 
 class SessionPatch(Schema):
@@ -53,6 +56,7 @@ class SessionPatch(Schema):
     attendees: list[int] | None = None
     other_attendees: int | None = Field(None, ge=0, le=100_000)
     minutes: str | None = None
+    library_items: list[int] | None = Field(None, description=LIBRARY_ITEMS_DOC)
 
 
 class PersonOut(Schema):
@@ -89,10 +93,29 @@ class SessionOut(Schema):
         return obj.organization_id
 
 
+class LibraryItemOut(Schema):
+    id: int
+    organization: int
+    title: str
+    from_above: bool = Field(False, description="Shared by a supervising body above.")
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> int:
+        return obj.organization_id
+
+
 class SessionDetailOut(SessionOut):
     attendees: list[PersonOut]
     minutes: str
     actions: list[str]
+    library_items: list[LibraryItemOut] = []
+
+    @staticmethod
+    def resolve_library_items(obj: StudySession) -> list[Any]:
+        items = list(obj.library_items.order_by("title", "pk"))
+        for item in items:
+            item.from_above = item.organization_id != obj.organization_id
+        return items
 
     @staticmethod
     def resolve_attendees(obj: StudySession) -> list[Any]:
@@ -290,6 +313,9 @@ class RateOut(Schema):
 
 class VersionDetailOut(VersionOut):
     actions: list[str]
+    review_round: int = 0
+    adoption_steps: list[str] = Field([], description="The adoption steps of the current round.")
+    decisions: list[DecisionOut] = Field([], description="The decisions of the current round.")
     acknowledged_at: dt.datetime | None = Field(None, description="When you acknowledged it.")
     rate: RateOut | None = None
     not_acknowledged: list[PersonOut] | None = Field(
@@ -337,6 +363,7 @@ def _version_detail(request: HttpRequest, version: CodeVersion) -> CodeVersion:
     version.actions = sorted(version.available_actions(request.user) - (
         {"acknowledge"} if ack else set()))
     version.rate = version.not_acknowledged = None
+    _adoption_of(version)
     if version.status == VersionStatus.PUBLISHED:
         current = queries.published_versions([version.organization_id]).get(pk=version.pk)
         rate = queries.rates_by_version([current])[current.pk]
@@ -416,8 +443,9 @@ def _version_act(request: HttpRequest, version_id: int, action: str, run: Any) -
 
 @router.post("/code-versions/{version_id}/adopt", response=VersionDetailOut, url_name="study_version_adopt")
 def version_adopt(request: HttpRequest, version_id: int):
-    """The principal adopts a draft version."""
-    return _version_act(request, version_id, "adopt", services.version_adopt)
+    """Approve the current adoption step of a submitted version (the last step, the
+    principal's, adopts it). An optional body gives a comment and the revision decided."""
+    return _version_decide(request, version_id, "adopt", services.version_adopt)
 
 
 @router.post("/code-versions/{version_id}/publish", response=VersionDetailOut,
@@ -676,3 +704,116 @@ def activity_delete(request: HttpRequest, org_id: int, activity_id: int):
     audited(request.user, activity, "delete",
             lambda: services.activity_delete(actor=request.user, activity=activity))
     return HttpStatus(204, None)
+
+
+# ---- the adoption of a version through its steps, and the steps themselves ---------------
+
+class AdoptionIn(Schema):
+    revision: int | None = Field(None, description="The revision of the version you read; "
+                                 "refused when stale.")
+    comment: str = Field("", description="Required to return the version.")
+
+
+class CodeRulesIn(Schema):
+    steps_before: list[str] = Field([], max_length=3, description=(
+        "Roles of the review steps before the principal's adoption, in order (reviewer, "
+        "admin, editor); empty for the principal's adoption alone."))
+
+
+class CodeRulesOut(Schema):
+    organization: int
+    steps_before: list[str]
+    steps: list[str] = Field(..., description="The adoption steps, the principal's last.")
+
+
+class CorrectionIn(SessionPatch):
+    reason: str = Field(..., min_length=1, description="Why the confirmed session is corrected.")
+
+
+def _adoption_of(version: CodeVersion) -> None:
+    from guildhall.reviews.services import decisions_for
+
+    version.adoption_steps = [str(s.name) for s in version.review_steps()] \
+        if version.review_round else []
+    version.decisions = list(decisions_for(version, round=version.review_round)) \
+        if version.review_round else []
+
+
+def _version_decide(request: HttpRequest, version_id: int, action: str, run: Any) -> CodeVersion:
+    version = _version_found(request, version_id)
+    if not request.body:  # no body: approve the revision as it is, without a comment
+        run_action(request, version, action=action, schema=None,
+                   run=lambda v, b: run(actor=request.user, version=v))
+    else:
+        run_action(request, version, action=action, schema=AdoptionIn,
+                   run=lambda v, b: run(actor=request.user, version=v, comment=b.comment,
+                                        revision=b.revision))
+    return _version_detail(request, version)
+
+
+@router.post("/code-versions/{version_id}/submit", response=VersionDetailOut,
+             url_name="study_version_submit")
+def version_submit(request: HttpRequest, version_id: int):
+    """Submit a draft version for adoption: it passes the association's adoption steps."""
+    return _version_act(request, version_id, "submit", services.version_submit)
+
+
+@router.post("/code-versions/{version_id}/return", response=VersionDetailOut,
+             url_name="study_version_return", openapi_extra=body_doc(AdoptionIn))
+def version_return(request: HttpRequest, version_id: int):
+    """Return a submitted version to its authors with a comment (required); it is a draft
+    again."""
+    version = _version_found(request, version_id)
+    run_action(request, version, action="return", schema=AdoptionIn,
+               run=lambda v, b: services.version_return(actor=request.user, version=v,
+                                                        comment=b.comment, revision=b.revision))
+    return _version_detail(request, version)
+
+
+def _rules_out(org: Any) -> dict[str, Any]:
+    from guildhall.study.models import CodeRules, adoption_steps
+
+    roles = CodeRules.roles_for(org)
+    return {"organization": org.pk, "steps_before": roles[:-1],
+            "steps": [str(s.name) for s in adoption_steps(roles)]}
+
+
+@router.get("/code-adoption-steps/{org_id}", response=CodeRulesOut, url_name="study_code_rules")
+def code_rules(request: HttpRequest, org_id: int):
+    """The association's adoption steps of codes (the principal's adoption is the last)."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.list", org)
+    return _rules_out(org)
+
+
+@router.put("/code-adoption-steps/{org_id}", response=CodeRulesOut, url_name="study_code_rules")
+def code_rules_update(request: HttpRequest, org_id: int, payload: CodeRulesIn):
+    """The association's administrator sets the steps before the principal's adoption;
+    versions already submitted keep theirs."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.code.rules", org)
+    try:
+        services.rules_update(actor=request.user, org=org, steps_before=payload.steps_before)
+    except ValidationError as exc:
+        raise invalid(exc)
+    return _rules_out(org)
+
+
+@router.post("/study-sessions/{session_id}/correct", response=SessionDetailOut,
+             url_name="study_session_correct", openapi_extra=body_doc(CorrectionIn))
+def session_correct(request: HttpRequest, session_id: int):
+    """Correct a confirmed session, with the reason: a new revision that goes back to the
+    principal for confirmation (it leaves the year's figures until then). Send the
+    revision you corrected."""
+    session = _found(request, session_id)
+
+    def run(s: StudySession, body: Any) -> None:
+        try:
+            services.session_correct(
+                actor=request.user, session=s, reason=body.reason, revision=body.revision,
+                data={k: v for k, v in _session_data(body, exclude_unset=True).items()
+                      if k != "reason"})
+        except ValidationError as exc:
+            raise invalid(exc)
+    run_action(request, session, action="correct", schema=CorrectionIn, run=run)
+    return _detail(request, session)

@@ -91,20 +91,22 @@ def seed(cast: Any, password_hash: str) -> None:
     services.topic_create(actor=editor, org=soft, data={
         "year": year, "month": timezone.localdate().month, "topic": "年度学习总结交流",
         "form": Form.SEMINAR, "responsible": principal})
-    for topic, form, days_ago, hours, roles, others, confirmed in SESSIONS:
+    shared = [services.material_create(actor=u(actor), org=cast.orgs[org], data={
+        "title": title, "source": source, "tags": tags, "link": link,
+        "date": timezone.localdate() - dt.timedelta(days=30)})
+        for org, actor, title, source, tags, link in LIBRARY]
+    for n, (topic, form, days_ago, hours, roles, others, confirmed) in enumerate(SESSIONS):
         session = services.session_create(actor=editor, org=soft, data={
             "plan_topic": plan.get(topic), "topic": topic, "form": form, "held_at": _this_year(days_ago),
             "hours": Decimal(hours), "venue": "" if form == Form.ONLINE else "协会三楼会议室",
             "online_platform": "腾讯会议" if form == Form.ONLINE else "",
             "leader": "张秘书长" if form != Form.LECTURE else "市委党校李教授",
             "attendees": [u(f"soft-{r}") for r in roles], "other_attendees": others,
-            "minutes": f"{topic}：传达学习有关文件精神，与会人员结合工作交流体会。"})
+            "minutes": f"{topic}：传达学习有关文件精神，与会人员结合工作交流体会。",
+            # The first sessions studied a reader of the library, one of them the supervisor's.
+            "library_items": [shared[-1 - n]] if n < 2 else []})
         if confirmed:
             services.session_confirm(actor=principal, session=session)
-    for org, actor, title, source, tags, link in LIBRARY:
-        services.material_create(actor=u(actor), org=cast.orgs[org], data={
-            "title": title, "source": source, "tags": tags, "link": link,
-            "date": timezone.localdate() - dt.timedelta(days=30)})
     contest = services.activity_create(actor=editor, org=soft, data={
         "title": "“诚信经营 自律发展”主题征文比赛", "kind": "essay",
         "date": timezone.localdate() - dt.timedelta(days=45), "venue": "线上征集",
@@ -120,12 +122,14 @@ def seed(cast: Any, password_hash: str) -> None:
             "title": title, "kind": kind, "body": bodies[0],
             "effective_date": dt.date(today.year - 1, 1, 1)})
         first = code.versions.get(number=1)
+        services.version_submit(actor=admin, version=first)
         services.version_adopt(actor=principal, version=first)
         services.version_publish(actor=admin, version=first)
         for role in ("principal", "admin", "editor", "reviewer", "staff"):
             services.acknowledge(actor=u(f"soft-{role}"), version=first)
         second = services.version_new(actor=admin, code=code, data={
             "body": bodies[1], "effective_date": dt.date(today.year, 1, 1)})
+        services.version_submit(actor=admin, version=second)
         services.version_adopt(actor=principal, version=second)
         services.version_publish(actor=admin, version=second)
         for role in acknowledged_by:

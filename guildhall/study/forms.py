@@ -7,16 +7,20 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import datetime_field
 from guildhall.kit.richtext import RichTextField
+from guildhall.orgs.models import Role
 from guildhall.study.models import (
+    ADOPTION_STEP_ROLES,
     ATTENDEE_NOT_MEMBER,
     MAX_HOURS,
+    MAX_STEPS_BEFORE,
     CodeKind,
+    CodeRules,
     CodeVersion,
     Form,
     PlanTopic,
@@ -54,10 +58,23 @@ class SessionForm(forms.Form):
                                          help_text=pgettext_lazy("study", "How many people took part who are not members of the association."))
     minutes = forms.CharField(label=pgettext_lazy("study", "Minutes"), required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))
+    library_items = forms.ModelMultipleChoiceField(
+        label=_("Materials from the library"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tap the materials of the library that were studied; upload other files "
+                    "on the session's page."),
+        error_messages={"invalid_choice": _("Choose materials of the association's library."),
+                        "invalid_pk_value": _("Choose materials of the association's library.")})
     revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, org: Any, **kwargs: Any) -> None:
+        from guildhall.study.queries import library
+
         super().__init__(*args, **kwargs)
+        self.fields["library_items"].queryset = library(org)
+        self.fields["library_items"].label_from_instance = (
+            lambda m: f"{m.title}（{gettext('From above: %(name)s') % {'name': m.organization.name}}）"
+            if m.from_above else m.title)
         self.fields["attendees"].queryset = members_of(org)
         self.fields["attendees"].label_from_instance = lambda u: u.display_name
         self.fields["plan_topic"].queryset = PlanTopic.objects.filter(organization=org).order_by(
@@ -72,6 +89,7 @@ class SessionForm(forms.Form):
             "held_at": timezone.localtime(session.held_at),
             "plan_topic": session.plan_topic_id,
             "attendees": list(session.attendees.values_list("pk", flat=True)),
+            "library_items": list(session.library_items.values_list("pk", flat=True)),
             "revision": session.revision,
         }
 
@@ -79,7 +97,46 @@ class SessionForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("revision", None)
         data["attendees"] = list(data["attendees"])
+        data["library_items"] = list(data.get("library_items") or [])
+        data.pop("reason", None)
         return data
+
+
+class CorrectionForm(SessionForm):
+    """The session as confirmed, to correct, with the reason of the correction."""
+
+    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(
+        attrs={"rows": 2}), help_text=_("The corrected session goes back to the principal for "
+                                        "confirmation and counts in the figures once confirmed."))
+
+
+class AdoptionForm(forms.Form):
+    """The decision on a step of the adoption: a comment (required to return it)."""
+
+    comment = forms.CharField(label=_("Comment"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("Required when you return the version for revision."))
+    revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+ADOPTION_STEP_CHOICES = [("", "—")] + [(r, Role(r).label) for r in ADOPTION_STEP_ROLES]
+
+
+class CodeRulesForm(forms.Form):
+    """The steps before the principal's adoption (none by default)."""
+
+    step_1 = forms.ChoiceField(label=_("Step 1"), choices=ADOPTION_STEP_CHOICES, required=False)
+    step_2 = forms.ChoiceField(label=_("Step 2"), choices=ADOPTION_STEP_CHOICES, required=False)
+    step_3 = forms.ChoiceField(label=_("Step 3"), choices=ADOPTION_STEP_CHOICES, required=False)
+
+    @classmethod
+    def initial_for(cls, org: Any) -> dict[str, Any]:
+        roles = CodeRules.roles_for(org)[:-1]
+        return {f"step_{n}": role for n, role in enumerate(roles, start=1)}
+
+    def steps_before(self) -> list[str]:
+        return [self.cleaned_data[f"step_{n}"] for n in range(1, MAX_STEPS_BEFORE + 1)
+                if self.cleaned_data.get(f"step_{n}")]
 
 
 class CodeForm(forms.Form):

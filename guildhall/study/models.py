@@ -6,7 +6,9 @@ confirmed sessions count in the year's figures and may be linked as evidence of 
 Attendance is kept to prove that a session took place and how many took part: the module
 shows no per-person totals, rankings or scores anywhere (see `queries.figures`).
 
-A code of conduct has versions: a version is drafted, adopted by the principal and then
+A code of conduct has versions: a version is drafted, submitted for adoption, passes the
+association's adoption steps (the review mechanism: the principal's adoption by default, with
+steps before it the association's administrator may add, see `CodeRules`) and is then
 published to the association's members, who acknowledge the published version they read.
 Publishing a version supersedes the one published before it.
 """
@@ -26,8 +28,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guildhall.kit.workflow import Workflow
+from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
 from guildhall.records.services import attachment_snapshot
+from guildhall.reviews.models import Verdict
+from guildhall.reviews.services import OWN, Step
 
 #: The years a session may take place in (beyond them a date is a typing mistake).
 STUDY_YEARS = (2000, 2100)
@@ -53,7 +58,7 @@ class SessionStatus(models.TextChoices):
 
 
 SESSION_FIELDS = ("plan_topic", "topic", "form", "held_at", "venue", "online_platform", "leader", "attendees",
-                  "other_attendees", "hours", "minutes")
+                  "other_attendees", "hours", "minutes", "library_items")
 
 
 class StudySession(Workflow, RecordSubject):
@@ -62,12 +67,16 @@ class StudySession(Workflow, RecordSubject):
     TRANSITIONS = {
         "edit": ({SessionStatus.DRAFT}, None),
         "confirm": ({SessionStatus.DRAFT}, SessionStatus.CONFIRMED),
+        # A confirmed session is corrected by a new revision with a reason; it goes back
+        # to the principal for confirmation and leaves the figures until then.
+        "correct": ({SessionStatus.CONFIRMED}, SessionStatus.DRAFT),
     }
-    ACTIONS = ["edit", "confirm", "attach"]
+    ACTIONS = ["edit", "confirm", "correct", "attach"]
     rules_prefix = "study.session"
 
     class EntryKind(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed by the principal")
+        CORRECTED = "corrected", _("Corrected after confirmation")
 
     organization = models.ForeignKey("orgs.Organization", models.PROTECT,
                                      related_name="study_sessions", verbose_name=_("association"))
@@ -87,6 +96,9 @@ class StudySession(Workflow, RecordSubject):
     minutes = models.TextField(pgettext_lazy("study", "minutes"), blank=True)
     plan_topic = models.ForeignKey("study.PlanTopic", models.SET_NULL, null=True, blank=True,
                                    related_name="sessions", verbose_name=_("topic of the plan"))
+    #: Materials picked from the association's library (its own and its supervisors').
+    library_items = models.ManyToManyField("study.Material", related_name="sessions", blank=True,
+                                           verbose_name=_("materials from the library"))
     status = models.CharField(_("status"), max_length=20, choices=SessionStatus.choices,
                               default=SessionStatus.DRAFT, db_index=True)
     revision = models.PositiveIntegerField(_("revision"), default=1)
@@ -142,6 +154,9 @@ class StudySession(Workflow, RecordSubject):
                 data[name] = str(self.hours)
             elif name == "plan_topic":
                 data[name] = self.plan_topic_id
+            elif name == "library_items":
+                data[name] = [[m.pk, m.title] for m in self.library_items.order_by("pk")] \
+                    if self.pk else []
             else:
                 data[name] = getattr(self, name)
         data["attachments"] = attachment_snapshot(self) if self.pk else []
@@ -158,9 +173,14 @@ class CodeKind(models.TextChoices):
 
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("Awaiting adoption")
     ADOPTED = "adopted", _("Adopted")
     PUBLISHED = "published", _("Published")
     SUPERSEDED = "superseded", _("Superseded")
+
+
+#: A code has one version at a time on its way to publication.
+PENDING_VERSION = (VersionStatus.DRAFT, VersionStatus.IN_REVIEW, VersionStatus.ADOPTED)
 
 
 class Code(RecordSubject):
@@ -169,6 +189,8 @@ class Code(RecordSubject):
     the records' diff."""
 
     class EntryKind(models.TextChoices):
+        SUBMITTED = "submitted", _("Version submitted for adoption")
+        RETURNED = "returned", _("Version returned for revision")
         ADOPTED = "adopted", _("Version adopted")
         PUBLISHED = "published", _("Version published")
 
@@ -196,16 +218,23 @@ class Code(RecordSubject):
 
 
 class CodeVersion(Workflow, models.Model):
-    """One version of a code: drafted, adopted by the principal, published to the members."""
+    """One version of a code: drafted, submitted for adoption, passed through the adoption
+    steps of the review mechanism (the last is the principal's), published to the members.
+    A step may return it to its authors with a reason; it is then a draft again."""
 
     TRANSITIONS = {
         "edit": ({VersionStatus.DRAFT}, None),
-        "adopt": ({VersionStatus.DRAFT}, VersionStatus.ADOPTED),
+        "submit": ({VersionStatus.DRAFT}, VersionStatus.IN_REVIEW),
+        # The review mechanism decides where "adopt" (approve the current step) leads.
+        "adopt": ({VersionStatus.IN_REVIEW}, None),
+        "return": ({VersionStatus.IN_REVIEW}, VersionStatus.DRAFT),
         "publish": ({VersionStatus.ADOPTED}, VersionStatus.PUBLISHED),
         "acknowledge": ({VersionStatus.PUBLISHED}, None),
     }
-    ACTIONS = ["edit", "adopt", "publish", "acknowledge"]
+    ACTIONS = ["edit", "submit", "adopt", "return", "publish", "acknowledge"]
+    DECISIONS = frozenset({"adopt", "return"})
     rules_prefix = "study.version"
+    review_subject_type = "study.version"
 
     code = models.ForeignKey(Code, models.CASCADE, related_name="versions")
     organization = models.ForeignKey("orgs.Organization", models.PROTECT, related_name="+")
@@ -216,6 +245,12 @@ class CodeVersion(Workflow, models.Model):
                               default=VersionStatus.DRAFT, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    #: Counts the edits of the version, so that a review decision is bound to what was read.
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    #: Counts the submissions for adoption; the steps are decided afresh in each round.
+    review_round = models.PositiveIntegerField(default=0)
+    #: The roles of the adoption steps, fixed when the version was submitted.
+    review_roles = models.JSONField(default=list, blank=True)
     adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
                                    blank=True, related_name="+")
     adopted_at = models.DateTimeField(null=True, blank=True)
@@ -240,6 +275,74 @@ class CodeVersion(Workflow, models.Model):
 
     def snapshot(self) -> dict[str, Any]:
         return {"body": self.body, "effective_date": self.effective_date.isoformat()}
+
+    # ---- the adoption, through the review mechanism -----------------------------------
+
+    def review_steps(self) -> list[Any]:
+        return adoption_steps(self.review_roles or DEFAULT_ADOPTION_ROLES)
+
+    def review_author_ids(self) -> set[int]:
+        # The principal who drafted the association's code adopts it all the same: the
+        # code is the association's, adopted by its principal, not a piece to be checked
+        # by someone other than its writer. Nobody decides two steps of one round.
+        return set()
+
+    def is_under_review(self) -> bool:
+        return self.status == VersionStatus.IN_REVIEW
+
+
+#: Roles that may decide a step before the principal's adoption.
+ADOPTION_STEP_ROLES = ("reviewer", "admin", "editor")
+MAX_STEPS_BEFORE = 3
+DEFAULT_ADOPTION_ROLES = ["principal"]
+
+
+def adoption_steps(roles: list[str]) -> list[Any]:
+    """The adoption steps of these roles: a review by each role before the last, which is
+    the principal's adoption. A step is approved or returned, never rejected: a returned
+    version is a draft to be fixed."""
+    verdicts = frozenset({Verdict.APPROVE, Verdict.RETURN})
+    steps = []
+    for n, role in enumerate(roles, start=1):
+        name = (_("Adoption by the principal") if n == len(roles) else
+                _("Review by the %(role)s") % {"role": Role(role).label})
+        steps.append(Step(n, name, OWN, frozenset({role}), verdicts))
+    return steps
+
+
+class CodeRules(models.Model):
+    """How an association adopts its codes: the review steps before the principal's
+    adoption (none by default), set by its administrator. A version keeps the steps it
+    was submitted with."""
+
+    organization = models.OneToOneField("orgs.Organization", models.CASCADE,
+                                        related_name="code_rules")
+    steps_before = models.JSONField(_("steps before the principal's adoption"), default=list,
+                                    blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("adoption steps of codes")
+
+    def __str__(self) -> str:
+        return f"code rules of {self.organization_id}"
+
+    @classmethod
+    def roles_for(cls, org: Any) -> list[str]:
+        """The roles of the adoption steps of `org` now, the principal's last."""
+        found = cls.objects.filter(organization=org).values_list("steps_before", flat=True).first()
+        return [*(found or []), *DEFAULT_ADOPTION_ROLES]
+
+    def clean(self) -> None:
+        roles = self.steps_before
+        if not isinstance(roles, list) or len(roles) > MAX_STEPS_BEFORE:
+            raise ValidationError({"steps_before": _("Give at most three steps before the "
+                                                     "principal's adoption.")})
+        if any(r not in ADOPTION_STEP_ROLES for r in roles):
+            raise ValidationError({"steps_before": _("Each step before the adoption is one of "
+                                                     "the roles: reviewer, administrator, editor.")})
 
 
 class Acknowledgement(models.Model):

@@ -2,9 +2,12 @@
 permissions module.
 
 The association's editors, principal and administrator record its study sessions; its
-principal confirms them. Everyone in the association and the supervising bodies above it
+principal confirms them; a confirmed session is corrected by its recorders with a reason and
+confirmed again. Everyone in the association and the supervising bodies above it
 read the sessions and the figures; a supervising body never edits them. The codes: editors,
-principal and administrator draft versions, the principal adopts, the principal or the
+principal and administrator draft versions and submit them for adoption, whoever holds the role of the current adoption
+step decides it (the principal's adoption is the last; the administrator sets the steps
+before it), the principal or the
 administrator publishes; every member acknowledges the published version. Who has not yet
 acknowledged is shown to the association's principal and administrator only."""
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 from guildhall.orgs.models import Organization, Role
 from guildhall.orgs.permissions import SUPERVISOR_ROLES, Access, rule
+from guildhall.reviews.services import may_decide
 from guildhall.study.models import Code, CodeVersion, SessionStatus, StudySession
 
 RECORDERS = {Role.EDITOR, Role.PRINCIPAL, Role.ADMIN}
@@ -54,6 +58,11 @@ def _confirm(access: Access, session: StudySession) -> bool:
     return access.role_in(session.organization_id) == Role.PRINCIPAL and session.allows("confirm")
 
 
+@rule("study.session.correct")
+def _correct(access: Access, session: StudySession) -> bool:
+    return access.role_in(session.organization_id) in RECORDERS and session.allows("correct")
+
+
 @rule("study.session.attach")
 def _attach(access: Access, session: StudySession) -> bool:
     return (access.role_in(session.organization_id) in RECORDERS
@@ -81,9 +90,26 @@ def _version_edit(access: Access, version: CodeVersion) -> bool:
     return access.role_in(version.organization_id) in RECORDERS and version.allows("edit")
 
 
+@rule("study.version.submit")
+def _version_submit(access: Access, version: CodeVersion) -> bool:
+    return access.role_in(version.organization_id) in RECORDERS and version.allows("submit")
+
+
 @rule("study.version.adopt")
 def _version_adopt(access: Access, version: CodeVersion) -> bool:
-    return access.role_in(version.organization_id) == Role.PRINCIPAL and version.allows("adopt")
+    """Whoever holds the role of the current adoption step (the principal's, last)."""
+    return version.allows("adopt") and may_decide(access.user, version, version.review_steps())
+
+
+@rule("study.version.return")
+def _version_return(access: Access, version: CodeVersion) -> bool:
+    return _version_adopt(access, version)
+
+
+@rule("study.code.rules")
+def _code_rules(access: Access, org: Organization) -> bool:
+    """The adoption steps of the association's codes: set by its administrator."""
+    return _is_association(org) and access.role_in(org) == Role.ADMIN
 
 
 @rule("study.version.publish")

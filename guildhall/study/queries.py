@@ -243,3 +243,26 @@ def get_material_for_user(user: Any, pk: int, org_id: int) -> Any:
     if material is None or not sees_material(Access.for_user(user), material):
         raise Http404("No such material")
     return material
+
+
+def session_library_items(user: Any, session: StudySession) -> list[dict[str, Any]]:
+    """The library materials the session used, each with its page for those allowed to
+    see it (a material's files are downloaded from its page, under its own rule)."""
+    from guildhall.orgs.permissions import Access
+    from guildhall.study.permissions import sees_material
+
+    access = Access.for_user(user)
+    items = session.library_items.select_related("organization").order_by("title", "pk")
+    return [{"material": m, "from_above": m.organization_id != session.organization_id,
+             "url": m.get_absolute_url() if sees_material(access, m) else None} for m in items]
+
+
+def pending_correction(session: StudySession) -> Any:
+    """The reason of the correction that waits for the principal's confirmation (the
+    latest correction, when the session is a draft again after it), else None."""
+    if session.status != SessionStatus.DRAFT:
+        return None
+    latest = session.entries.select_related("actor").filter(
+        kind__in=[StudySession.EntryKind.CORRECTED, StudySession.EntryKind.CONFIRMED]) \
+        .order_by("-at", "-pk").first()
+    return latest if latest is not None and latest.kind == StudySession.EntryKind.CORRECTED else None

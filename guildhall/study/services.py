@@ -14,15 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
-from guildhall.core.errors import DomainError
+from guildhall.core.errors import DomainError, required_text
 from guildhall.kit.richtext import clean_rich_text
 from guildhall.orgs.models import Role
 from guildhall.records import services as records
 from guildhall.records.models import Attachment, Revision
+from guildhall.reviews import services as reviews
+from guildhall.reviews.models import Verdict
 from guildhall.study.models import (
     ATTENDEE_NOT_MEMBER,
+    PENDING_VERSION,
     Acknowledgement,
     Code,
+    CodeRules,
     CodeVersion,
     SessionStatus,
     StudySession,
@@ -86,17 +90,44 @@ def _new_revision(session: StudySession, actor: Any, before: dict | None) -> Rev
     return records.add_revision(session, actor=actor, snapshot=after, changed=changed)
 
 
-def _apply(session: StudySession, data: dict[str, Any]) -> list[int] | None:
+def _apply(session: StudySession, data: dict[str, Any]) -> tuple[list[int] | None, list[int] | None]:
+    """Set the fields; return the attendees' and library items' ids to set (None: unchanged)."""
     data = dict(data)
     attendees = data.pop("attendees", None)
+    items = data.pop("library_items", None)
     if "plan_topic" in data:
         session.plan_topic = _plan_topic(session.organization, data.pop("plan_topic"))
     for name, value in data.items():
         setattr(session, name, value.strip() if isinstance(value, str) else value)
     session.full_clean(exclude=["created_by"])
-    if attendees is None:
-        return None
-    return _member_ids(session.organization, attendees)
+    return (None if attendees is None else _member_ids(session.organization, attendees),
+            None if items is None else _library_ids(session.organization, items))
+
+
+def _set_people_and_items(session: StudySession, attendees: list[int] | None,
+                          items: list[int] | None) -> None:
+    if attendees is not None:
+        session.attendees.set(attendees)
+    if items is not None:
+        session.library_items.set(items)
+
+
+def _library_ids(org: Any, ids: Iterable[Any]) -> list[int]:
+    """Materials of the association's library (its own and its supervisors'); any other id
+    is refused like a missing one."""
+    from guildhall.study.queries import library
+
+    refused = DomainError(_("Choose materials of the association's library."), "not_in_library",
+                          status=422, field="library_items")
+    try:
+        wanted = {int(getattr(i, "pk", i)) for i in ids}
+    except (TypeError, ValueError):
+        raise refused from None
+    found = set(library(org).filter(pk__in=[i for i in wanted if 0 < i < 2**63])
+                .values_list("pk", flat=True))
+    if wanted - found:
+        raise refused
+    return sorted(wanted)
 
 
 def _plan_topic(org: Any, value: Any) -> Any:
@@ -118,32 +149,73 @@ def session_create(*, actor: Any, org: Any, data: dict[str, Any]) -> StudySessio
     """Record a study session of `org` as a draft."""
     with transaction.atomic():
         session = StudySession(organization=org, created_by=actor)
-        attendees = _apply(session, data)
+        attendees, items = _apply(session, data)
         session.save()
-        if attendees:
-            session.attendees.set(attendees)
+        _set_people_and_items(session, attendees, items)
         revision = _new_revision(session, actor, None)
         _audit(actor, "session.create", session, after=revision.snapshot)
         return session
 
 
+def _change(session: StudySession, action: str, actor: Any, data: dict[str, Any],
+            revision: int | None) -> tuple[StudySession, dict[str, Any], Revision | None]:
+    """Lock the session, apply the change `action` allows and keep it as a new revision;
+    return the locked session, its snapshot before and the new revision (None: no change)."""
+    session = _lock(session)
+    session.guard(action)
+    records.refuse_stale(session, revision)
+    before = session.snapshot()
+    attendees, items = _apply(session, data)
+    session.save()
+    _set_people_and_items(session, attendees, items)
+    return session, before, _new_revision(session, actor, before)
+
+
 def session_update(*, actor: Any, session: StudySession, data: dict[str, Any],
                    revision: int | None = None) -> StudySession:
     with transaction.atomic():
-        session = _lock(session)
-        session.guard("edit")
-        records.refuse_stale(session, revision)
-        before = session.snapshot()
-        attendees = _apply(session, data)
-        session.save()
-        if attendees is not None:
-            session.attendees.set(attendees)
-        new = _new_revision(session, actor, before)
+        session, before, new = _change(session, "edit", actor, data, revision)
         if new is not None:
             _audit(actor, "session.update", session,
                    before={k: before.get(k) for k in new.changed_fields},
                    after={**{k: new.snapshot[k] for k in new.changed_fields},
                           "revision": session.revision})
+        return session
+
+
+SESSION_CORRECTED = "study.session_corrected"
+
+
+def session_correct(*, actor: Any, session: StudySession, data: dict[str, Any], reason: str,
+                    revision: int | None = None) -> StudySession:
+    """Correct a confirmed session: the change is a new revision with its reason, and the
+    session goes back to the principal for confirmation; until then it leaves the year's
+    figures (they count confirmed sessions only)."""
+    from guildhall.notifications.services import Message, notify
+
+    reason = required_text(reason, _("Say why the confirmed session is corrected."),
+                           field="reason")
+    with transaction.atomic():
+        session, before, new = _change(session, "correct", actor, data, revision)
+        if new is None:
+            raise DomainError(_("Nothing was changed: a correction changes the session."),
+                              "nothing_changed", status=422)
+        session.status, session.confirmed_at, session.confirmed_by, session.members_then = (
+            SessionStatus.DRAFT, None, None, None)
+        session.save(update_fields=["status", "confirmed_at", "confirmed_by", "members_then"])
+        records.add_entry(session, StudySession.EntryKind.CORRECTED, actor, reason)
+        _audit(actor, "session.correct", session,
+               before={"status": SessionStatus.CONFIRMED,
+                       **{k: before.get(k) for k in new.changed_fields}},
+               after={"status": session.status, "reason": reason, "revision": session.revision,
+                      **{k: new.snapshot[k] for k in new.changed_fields}})
+        topic = session.topic
+        notify(list(with_role(session.organization, {Role.PRINCIPAL})), Message(
+            kind=SESSION_CORRECTED, organization=session.organization,
+            url=session.get_absolute_url(),
+            subject=lambda: str(_("A corrected study session awaits your confirmation: "
+                                  "%(topic)s") % {"topic": topic}),
+            body=reason))
         return session
 
 
@@ -165,6 +237,9 @@ def session_confirm(*, actor: Any, session: StudySession) -> StudySession:
         session.save(update_fields=["status", "confirmed_at", "confirmed_by", "members_then",
                                     "updated_at"])
         records.add_entry(session, StudySession.EntryKind.CONFIRMED, actor)
+        from guildhall.notifications.services import settle
+
+        settle(session.get_absolute_url(), [SESSION_CORRECTED])
         _audit(actor, "session.confirm", session, before={"status": SessionStatus.DRAFT},
                after={"status": session.status, "members": session.members_then})
         return session
@@ -238,7 +313,7 @@ def version_new(*, actor: Any, code: Code, data: dict[str, Any]) -> CodeVersion:
     """Draft the next version of the code (one draft or adopted version at a time)."""
     with transaction.atomic():
         code = Code.objects.select_for_update().get(pk=code.pk)
-        if code.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.ADOPTED]).exists():
+        if code.versions.filter(status__in=PENDING_VERSION).exists():
             raise DomainError(_("This code already has a version that is not yet published."),
                               "pending_version", status=409)
         number = (code.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -264,7 +339,9 @@ def version_update(*, actor: Any, version: CodeVersion, data: dict[str, Any]) ->
         if data.get("effective_date") is not None:
             version.effective_date = data["effective_date"]
         version.full_clean(exclude=["created_by", "code", "organization"])
-        version.save(update_fields=["body", "effective_date"])
+        if version.snapshot() != before:
+            version.revision += 1
+        version.save(update_fields=["body", "effective_date", "revision"])
         revision = version.code.revisions.filter(number=version.number).first()
         if revision is not None:  # the draft's text: its revision follows it until adopted
             revision.snapshot = version.snapshot()
@@ -273,19 +350,125 @@ def version_update(*, actor: Any, version: CodeVersion, data: dict[str, Any]) ->
         return version
 
 
-def version_adopt(*, actor: Any, version: CodeVersion) -> CodeVersion:
-    """The principal adopts the version (one step); it is published afterwards."""
+ADOPTION_ASKED = "study.adoption_asked"
+
+
+def _version_url(version: CodeVersion) -> str:
+    return version.get_absolute_url()
+
+
+def _ask(people: list[Any], version: CodeVersion, step: Any) -> None:
+    """Tell those who decide the adoption step now that the version waits for them."""
+    from guildhall.notifications.services import Message, notify
+
+    title, name = version.code.title, step.name
+    notify(people, Message(
+        kind=ADOPTION_ASKED, organization=version.organization, url=_version_url(version),
+        subject=lambda: str(_("A code of conduct awaits adoption: %(title)s") % {"title": title}),
+        body=lambda: str(_("Step: %(step)s") % {"step": name})))
+
+
+def _tell_authors(version: CodeVersion, kind: str, subject: Any, body: str) -> None:
+    from guildhall.notifications.services import Message, notify
+
+    title = version.code.title
+    notify([version.created_by], Message(
+        kind=f"study.version_{kind}", organization=version.organization,
+        url=_version_url(version), subject=lambda: f"{subject}: {title}", body=body))
+
+
+def step_people(version: CodeVersion, step: Any) -> list[Any]:
+    return list(with_role(version.organization, set(step.roles)))
+
+
+def version_submit(*, actor: Any, version: CodeVersion) -> CodeVersion:
+    """Send the draft to the association's adoption steps (fixed now: a change of the
+    steps later does not alter this round); those of the first step are told."""
     with transaction.atomic():
         version = _lock_version(version)
-        version.guard("adopt")
-        version.status, version.adopted_by, version.adopted_at = (
-            VersionStatus.ADOPTED, actor, timezone.now())
-        version.save(update_fields=["status", "adopted_by", "adopted_at"])
-        records.add_entry(version.code, Code.EntryKind.ADOPTED, actor,
+        version.guard("submit")
+        version.review_roles = CodeRules.roles_for(version.organization)
+        version.review_round += 1
+        version.status = VersionStatus.IN_REVIEW
+        version.save(update_fields=["review_roles", "review_round", "status"])
+        records.add_entry(version.code, Code.EntryKind.SUBMITTED, actor,
                           str(_("Version %(n)d") % {"n": version.number}))
-        _audit(actor, "version.adopt", version, before={"status": VersionStatus.DRAFT},
-               after={"status": version.status})
+        _audit(actor, "version.submit", version, before={"status": VersionStatus.DRAFT},
+               after={"status": version.status, "round": version.review_round,
+                      "steps": version.review_roles})
+        first = version.review_steps()[0]
+        _ask(step_people(version, first), version, first)
         return version
+
+
+def _decide(*, actor: Any, version: CodeVersion, verdict: str, comment: str,
+            revision: int | None, action: str) -> CodeVersion:
+    """Decide the current adoption step through the review mechanism. The last step's
+    approval adopts the version; a return makes it a draft again, with the reason at the
+    top of its page."""
+
+    def apply(item: CodeVersion, result: reviews.Result) -> dict[str, Any]:
+        from guildhall.notifications.services import settle
+
+        settle(_version_url(item), [ADOPTION_ASKED])  # the asked decision is made
+        number = str(_("Version %(n)d") % {"n": item.number})
+        if result.outcome == reviews.NEXT_STEP:
+            step = result.next_step
+            _ask(reviews.not_yet_decided(item, step_people(item, step), result), item, step)
+        elif result.outcome == reviews.APPROVED:
+            item.status, item.adopted_by, item.adopted_at = (
+                VersionStatus.ADOPTED, actor, timezone.now())
+            records.add_entry(item.code, Code.EntryKind.ADOPTED, actor, number)
+            _tell_authors(item, "adopted", _("The version was adopted"),
+                          str(_("It may be published to the members now.")))
+        else:
+            item.status = VersionStatus.DRAFT
+            records.add_entry(item.code, Code.EntryKind.RETURNED, actor,
+                              f"{number}: {result.decision.comment}")
+            _tell_authors(item, "returned", _("The version was returned for revision"),
+                          result.decision.comment)
+        item.save(update_fields=["status", "adopted_by", "adopted_at"])
+        return {"status": item.status}
+
+    with transaction.atomic():
+        locked = _lock_version(version)
+        locked.guard(action)
+        result = reviews.decide(
+            actor=actor, subject=locked, verdict=verdict, comment=comment,
+            revision=locked.revision if revision is None else revision,
+            steps=locked.review_steps(), on_outcome=apply,
+            audit_action=f"study.version.{action}", locked=True)
+        return result.subject
+
+
+def version_adopt(*, actor: Any, version: CodeVersion, comment: str = "",
+                  revision: int | None = None) -> CodeVersion:
+    """Approve the current adoption step; the last one (the principal's) adopts the
+    version, which is published afterwards."""
+    return _decide(actor=actor, version=version, verdict=Verdict.APPROVE, comment=comment,
+                   revision=revision, action="adopt")
+
+
+def version_return(*, actor: Any, version: CodeVersion, comment: str,
+                   revision: int | None = None) -> CodeVersion:
+    """Return the version to its authors with a reason (required)."""
+    return _decide(actor=actor, version=version, verdict=Verdict.RETURN, comment=comment,
+                   revision=revision, action="return")
+
+
+def rules_update(*, actor: Any, org: Any, steps_before: list[str]) -> CodeRules:
+    """The association's administrator sets the review steps before the principal's
+    adoption; versions already submitted keep theirs."""
+    with transaction.atomic():
+        rules, _created = CodeRules.objects.select_for_update().get_or_create(organization=org)
+        before = list(rules.steps_before)
+        rules.steps_before = [str(r) for r in steps_before]
+        rules.full_clean(exclude=["updated_by", "organization"])
+        rules.updated_by, rules.updated_at = actor, timezone.now()
+        rules.save()
+        record(actor=actor, action="study.code_rules.update", organization=org, obj=rules,
+               before={"steps_before": before}, after={"steps_before": rules.steps_before})
+        return rules
 
 
 def version_publish(*, actor: Any, version: CodeVersion) -> CodeVersion:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,20 +22,26 @@ from guildhall.records import services as records
 from guildhall.study import queries, services
 from guildhall.study.forms import (
     ActivityForm,
+    AdoptionForm,
     AttachmentForm,
     CodeForm,
+    CodeRulesForm,
+    CorrectionForm,
     MaterialForm,
     SessionForm,
     TopicForm,
     VersionForm,
 )
 from guildhall.study.models import (
+    PENDING_VERSION,
     Acknowledgement,
     Code,
+    CodeRules,
     CodeVersion,
     PlanTopic,
     StudySession,
     VersionStatus,
+    adoption_steps,
 )
 
 PAGE_SIZE = 30
@@ -55,6 +62,8 @@ def _session_page(request: HttpRequest, session: StudySession, *, status: int = 
         "attendees": "、".join(u.display_name for u in session.attendees.order_by(
             "full_name", "username")),
         "attachments": records.live_attachments(session),
+        "library_items": queries.session_library_items(request.user, session),
+        "correction": queries.pending_correction(session),
         "timeline": records.timeline_items(
             session, revision_label=lambda r: _("Revision %(n)d") % {"n": r.number},
             revision_text=lambda r: ""),
@@ -101,22 +110,37 @@ def session_new(request: HttpRequest, org_id: int) -> HttpResponse:
                            status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, org_id: int, session_id: int) -> HttpResponse:
-    session = _session(request, org_id, session_id)
-    require(request.user, "study.session.edit", session)
-    org = session.organization
-    form = SessionForm(request.POST or None, org=org, initial=SessionForm.initial_for(session))
-    saved = save_form(
-        request, form,
-        lambda: services.session_update(actor=request.user, session=session,
-                                        data=form.model_data(),
-                                        revision=form.cleaned_data.get("revision")),
-        done=_("Saved."), next_url=session.get_absolute_url())
-    return saved or render(request, "study/session_form.html",
-                           {"org": org, "form": form, "session": session},
-                           status=400 if form.errors else 200)
+def _session_change(action: str, form_class: type[SessionForm], change: Callable[..., Any],
+                    done: Any, **extra: Any):
+    """The form that edits a draft session or corrects a confirmed one."""
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, org_id: int, session_id: int) -> HttpResponse:
+        session = _session(request, org_id, session_id)
+        require(request.user, f"study.session.{action}", session)
+        org = session.organization
+        form = form_class(request.POST or None, org=org, initial=SessionForm.initial_for(session))
+        saved = save_form(
+            request, form,
+            lambda: change(actor=request.user, session=session, data=form.model_data(),
+                           revision=form.cleaned_data.get("revision"),
+                           **({"reason": form.cleaned_data.get("reason")}
+                              if "reason" in form.fields else {})),
+            done=str(done), next_url=session.get_absolute_url(),
+            default_field="reason" if "reason" in form.fields else None)
+        return saved or render(request, "study/session_form.html",
+                               {"org": org, "form": form, "session": session, **extra},
+                               status=400 if form.errors else 200)
+    view.__name__ = f"session_{action}"
+    return view
+
+
+session_edit = _session_change("edit", SessionForm, services.session_update, gettext_lazy("Saved."))
+#: Correct a confirmed session: a new revision with a reason, confirmed again.
+session_correct = _session_change(
+    "correct", CorrectionForm, services.session_correct,
+    gettext_lazy("The correction was saved; the principal confirms the session again."),
+    correcting=True)
 
 
 @login_required
@@ -211,7 +235,9 @@ def code_list(request: HttpRequest, org_id: int) -> HttpResponse:
         user=request.user, version__in=published).values_list("version_id", flat=True))
     return render(request, "study/code_list.html", {
         "org": org, "rows": [{"code": c, **current.get(c.pk, {})} for c in codes],
-        "mine": mine, "may_create": can(request.user, "study.create", org)})
+        "mine": mine, "may_create": can(request.user, "study.create", org),
+        "adoption_steps": adoption_steps(CodeRules.roles_for(org)),
+        "may_set_steps": can(request.user, "study.code.rules", org)})
 
 
 @login_required
@@ -223,7 +249,7 @@ def code_new(request: HttpRequest, org_id: int) -> HttpResponse:
     saved = save_form(
         request, form,
         lambda: services.code_create(actor=request.user, org=org, data=form.cleaned_data),
-        done=_("The code was saved as a draft version; the principal adopts it."),
+        done=_("The code was saved as a draft version; submit it for adoption when it is ready."),
         next_url=Code.get_absolute_url)
     return saved or render(request, "study/code_form.html", {"org": org, "form": form},
                            status=400 if form.errors else 200)
@@ -237,7 +263,7 @@ def code_detail(request: HttpRequest, org_id: int, code_id: int) -> HttpResponse
     return render(request, "study/code_detail.html", {
         "org": code.organization, "code": code, "versions": versions,
         "may_new_version": can(request.user, "study.code.new_version", code)
-        and not any(v.status in (VersionStatus.DRAFT, VersionStatus.ADOPTED) for v in versions),
+        and not any(v.status in PENDING_VERSION for v in versions),
         "timeline": records.timeline_items(
             code, revision_label=lambda r: _("Version %(n)d") % {"n": r.number},
             revision_text=lambda r: "")})
@@ -284,7 +310,7 @@ def version_new(request: HttpRequest, org_id: int, code_id: int) -> HttpResponse
     saved = save_form(
         request, form,
         lambda: services.version_new(actor=request.user, code=code, data=form.cleaned_data),
-        done=_("The new version was saved as a draft; the principal adopts it."),
+        done=_("The new version was saved as a draft; submit it for adoption when it is ready."),
         next_url=CodeVersion.get_absolute_url)
     return saved or render(request, "study/version_form.html",
                            {"org": code.organization, "code": code, "form": form, "version": None},
@@ -292,7 +318,7 @@ def version_new(request: HttpRequest, org_id: int, code_id: int) -> HttpResponse
 
 
 def _version_page(request: HttpRequest, version: CodeVersion, *, status: int = 200,
-                  error: str = "") -> HttpResponse:
+                  error: str = "", form: AdoptionForm | None = None) -> HttpResponse:
     org = version.organization
     rate = who = None
     acknowledged = None
@@ -306,7 +332,27 @@ def _version_page(request: HttpRequest, version: CodeVersion, *, status: int = 2
         "org": org, "version": version, "code": version.code, "error": error,
         "actions": version.available_actions(request.user) - ({"acknowledge"} if acknowledged else set()),
         "rate": rate, "who": who, "acknowledged": acknowledged,
-        "body": richtext.sanitize(version.body)}, status=status)
+        "body": richtext.sanitize(version.body), **_adoption(version, form)}, status=status)
+
+
+def _adoption(version: CodeVersion, form: AdoptionForm | None) -> dict[str, Any]:
+    """The adoption steps of the version's round and their decisions; the latest return at
+    the top while it is a draft again."""
+    from guildhall.reviews import services as reviews
+
+    steps = version.review_steps() if version.review_round else []
+    decisions = list(reviews.decisions_for(version, round=version.review_round)) \
+        if version.review_round else []
+    by_step = {d.step: d for d in decisions}
+    current = reviews.current_step(version, steps, decisions) if version.is_under_review() else None
+    return {
+        "steps": [{"step": s, "decision": by_step.get(s.position),
+                   "current": current is not None and s.position == current.position}
+                  for s in steps],
+        "adopting": current is not None and current.position == len(steps),
+        "refusal": reviews.last_refusal(version) if version.status == VersionStatus.DRAFT else None,
+        "adoption_form": form or AdoptionForm(initial={"revision": version.revision}),
+    }
 
 
 @login_required
@@ -346,14 +392,59 @@ def _version_action(action: str, run: Callable[..., Any], done: str):
     return view
 
 
-version_adopt = _version_action("adopt", services.version_adopt,
-                                gettext_lazy("The version was adopted."))
+version_submit = _version_action("submit", services.version_submit,
+                                 gettext_lazy("The version was submitted for adoption."))
+
+
+def _decision(action: str, run: Callable[..., Any], done: Any):
+    """Decide the current adoption step from the version's page, with the comment."""
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, org_id: int, version_id: int) -> HttpResponse:
+        version = _version(request, org_id, version_id)
+        form = AdoptionForm(request.POST)
+        form.is_valid()
+        data = form.cleaned_data
+
+        def refused(exc: DomainError) -> HttpResponse:
+            return _version_page(request, _version(request, org_id, version_id), form=form,
+                                 status=exc.status, error=beside_field({"form": form}, exc))
+        return run_page_action(
+            request, version, action,
+            lambda v: run(actor=request.user, version=v, comment=data.get("comment") or "",
+                          revision=data.get("revision")),
+            done=str(done), refused=refused)
+    view.__name__ = f"version_{action}"
+    return view
+
+
+version_adopt = _decision("adopt", services.version_adopt,
+                          gettext_lazy("Your decision was recorded."))
+version_return = _decision("return", services.version_return,
+                           gettext_lazy("The version was returned for revision."))
+
+
 version_publish = _version_action("publish", services.version_publish,
                                   gettext_lazy("The version was published to the members."))
 version_acknowledge = _version_action("acknowledge", services.acknowledge,
                                       gettext_lazy("Thank you: your acknowledgement was recorded."))
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_rules(request: HttpRequest, org_id: int) -> HttpResponse:
+    """The association's adoption steps: the administrator sets those before the principal."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "study.code.rules", org)
+    form = CodeRulesForm(request.POST or None, initial=CodeRulesForm.initial_for(org))
+    saved = save_form(
+        request, form,
+        lambda: services.rules_update(actor=request.user, org=org, steps_before=form.steps_before()),
+        done=_("The adoption steps were saved; versions submitted from now on pass them."),
+        next_url=reverse("study:code_list", args=[org.pk]), default_field="step_1")
+    return saved or render(request, "study/code_rules.html", {
+        "org": org, "form": form, "steps": adoption_steps(CodeRules.roles_for(org))},
+        status=400 if form.errors else 200)
 
 
 # ---- the study plan ---------------------------------------------------------------------------

@@ -33,11 +33,13 @@ def make_session(cast: Any, org: Any, state: str = "draft", **extra: Any) -> Stu
 
 
 def make_code(cast: Any, org: Any, state: str = "draft", title: str = "自律规约") -> Code:
-    """A code whose version 1 is in `state` (draft, adopted or published)."""
+    """A code whose version 1 is in `state` (draft, in_review, adopted or published)."""
     code = services.code_create(actor=cast.user(f"{org.code}-admin"), org=org, data={
         "title": title, "kind": "self_discipline", "body": "第一条 遵守法律。",
         "effective_date": dt.date(2026, 1, 1)})
     version = code.versions.get(number=1)
+    if state in ("in_review", "adopted", "published"):
+        version = services.version_submit(actor=cast.user(f"{org.code}-admin"), version=version)
     if state in ("adopted", "published"):
         version = services.version_adopt(actor=cast.user(f"{org.code}-principal"), version=version)
     if state == "published":

@@ -8,6 +8,7 @@ TARGETS = ("soft", "logi", "chem")
 RECORDERS = {"association": {"principal", "admin", "editor"}}
 PRINCIPAL = {"association": {"principal"}}
 PUBLISHERS = {"association": {"principal", "admin"}}
+ADMIN = {"association": {"admin"}}
 SEE = {"association": ALL_ASSOCIATION}
 SEE_ABOVE = {"association": ALL_SUPERVISOR}
 _CACHE: dict = {}
@@ -132,6 +133,9 @@ case("study:session_edit", _session("draft"), RECORDERS)
 case("study:session_edit", _session("draft"), RECORDERS, method="POST", data=_form,
      ok_statuses=(302,))
 case("study:session_confirm", _session("draft"), PRINCIPAL, method="POST", ok_statuses=(302,))
+case("study:session_correct", _session("confirmed"), RECORDERS)
+case("study:session_correct", _session("confirmed"), RECORDERS, method="POST",
+     data=lambda c, o: {**_form(c, o), "reason": "更正参加人员。"}, ok_statuses=(302,))
 case("study:attachment_upload", _session("draft"), RECORDERS, method="POST", data=_upload,
      ok_statuses=(302,))
 case("study:attachment_download", _attachment, SEE, SEE_ABOVE)
@@ -147,7 +151,13 @@ case("study:version_detail", _version("published"), SEE, SEE_ABOVE)
 case("study:version_edit", _version("draft"), RECORDERS)
 case("study:version_edit", _version("draft"), RECORDERS, method="POST", data=_version_form,
      ok_statuses=(302,))
-case("study:version_adopt", _version("draft"), PRINCIPAL, method="POST", ok_statuses=(302,))
+case("study:version_submit", _version("draft"), RECORDERS, method="POST", ok_statuses=(302,))
+case("study:version_adopt", _version("in_review"), PRINCIPAL, method="POST", ok_statuses=(302,))
+case("study:version_return", _version("in_review"), PRINCIPAL, method="POST",
+     data=lambda c, o: {"comment": "请补充第三条。", "revision": "1"}, ok_statuses=(302,))
+matrix_case(MatrixCase("study:code_rules", build=_org, own=ADMIN))
+matrix_case(MatrixCase("study:code_rules", build=_org, own=ADMIN, method="POST",
+                       data=lambda c, o: {"step_1": "reviewer"}, ok_statuses=(302,)))
 case("study:version_publish", _version("adopted"), PUBLISHERS, method="POST", ok_statuses=(302,))
 case("study:version_acknowledge", _version("published"), SEE, method="POST", ok_statuses=(302,))
 
@@ -174,7 +184,16 @@ case("api:study_version_new", _api(_code("published")), RECORDERS, api=True, met
 case("api:study_version_detail", _api(_version("published")), SEE, SEE_ABOVE, api=True)
 case("api:study_version_detail", _api(_version("draft")), RECORDERS, api=True, method="PATCH",
      json=True, data=lambda c, o: {"body": "第一条 改过。"})
-case("api:study_version_adopt", _api(_version("draft")), PRINCIPAL, api=True, method="POST")
+case("api:study_version_submit", _api(_version("draft")), RECORDERS, api=True, method="POST")
+case("api:study_version_adopt", _api(_version("in_review")), PRINCIPAL, api=True, method="POST")
+case("api:study_version_return", _api(_version("in_review")), PRINCIPAL, api=True, method="POST",
+     json=True, data=lambda c, o: {"comment": "请补充第三条。"})
+matrix_case(MatrixCase("api:study_code_rules", build=_org, api=True, own=SEE, above=SEE_ABOVE))
+matrix_case(MatrixCase("api:study_code_rules", build=_org, api=True, own=ADMIN, method="PUT",
+                       json=True, data=lambda c, o: {"steps_before": ["reviewer"]}))
+case("api:study_session_correct", _api(_session("confirmed")), RECORDERS, api=True,
+     method="POST", json=True,
+     data=lambda c, o: {"reason": "更正其他参加人数。", "other_attendees": 4, "revision": 1})
 case("api:study_version_publish", _api(_version("adopted")), PUBLISHERS, api=True, method="POST")
 case("api:study_version_acknowledge", _api(_version("published")), SEE, api=True, method="POST")
 

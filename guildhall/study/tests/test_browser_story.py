@@ -1,8 +1,11 @@
 """Browser story (学习教育、自律规约): soft-editor records a study session from a phone,
-tapping the members who attended and writing the minutes; soft-principal confirms it and
-the year's figures count it. soft-admin drafts a new version of a code, soft-principal
-adopts it, soft-admin publishes it; soft-staff reads and acknowledges it and the
-acknowledgement rate changes. Screenshots: var/screenshots/study-*.png."""
+tapping the members who attended, a reader of the library shared by the supervising body
+and writing the minutes; soft-principal confirms it and the year's figures count it.
+soft-admin adds a reviewer's step before the principal's adoption, drafts a new version of
+a code and submits it; soft-reviewer returns it with a reason, shown at the top of the
+version; soft-admin submits it again, soft-reviewer approves, soft-principal adopts it,
+soft-admin publishes it; soft-staff reads and acknowledges it and the acknowledgement rate
+changes. Screenshots: var/screenshots/study-*.png."""
 
 import datetime as dt
 import os
@@ -48,6 +51,8 @@ def test_a_session_is_recorded_and_confirmed_and_a_new_code_version_is_acknowled
         page.fill("#id_leader", "张秘书长")
         for name in ("王建国", "李敏", "刘洋"):
             page.get_by_label(name, exact=True).check()
+        # A reader from the library, shared by the supervising body.
+        page.get_by_label("社会组织意识形态工作学习读本", exact=False).check()
         page.fill("#id_other_attendees", "2")
         page.fill("#id_minutes", "传达行业自律公约修订内容。\n\n与会人员逐条讨论并交流体会。")
         screenshot(page, "study-1-record-session")
@@ -57,6 +62,10 @@ def test_a_session_is_recorded_and_confirmed_and_a_new_code_version_is_acknowled
         assert sorted(session.attendees.values_list("username", flat=True)) == [
             "soft-admin", "soft-principal", "soft-staff"]
         assert "王建国" in page.inner_text("#attendee-names")
+        assert [m.title for m in session.library_items.all()] == ["社会组织意识形态工作学习读本"]
+        assert "来自上级" in page.inner_text("#library-items")
+        page.locator("#library-items").scroll_into_view_if_needed()
+        screenshot(page, "study-1b-session-with-library-item")
         assert page.locator("#confirm-session").count() == 0  # the editor does not confirm
 
         # soft-principal confirms it; the year's figures count it.
@@ -75,9 +84,40 @@ def test_a_session_is_recorded_and_confirmed_and_a_new_code_version_is_acknowled
         assert page.inner_text("#fig-participation") == after.participation_percent
         screenshot(page, "study-3-figures")
 
-        # soft-admin drafts a new version of the ethics code; the principal adopts it.
+        # soft-editor corrects the confirmed session with a reason: it leaves the figures
+        # until soft-principal confirms it again.
+        sign_out_and_in(page, url, "soft-editor")
+        page.goto(f"{url}{session.get_absolute_url()}")
+        page.click("#correct-session")
+        page.fill("#id_other_attendees", "3")
+        page.fill("#id_reason", "漏记一位列席的会员单位代表。")
+        page.click("#save-session")
+        page.wait_for_load_state()
+        assert StudySession.objects.get(pk=session.pk).status == SessionStatus.DRAFT
+        assert "漏记一位列席" in page.inner_text("#correction")
+        assert queries.figures(soft, year).sessions == before.sessions
+        screenshot(page, "study-3b-corrected")
+        sign_out_and_in(page, url, "soft-principal")
+        page.goto(f"{url}{session.get_absolute_url()}")
+        assert "漏记一位列席" in page.inner_text("#correction")
+        page.click("#confirm-session")
+        page.wait_for_load_state()
+        assert page.locator("#correction").count() == 0
+        assert queries.figures(soft, year).sessions == after.sessions
+
+        # soft-admin adds a reviewer's step before the principal's adoption, then drafts a
+        # new version of the ethics code and submits it.
         code = Code.objects.get(organization=soft, title="工作人员职业道德准则")
         sign_out_and_in(page, url, "soft-admin")
+        page.goto(f"{url}/o/{soft.pk}/codes/")
+        assert "主要负责人审定" in page.inner_text("#adoption-steps")
+        page.click("#set-steps")
+        page.select_option("#id_step_1", label="审核人")
+        screenshot(page, "study-4b-adoption-steps")
+        page.click("#save-steps")
+        page.wait_for_load_state()
+        assert page.inner_text("#adoption-steps").index("审核人审核") < page.inner_text(
+            "#adoption-steps").index("主要负责人审定")
         page.goto(f"{url}{code.get_absolute_url()}")
         page.click("#new-version")
         # The editor shows the text of the version before, formatted, never as HTML.
@@ -91,10 +131,37 @@ def test_a_session_is_recorded_and_confirmed_and_a_new_code_version_is_acknowled
         page.click("#save-version")
         page.wait_for_load_state()
         version = CodeVersion.objects.get(code=code, number=3)
-        sign_out_and_in(page, url, "soft-principal")
+        page.click("#submit-version")
+        page.wait_for_load_state()
+        assert CodeVersion.objects.get(pk=version.pk).status == VersionStatus.IN_REVIEW
+
+        # soft-reviewer returns it with a reason; soft-admin sees it at the top and resubmits.
+        sign_out_and_in(page, url, "soft-reviewer")
+        page.goto(f"{url}{version.get_absolute_url()}")
+        assert page.locator("#adopt-version").inner_text() == "同意"
+        page.fill("#id_comment", "第四条请写明回应时限。")
+        page.click("#return-version")
+        page.wait_for_load_state()
+        assert CodeVersion.objects.get(pk=version.pk).status == VersionStatus.DRAFT
+        sign_out_and_in(page, url, "soft-admin")
+        page.goto(f"{url}{version.get_absolute_url()}")
+        assert "第四条请写明回应时限" in page.inner_text("#refusal")
+        screenshot(page, "study-4c-returned")
+        page.click("#submit-version")
+        page.wait_for_load_state()
+
+        # soft-reviewer approves the first step; soft-principal adopts it; soft-admin publishes.
+        sign_out_and_in(page, url, "soft-reviewer")
         page.goto(f"{url}{version.get_absolute_url()}")
         page.click("#adopt-version")
         page.wait_for_load_state()
+        sign_out_and_in(page, url, "soft-principal")
+        page.goto(f"{url}{version.get_absolute_url()}")
+        assert page.locator("#adopt-version").inner_text() == "审定通过此版本"
+        screenshot(page, "study-4d-adoption-step")
+        page.click("#adopt-version")
+        page.wait_for_load_state()
+        assert CodeVersion.objects.get(pk=version.pk).status == VersionStatus.ADOPTED
         sign_out_and_in(page, url, "soft-admin")
         page.goto(f"{url}{version.get_absolute_url()}")
         page.click("#publish-version")

@@ -150,6 +150,8 @@ class NoPerPersonFigureTest(GuildhallTestCase):
 
         activity = Activity.objects.filter(organization=self.soft).first()
         self.kwargs["activity_id"] = activity.pk
+        self.confirmed = StudySession.objects.filter(organization=self.soft,
+                                                     status=SessionStatus.CONFIRMED).first().pk
         self.activity_attachment = activity.attachments.first().pk
         self.material_attachment = material_attach(
             actor=self.user("soft-editor"), material=material, upload=SimpleUploadedFile(
@@ -175,6 +177,8 @@ class NoPerPersonFigureTest(GuildhallTestCase):
                 kwargs["attachment_id"] = self.material_attachment
             if "attachment_id" in kwargs and pattern.name.startswith("activity_"):
                 kwargs["attachment_id"] = self.activity_attachment
+            if pattern.name == "session_correct":  # offered on a confirmed session only
+                kwargs["session_id"] = self.confirmed
             url = reverse(f"study:{pattern.name}", kwargs=kwargs)
             for username in (["sup-admin"] if supervisor else ["soft-principal", "soft-staff",
                                                                "sup-viewer"]):

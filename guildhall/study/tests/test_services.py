@@ -113,7 +113,10 @@ class SessionTest(GuildhallTestCase):
         services.session_confirm(actor=self.user("soft-principal"), session=session)
         session.refresh_from_db()
         self.assertEqual(session.status, SessionStatus.CONFIRMED)
-        self.assertEqual(session.available_actions(self.user("soft-principal")), set())
+        # Confirmed once: what is left is a correction, which sends it back for confirmation.
+        self.assertEqual(session.available_actions(self.user("soft-principal")), {"correct"})
+        with self.assertRaises(DomainError):
+            services.session_confirm(actor=self.user("soft-principal"), session=session)
 
     def test_attendees_must_be_members(self):
         with self.assertRaises(DomainError):
@@ -158,6 +161,9 @@ class CodeTest(GuildhallTestCase):
                 "body": "x", "effective_date": dt.date(2026, 6, 1)})
         with self.assertRaises(DomainError):  # not adopted yet
             services.version_publish(actor=self.user("soft-admin"), version=v2)
+        with self.assertRaises(DomainError):  # a draft is submitted before it is adopted
+            services.version_adopt(actor=self.user("soft-principal"), version=v2)
+        services.version_submit(actor=self.user("soft-editor"), version=v2)
         self.assertNotIn("adopt", v2.available_actions(self.user("soft-admin")))
         services.version_adopt(actor=self.user("soft-principal"), version=v2)
         services.version_publish(actor=self.user("soft-admin"), version=CodeVersion.objects.get(pk=v2.pk))
