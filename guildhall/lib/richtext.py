@@ -116,6 +116,9 @@ def sanitize(body: str) -> str:
                         link_rel="noopener noreferrer")
     # An image whose address was refused is no image at all.
     cleaned = re.sub(r"<img(?![^>]*\bsrc=)[^>]*>", "", cleaned)
+    # An image pasted without a description is read as decoration, not as "image" and its
+    # file name: screen readers need the attribute to be there.
+    cleaned = re.sub(r"<img(?![^>]*\balt=)", '<img alt=""', cleaned)
     return cleaned.strip()
 
 

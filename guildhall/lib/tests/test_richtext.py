@@ -89,6 +89,11 @@ class ImageTest(unittest.TestCase):
         image = data_url(Image.new("RGB", (20, 10), "red"), "PNG")
         self.assertEqual(self.src(richtext.sanitize(f'<img src="{image}" alt="图">')), image)
 
+    def test_an_image_without_a_description_is_marked_as_decoration(self):
+        image = data_url(Image.new("RGB", (20, 10), "red"), "PNG")
+        self.assertIn('<img alt="" src=', richtext.sanitize(f'<p><img src="{image}"></p>'))
+        self.assertIn('alt="图"', richtext.sanitize(f'<p><img src="{image}" alt="图"></p>'))
+
     def test_a_photo_loses_its_metadata_and_is_made_smaller(self):
         exif = Image.Exif()
         exif[0x010F] = "Camera maker"
