@@ -205,8 +205,7 @@ def member_invite(*, actor: Any, org: Organization, email: str, role: str) -> In
                                                invited_by=actor, sent_at=timezone.now())
         record(actor=actor, action="member.invite", organization=org, obj=invitation,
                after={"email": mask_email(email), "role": role})
-        link = f"{settings.SITE_URL}{reverse('orgs:invitation_accept', args=[invitation.token])}"
-        transaction.on_commit(lambda: _send_invitation(invitation, link, actor))
+        transaction.on_commit(lambda: _send_invitation(invitation, actor))
     return invitation
 
 
@@ -217,26 +216,32 @@ def _check_pending(invitation: Invitation) -> None:
         raise DomainError(_("This invitation was cancelled."), "cancelled", status=409)
 
 
+def _lock_pending(invitation: Invitation) -> Invitation:
+    """Return the invitation locked for this transaction, refusing one that is no longer
+    pending (used or cancelled meanwhile)."""
+    invitation = Invitation.objects.select_related("organization").select_for_update(
+        of=("self",)).get(pk=invitation.pk)
+    _check_pending(invitation)
+    return invitation
+
+
 def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
     """E-mail a pending invitation again, with the same link (the first e-mail may have
     been lost or deleted)."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        _check_pending(invitation)
+        invitation = _lock_pending(invitation)
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at"])
         record(actor=actor, action="member.invite_resend", organization=invitation.organization,
                obj=invitation, after={"email": mask_email(invitation.email), "role": invitation.role})
-        link = f"{settings.SITE_URL}{reverse('orgs:invitation_accept', args=[invitation.token])}"
-        transaction.on_commit(lambda: _send_invitation(invitation, link, actor))
+        transaction.on_commit(lambda: _send_invitation(invitation, actor))
     return invitation
 
 
 def invitation_cancel(*, actor: Any, invitation: Invitation) -> Invitation:
     """Withdraw a pending invitation: its link no longer works."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        _check_pending(invitation)
+        invitation = _lock_pending(invitation)
         invitation.cancelled_at = timezone.now()
         invitation.save(update_fields=["cancelled_at"])
         record(actor=actor, action="member.invite_cancel", organization=invitation.organization,
@@ -244,8 +249,10 @@ def invitation_cancel(*, actor: Any, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def _send_invitation(invitation: Invitation, link: str, actor: Any) -> None:
+def _send_invitation(invitation: Invitation, actor: Any) -> None:
     from django.core.mail import send_mail
+
+    link = f"{settings.SITE_URL}{reverse('orgs:invitation_accept', args=[invitation.token])}"
 
     subject = _("Invitation to join %(org)s on Guildhall") % {"org": invitation.organization.name}
     body = _("%(name)s invites you to join %(org)s as %(role)s. Open this link to accept "

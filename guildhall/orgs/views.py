@@ -167,39 +167,36 @@ def _pending_invitations(org: Organization) -> list[Invitation]:
     return list(org.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True)[:20])
 
 
-@login_required
-@require_POST
-def invitation_resend(request: HttpRequest, org_id: int, invitation_id: int) -> HttpResponse:
+def _invitation_action(request: HttpRequest, org_id: int, invitation_id: int, action: str) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "org.manage_members", org)
     invitation = get_invitation_for_user(request.user, org, invitation_id)
-    if services.invitations_over_limit(request):
-        messages.error(request, services.TOO_MANY_INVITATIONS)
-        return redirect("orgs:members", org.pk)
     try:
-        services.invitation_resend(actor=request.user, invitation=invitation)
+        if action == "resend":
+            if services.invitations_over_limit(request):
+                raise DomainError(services.TOO_MANY_INVITATIONS, "too_many_invitations", status=429)
+            services.invitation_resend(actor=request.user, invitation=invitation)
+            done = _("The invitation was sent again to %(email)s.")
+        else:
+            services.invitation_cancel(actor=request.user, invitation=invitation)
+            done = _("The invitation to %(email)s was cancelled; its link no longer works.")
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The invitation was sent again to %(email)s.") % {
-            "email": invitation.email})
+        messages.success(request, done % {"email": invitation.email})
     return redirect("orgs:members", org.pk)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, org_id: int, invitation_id: int) -> HttpResponse:
+    return _invitation_action(request, org_id, invitation_id, "resend")
 
 
 @login_required
 @require_POST
 def invitation_cancel(request: HttpRequest, org_id: int, invitation_id: int) -> HttpResponse:
-    org = get_org_for_user(request.user, org_id)
-    require(request.user, "org.manage_members", org)
-    invitation = get_invitation_for_user(request.user, org, invitation_id)
-    try:
-        services.invitation_cancel(actor=request.user, invitation=invitation)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The invitation to %(email)s was cancelled; its link no "
-                                    "longer works.") % {"email": invitation.email})
-    return redirect("orgs:members", org.pk)
+    return _invitation_action(request, org_id, invitation_id, "cancel")
 
 
 def _member_action(request: HttpRequest, org_id: int, membership_id: int, action: str) -> HttpResponse:
