@@ -267,11 +267,15 @@ def mark(body_html: str, spans: list[Span]) -> str:
         if span.end > span.start and (not chosen or span.start >= chosen[-1].end):
             chosen.append(span)
     at = {p: span for span in chosen for p in range(span.start, span.end)}
+    touched = {event for (event, _i), p in positions.items() if p in at}
     out: list[str] = []
     opened: set[Span] = set()
     for n, (kind, _tag, text) in enumerate(parser.events):
         if kind != "data":
             out.append(text)
+            continue
+        if n not in touched:
+            out.append(html.escape(text, quote=False))
             continue
         current: Span | None = None
         for i, char in enumerate(text):

@@ -243,13 +243,12 @@ def _detail(request: HttpRequest, publication: Publication, *, status: int = 200
         publication, scanned=publication.scanned_revision == publication.revision)
     steps = publication.review_steps()
     actions = publication.available_actions(request.user)
-    body = richtext.sanitize(current.snapshot["body"])
-    is_author = request.user.pk == publication.created_by_id
+    body = records.mark_findings(richtext.sanitize(current.snapshot["body"]), findings,
+                                 reveal=request.user.pk == publication.created_by_id)
     ctx = {
         "org": publication.organization, "publication": publication, "error": error,
         "actions": actions, "revision": current,
-        "body": records.mark_findings(body, findings, reveal=is_author),
-        "preview_body": records.mark_findings(body, findings, reveal=is_author, anchors=False),
+        "body": body, "preview_body": records.without_anchors(body),
         "findings": findings,
         "removed_findings": removed,
         "revisions": publication.revisions.select_related("created_by"),
