@@ -29,6 +29,8 @@ ACTIONS: dict[str, Promise] = {
     "org.update": _("Changed the organization"),
     "member.add": _("Added a member"),
     "member.invite": _("Invited a member"),
+    "member.invite_resend": _("Sent an invitation again"),
+    "member.invite_cancel": _("Cancelled an invitation"),
     "member.join": _("Joined by invitation"),
     "member.set_role": _("Changed a member's role"),
     "member.deactivate": _("Deactivated a member"),

@@ -116,6 +116,9 @@ def sanitize(body: str) -> str:
                         link_rel="noopener noreferrer")
     # An image whose address was refused is no image at all.
     cleaned = re.sub(r"<img(?![^>]*\bsrc=)[^>]*>", "", cleaned)
+    # An image pasted without a description is read as decoration, not as "image" and its
+    # file name: screen readers need the attribute to be there.
+    cleaned = re.sub(r"<img(?![^>]*\balt=)", '<img alt=""', cleaned)
     return cleaned.strip()
 
 
@@ -179,3 +182,120 @@ def side_by_side(old: str, new: str) -> list[DiffRow]:
             kind = "replace" if x and y else ("delete" if x else "insert")
             rows.append(DiffRow(kind, x, y))
     return rows
+
+
+# ---- marking places of the plain text in the HTML --------------------------------------
+
+@dataclass(frozen=True)
+class Span:
+    """A place in the plain text (`plain_text`'s offsets, what the checker reports) to
+    mark in the HTML: `anchor` becomes the mark's id (when given), `css` its class, and
+    `shown` replaces the marked text when not None (a masked value)."""
+
+    start: int
+    end: int
+    css: str = ""
+    anchor: str = ""
+    shown: str | None = None
+
+
+class _Events(HTMLParser):
+    """The parser's events as a list: ("tag", raw text) or ("data", text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.events.append(("tag", tag, self.get_starttag_text() or ""))
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.events.append(("tag", tag, self.get_starttag_text() or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(("end", tag, f"</{tag}>"))
+
+    def handle_data(self, data: str) -> None:
+        self.events.append(("data", "", data))
+
+
+def _plain_positions(events: list[tuple[str, str, str]]) -> dict[tuple[int, int], int]:
+    """Map (event, character) of each text character to its offset in `plain_text`, doing
+    what `paragraphs` does: lines at block tags, runs of spaces as one, lines stripped,
+    empty lines dropped."""
+    raw: list[tuple[str, tuple[int, int] | None]] = []
+    for n, (kind, tag, text) in enumerate(events):
+        if kind in ("tag", "end") and tag in BLOCK_TAGS:
+            raw.append(("\n", None))
+        elif kind == "data":
+            raw += [(" " if c == "\n" else c, (n, i)) for i, c in enumerate(text)]
+    lines: list[list[tuple[str, tuple[int, int] | None]]] = [[]]
+    for char in raw:
+        if char[0] == "\n":
+            lines.append([])
+        else:
+            lines[-1].append(char)
+    positions: dict[tuple[int, int], int] = {}
+    offset = 0
+    for line in lines:
+        kept: list[tuple[str, tuple[int, int] | None]] = []
+        for char in line:  # a run of spaces keeps its first
+            if char[0] in " \t\u00a0" and (not kept or kept[-1][0] == " "):
+                continue
+            kept.append((" " if char[0] in " \t\u00a0" else char[0], char[1]))
+        while kept and kept[-1][0] == " ":
+            kept.pop()
+        if not kept:
+            continue
+        for i, (_char, key) in enumerate(kept):
+            if key is not None:
+                positions[key] = offset + i
+        offset += len(kept) + 1
+    return positions
+
+
+def mark(body_html: str, spans: list[Span]) -> str:
+    """Return sanitized HTML with each span of its plain text wrapped in `<mark>` (cut at
+    tags, so that the HTML stays well formed); a span with `shown` shows that instead of
+    its text. Spans that overlap an earlier one are left out."""
+    parser = _Events()
+    parser.feed(body_html or "")
+    parser.close()
+    positions = _plain_positions(parser.events)
+    chosen: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if span.end > span.start and (not chosen or span.start >= chosen[-1].end):
+            chosen.append(span)
+    at = {p: span for span in chosen for p in range(span.start, span.end)}
+    touched = {event for (event, _i), p in positions.items() if p in at}
+    out: list[str] = []
+    opened: set[Span] = set()
+    for n, (kind, _tag, text) in enumerate(parser.events):
+        if kind != "data":
+            out.append(text)
+            continue
+        if n not in touched:
+            out.append(html.escape(text, quote=False))
+            continue
+        current: Span | None = None
+        for i, char in enumerate(text):
+            span = at.get(positions.get((n, i), -1))
+            if span is not None and span.shown is not None and span in opened and span is not current:
+                continue  # the rest of a replaced text, after a tag: already shown
+            if span is not current:
+                if current is not None:
+                    out.append("</mark>")
+                if span is not None:
+                    first = span not in opened
+                    anchor = f' id="{html.escape(span.anchor)}"' if first and span.anchor else ""
+                    css = f' class="{html.escape(span.css)}"' if span.css else ""
+                    out.append(f"<mark{anchor}{css}>")
+                    if span.shown is not None and first:
+                        out.append(html.escape(span.shown, quote=False))
+                    opened.add(span)
+                current = span
+            if span is None or span.shown is None:
+                out.append(html.escape(char, quote=False))
+        if current is not None:
+            out.append("</mark>")
+    return "".join(out)

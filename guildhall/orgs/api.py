@@ -1,11 +1,15 @@
 
+from datetime import datetime
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from guildhall.core.errors import DomainError
 from guildhall.core.pagination import Pages
-from guildhall.orgs.permissions import Access
-from guildhall.orgs.scoping import get_org_for_user, visible_orgs
+from guildhall.orgs import services
+from guildhall.orgs.permissions import Access, require
+from guildhall.orgs.scoping import get_invitation_for_user, get_org_for_user, visible_orgs
 
 router = Router(tags=["organizations"])
 
@@ -64,3 +68,46 @@ def me(request: HttpRequest) -> dict:
              "role": access.roles[org.pk]} for org in access.orgs.values()
         ],
     }
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    created_at: datetime
+    sent_at: datetime | None
+    cancelled_at: datetime | None
+
+
+def _invitation_for(request: HttpRequest, org_id: int, invitation_id: int):
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.manage_members", org)
+    return get_invitation_for_user(request.user, org, invitation_id)
+
+
+@router.get("/orgs/{org_id}/invitations", response=list[InvitationOut], url_name="invitation_list")
+def invitation_list(request: HttpRequest, org_id: int):
+    """List the organization's pending invitations (for its administrators)."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.manage_members", org)
+    return list(org.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True)[:100])
+
+
+@router.post("/orgs/{org_id}/invitations/{invitation_id}/resend", response=InvitationOut,
+             url_name="invitation_resend")
+def invitation_resend(request: HttpRequest, org_id: int, invitation_id: int):
+    """E-mail a pending invitation again, with the same link; it counts towards the hourly
+    limit of invitations (429 beyond it)."""
+    invitation = _invitation_for(request, org_id, invitation_id)
+    if services.invitations_over_limit(request):
+        raise DomainError(services.TOO_MANY_INVITATIONS, "too_many_invitations", status=429)
+    return services.invitation_resend(actor=request.user, invitation=invitation)
+
+
+@router.post("/orgs/{org_id}/invitations/{invitation_id}/cancel", response=InvitationOut,
+             url_name="invitation_cancel")
+def invitation_cancel(request: HttpRequest, org_id: int, invitation_id: int):
+    """Cancel a pending invitation: its link no longer works (409 when it was already used
+    or cancelled)."""
+    invitation = _invitation_for(request, org_id, invitation_id)
+    return services.invitation_cancel(actor=request.user, invitation=invitation)

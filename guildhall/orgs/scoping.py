@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from guildhall.orgs.models import Membership, Organization
+from guildhall.orgs.models import Invitation, Membership, Organization
 from guildhall.orgs.permissions import Access
 
 
@@ -31,6 +31,15 @@ def get_membership_for_user(user: Any, org: Organization, pk: int) -> Membership
     if membership is None:
         raise Http404("No such member")
     return membership
+
+
+def get_invitation_for_user(user: Any, org: Organization, pk: int) -> Invitation:
+    """Return an invitation of `org` (already scoped) or 404."""
+    invitation = Invitation.objects.select_related("organization").filter(
+        pk=pk, organization=org).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    return invitation
 
 
 def visible_to(user: Any, queryset: QuerySet) -> QuerySet:

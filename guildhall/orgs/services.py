@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from guildhall.accounts import lockout, second_factor
 from guildhall.audit.services import record
+from guildhall.core import ratelimit
 from guildhall.core.errors import DomainError
 from guildhall.lib.masking import mask_email, mask_middle
 from guildhall.orgs.models import Invitation, Membership, Organization, Role
@@ -178,6 +179,17 @@ def _check_role(org: Organization, role: str) -> None:
                           field="role")
 
 
+TOO_MANY_INVITATIONS = gettext_lazy("You have sent too many invitations in the last hour. Wait "
+                                    "a while and send the rest later.")
+
+
+def invitations_over_limit(request: Any) -> bool:
+    """Count one invitation sent (a new one or a resend) by the signed-in person and
+    return whether they are over the hourly limit, by account or by address."""
+    return ratelimit.person_over_limit(request, "invite", per_person=settings.INVITATIONS_PER_HOUR,
+                                       per_address=settings.INVITATIONS_PER_HOUR * 2, window=3600)
+
+
 def member_invite(*, actor: Any, org: Organization, email: str, role: str) -> Invitation:
     """E-mail an invitation. Everyone joins by accepting it, an existing account too: an
     admin cannot pull someone into their organization, and the answer is the same whether
@@ -190,16 +202,57 @@ def member_invite(*, actor: Any, org: Organization, email: str, role: str) -> In
             raise DomainError(_("This person is already a member of this organization."),
                               "already_member", field="email")
         invitation = Invitation.objects.create(organization=org, email=email, role=role,
-                                               invited_by=actor)
+                                               invited_by=actor, sent_at=timezone.now())
         record(actor=actor, action="member.invite", organization=org, obj=invitation,
                after={"email": mask_email(email), "role": role})
-        link = f"{settings.SITE_URL}{reverse('orgs:invitation_accept', args=[invitation.token])}"
-        transaction.on_commit(lambda: _send_invitation(invitation, link, actor))
+        transaction.on_commit(lambda: _send_invitation(invitation, actor))
     return invitation
 
 
-def _send_invitation(invitation: Invitation, link: str, actor: Any) -> None:
+def _check_pending(invitation: Invitation) -> None:
+    if invitation.accepted_at:
+        raise DomainError(_("This invitation has already been used."), "used", status=409)
+    if invitation.cancelled_at:
+        raise DomainError(_("This invitation was cancelled."), "cancelled", status=409)
+
+
+def _lock_pending(invitation: Invitation) -> Invitation:
+    """Return the invitation locked for this transaction, refusing one that is no longer
+    pending (used or cancelled meanwhile)."""
+    invitation = Invitation.objects.select_related("organization").select_for_update(
+        of=("self",)).get(pk=invitation.pk)
+    _check_pending(invitation)
+    return invitation
+
+
+def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
+    """E-mail a pending invitation again, with the same link (the first e-mail may have
+    been lost or deleted)."""
+    with transaction.atomic():
+        invitation = _lock_pending(invitation)
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])
+        record(actor=actor, action="member.invite_resend", organization=invitation.organization,
+               obj=invitation, after={"email": mask_email(invitation.email), "role": invitation.role})
+        transaction.on_commit(lambda: _send_invitation(invitation, actor))
+    return invitation
+
+
+def invitation_cancel(*, actor: Any, invitation: Invitation) -> Invitation:
+    """Withdraw a pending invitation: its link no longer works."""
+    with transaction.atomic():
+        invitation = _lock_pending(invitation)
+        invitation.cancelled_at = timezone.now()
+        invitation.save(update_fields=["cancelled_at"])
+        record(actor=actor, action="member.invite_cancel", organization=invitation.organization,
+               obj=invitation, before={"email": mask_email(invitation.email), "role": invitation.role})
+    return invitation
+
+
+def _send_invitation(invitation: Invitation, actor: Any) -> None:
     from django.core.mail import send_mail
+
+    link = f"{settings.SITE_URL}{reverse('orgs:invitation_accept', args=[invitation.token])}"
 
     subject = _("Invitation to join %(org)s on Guildhall") % {"org": invitation.organization.name}
     body = _("%(name)s invites you to join %(org)s as %(role)s. Open this link to accept "
@@ -211,8 +264,7 @@ def _send_invitation(invitation: Invitation, link: str, actor: Any) -> None:
 def invitation_join(*, invitation: Invitation, user: Any) -> Membership:
     """Make the signed-in account a member, by its own acceptance of the invitation sent
     to its e-mail address."""
-    if invitation.accepted_at:
-        raise DomainError(_("This invitation has already been used."), "used")
+    _check_pending(invitation)
     if (user.email or "").lower() != invitation.email.lower():
         raise DomainError(_("This invitation was sent to another e-mail address. Sign in with "
                             "the account of that address to accept it."), "wrong_account",
@@ -235,8 +287,7 @@ def invitation_accept(*, invitation: Invitation, username: str, full_name: str,
     from django.contrib.auth.password_validation import validate_password
 
     User = get_user_model()
-    if invitation.accepted_at:
-        raise DomainError(_("This invitation has already been used."), "used")
+    _check_pending(invitation)
     if "@" in username:
         # Sign-in accepts a user name or an e-mail address: a user name must not look like one.
         raise DomainError(_("A user name cannot contain “@”."), "bad_username", field="username")

@@ -20,5 +20,9 @@ urlpatterns = [
          name="member_unlock"),
     path("o/<int:org_id>/members/<int:membership_id>/reset-second-factor",
          views.member_reset_second_factor, name="member_reset_second_factor"),
+    path("o/<int:org_id>/members/invitations/<int:invitation_id>/resend", views.invitation_resend,
+         name="invitation_resend"),
+    path("o/<int:org_id>/members/invitations/<int:invitation_id>/cancel", views.invitation_cancel,
+         name="invitation_cancel"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

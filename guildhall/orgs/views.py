@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guildhall.accounts import lockout, second_factor
-from guildhall.core import ratelimit
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import apply_errors
 from guildhall.orgs import services
@@ -25,8 +24,12 @@ from guildhall.orgs.forms import (
     RoleForm,
 )
 from guildhall.orgs.models import Invitation, Membership, Organization, Role
-from guildhall.orgs.permissions import require
-from guildhall.orgs.scoping import get_membership_for_user, get_org_for_user
+from guildhall.orgs.permissions import can, require
+from guildhall.orgs.scoping import (
+    get_invitation_for_user,
+    get_membership_for_user,
+    get_org_for_user,
+)
 
 
 @login_required
@@ -130,7 +133,7 @@ def members(request: HttpRequest, org_id: int) -> HttpResponse:
     with_second_factor = second_factor.users_with_second_factor([m.user_id for m in page])
     return render(request, "orgs/members.html", {
         "org": org, "page": page, "locked": locked, "with_second_factor": with_second_factor, "invite_form": InviteForm(org=org),
-        "invitations": org.invitations.filter(accepted_at__isnull=True)[:20],
+        "invitations": _pending_invitations(org), "can_manage": can(request.user, "org.manage_members", org),
     })
 
 
@@ -141,11 +144,8 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "org.manage_members", org)
     form = InviteForm(request.POST, org=org)
     status = 400
-    if form.is_valid() and ratelimit.person_over_limit(
-            request, "invite", per_person=settings.INVITATIONS_PER_HOUR,
-            per_address=settings.INVITATIONS_PER_HOUR * 2, window=3600):
-        form.add_error(None, _("You have sent too many invitations in the last hour. Wait "
-                               "a while and send the rest later."))
+    if form.is_valid() and services.invitations_over_limit(request):
+        form.add_error(None, services.TOO_MANY_INVITATIONS)
         status = 429
     elif form.is_valid():
         try:
@@ -159,8 +159,44 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
     memberships = org.memberships.select_related("user").order_by("-is_active", "user__username")
     return render(request, "orgs/members.html", {
         "org": org, "page": Paginator(memberships, 50).get_page(1), "locked": set(),
-        "invite_form": form, "invitations": org.invitations.filter(accepted_at__isnull=True)[:20],
+        "invite_form": form, "invitations": _pending_invitations(org), "can_manage": True,
     }, status=status)
+
+
+def _pending_invitations(org: Organization) -> list[Invitation]:
+    return list(org.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True)[:20])
+
+
+def _invitation_action(request: HttpRequest, org_id: int, invitation_id: int, action: str) -> HttpResponse:
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.manage_members", org)
+    invitation = get_invitation_for_user(request.user, org, invitation_id)
+    try:
+        if action == "resend":
+            if services.invitations_over_limit(request):
+                raise DomainError(services.TOO_MANY_INVITATIONS, "too_many_invitations", status=429)
+            services.invitation_resend(actor=request.user, invitation=invitation)
+            done = _("The invitation was sent again to %(email)s.")
+        else:
+            services.invitation_cancel(actor=request.user, invitation=invitation)
+            done = _("The invitation to %(email)s was cancelled; its link no longer works.")
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done % {"email": invitation.email})
+    return redirect("orgs:members", org.pk)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, org_id: int, invitation_id: int) -> HttpResponse:
+    return _invitation_action(request, org_id, invitation_id, "resend")
+
+
+@login_required
+@require_POST
+def invitation_cancel(request: HttpRequest, org_id: int, invitation_id: int) -> HttpResponse:
+    return _invitation_action(request, org_id, invitation_id, "cancel")
 
 
 def _member_action(request: HttpRequest, org_id: int, membership_id: int, action: str) -> HttpResponse:
@@ -225,6 +261,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         token=token, accepted_at__isnull=True).first()
     if invitation is None:
         raise Http404("No such invitation")
+    if invitation.cancelled_at:
+        return render(request, "orgs/invitation_cancelled.html", {"invitation": invitation},
+                      status=410)
     if get_user_model().objects.filter(email__iexact=invitation.email).exists():
         return _invitation_join(request, invitation)
     form = AcceptInvitationForm(request.POST or None)

@@ -243,10 +243,13 @@ def _detail(request: HttpRequest, publication: Publication, *, status: int = 200
         publication, scanned=publication.scanned_revision == publication.revision)
     steps = publication.review_steps()
     actions = publication.available_actions(request.user)
+    body = records.mark_findings(richtext.sanitize(current.snapshot["body"]), findings,
+                                 reveal=request.user.pk == publication.created_by_id)
     ctx = {
         "org": publication.organization, "publication": publication, "error": error,
         "actions": actions, "revision": current,
-        "body": richtext.sanitize(current.snapshot["body"]), "findings": findings,
+        "body": body, "preview_body": records.without_anchors(body),
+        "findings": findings,
         "removed_findings": removed,
         "revisions": publication.revisions.select_related("created_by"),
         "decisions": reviews.decisions_for(publication),

@@ -226,6 +226,26 @@ def current_and_removed_findings(subject: Any, *, scanned: bool) -> tuple[list[F
     return current, list(removed.values())
 
 
+def mark_findings(body_html: str, findings: Iterable[Finding], *, reveal: bool) -> str:
+    """Return the sanitized body with each finding in it marked where it stands: the
+    value itself when `reveal` (for the author, who must find it to change it), its masked
+    form for everyone else. Each mark is `#found-<id>`, where the list of findings links."""
+    from guildhall.lib.richtext import Span, mark
+
+    spans = [Span(f.start, f.end, "finding " + ("resolved" if f.is_resolved else "open"),
+                  f"found-{f.pk}", None if reveal else f.masked)
+             for f in findings if f.source == Finding.Source.BODY and f.end > f.start]
+    return mark(body_html, spans) if spans else body_html
+
+
+def without_anchors(marked_html: str) -> str:
+    """Return a body from `mark_findings` without the marks' ids (for a second copy of it
+    on the same page, the phone preview)."""
+    import re
+
+    return re.sub(r'<mark id="found-\d+"', "<mark", marked_html)
+
+
 # ---- links to other records -------------------------------------------------------------
 
 def add_link(subject: Any, target: Any, *, kind: str, role: str, actor: Any,

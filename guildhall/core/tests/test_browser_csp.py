@@ -1,6 +1,8 @@
 """Browser check: with the Content-Security-Policy on, the demo's pages load in Chromium
 without a single violation — htmx included, in-page actions included — for an
-association's people and a supervisor's (security finding 8, issue 15)."""
+association's people and a supervisor's (security finding 8, issue 15). The watcher is the
+shared one of every browser story (`guildhall.testing.browser.PageChecks`), which also runs
+axe-core on each page the walk opens."""
 
 from __future__ import annotations
 
@@ -12,17 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from guildhall.site.demo import seed
 from guildhall.testing.browser import act, phone_browser, screenshot, sign_in
 
-# Every violation the page reports, with what the browser says on its console.
-WATCH = """() => document.addEventListener('securitypolicyviolation', (e) =>
-    window.__cspViolation(`${e.violatedDirective} ${e.blockedURI} on ${document.location.pathname}`))"""
 PER_PERSONA = 30
-
-
-def watch(page, violations: list[str]) -> None:
-    page.expose_function("__cspViolation", lambda text: violations.append(text))
-    page.add_init_script(f"({WATCH})()")
-    page.on("console", lambda msg: violations.append(msg.text)
-            if msg.type == "error" and "Content Security Policy" in msg.text else None)
 
 
 def walk(page, base_url: str, limit: int) -> list[str]:
@@ -58,16 +50,14 @@ def walk(page, base_url: str, limit: int) -> list[str]:
 @pytest.mark.browser
 def test_the_demo_pages_load_without_a_policy_violation(live_server, transactional_db):
     seed()
-    violations: list[str] = []
     opened: list[str] = []
     with phone_browser() as page:
-        watch(page, violations)
         page.goto(f"{live_server.url}/accounts/login/")
         # The watcher sees a violation when there is one.
         page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')")
         page.wait_for_timeout(200)
-        assert violations, "a style attribute added to the page was not reported"
-        violations.clear()
+        assert page.checks.csp, "a style attribute added to the page was not reported"
+        page.checks.csp.clear()
 
         for username in ("soft-editor", "soft-admin", "sup-approver"):
             sign_in(page, live_server.url, username)
@@ -85,7 +75,7 @@ def test_the_demo_pages_load_without_a_policy_violation(live_server, transaction
         page.wait_for_load_state()
         screenshot(page, "csp-2-home-in-english-after-the-switch")
     assert len(set(opened)) > 40, opened
-    assert violations == [], "\n".join(violations)
+    assert len(set(page.checks.checked_paths)) > 40, "axe-core did not check the pages walked"
 
 
 @pytest.mark.browser
@@ -98,9 +88,7 @@ def test_an_in_page_action_runs_under_the_policy(live_server, transactional_db):
     cast = seed_cast(make_password("guildhall-demo"))
     soft = cast.orgs["soft"]
     filing = make_filing(cast, soft, "with_attachment")
-    violations: list[str] = []
     with phone_browser() as page:
-        watch(page, violations)
         sign_in(page, live_server.url, "soft-editor")
         page.goto(f"{live_server.url}/o/{soft.pk}/events/{filing.pk}/")
         page.evaluate("() => { window.__stillHere = 'yes'; }")
@@ -110,4 +98,3 @@ def test_an_in_page_action_runs_under_the_policy(live_server, transactional_db):
         # htmx added no style element of its own.
         assert page.evaluate("() => document.querySelectorAll('style').length") == 0
         screenshot(page, "csp-3-in-page-action")
-    assert violations == [], "\n".join(violations)

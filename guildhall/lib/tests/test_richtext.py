@@ -89,6 +89,11 @@ class ImageTest(unittest.TestCase):
         image = data_url(Image.new("RGB", (20, 10), "red"), "PNG")
         self.assertEqual(self.src(richtext.sanitize(f'<img src="{image}" alt="图">')), image)
 
+    def test_an_image_without_a_description_is_marked_as_decoration(self):
+        image = data_url(Image.new("RGB", (20, 10), "red"), "PNG")
+        self.assertIn('<img alt="" src=', richtext.sanitize(f'<p><img src="{image}"></p>'))
+        self.assertIn('alt="图"', richtext.sanitize(f'<p><img src="{image}" alt="图"></p>'))
+
     def test_a_photo_loses_its_metadata_and_is_made_smaller(self):
         exif = Image.Exif()
         exif[0x010F] = "Camera maker"
@@ -115,3 +120,29 @@ class ImageTest(unittest.TestCase):
         gif = data_url(Image.new("P", (8, 8)), "GIF")
         src = self.src(richtext.sanitize(f'<img src="{gif}">'))
         self.assertEqual(self.decoded(src).format, "PNG")
+
+
+class MarkTest(unittest.TestCase):
+    HTML = "<p>第一段  有 <strong>身份证</strong>号码 110101199003071234 在此。</p><p>第二 &amp; 段 13800138000</p>"
+
+    def at(self, text: str, length: int) -> tuple[int, int]:
+        start = richtext.plain_text(self.HTML).index(text)
+        return start, start + length
+
+    def test_a_span_of_the_plain_text_is_marked_in_the_html(self):
+        start, end = self.at("13800138000", 11)
+        marked = richtext.mark(self.HTML, [richtext.Span(start, end, "finding", "found-2")])
+        self.assertIn('段 <mark id="found-2" class="finding">13800138000</mark></p>', marked)
+        self.assertIn("第二 &amp; 段", marked)
+
+    def test_a_span_across_a_tag_is_cut_there_and_its_replacement_shown_once(self):
+        start, end = self.at("身份证号", 4)
+        marked = richtext.mark(self.HTML, [richtext.Span(start, end, "x", "a", "***")])
+        self.assertIn('<strong><mark id="a" class="x">***</mark></strong>码', marked)
+
+    def test_overlapping_spans_keep_the_first(self):
+        start, end = self.at("110101199003071234", 18)
+        marked = richtext.mark(self.HTML, [richtext.Span(start, end, "a"),
+                                           richtext.Span(start + 2, end, "b")])
+        self.assertEqual(marked.count("<mark"), 1)
+        self.assertEqual(richtext.plain_text(marked), richtext.plain_text(self.HTML))

@@ -63,6 +63,17 @@ matrix_case(MatrixCase("orgs:invitation_accept", public=True, method="POST", bui
                        data=lambda cast, org: {"username": "matrix-new", "full_name": "矩阵新人",
                                                "password": "Matrix-Passw0rd-2026"},
                        ok_statuses=(302,)))
+def _pending_invitation(cast, org):
+    invitation = Invitation.objects.create(organization=org, email="pending@example.cn",
+                                           role="staff" if org.kind == "association" else "viewer")
+    return {"org_id": org.pk, "invitation_id": invitation.pk}
+
+for _name in ("invitation_resend", "invitation_cancel"):
+    matrix_case(MatrixCase(f"orgs:{_name}", method="POST", build=_pending_invitation, own=MANAGE))
+    matrix_case(MatrixCase(f"api:{_name}", api=True, method="POST", build=_pending_invitation,
+                           own=MANAGE))
+matrix_case(MatrixCase("api:invitation_list", api=True, build=_org, own=MANAGE))
+
 matrix_case(MatrixCase("api:org_list", everyone=True, api=True))
 matrix_case(MatrixCase("api:org_detail", api=True, build=_org,
                        own={"association": ALL_ASSOCIATION, "supervisor": ALL_SUPERVISOR},

@@ -178,3 +178,86 @@ class InvitationFormTest(GuildhallTestCase):
         self.login("soft-admin")
         page = self.client.get(f"/o/{self.soft.pk}/members/").content.decode()
         self.assertRegex(page, r'<option value="staff" selected>')
+
+
+class PendingInvitationsTest(GuildhallTestCase):
+    def invite(self, email="late.reader@example.cn"):
+        self.login("soft-admin")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(f"/o/{self.soft.pk}/members/invite", {"email": email, "role": "staff"})
+        return Invitation.objects.get(email=email)
+
+    def test_an_admin_sends_a_pending_invitation_again_with_the_same_link(self):
+        invitation = self.invite()
+        page = self.client.get(f"/o/{self.soft.pk}/members/")
+        self.assertContains(page, f"/members/invitations/{invitation.pk}/resend")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(f"/o/{self.soft.pk}/members/invitations/{invitation.pk}/resend")
+        self.assertRedirects(response, f"/o/{self.soft.pk}/members/")
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertIn(f"/invitations/{invitation.token}/", mail.outbox[1].body)
+        record = AuditRecord.objects.get(action="member.invite_resend")
+        self.assertNotIn("late.reader", str(record.after))  # masked
+        invitation.refresh_from_db()
+        self.assertGreater(invitation.sent_at, invitation.created_at)
+
+    def test_a_cancelled_invitations_link_is_refused_with_a_clear_message(self):
+        invitation = self.invite()
+        response = self.client.post(f"/o/{self.soft.pk}/members/invitations/{invitation.pk}/cancel")
+        self.assertRedirects(response, f"/o/{self.soft.pk}/members/")
+        self.assertTrue(AuditRecord.objects.filter(action="member.invite_cancel").exists())
+        self.assertNotContains(self.client.get(f"/o/{self.soft.pk}/members/"), "late.reader")
+
+        visitor = Client()
+        link = f"/invitations/{invitation.token}/"
+        page = visitor.get(link)
+        self.assertEqual(page.status_code, 410)
+        self.assertTemplateUsed(page, "orgs/invitation_cancelled.html")
+        response = visitor.post(link, {"username": "latereader", "full_name": "迟到者",
+                                       "password": "a-long-enough-passphrase-42"})
+        self.assertEqual(response.status_code, 410)
+        self.assertFalse(User.objects.filter(username="latereader").exists())
+        # Neither can it be sent again or cancelled twice.
+        self.client.post(f"/o/{self.soft.pk}/members/invitations/{invitation.pk}/resend")
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_resending_counts_towards_the_hourly_limit_of_invitations(self):
+        invitation = self.invite()
+        with self.settings(INVITATIONS_PER_HOUR=1):
+            response = self.client.post(
+                f"/o/{self.soft.pk}/members/invitations/{invitation.pk}/resend", follow=True)
+        self.assertEqual([m.level_tag for m in response.context["messages"]], ["success", "error"])
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertFalse(AuditRecord.objects.filter(action="member.invite_resend").exists())
+
+    def test_a_principal_sees_pending_invitations_without_the_buttons(self):
+        invitation = self.invite()
+        self.login("soft-principal")
+        page = self.client.get(f"/o/{self.soft.pk}/members/")
+        self.assertContains(page, "late.reader@example.cn")
+        self.assertNotContains(page, "/resend")
+        self.assertNotContains(page, 'id="invite-form"')
+        response = self.client.post(f"/o/{self.soft.pk}/members/invitations/{invitation.pk}/cancel")
+        self.assertEqual(response.status_code, 403)
+
+    def test_another_organizations_invitation_is_404(self):
+        invitation = Invitation.objects.create(organization=self.logi, email="x@example.cn", role="staff")
+        self.login("soft-admin")
+        response = self.client.post(f"/o/{self.soft.pk}/members/invitations/{invitation.pk}/cancel")
+        self.assertEqual(response.status_code, 404)
+
+    def test_the_api_lists_resends_and_cancels_pending_invitations(self):
+        invitation = self.invite()
+        api = self.api_client("soft-admin")
+        listed = api.get(f"/api/v1/orgs/{self.soft.pk}/invitations").json()
+        self.assertEqual([i["email"] for i in listed], ["late.reader@example.cn"])
+        with self.captureOnCommitCallbacks(execute=True):
+            response = api.post(f"/api/v1/orgs/{self.soft.pk}/invitations/{invitation.pk}/resend")
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(len(mail.outbox), 2)
+        response = api.post(f"/api/v1/orgs/{self.soft.pk}/invitations/{invitation.pk}/cancel")
+        self.assertEqual(response.status_code, 200)
+        self.assertIsNotNone(response.json()["cancelled_at"])
+        again = api.post(f"/api/v1/orgs/{self.soft.pk}/invitations/{invitation.pk}/cancel")
+        self.assertEqual((again.status_code, again.json()["code"]), (409, "cancelled"))
+        self.assertEqual(api.get(f"/api/v1/orgs/{self.soft.pk}/invitations").json(), [])
