@@ -9,7 +9,14 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from guildhall.audit.models import GENESIS, AuditRecord, canonical_json, chain_hash
+from guildhall.audit.models import (
+    GENESIS,
+    PERSONAL_FIELDS,
+    AuditRecord,
+    canonical_json,
+    chain_hash,
+    commitment,
+)
 from guildhall.core.request_context import current_request_meta
 
 # Any constant works; it only has to be the same for every writer.
@@ -71,8 +78,7 @@ def record(
             request_id=meta.get("request_id", ""),
             ip_address=meta.get("ip_address", ""),
         )
-        entry.org_hash = entry.compute_org_hash()
-        entry.hash = entry.compute_hash()
+        entry.seal()
         entry.save(force_insert=True)
         return entry
 
@@ -85,12 +91,31 @@ def record_refusal(*, user: Any, action: str, obj: Any = None) -> None:
            after={"action": action})
 
 
+ERASURE_ACTION = "person.erased"
+
+
 @dataclass
 class VerifyResult:
     ok: bool
     count: int
     problem: str = ""
     seq: int | None = None
+    masked: int = 0
+
+
+def _erasure_list(action: str, after: Any) -> list[int]:
+    """The records an erasure record says it masked."""
+    if action != ERASURE_ACTION or not isinstance(after, dict):
+        return []
+    return [n for n in after.get("masked_records", []) if isinstance(n, int)]
+
+
+def _check_masked(masked: list[int], allowed: set[int], count: int) -> VerifyResult:
+    unexplained = [n for n in masked if n not in allowed]
+    if unexplained:
+        return VerifyResult(False, count, f"record #{unexplained[0]} has its personal values "
+                            "masked, but no erasure record names it", unexplained[0])
+    return VerifyResult(True, count, masked=len(masked))
 
 
 def verify_chain() -> VerifyResult:
@@ -99,6 +124,8 @@ def verify_chain() -> VerifyResult:
     expected_seq = 1
     count = 0
     org_heads: dict[Any, tuple[int, str]] = {}
+    masked: list[int] = []
+    allowed: set[int] = set()
     for rec in AuditRecord.objects.order_by("seq").iterator(chunk_size=2000):
         count += 1
         if rec.seq != expected_seq:
@@ -114,21 +141,28 @@ def verify_chain() -> VerifyResult:
         if rec.compute_org_hash() != rec.org_hash or rec.compute_hash() != rec.hash:
             return VerifyResult(False, count, f"record #{rec.seq} (id {rec.pk}) was edited: "
                                 "its content no longer matches its hash", rec.seq)
+        if rec.masked:
+            masked.append(rec.seq)
+        elif not rec.personal_values_match():
+            return VerifyResult(False, count, f"record #{rec.seq} (id {rec.pk}) was edited: "
+                                "its personal values no longer match their commitments", rec.seq)
+        allowed.update(_erasure_list(rec.action, rec.after))
         org_heads[rec.organization_id] = (rec.org_seq, rec.org_hash)
         expected_prev = rec.hash
         expected_seq += 1
-    return VerifyResult(True, count)
+    return _check_masked(masked, allowed, count)
 
 
 def export_organization(org_id: int | None) -> dict[str, Any]:
     """Return one organization's chain with a checkpoint, verifiable without the database."""
     records = []
     for rec in AuditRecord.objects.filter(organization_id=org_id).order_by("org_seq").iterator():
-        records.append({**rec.body(), "org_seq": rec.org_seq, "org_prev_hash": rec.org_prev_hash,
+        records.append({**rec.body(), **rec.personal_values(), "salt": rec.salt,
+                        "org_seq": rec.org_seq, "org_prev_hash": rec.org_prev_hash,
                         "org_hash": rec.org_hash, "seq": rec.seq})
     head = records[-1]["org_hash"] if records else GENESIS
     return {
-        "format": "guildhall-audit-export/1",
+        "format": "guildhall-audit-export/2",
         "organization_id": org_id,
         "exported_at": timezone.now().isoformat(),
         "records": records,
@@ -138,10 +172,12 @@ def export_organization(org_id: int | None) -> dict[str, Any]:
 
 def verify_export(data: dict[str, Any]) -> VerifyResult:
     """Verify an export file's chain and checkpoint (pure computation, no database)."""
-    body_keys = ("created_at", "actor_id", "actor_name", "organization_id", "action", "object_type",
-                 "object_id", "before", "after", "request_id", "ip_address")
+    body_keys = ("created_at", "actor_id", "organization_id", "action", "object_type",
+                 "object_id", "request_id", "commitments")
     prev = GENESIS
     records = data.get("records", [])
+    masked: list[int] = []
+    allowed: set[int] = set()
     for index, rec in enumerate(records, start=1):
         label = f"record {index} (org_seq {rec.get('org_seq')}, seq {rec.get('seq')})"
         if rec.get("org_seq") != index:
@@ -153,9 +189,71 @@ def verify_export(data: dict[str, Any]) -> VerifyResult:
         if chain_hash(prev, {**body, "org_seq": rec["org_seq"]}) != rec.get("org_hash"):
             return VerifyResult(False, index, f"{label} was edited: its content no longer "
                                 "matches its hash", rec.get("seq"))
+        salt = rec.get("salt") or ""
+        if not salt:
+            masked.append(rec.get("seq"))
+        elif rec.get("commitments") != {f: commitment(salt, f, rec.get(f)) for f in PERSONAL_FIELDS}:
+            return VerifyResult(False, index, f"{label} was edited: its personal values no "
+                                "longer match their commitments", rec.get("seq"))
+        allowed.update(_erasure_list(rec.get("action", ""), rec.get("after")))
         prev = rec["org_hash"]
     checkpoint = data.get("checkpoint", {})
     if checkpoint.get("count") != len(records) or checkpoint.get("head") != prev:
         return VerifyResult(False, len(records), "the checkpoint does not match the records "
                             "(records were added or removed at the end)")
-    return VerifyResult(True, len(records))
+    return _check_masked(masked, allowed, len(records))
+
+
+def _mask_value(value: Any, replacements: dict[str, str]) -> Any:
+    """Return `value` (JSON) with every occurrence of a replacement's key replaced."""
+    if isinstance(value, str):
+        for old, new in replacements.items():
+            value = value.replace(old, new)
+        return value
+    if isinstance(value, list):
+        return [_mask_value(v, replacements) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_value(v, replacements) for k, v in value.items()}
+    return value
+
+
+def _text_contains(field: str, text: str) -> models.Q:
+    """A filter for `text` in a column, JSON columns included (stored escaped or not)."""
+    from django.db.models.functions import Cast
+
+    escaped = json.dumps(text)[1:-1]
+    name = f"_{field}_text"
+    return models.Q(**{f"{name}__contains": text}) | models.Q(**{f"{name}__contains": escaped}), \
+        {name: Cast(field, models.TextField())}
+
+
+def mask_personal_values(*, actor: Any, replacements: dict[str, str], person_id: int,
+                         scope: models.Q, person_label: str) -> dict[Any, list[int]]:
+    """Mask a person's values in the audit records of `scope` (and the records they made
+    there): each string key of `replacements` found in a personal value is replaced by
+    its masked form, the record's IP address too when the person acted, and the record's
+    salt is removed, so its masked values are no longer compared with their
+    commitments while the chain still verifies. Then one record per organization
+    concerned names the records masked. Returns {organization id: [seq, …]}."""
+    replacements = {k: v for k, v in replacements.items() if k}
+    found = models.Q(actor_id=person_id)
+    annotations: dict[str, Any] = {}
+    for field in PERSONAL_FIELDS:
+        for text in replacements:
+            condition, annotation = _text_contains(field, text)
+            found |= condition
+            annotations.update(annotation)
+    masked: dict[Any, list[int]] = {}
+    with transaction.atomic():
+        candidates = AuditRecord.objects.filter(scope).exclude(salt="").alias(**annotations) \
+            .filter(found).order_by("seq")
+        for rec in candidates.iterator(chunk_size=500):
+            values = {f: _mask_value(v, replacements) for f, v in rec.personal_values().items()}
+            if rec.actor_id == person_id:
+                values["ip_address"] = "*" if rec.ip_address else ""
+            AuditRecord.objects.filter(pk=rec.pk).update(salt="", **values)
+            masked.setdefault(rec.organization_id, []).append(rec.seq)
+        for org_id, seqs in masked.items():
+            record(actor=actor, action=ERASURE_ACTION, organization=org_id,
+                   after={"person": person_label, "masked_records": seqs})
+    return masked
