@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from guildhall.audit.models import (
     commitment,
 )
 from guildhall.core.request_context import current_request_meta
+from guildhall.lib.masking import replace_in
 
 # Any constant works; it only has to be the same for every writer.
 _PG_LOCK_KEY = 7_340_611
@@ -91,7 +93,7 @@ def record_refusal(*, user: Any, action: str, obj: Any = None) -> None:
            after={"action": action})
 
 
-ERASURE_ACTION = "person.erased"
+ERASURE_ACTION = "member.erase"
 
 
 @dataclass
@@ -204,56 +206,44 @@ def verify_export(data: dict[str, Any]) -> VerifyResult:
     return _check_masked(masked, allowed, len(records))
 
 
-def _mask_value(value: Any, replacements: dict[str, str]) -> Any:
-    """Return `value` (JSON) with every occurrence of a replacement's key replaced."""
-    if isinstance(value, str):
-        for old, new in replacements.items():
-            value = value.replace(old, new)
-        return value
-    if isinstance(value, list):
-        return [_mask_value(v, replacements) for v in value]
-    if isinstance(value, dict):
-        return {k: _mask_value(v, replacements) for k, v in value.items()}
-    return value
-
-
-def _text_contains(field: str, text: str) -> models.Q:
-    """A filter for `text` in a column, JSON columns included (stored escaped or not)."""
+def texts_in(fields: Iterable[str], texts: Iterable[str]) -> tuple[dict[str, Any], models.Q]:
+    """The aliases and the filter that find any of `texts` in any of the columns `fields`,
+    JSON columns included (stored with their characters escaped or not):
+    `qs.alias(**aliases).filter(condition)`."""
     from django.db.models.functions import Cast
 
-    escaped = json.dumps(text)[1:-1]
-    name = f"_{field}_text"
-    return models.Q(**{f"{name}__contains": text}) | models.Q(**{f"{name}__contains": escaped}), \
-        {name: Cast(field, models.TextField())}
+    aliases: dict[str, Any] = {}
+    condition = models.Q(pk__in=[])
+    for field in fields:
+        name = f"_{field}_text"
+        aliases[name] = Cast(field, models.TextField())
+        for text in texts:
+            condition |= models.Q(**{f"{name}__contains": text})
+            condition |= models.Q(**{f"{name}__contains": json.dumps(text)[1:-1]})
+    return aliases, condition
 
 
-def mask_personal_values(*, actor: Any, replacements: dict[str, str], person_id: int,
-                         scope: models.Q, person_label: str) -> dict[Any, list[int]]:
+def mask_personal_values(*, replacements: dict[str, str], person_id: int, scope: models.Q,
+                         person_label: str) -> dict[Any, list[int]]:
     """Mask a person's values in the audit records of `scope` (and the records they made
     there): each string key of `replacements` found in a personal value is replaced by
     its masked form, the record's IP address too when the person acted, and the record's
     salt is removed, so its masked values are no longer compared with their
-    commitments while the chain still verifies. Then one record per organization
-    concerned names the records masked. Returns {organization id: [seq, …]}."""
+    commitments while the chain still verifies. Returns {organization id: [seq, …]}: the
+    caller writes, in each organization concerned, an ERASURE_ACTION record naming them
+    (`masked_records`), in the same transaction."""
     replacements = {k: v for k, v in replacements.items() if k}
-    found = models.Q(actor_id=person_id)
-    annotations: dict[str, Any] = {}
-    for field in PERSONAL_FIELDS:
-        for text in replacements:
-            condition, annotation = _text_contains(field, text)
-            found |= condition
-            annotations.update(annotation)
+    annotations, found = texts_in(PERSONAL_FIELDS, replacements)
+    found |= models.Q(actor_id=person_id)
     masked: dict[Any, list[int]] = {}
     with transaction.atomic():
         candidates = AuditRecord.objects.filter(scope).exclude(salt="").alias(**annotations) \
             .filter(found).order_by("seq")
         for rec in candidates.iterator(chunk_size=500):
-            values = {f: _mask_value(v, replacements) for f, v in rec.personal_values().items()}
+            values = {f: replace_in(v, replacements) for f, v in rec.personal_values().items()}
             if rec.actor_id == person_id:
                 values["ip_address"] = "*" if rec.ip_address else ""
+                values["actor_name"] = person_label
             AuditRecord.objects.filter(pk=rec.pk).update(salt="", **values)
             masked.setdefault(rec.organization_id, []).append(rec.seq)
-        for org_id, seqs in masked.items():
-            record(actor=actor, action=ERASURE_ACTION, organization=org_id,
-                   after={"person": person_label, "masked_records": seqs})
     return masked

@@ -25,7 +25,7 @@ from guildhall.orgs.forms import (
     RoleForm,
 )
 from guildhall.orgs.models import Invitation, Membership, Organization, Role
-from guildhall.orgs.permissions import require
+from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_membership_for_user, get_org_for_user
 
 
@@ -130,6 +130,7 @@ def members(request: HttpRequest, org_id: int) -> HttpResponse:
     with_second_factor = second_factor.users_with_second_factor([m.user_id for m in page])
     return render(request, "orgs/members.html", {
         "org": org, "page": page, "locked": locked, "with_second_factor": with_second_factor, "invite_form": InviteForm(org=org),
+        "can_manage": can(request.user, "org.manage_members", org),
         "invitations": org.invitations.filter(accepted_at__isnull=True)[:20],
     })
 

@@ -4,7 +4,7 @@ erasure can mask them (docs/architecture.md, "Audit").
 Existing records are re-written once, here: the format-1 chain is verified first (a
 broken chain stops the migration, so no tampering is laundered), then every record gets
 a salt and commitments and both chains are recomputed in `seq` order, and one record
-"audit.chain_reformatted" is appended with the old chain's head and count, so an export
+"org.audit_reformatted" is appended with the old chain's head and count, so an export
 taken before can be matched to the new chain. On PostgreSQL the append-only trigger is
 dropped for the re-write and replaced, in the same transaction, by one that lets through
 only an erasure's change (personal values and salt, the salt removed).
@@ -87,7 +87,7 @@ def _verify_format1(rows):
 
 def reformat_chain(apps, schema_editor):
     """Re-write the format-1 chain as format 2 (see the module's text)."""
-    from guildhall.audit.models import AuditRecord as Current
+    from guildhall.audit.models import AuditRecord
 
     Stored = apps.get_model("audit", "AuditRecord")
     postgres = schema_editor.connection.vendor == "postgresql"
@@ -100,7 +100,7 @@ def reformat_chain(apps, schema_editor):
         prev, heads, org_seqs = GENESIS, {}, {}
         fields = [f.attname for f in Stored._meta.concrete_fields]
         for rec in rows:
-            current = Current(**{f: getattr(rec, f) for f in fields})
+            current = AuditRecord(**{f: getattr(rec, f) for f in fields})
             current.org_prev_hash = heads.get(rec.organization_id, GENESIS)
             current.prev_hash = prev
             current.seal()
@@ -113,9 +113,9 @@ def reformat_chain(apps, schema_editor):
         Stored.objects.update(hash=models.F("id"))
         Stored.objects.bulk_update(rows, ["salt", "commitments", "org_prev_hash", "org_hash",
                                           "prev_hash", "hash"], batch_size=2000)
-        note = Current(seq=rows[-1].seq + 1, prev_hash=prev, created_at=timezone.now(),
+        note = AuditRecord(seq=rows[-1].seq + 1, prev_hash=prev, created_at=timezone.now(),
                        org_seq=org_seqs.get(None, 0) + 1, org_prev_hash=heads.get(None, GENESIS),
-                       action="audit.chain_reformatted",
+                       action="org.audit_reformatted",
                        after={"format": 2, "records": len(rows), "format1_head": format1_head})
         note.seal()
         Stored.objects.create(**{f: getattr(note, f) for f in fields if f != "id"})

@@ -10,7 +10,13 @@ from django.db.models import Q
 from django.test import TransactionTestCase
 
 from guildhall.audit.models import AuditRecord
-from guildhall.audit.services import export_organization, record, verify_chain, verify_export
+from guildhall.audit.services import (
+    ERASURE_ACTION,
+    export_organization,
+    record,
+    verify_chain,
+    verify_export,
+)
 from guildhall.testing import GuildhallTestCase
 
 
@@ -190,10 +196,12 @@ class PersonalValuesTest(GuildhallTestCase):
         from guildhall.audit.services import mask_personal_values
 
         masked = mask_personal_values(
-            actor=self.admin, replacements={"张伟": "张*", "zw@example.cn": "z*@example.cn",
-                                            "zhang-wei": "z*"},
+            replacements={"张伟": "张*", "zw@example.cn": "z*@example.cn", "zhang-wei": "z*"},
             person_id=-1, scope=Q(organization_id=self.soft.pk), person_label="张*")
         self.assertEqual(masked, {self.soft.pk: [self.entry.seq]})
+        self.assertFalse(verify_chain().ok)  # masked, and nothing names it yet
+        record(actor=self.admin, action=ERASURE_ACTION, organization=self.soft,
+               after={"person": "张*", "masked_records": masked[self.soft.pk]})
         self.entry.refresh_from_db()
         self.assertEqual(self.entry.after, {"user": "z*", "email": "z*@example.cn", "name": "张*"})
         self.assertEqual(self.entry.salt, "")
@@ -203,7 +211,7 @@ class PersonalValuesTest(GuildhallTestCase):
         self.assertIn("1 with personal values masked", self._verify())
         data = export_organization(self.soft.pk)
         self.assertTrue(verify_export(data).ok)
-        erasure = AuditRecord.objects.get(action="person.erased")
+        erasure = AuditRecord.objects.get(action="member.erase")
         self.assertEqual(erasure.after["masked_records"], [self.entry.seq])
 
     def _verify(self) -> str:
@@ -274,7 +282,7 @@ class Format1MigrationTest(GuildhallTestCase):
         self.assertTrue(result.ok, result.problem)
         self.assertEqual(result.count, 8)
         note = AuditRecord.objects.get(seq=8)
-        self.assertEqual(note.action, "audit.chain_reformatted")
+        self.assertEqual(note.action, "org.audit_reformatted")
         self.assertEqual(note.after, {"format": 2, "records": 7, "format1_head": old_head})
         self.assertEqual(AuditRecord.objects.get(seq=3).after, {"n": 3})
 
