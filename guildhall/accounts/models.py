@@ -32,6 +32,14 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    #: The domain of the address an erased account keeps (`site.personal_data`).
+    ERASED_DOMAIN = "erased.invalid"
+
+    @property
+    def is_erased(self) -> bool:
+        """True once the person's data was erased: the account can never be used again."""
+        return self.email.endswith("@" + self.ERASED_DOMAIN)
+
     def get_session_auth_hash(self, secret: str | None = None) -> str:
         """Return a hash that changes with the password and the session generation."""
         return salted_hmac(

@@ -234,13 +234,9 @@ def erasure_refusal(org: Organization, person: Any, actor: Any) -> str:
     if membership.is_active:
         return _("This person is still an active member. Deactivate the membership first; "
                  "only a person who has left can be erased.")
-    if _is_erased(person):
+    if person.is_erased:
         return _("This person has already been erased.")
     return ""
-
-
-def _is_erased(person: Any) -> bool:
-    return person.username.startswith("left-") and person.email.endswith("@erased.invalid")
 
 
 def _former(n: int) -> str:
@@ -289,7 +285,7 @@ def erase(org: Organization, person: Any, *, actor: Any, confirm_name: str) -> d
         if active_elsewhere:
             scope_orgs = [org.pk]
             holder = user_model.objects.create(
-                username=f"left-{person.pk}-{org.pk}", email=f"left-{person.pk}-{org.pk}@erased.invalid",
+                username=f"left-{person.pk}-{org.pk}", email=f"left-{person.pk}-{org.pk}@{user_model.ERASED_DOMAIN}",
                 full_name=label, is_active=False)
             holder.set_unusable_password()
             holder.save(update_fields=["password"])
@@ -335,7 +331,7 @@ def _anonymize_account(person: Any, label: str) -> None:
     person.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     person.api_tokens.update(name=label)
     person.username = f"left-{person.pk}"
-    person.email = f"left-{person.pk}@erased.invalid"
+    person.email = f"left-{person.pk}@{person.ERASED_DOMAIN}"
     person.full_name, person.phone, person.first_name, person.last_name = label, "", "", ""
     person.is_active = False
     person.set_unusable_password()

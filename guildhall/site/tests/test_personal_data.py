@@ -147,6 +147,11 @@ class PersonalDataTest(GuildhallTestCase):
                                              organization_id=self.soft.pk).get()
         self.assertEqual(erasure.actor_id, self.admin.pk)
         self.assertEqual(erasure.after["scope"], "account")
+        membership = self.soft.memberships.get(user=self.person)
+        reactivate = self.client.post(f"/o/{self.soft.pk}/members/{membership.pk}/reactivate",
+                                      follow=True)
+        self.assertContains(reactivate, "账号不能再使用")
+        self.assertFalse(self.person.memberships.filter(is_active=True).exists())
 
     def test_a_person_active_elsewhere_keeps_the_account_and_this_org_forgets_them(self):
         from guildhall.orgs.models import Membership
