@@ -94,6 +94,9 @@ def record_refusal(*, user: Any, action: str, obj: Any = None) -> None:
 
 
 ERASURE_ACTION = "member.erase"
+#: What a record's hash covered before chain format 2 (migration audit/0003).
+FORMAT1_BODY = ("created_at", "actor_id", "actor_name", "organization_id", "action",
+                "object_type", "object_id", "before", "after", "request_id", "ip_address")
 
 
 @dataclass
@@ -173,9 +176,13 @@ def export_organization(org_id: int | None) -> dict[str, Any]:
 
 
 def verify_export(data: dict[str, Any]) -> VerifyResult:
-    """Verify an export file's chain and checkpoint (pure computation, no database)."""
-    body_keys = ("created_at", "actor_id", "organization_id", "action", "object_type",
-                 "object_id", "request_id", "commitments")
+    """Verify an export file's chain and checkpoint (pure computation, no database).
+    An export written before chain format 2 (`guildhall-audit-export/1`) hashed the
+    personal values themselves and has no commitments to check."""
+    format1 = data.get("format") == "guildhall-audit-export/1"
+    body_keys = FORMAT1_BODY if format1 else (
+        "created_at", "actor_id", "organization_id", "action", "object_type", "object_id",
+        "request_id", "commitments")
     prev = GENESIS
     records = data.get("records", [])
     masked: list[int] = []
@@ -192,7 +199,9 @@ def verify_export(data: dict[str, Any]) -> VerifyResult:
             return VerifyResult(False, index, f"{label} was edited: its content no longer "
                                 "matches its hash", rec.get("seq"))
         salt = rec.get("salt") or ""
-        if not salt:
+        if format1:
+            pass
+        elif not salt:
             masked.append(rec.get("seq"))
         elif rec.get("commitments") != {f: commitment(salt, f, rec.get(f)) for f in PERSONAL_FIELDS}:
             return VerifyResult(False, index, f"{label} was edited: its personal values no "

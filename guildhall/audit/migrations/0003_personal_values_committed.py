@@ -58,15 +58,11 @@ def _hash(prev, body):
 
 
 def _format1_body(rec):
-    """The content the format-1 chain hashed (frozen here: it is history)."""
-    return {
-        "created_at": rec.created_at.isoformat(timespec="microseconds"),
-        "actor_id": rec.actor_id, "actor_name": rec.actor_name,
-        "organization_id": rec.organization_id, "action": rec.action,
-        "object_type": rec.object_type, "object_id": rec.object_id,
-        "before": rec.before, "after": rec.after,
-        "request_id": rec.request_id, "ip_address": rec.ip_address,
-    }
+    """The content the format-1 chain hashed."""
+    from guildhall.audit.services import FORMAT1_BODY
+
+    body = {k: getattr(rec, k) for k in FORMAT1_BODY}
+    return {**body, "created_at": rec.created_at.isoformat(timespec="microseconds")}
 
 
 def _verify_format1(rows):

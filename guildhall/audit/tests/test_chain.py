@@ -293,3 +293,26 @@ class Format1MigrationTest(GuildhallTestCase):
         tamper("UPDATE audit_auditrecord SET after = %s WHERE seq = 2", [json.dumps({"n": 9})])
         with self.assertRaisesRegex(RuntimeError, "broken at record #2"):
             mig.reformat_chain(apps, _SchemaEditor())
+
+
+class Format1ExportTest(GuildhallTestCase):
+    def test_an_export_written_before_format_2_still_verifies(self):
+        from guildhall.audit.models import GENESIS, chain_hash
+        from guildhall.audit.services import FORMAT1_BODY
+
+        prev, records = GENESIS, []
+        for n in (1, 2):
+            rec = {"created_at": f"2026-01-0{n}T00:00:00.000000+00:00", "actor_id": 1,
+                   "actor_name": "soft-admin", "organization_id": 2, "action": "test.old",
+                   "object_type": "", "object_id": "", "before": None, "after": {"n": n},
+                   "request_id": "", "ip_address": "", "org_seq": n, "org_prev_hash": prev,
+                   "seq": n}
+            rec["org_hash"] = chain_hash(prev, {**{k: rec[k] for k in FORMAT1_BODY},
+                                                "org_seq": n})
+            records.append(rec)
+            prev = rec["org_hash"]
+        data = {"format": "guildhall-audit-export/1", "records": records,
+                "checkpoint": {"count": 2, "head": prev}}
+        self.assertTrue(verify_export(data).ok)
+        records[0]["after"] = {"n": 9}
+        self.assertFalse(verify_export(data).ok)
