@@ -57,14 +57,16 @@ def _user_model() -> type[models.Model]:
 
 def person_links() -> list[tuple[type[models.Model], list[str], str]]:
     """Every model with a link to an account and a way to its organization:
-    (model, the link fields, the lookup of the organization)."""
+    (model, the link fields — foreign keys and many-to-many, such as attendees —, the
+    lookup of the organization)."""
     user_model = _user_model()
     found = []
     for model in apps.get_models():
         if model._meta.proxy or model._meta.label_lower in _OWN_MODELS:
             continue
-        links = [f.name for f in model._meta.concrete_fields
-                 if isinstance(f, models.ForeignKey) and f.related_model is user_model]
+        links = [f.name for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
+                 if isinstance(f, (models.ForeignKey, models.ManyToManyField))
+                 and f.related_model is user_model]
         path = _organization_path(model)
         if links and path:
             found.append((model, links, path))
@@ -122,6 +124,27 @@ def _dates(obj: models.Model) -> dict[str, Any]:
             and getattr(obj, f.name) is not None and _label(type(obj), f.name)}
 
 
+def _links_to(obj: models.Model, link: str, person: Any) -> bool:
+    field = obj._meta.get_field(link)
+    if field.many_to_many:
+        return getattr(obj, link).filter(pk=person.pk).exists()
+    return getattr(obj, f"{link}_id") == person.pk
+
+
+def _move_links(model: type[models.Model], link: str, path: str, org: Any, person: Any,
+                holder: Any) -> None:
+    """Point the organization's `model` rows that link to `person` by `link` at `holder`."""
+    field = model._meta.get_field(link)
+    if not field.many_to_many:
+        model.objects.filter(**{link: person, path: org}).update(**{link: holder})
+        return
+    through = field.remote_field.through
+    source = field.m2m_field_name()
+    target = field.m2m_reverse_field_name()
+    ids = model.objects.filter(**{link: person, path: org}).values("pk")
+    through.objects.filter(**{target: person, f"{source}__in": ids}).update(**{target: holder})
+
+
 def _title(obj: models.Model) -> str:
     for name in ("title", "topic", "name", "original_name"):
         value = getattr(obj, name, None)
@@ -157,12 +180,12 @@ def export_data(org: Organization, person: Any) -> dict[str, Any]:
         query = models.Q()
         for link in links:
             query |= models.Q(**{link: person})
-        for obj in model.objects.filter(query, **{path: org}).order_by("pk"):
+        for obj in model.objects.filter(query, **{path: org}).distinct().order_by("pk"):
             records.append({
                 _("Kind"): object_label(model._meta.label_lower), _("Number"): obj.pk,
                 _("Title"): _title(obj),
                 _("Their part"): [_label(model, link) or _("Named in it")
-                                  for link in links if getattr(obj, f"{link}_id") == person.pk],
+                                  for link in links if _links_to(obj, link, person)],
                 _("Dates"): _dates(obj),
             })
     data[_("Records")] = records
@@ -243,20 +266,37 @@ def _former(n: int) -> str:
     return _("Former member #%(n)s") % {"n": n}
 
 
-def _replace_text_copies(orgs: list[int], replacements: dict[str, str]) -> int:
-    """Replace the person's name and contacts in every text of these organizations'
-    records; return how many records changed."""
+def _replace_in(qs: models.QuerySet, fields: list[str], replacements: dict[str, str]) -> int:
+    """Replace the texts in these rows' `fields`; return how many rows changed."""
+    alias, found = texts_in(fields, replacements)
     changed = 0
+    for obj in qs.alias(**alias).filter(found).iterator():
+        new = {f: replace_in(getattr(obj, f), replacements) for f in fields}
+        new = {f: v for f, v in new.items() if v != getattr(obj, f)}
+        if new:
+            type(obj).objects.filter(pk=obj.pk).update(**new)
+            changed += 1
+    return changed
+
+
+def _replace_text_copies(orgs: list[int], replacements: dict[str, str],
+                         person: Any = None) -> int:
+    """Replace the person's name and contacts in every text of these organizations'
+    records (and, given `person`, of every record linked to them, such as the notices
+    addressed to them); return how many records changed."""
+    changed = 0
+    texts = {model: fields for model, fields, _path in text_models()}
     for model, fields, path in text_models():
         lookup = "pk__in" if path == "pk" else f"{path}__in"
-        alias, found = texts_in(fields, replacements)
-        rows = model.objects.filter(**{lookup: orgs}).alias(**alias).filter(found)
-        for obj in rows.iterator():
-            new = {f: replace_in(getattr(obj, f), replacements) for f in fields}
-            new = {f: v for f, v in new.items() if v != getattr(obj, f)}
-            if new:
-                model.objects.filter(pk=obj.pk).update(**new)
-                changed += 1
+        changed += _replace_in(model.objects.filter(**{lookup: orgs}), fields, replacements)
+    if person is not None:
+        for model, links, _path in person_links():
+            if model in texts:
+                query = models.Q()
+                for link in links:
+                    query |= models.Q(**{link: person})
+                changed += _replace_in(model.objects.filter(query).distinct(), texts[model],
+                                       replacements)
     return changed
 
 
@@ -291,7 +331,7 @@ def erase(org: Organization, person: Any, *, actor: Any, confirm_name: str) -> d
             holder.save(update_fields=["password"])
             for model, links, path in person_links():
                 for link in links:
-                    model.objects.filter(**{link: person, path: org}).update(**{link: holder})
+                    _move_links(model, link, path, org, person, holder)
             Membership.objects.filter(user=person, organization=org).update(user=holder)
             audit_scope = models.Q(organization_id=org.pk)
         else:
@@ -301,7 +341,8 @@ def erase(org: Organization, person: Any, *, actor: Any, confirm_name: str) -> d
             audit_scope = models.Q()
         invitations = Invitation.objects.filter(email__iexact=old_email)
         (invitations if not active_elsewhere else invitations.filter(organization=org)).delete()
-        changed = _replace_text_copies(scope_orgs, text)
+        changed = _replace_text_copies(scope_orgs, text,
+                                       None if active_elsewhere else person)
         scope = "organization" if active_elsewhere else "account"
         masked_records = mask_personal_values(replacements=masked, person_id=person.pk,
                                               scope=audit_scope, person_label=label)

@@ -59,6 +59,10 @@ class PersonalDataTest(GuildhallTestCase):
             ends_at=start + dt.timedelta(hours=2), organizer="软件协会", created_by=self.person,
             speakers=[{"name": NAME, "topic": f"联系 {PHONE}"}], onsite_phone=PHONE,
             notify_list=f"{NAME} <{EMAIL}>")
+        from guildhall.notifications.models import Notification
+
+        Notification.objects.create(recipient=self.person, organization=None, kind="test",
+                                    subject=f"{NAME} 您好", body=f"已发往 {EMAIL}")
         record(actor=self.person, action="member.add", organization=self.soft, obj=self.filing,
                after={"name": NAME, "email": EMAIL, "phone": PHONE})
         self.upload = Attachment.objects.create(
@@ -75,6 +79,9 @@ class PersonalDataTest(GuildhallTestCase):
     # --- export ---
 
     def test_the_export_holds_the_persons_records_and_files_and_no_one_elses_data(self):
+        from guildhall.meetings.models import Meeting
+
+        Meeting.objects.filter(organization=self.soft).first().attendees.add(self.person)
         response = self.client.get(f"/o/{self.soft.pk}/people/{self.person.pk}/export.zip")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "application/zip")
@@ -84,6 +91,7 @@ class PersonalDataTest(GuildhallTestCase):
         data = json.loads(text)
         self.assertEqual(data["账号"]["电子邮箱"], EMAIL)
         kinds = {r["类别"] for r in data["记录"]}
+        self.assertIn("专题研究会议", kinds)  # an attendee (many-to-many)
         self.assertIn("报备", kinds)
         self.assertTrue(any(r["编号"] == self.filing.pk for r in data["记录"]))
         for other in self.soft.memberships.exclude(user=self.person).select_related("user"):
@@ -154,9 +162,12 @@ class PersonalDataTest(GuildhallTestCase):
         self.assertFalse(self.person.memberships.filter(is_active=True).exists())
 
     def test_a_person_active_elsewhere_keeps_the_account_and_this_org_forgets_them(self):
+        from guildhall.meetings.models import Meeting
         from guildhall.orgs.models import Membership
 
         Membership.objects.create(user=self.person, organization=self.logi, role="staff")
+        meeting = Meeting.objects.filter(organization=self.soft).first()
+        meeting.attendees.add(self.person)
         self.deactivate()
         response = self.client.post(f"/o/{self.soft.pk}/people/{self.person.pk}/erase",
                                     {"confirm_name": NAME})
@@ -167,6 +178,9 @@ class PersonalDataTest(GuildhallTestCase):
         self.assertNotEqual(self.filing.created_by_id, self.person.pk)
         self.assertNotIn(NAME, json.dumps(self.filing.speakers, ensure_ascii=False))
         self.assertFalse(self.soft.memberships.filter(user=self.person).exists())
+        self.assertFalse(meeting.attendees.filter(pk=self.person.pk).exists())
+        self.assertTrue(meeting.attendees.filter(full_name=f"已离开的成员 #{self.person.pk}")
+                        .exists())
         self.assertTrue(self.logi.memberships.filter(user=self.person, is_active=True).exists())
         self.assertTrue(verify_chain().ok)
         self.assertEqual(AuditRecord.objects.get(action="member.erase",
