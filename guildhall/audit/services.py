@@ -233,23 +233,29 @@ def texts_in(fields: Iterable[str], texts: Iterable[str]) -> tuple[dict[str, Any
 
 
 def mask_personal_values(*, replacements: dict[str, str], person_id: int, scope: models.Q,
-                         person_label: str) -> dict[Any, list[int]]:
+                         person_label: str, whole: dict[str, str] | None = None
+                         ) -> dict[Any, list[int]]:
     """Mask a person's values in the audit records of `scope` (and the records they made
     there): each string key of `replacements` found in a personal value is replaced by
-    its masked form, the record's IP address too when the person acted, and the record's
+    its masked form (a key of `whole` only where it is the whole value, as a user name
+    that begins another's), the record's IP address too when the person acted, and the record's
     salt is removed, so its masked values are no longer compared with their
     commitments while the chain still verifies. Returns {organization id: [seq, …]}: the
     caller writes, in each organization concerned, an ERASURE_ACTION record naming them
     (`masked_records`), in the same transaction."""
     replacements = {k: v for k, v in replacements.items() if k}
-    annotations, found = texts_in(PERSONAL_FIELDS, replacements)
+    whole = {k: v for k, v in (whole or {}).items() if k}
+    annotations, found = texts_in(PERSONAL_FIELDS, [*replacements, *whole])
     found |= models.Q(actor_id=person_id)
     masked: dict[Any, list[int]] = {}
     with transaction.atomic():
         candidates = AuditRecord.objects.filter(scope).exclude(salt="").alias(**annotations) \
             .filter(found).order_by("seq")
         for rec in candidates.iterator(chunk_size=500):
-            values = {f: replace_in(v, replacements) for f, v in rec.personal_values().items()}
+            values = {f: replace_in(v, replacements, whole)
+                      for f, v in rec.personal_values().items()}
+            if values == rec.personal_values() and rec.actor_id != person_id:
+                continue  # found by the filter, but only inside another value
             if rec.actor_id == person_id:
                 values["ip_address"] = "*" if rec.ip_address else ""
                 values["actor_name"] = person_label

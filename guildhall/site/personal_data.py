@@ -313,15 +313,14 @@ def erase(org: Organization, person: Any, *, actor: Any, confirm_name: str) -> d
     with transaction.atomic():
         person = user_model.objects.select_for_update().get(pk=person.pk)
         label = _former(person.pk)
-        old_email = person.email
+        old_email, old_username = person.email, person.username
         erased = _("(erased)")
         text = {person.email: erased, **({person.phone: erased} if len(person.phone) >= 5 else {}),
                 **({person.full_name: label} if len(person.full_name) >= 2 else {})}
         masked = {person.email: mask_email(person.email),
                   **({person.phone: mask_middle(person.phone, 3, 4)} if person.phone else {}),
                   **({person.full_name: person.full_name[0] + "*" * (len(person.full_name) - 1)}
-                     if len(person.full_name) >= 2 else {}),
-                  **({person.username: label} if len(person.username) >= 4 else {})}
+                     if len(person.full_name) >= 2 else {})}
         if active_elsewhere:
             scope_orgs = [org.pk]
             holder = user_model.objects.create(
@@ -345,7 +344,8 @@ def erase(org: Organization, person: Any, *, actor: Any, confirm_name: str) -> d
                                        None if active_elsewhere else person)
         scope = "organization" if active_elsewhere else "account"
         masked_records = mask_personal_values(replacements=masked, person_id=person.pk,
-                                              scope=audit_scope, person_label=label)
+                                              scope=audit_scope, person_label=label,
+                                              whole={old_username: label})
         # The erasure, in each organization whose trail it masked (verify_audit accepts a
         # masked record only where such a record names it).
         for org_id in dict.fromkeys([org.pk, *masked_records]):

@@ -316,3 +316,20 @@ class Format1ExportTest(GuildhallTestCase):
         self.assertTrue(verify_export(data).ok)
         records[0]["after"] = {"n": 9}
         self.assertFalse(verify_export(data).ok)
+
+
+class MaskOnlyThePersonTest(GuildhallTestCase):
+    def test_a_user_name_that_begins_anothers_is_masked_only_where_it_is_the_whole_value(self):
+        from guildhall.audit.services import mask_personal_values
+
+        admin = self.user("soft-admin")
+        theirs = record(actor=admin, action="member.add", organization=self.soft,
+                        after={"user": "soft-reviewer"})
+        other = record(actor=admin, action="member.add", organization=self.soft,
+                       after={"user": "soft-reviewer2"})
+        masked = mask_personal_values(replacements={}, whole={"soft-reviewer": "已离开的成员 #9"},
+                                      person_id=-1, scope=Q(organization_id=self.soft.pk),
+                                      person_label="已离开的成员 #9")
+        self.assertEqual(masked, {self.soft.pk: [theirs.seq]})
+        other.refresh_from_db()
+        self.assertEqual((other.after, other.masked), ({"user": "soft-reviewer2"}, False))
