@@ -21,8 +21,9 @@ Who and when (the decisions; README "Personal data"):
   to. If another organization still has them active, the account stays as it is and
   this organization's records are moved to a placeholder account of the same label,
   with the text copies replaced in this organization's records only. In both cases the
-  audit records concerned keep only masked values (`audit.services.mask_personal_values`),
-  so the chain still verifies; the erasure is itself audited.
+  audit records concerned keep only masked values (`audit.services.mask_personal_values`;
+  the user name only where it is a whole value), so the chain still verifies; the
+  erasure is itself audited, in every organization whose trail it masked.
 """
 
 from __future__ import annotations
