@@ -32,6 +32,14 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    #: The domain of the address an erased account keeps (`site.personal_data`).
+    ERASED_DOMAIN = "erased.invalid"
+
+    @property
+    def is_erased(self) -> bool:
+        """True once the person's data was erased: the account can never be used again."""
+        return self.email.endswith("@" + self.ERASED_DOMAIN)
+
     def get_session_auth_hash(self, secret: str | None = None) -> str:
         """Return a hash that changes with the password and the session generation."""
         return salted_hmac(
@@ -77,3 +85,32 @@ class ApiToken(models.Model):
     @classmethod
     def new_key(cls) -> str:
         return "gh_" + secrets.token_urlsafe(32)
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code of the second factor, stored as a salted PBKDF2 hash
+    (django-otp's own StaticToken keeps the code itself). The codes belong to the
+    person's django-otp StaticDevice, which keeps the throttling and the session's
+    "verified by" reference."""
+
+    ITERATIONS = 100_000
+
+    device = models.ForeignKey("otp_static.StaticDevice", models.CASCADE,
+                               related_name="recovery_codes")
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
+
+    @classmethod
+    def digest(cls, code: str, salt: str) -> str:
+        return hashlib.pbkdf2_hmac("sha256", code.encode(), salt.encode(), cls.ITERATIONS).hex()
+
+    @classmethod
+    def make(cls, device: object, code: str) -> RecoveryCode:
+        salt = secrets.token_hex(16)
+        return cls(device=device, salt=salt, code_hash=cls.digest(code, salt))
+
+    def matches(self, code: str) -> bool:
+        return secrets.compare_digest(self.code_hash, self.digest(code, self.salt))

@@ -13,9 +13,10 @@ import segno
 from django.db import transaction
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from guildhall.accounts.models import RecoveryCode
 from guildhall.audit.services import record
 
 RECOVERY_CODES = 10
@@ -77,11 +78,30 @@ def confirm_setup(request: Any, code: str) -> list[str] | None:
         device = TOTPDevice.objects.create(user=user, key=key, name="authenticator",
                                            confirmed=True, drift=totp.drift, last_t=totp.t())
         recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-        StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
+        RecoveryCode.objects.bulk_create(RecoveryCode.make(recovery, c) for c in codes)
         record(actor=user, action="auth.second_factor_setup", obj=user)
     del request.session[SESSION_KEY]
     otp_login(request, device)
     return [f"{c[:4]}-{c[4:]}" for c in codes]
+
+
+def use_recovery_code(device: StaticDevice, code: str) -> bool:
+    """Use up `code` if it is one of the device's unused recovery codes (compared with
+    each stored salted hash); wrong codes are throttled as django-otp does."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return False
+    with transaction.atomic():
+        match = next((c for c in RecoveryCode.objects.select_for_update().filter(device=device)
+                      if c.matches(code)), None)
+        if match is None:
+            device.throttle_increment()
+            return False
+        match.delete()
+        device.throttle_reset(commit=False)
+        device.set_last_used_timestamp(commit=False)
+        device.save()
+    return True
 
 
 def verify(request: Any, code: str) -> bool:
@@ -92,12 +112,13 @@ def verify(request: Any, code: str) -> bool:
     devices = list(TOTPDevice.objects.filter(user=user, confirmed=True)) if code.isdigit() \
         and len(code) == 6 else list(StaticDevice.objects.filter(user=user, confirmed=True))
     for device in devices:
-        if device.verify_token(code):
+        recovery = isinstance(device, StaticDevice)
+        if use_recovery_code(device, code) if recovery else device.verify_token(code):
             otp_login(request, device)
-            recovery = isinstance(device, StaticDevice)
             record(actor=user, action="auth.second_factor", obj=user,
                    after={"recovery_code": True,
-                          "recovery_codes_left": device.token_set.count()} if recovery else None)
+                          "recovery_codes_left": device.recovery_codes.count()}
+                   if recovery else None)
             return True
     record(actor=user, action="auth.second_factor_failed", obj=user)
     return False

@@ -37,6 +37,9 @@ ACTIONS: dict[str, Promise] = {
     "member.reactivate": _("Reactivated a member"),
     "member.unlock": _("Unlocked a member's sign-in"),
     "member.reset_second_factor": _("Reset a member's second factor"),
+    "member.export": _("Exported a person's data"),
+    "member.erase": _("Erased a person's data"),
+    "org.audit_reformatted": _("Moved the audit trail to its new format"),
     # sign-in and security
     "auth.login": _("Signed in"),
     "auth.logout": _("Signed out"),
@@ -172,10 +175,26 @@ OBJECTS: dict[str, Promise] = {
     "orgs.invitation": _("Invitation"), "notifications.workdayoverride": _("Working-day schedule"),
     "events.calendarfeed": _("Calendar feed"), "publications.channel": _("Channel"),
     "publications.publicationsettings": _("Publication settings"),
+    "records.entry": _("Timeline entry"), "records.attachment": _("Attachment"),
+    "records.revision": _("Revision"), "records.link": _("Link between records"),
+    "records.finding": _("Finding of the check"), "reviews.decision": _("Review decision"),
+    "incidents.report": _("Report to the supervising body"),
+    "study.acknowledgement": _("Acknowledgement of a code of conduct"),
+    "notifications.notification": _("Notice"),
 }
 
 #: Recorded fields that are not a field of the object's model (or are named otherwise).
 FIELDS: dict[str, Promise] = {
+    "person": _("Person"), "masked_records": _("Records masked"),
+    "created_by": _("Created by"), "created_at": _("Created"), "made_by": _("Made by"),
+    "uploaded_by": _("Uploaded by"), "acknowledged_by": _("Acknowledged by"),
+    "acknowledged_at": _("Acknowledged"), "due_at": _("Due"), "reviewer": _("Reviewer"),
+    "decided_at": _("Decided"), "submitted_by": _("Submitted by"),
+    "submitted_at": _("Submitted"), "recorded_by": _("Recorded by"),
+    "updated_at": _("Changed"),
+    "by_organization": _("Erased by organization"), "scope": _("Scope"),
+    "format1_head": _("Last hash of the old format"), "format": _("Format"),
+    "records": _("Records"), "files": _("Files"),
     "action": _("Action"), "after": _("After"), "at": _("Time"), "attachments": _("Attachments"),
     "changed": _("Changed fields"), "channel": _("Channel"), "channels": _("Channels"),
     "code": pgettext_lazy("audit", "Code"), "comment": _("Comment"), "count": _("Count"),

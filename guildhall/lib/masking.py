@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def mask_middle(value: str, keep_start: int = 3, keep_end: int = 2) -> str:
     """Return `value` with its middle replaced by asterisks."""
@@ -20,3 +22,21 @@ def mask_email(value: str) -> str:
     if len(local) <= 2:
         return local[:1] + "*@" + domain
     return f"{local[0]}{'*' * (len(local) - 2)}{local[-1]}@{domain}"
+
+
+def replace_in(value: Any, replacements: dict[str, str],
+               whole: dict[str, str] | None = None) -> Any:
+    """Return `value` (a string or JSON data) with every occurrence of each key of
+    `replacements` in its strings replaced by the key's value, and each string that is
+    exactly a key of `whole` replaced by its value (dictionary keys untouched)."""
+    if isinstance(value, str):
+        if whole and value in whole:
+            return whole[value]
+        for old, new in replacements.items():
+            value = value.replace(old, new)
+        return value
+    if isinstance(value, list):
+        return [replace_in(v, replacements, whole) for v in value]
+    if isinstance(value, dict):
+        return {k: replace_in(v, replacements, whole) for k, v in value.items()}
+    return value

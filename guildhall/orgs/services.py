@@ -341,6 +341,9 @@ def member_deactivate(*, actor: Any, membership: Membership) -> None:
 
 
 def member_reactivate(*, actor: Any, membership: Membership) -> None:
+    if membership.user.is_erased:
+        raise DomainError(_("This person's data was erased; the account cannot be used "
+                            "again. Invite them anew if they come back."), "erased")
     with transaction.atomic():
         membership.is_active = True
         membership.save(update_fields=["is_active"])

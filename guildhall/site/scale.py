@@ -88,8 +88,7 @@ def _audit_history(orgs: list[Organization], years: int, per_year: int, rnd: ran
                             created_at=when, actor_name="scale-bot", organization_id=org_id,
                             action=rnd.choice(["member.add", "org.update", "token.create"]),
                             after={"n": seq})
-        entry.org_hash = entry.compute_org_hash()
-        entry.hash = entry.compute_hash()
+        entry.seal()
         heads[org_id] = (entry.org_seq, entry.org_hash)
         prev = entry.hash
         batch.append(entry)

@@ -171,3 +171,41 @@ class ResetSecondFactorTest(GuildhallTestCase):
         set_up(client)
         self.assertEqual(client.post(self.url(self.soft, "soft-principal")).status_code, 404)
         self.assertTrue(self.user("soft-principal").totpdevice_set.exists())
+
+
+@override_settings(SECOND_FACTOR="roles")
+class RecoveryCodesHashedTest(GuildhallTestCase):
+    """Issue 15 (open item): recovery codes were stored plain in django-otp's StaticToken."""
+
+    def test_no_code_is_stored_as_typed(self):
+        from django.db import connection
+        from django_otp.plugins.otp_static.models import StaticToken
+
+        from guildhall.accounts.models import RecoveryCode
+
+        codes = [c.replace("-", "") for c in set_up(signed_in("soft-principal"))]
+        self.assertEqual(StaticToken.objects.count(), 0)
+        stored = list(RecoveryCode.objects.values_list("salt", "code_hash"))
+        self.assertEqual(len(stored), 10)
+        self.assertEqual(len({salt for salt, _ in stored}), 10)  # one salt per code
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT salt, code_hash FROM accounts_recoverycode")
+            dump = repr(cursor.fetchall())
+        for code in codes:
+            self.assertNotIn(code, dump)
+
+    def test_the_migration_hashes_existing_plain_codes(self):
+        from importlib import import_module
+
+        from django.apps import apps
+        from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+        user = self.user("soft-staff")
+        device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+        StaticToken.objects.create(device=device, token="12345678")
+        migration = import_module("guildhall.accounts.migrations.0002_recovery_codes_hashed")
+        migration.hash_existing_codes(apps, None)
+        self.assertEqual(StaticToken.objects.count(), 0)
+        from guildhall.accounts.second_factor import use_recovery_code
+        self.assertTrue(use_recovery_code(device, "12345678"))
+        self.assertFalse(use_recovery_code(device, "12345678"))  # used up

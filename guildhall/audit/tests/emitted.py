@@ -2,7 +2,7 @@
 
 Read with `ast`, not by running anything: every `record(action=...)`, every
 `reviews.decide(audit_action=... | audit_prefix=...)` and every `AuditRecord(action=...)`
-outside the tests. An action is a string, a choice between strings, or an f-string whose
+outside the tests (migrations included). An action is a string, a choice between strings, or an f-string whose
 placeholders are parameters of the enclosing function; those are followed to the calls of
 that function in the same file (a module's `_audit(actor, "create", ...)` helpers, its
 `_decide(..., action="approve")`). A placeholder that cannot be followed is reported, so
@@ -34,8 +34,7 @@ class Emitted:
 
 def _sources() -> list[Path]:
     return sorted(p for p in ROOT.rglob("*.py")
-                  if "tests" not in p.parts and "migrations" not in p.parts
-                  and "testing" not in p.parts)
+                  if "tests" not in p.parts and "testing" not in p.parts)
 
 
 def _callee(call: ast.Call) -> str:

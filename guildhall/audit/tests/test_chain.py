@@ -6,10 +6,17 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.test import TransactionTestCase
 
 from guildhall.audit.models import AuditRecord
-from guildhall.audit.services import export_organization, record, verify_chain, verify_export
+from guildhall.audit.services import (
+    ERASURE_ACTION,
+    export_organization,
+    record,
+    verify_chain,
+    verify_export,
+)
 from guildhall.testing import GuildhallTestCase
 
 
@@ -66,9 +73,10 @@ class AuditChainTest(GuildhallTestCase):
         tamper("UPDATE audit_auditrecord SET seq = seq - 999 WHERE seq >= 1003", [])
         tamper("INSERT INTO audit_auditrecord (seq, created_at, actor_id, actor_name, organization_id, "
                "action, object_type, object_id, before, after, request_id, ip_address, org_seq, "
-               "org_prev_hash, org_hash, prev_hash, hash) SELECT 3, created_at, actor_id, actor_name, "
-               "organization_id, 'test.forged', object_type, object_id, before, after, request_id, "
-               "ip_address, NULL, org_prev_hash, org_hash, prev_hash, %s FROM audit_auditrecord "
+               "org_prev_hash, org_hash, prev_hash, hash, salt, commitments) SELECT 3, created_at, "
+               "actor_id, actor_name, organization_id, 'test.forged', object_type, object_id, "
+               "before, after, request_id, ip_address, NULL, org_prev_hash, org_hash, prev_hash, "
+               "%s, salt, commitments FROM audit_auditrecord "
                "WHERE id = %s", ["f" * 64, forged.pk])
         self.assertEqual(AuditRecord.objects.count(), last.seq + 1)
         self.assertBroken("record #3")
@@ -159,3 +167,169 @@ class ConcurrentAppendTest(TransactionTestCase):
         self.assertEqual(errors, [])
         self.assertEqual(AuditRecord.objects.count(), 60)
         self.assertTrue(verify_chain().ok)
+
+
+class PersonalValuesTest(GuildhallTestCase):
+    """Chain format 2: the chain covers commitments of the personal values, so an erasure
+    masks them and the chain still verifies (issue 15, PIPL)."""
+
+    def setUp(self):
+        self.admin = self.user("soft-admin")
+        self.entry = record(actor=self.admin, action="member.add", organization=self.soft,
+                            after={"user": "zhang-wei", "email": "zw@example.cn", "name": "张伟"})
+
+    def test_an_edited_personal_value_is_found_while_its_salt_is_there(self):
+        tamper("UPDATE audit_auditrecord SET actor_name = 'someone-else' WHERE id = %s",
+               [self.entry.pk])
+        result = verify_chain()
+        self.assertFalse(result.ok)
+        self.assertIn("personal values no longer match their commitments", result.problem)
+
+    def test_a_masked_record_needs_an_erasure_naming_it(self):
+        tamper("UPDATE audit_auditrecord SET salt = '', after = %s WHERE id = %s",
+               [json.dumps({"user": "z*"}), self.entry.pk])
+        result = verify_chain()
+        self.assertFalse(result.ok)
+        self.assertIn("no erasure record names it", result.problem)
+
+    def test_an_erasure_masks_the_values_and_the_chain_still_verifies(self):
+        from guildhall.audit.services import mask_personal_values
+
+        masked = mask_personal_values(
+            replacements={"张伟": "张*", "zw@example.cn": "z*@example.cn", "zhang-wei": "z*"},
+            person_id=-1, scope=Q(organization_id=self.soft.pk), person_label="张*")
+        self.assertEqual(masked, {self.soft.pk: [self.entry.seq]})
+        self.assertFalse(verify_chain().ok)  # masked, and nothing names it yet
+        record(actor=self.admin, action=ERASURE_ACTION, organization=self.soft,
+               after={"person": "张*", "masked_records": masked[self.soft.pk]})
+        self.entry.refresh_from_db()
+        self.assertEqual(self.entry.after, {"user": "z*", "email": "z*@example.cn", "name": "张*"})
+        self.assertEqual(self.entry.salt, "")
+        result = verify_chain()
+        self.assertTrue(result.ok, result.problem)
+        self.assertEqual(result.masked, 1)
+        self.assertIn("1 with personal values masked", self._verify())
+        data = export_organization(self.soft.pk)
+        self.assertTrue(verify_export(data).ok)
+        erasure = AuditRecord.objects.get(action="member.erase")
+        self.assertEqual(erasure.after["masked_records"], [self.entry.seq])
+
+    def _verify(self) -> str:
+        out = StringIO()
+        call_command("verify_audit", stdout=out)
+        return out.getvalue()
+
+    def test_postgresql_lets_through_only_an_erasure(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("the append-only trigger exists on PostgreSQL only")
+        refused = ("UPDATE audit_auditrecord SET actor_name = 'x' WHERE id = %s",  # salt kept
+                   "UPDATE audit_auditrecord SET salt = '', action = 'x' WHERE id = %s",
+                   "UPDATE audit_auditrecord SET salt = '', commitments = '{}' WHERE id = %s",
+                   "DELETE FROM audit_auditrecord WHERE id = %s")
+        for sql in refused:
+            with self.assertRaises(DatabaseError, msg=sql), transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [self.entry.pk])
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_auditrecord SET salt = '', actor_name = 'x' WHERE id = %s",
+                           [self.entry.pk])
+        self.entry.refresh_from_db()
+        self.assertEqual((self.entry.salt, self.entry.actor_name), ("", "x"))
+
+
+class _SchemaEditor:
+    def __init__(self):
+        self.connection = connection
+
+    def execute(self, sql, params=None):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+class Format1MigrationTest(GuildhallTestCase):
+    """The migration re-writes a format-1 chain once, after checking it."""
+
+    def format1_chain(self, n: int) -> None:
+        from importlib import import_module
+
+        from django.utils import timezone
+
+        mig = import_module("guildhall.audit.migrations.0003_personal_values_committed")
+        tamper("DELETE FROM audit_auditrecord", [])
+        prev, heads = mig.GENESIS, {}
+        for seq in range(1, n + 1):
+            org_id = self.soft.pk if seq % 2 else None
+            org_seq, org_prev = heads.get(org_id, (0, mig.GENESIS))
+            rec = AuditRecord(seq=seq, created_at=timezone.now(), actor_name="soft-admin",
+                              organization_id=org_id, action="test.old", after={"n": seq},
+                              org_seq=org_seq + 1, org_prev_hash=org_prev, prev_hash=prev)
+            body = mig._format1_body(rec)
+            rec.org_hash = mig._hash(org_prev, {**body, "org_seq": rec.org_seq})
+            rec.hash = mig._hash(prev, {**body, "seq": seq, "org_seq": rec.org_seq,
+                                        "org_hash": rec.org_hash})
+            rec.save(force_insert=True)
+            heads[org_id], prev = (rec.org_seq, rec.org_hash), rec.hash
+        return mig
+
+    def test_a_format1_chain_is_rewritten_and_verifies(self):
+        from django.apps import apps
+
+        mig = self.format1_chain(7)
+        self.assertFalse(verify_chain().ok)  # format 1 does not verify as format 2
+        old_head = AuditRecord.objects.get(seq=7).hash
+        mig.reformat_chain(apps, _SchemaEditor())
+        result = verify_chain()
+        self.assertTrue(result.ok, result.problem)
+        self.assertEqual(result.count, 8)
+        note = AuditRecord.objects.get(seq=8)
+        self.assertEqual(note.action, "org.audit_reformatted")
+        self.assertEqual(note.after, {"format": 2, "records": 7, "format1_head": old_head})
+        self.assertEqual(AuditRecord.objects.get(seq=3).after, {"n": 3})
+
+    def test_a_broken_format1_chain_stops_the_migration(self):
+        from django.apps import apps
+
+        mig = self.format1_chain(4)
+        tamper("UPDATE audit_auditrecord SET after = %s WHERE seq = 2", [json.dumps({"n": 9})])
+        with self.assertRaisesRegex(RuntimeError, "broken at record #2"):
+            mig.reformat_chain(apps, _SchemaEditor())
+
+
+class Format1ExportTest(GuildhallTestCase):
+    def test_an_export_written_before_format_2_still_verifies(self):
+        from guildhall.audit.models import GENESIS, chain_hash
+        from guildhall.audit.services import FORMAT1_BODY
+
+        prev, records = GENESIS, []
+        for n in (1, 2):
+            rec = {"created_at": f"2026-01-0{n}T00:00:00.000000+00:00", "actor_id": 1,
+                   "actor_name": "soft-admin", "organization_id": 2, "action": "test.old",
+                   "object_type": "", "object_id": "", "before": None, "after": {"n": n},
+                   "request_id": "", "ip_address": "", "org_seq": n, "org_prev_hash": prev,
+                   "seq": n}
+            rec["org_hash"] = chain_hash(prev, {**{k: rec[k] for k in FORMAT1_BODY},
+                                                "org_seq": n})
+            records.append(rec)
+            prev = rec["org_hash"]
+        data = {"format": "guildhall-audit-export/1", "records": records,
+                "checkpoint": {"count": 2, "head": prev}}
+        self.assertTrue(verify_export(data).ok)
+        records[0]["after"] = {"n": 9}
+        self.assertFalse(verify_export(data).ok)
+
+
+class MaskOnlyThePersonTest(GuildhallTestCase):
+    def test_a_user_name_that_begins_anothers_is_masked_only_where_it_is_the_whole_value(self):
+        from guildhall.audit.services import mask_personal_values
+
+        admin = self.user("soft-admin")
+        theirs = record(actor=admin, action="member.add", organization=self.soft,
+                        after={"user": "soft-reviewer"})
+        other = record(actor=admin, action="member.add", organization=self.soft,
+                       after={"user": "soft-reviewer2"})
+        masked = mask_personal_values(replacements={}, whole={"soft-reviewer": "已离开的成员 #9"},
+                                      person_id=-1, scope=Q(organization_id=self.soft.pk),
+                                      person_label="已离开的成员 #9")
+        self.assertEqual(masked, {self.soft.pk: [theirs.seq]})
+        other.refresh_from_db()
+        self.assertEqual((other.after, other.masked), ({"user": "soft-reviewer2"}, False))

@@ -26,4 +26,6 @@ class Command(BaseCommand):
             result = verify_chain()
         if not result.ok:
             raise CommandError(f"audit chain BROKEN: {result.problem}", returncode=1)
-        self.stdout.write(f"audit chain OK: {result.count} records")
+        masked = f" ({result.masked} with personal values masked by an erasure)" \
+            if result.masked else ""
+        self.stdout.write(f"audit chain OK: {result.count} records{masked}")
