@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guildhall.kit.models import Settings, between
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -41,7 +42,7 @@ DEFAULT_LEAD_DAYS_BY_TYPE = {EventType.FOREIGN_EXCHANGE.value: 10}
 FOREIGN_PARTY = "foreign_party"
 
 
-class FilingRules(models.Model):
+class FilingRules(Settings):
     """The rules a supervising body sets for the filings of the associations below it."""
 
     supervisor = models.OneToOneField("orgs.Organization", models.CASCADE, related_name="filing_rules")
@@ -68,16 +69,10 @@ class FilingRules(models.Model):
     allow_late = models.BooleanField(
         _("accept late filings with a written reason"), default=False,
         help_text=_("Late filings are flagged wherever they appear."))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("filing rules")
-        constraints = [
-            models.CheckConstraint(condition=models.Q(approval_steps__gte=1, approval_steps__lte=4),
-                                   name="filing_rules_steps_1_to_4"),
-        ]
+        constraints = [between("approval_steps", 1, 4, "filing_rules_steps_1_to_4")]
 
     def __str__(self) -> str:
         return f"rules of {self.supervisor_id}"

@@ -12,13 +12,13 @@ The buttons (`available_actions`) and the enforcement (`authorize`) use the same
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.errors import DomainError
-from guildhall.orgs.permissions import actions_for, require
+from guildhall.orgs.permissions import Access, actions_for, require, rule
 
 
 class Workflow:
@@ -55,6 +55,14 @@ def authorize(user: Any, action: str, obj: Workflow) -> None:
         obj.guard(action)
     if action not in obj.DECISIONS:
         require(user, f"{obj.rules_prefix}.{action}", obj)
+
+
+def state_rules(prefix: str, who: Callable[[Access, Any], bool], *actions: str) -> None:
+    """Register the rule `<prefix>.<action>` of each action that is `who`'s whenever the
+    object's state allows it (`Workflow.allows`)."""
+    for action in actions:
+        rule(f"{prefix}.{action}")(
+            lambda access, obj, action=action: who(access, obj) and obj.allows(action))
 
 
 class AcknowledgedBySupervisor:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guildhall.kit.models import Settings, between
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -91,10 +92,8 @@ class Channel(models.Model):
 
     class Meta:
         ordering = ["organization", "name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "type", "name"],
-                                    name="channel_unique_name"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "type", "name"],
+                                               name="channel_unique_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -159,7 +158,7 @@ class ChannelPause(models.Model):
         return f"pause of {self.channel_id}"
 
 
-class PublicationSettings(models.Model):
+class PublicationSettings(Settings):
     """An association's own settings for publication review."""
 
     organization = models.OneToOneField("orgs.Organization", models.CASCADE,
@@ -167,15 +166,9 @@ class PublicationSettings(models.Model):
     review_days = models.PositiveSmallIntegerField(
         _("review deadline (working days per step)"), default=DEFAULT_REVIEW_DAYS,
         help_text=_("A step waiting longer than this is reported to the principal."))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(condition=models.Q(review_days__gte=1, review_days__lte=30),
-                                   name="publication_review_days_1_to_30"),
-        ]
+        constraints = [between("review_days", 1, 30, "publication_review_days_1_to_30")]
 
     def __str__(self) -> str:
         return f"publication settings of {self.organization_id}"
