@@ -54,7 +54,7 @@ class MeetingPatch(Schema):
     notes: str | None = None
 
 
-class PersonOut(Schema):
+class MeetingPersonOut(Schema):
     id: int
     name: str
 
@@ -72,7 +72,7 @@ class MeetingOut(Schema):
     held_at: dt.datetime
     venue: str
     online_platform: str
-    chair: PersonOut
+    chair: MeetingPersonOut
     other_attendees: int
 
     @staticmethod
@@ -86,7 +86,7 @@ class FollowUpOut(Schema):
 
 
 class MeetingDetailOut(MeetingOut):
-    attendees: list[PersonOut]
+    attendees: list[MeetingPersonOut]
     agenda: list[str]
     conclusions: list[str]
     notes: str

@@ -55,7 +55,7 @@ class SessionPatch(Schema):
     minutes: str | None = None
 
 
-class PersonOut(Schema):
+class StudyPersonOut(Schema):
     id: int
     name: str
 
@@ -90,7 +90,7 @@ class SessionOut(Schema):
 
 
 class SessionDetailOut(SessionOut):
-    attendees: list[PersonOut]
+    attendees: list[StudyPersonOut]
     minutes: str
     actions: list[str]
 
@@ -99,7 +99,7 @@ class SessionDetailOut(SessionOut):
         return list(obj.attendees.order_by("full_name", "username"))
 
 
-class FiguresOut(Schema):
+class StudyFiguresOut(Schema):
     organization: int
     association: str
     year: int
@@ -209,7 +209,7 @@ def _figures_rows(orgs: list[Any], year: int) -> list[dict[str, Any]]:
              "planned_held": found[o.pk].planned_held, "missed": found[o.pk].missed} for o in orgs]
 
 
-@router.get("/study-figures/{org_id}", response=FiguresOut, url_name="study_figures")
+@router.get("/study-figures/{org_id}", response=StudyFiguresOut, url_name="study_figures")
 def study_figures(request: HttpRequest, org_id: int, filters: Query[YearFilter]):
     """An association's study figures for a year (confirmed sessions only)."""
     org = get_org_for_user(request.user, org_id)
@@ -217,7 +217,7 @@ def study_figures(request: HttpRequest, org_id: int, filters: Query[YearFilter])
     return _figures_rows([org], filters.year or queries.parse_year(None))[0]
 
 
-@router.get("/study-figures-below/{org_id}", response=list[FiguresOut], url_name="study_overview")
+@router.get("/study-figures-below/{org_id}", response=list[StudyFiguresOut], url_name="study_overview")
 @paginate(Pages, page_size=50)
 def study_overview(request: HttpRequest, org_id: int, filters: Query[YearFilter]):
     """The study figures of every association below a supervising body, by name."""
@@ -292,7 +292,7 @@ class VersionDetailOut(VersionOut):
     actions: list[str]
     acknowledged_at: dt.datetime | None = Field(None, description="When you acknowledged it.")
     rate: RateOut | None = None
-    not_acknowledged: list[PersonOut] | None = Field(
+    not_acknowledged: list[StudyPersonOut] | None = Field(
         None, description="Members who have not yet acknowledged this version: for the "
         "association's principal and administrator only (null for everyone else).")
 
@@ -479,7 +479,7 @@ class TopicOut(Schema):
     topic: str
     form: str
     materials: str
-    responsible: PersonOut | None
+    responsible: StudyPersonOut | None
     carried_out: bool
     missed: bool
 
