@@ -374,7 +374,7 @@ def event_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @org_page("events.rules", methods=GET_POST)
 def filing_rules(request: HttpRequest, org: Any) -> HttpResponse:
-    rules = FilingRules.for_supervisor(org)
+    rules = FilingRules.of(org)
     form = RulesForm(request.POST or None, initial=RulesForm.initial_for(rules))
     saved = save_form(
         request, form,

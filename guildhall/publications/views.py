@@ -377,7 +377,7 @@ record_pages = attachments.RecordPages(
 
 @org_page("publications.settings", methods=GET_POST)
 def publication_settings(request: HttpRequest, org: Any) -> HttpResponse:
-    conf = PublicationSettings.for_org(org)
+    conf = PublicationSettings.of(org)
     terms = "\n".join(ConfidentialTerm.objects.filter(organization=org).values_list("term",
                                                                                    flat=True))
     form = SettingsForm(request.POST or None, initial={"terms": terms,
