@@ -14,6 +14,7 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from guildhall.core.pagination import MAX_ID, Pages
+from guildhall.kit import api as kit_api
 from guildhall.kit.api import aware, invalid, run_action
 from guildhall.kit.workflow import authorize
 from guildhall.orgs.permissions import can, require
@@ -223,24 +224,8 @@ def study_overview(request: HttpRequest, org_id: int, filters: Query[YearFilter]
     """The study figures of every association below a supervising body, by name."""
     org = get_org_for_user(request.user, org_id)
     require(request.user, "study.overview", org)
-    return _Page(queries.associations_below(org), lambda orgs: _figures_rows(
+    return kit_api.PageRows(queries.associations_below(org), lambda orgs: _figures_rows(
         orgs, filters.year or queries.parse_year(None)))
-
-
-class _Page:
-    """Rows built a page at a time from a queryset of organizations (one query a page)."""
-
-    def __init__(self, qs: Any, build: Any) -> None:
-        self.qs, self.build = qs, build
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
-        return self.build(list(self.qs[key]))
 
 
 # ---- codes of conduct -------------------------------------------------------------------------
@@ -457,7 +442,7 @@ def codes_below(request: HttpRequest, org_id: int):
                              "published_at": v.published_at if v else None,
                              "rate": c["rate"].value if c and c["rate"] else None})
         return rows
-    return _Page(queries.associations_below(org), build)
+    return kit_api.PageRows(queries.associations_below(org), build)
 
 
 # ---- the study plan -------------------------------------------------------------------------
