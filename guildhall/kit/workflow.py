@@ -87,3 +87,23 @@ class AcknowledgedBySupervisor:
 
     def is_under_review(self) -> bool:
         return self.status == self.UNDER_REVIEW
+
+
+def decide(*, actor: Any, subject: AcknowledgedBySupervisor, action: str, verdict: str,
+           comment: str, revision: int, audit_action: str,
+           on_outcome: Callable[[Any, Any], dict[str, Any]]) -> Any:
+    """Record the supervising body's decision on an `AcknowledgedBySupervisor` subject and
+    return the subject: its row locked, a state that does not allow `action` refused (409),
+    then the review mechanism's refusals and record; `on_outcome(item, result)` applies
+    the acknowledgement or the return inside the same transaction."""
+    from django.db import transaction
+
+    from guildhall.reviews import services as reviews
+
+    with transaction.atomic():
+        locked = reviews.lock(subject)
+        locked.guard(action)
+        return reviews.decide(actor=actor, subject=locked, revision=revision, verdict=verdict,
+                              comment=comment, steps=locked.review_steps(),
+                              on_outcome=on_outcome, audit_action=audit_action,
+                              locked=True).subject
