@@ -31,6 +31,7 @@ from guildhall.kit.api import (
     ReasonIn,
     aware,
     body_doc,
+    choice_of,
     invalid,
     run_action,
     viewable,
@@ -182,7 +183,7 @@ class SummaryIn(Schema):
 
 class FilingFilters(Schema):
     org: int | None = Field(None, ge=1, le=MAX_ID)
-    status: Status | None = None
+    status: choice_of(Status) | None = None  # type: ignore[valid-type]
     type: EventType | None = None
     month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
 

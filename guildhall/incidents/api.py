@@ -17,7 +17,7 @@ from guildhall.incidents import queries, services
 from guildhall.incidents.models import LEVELS, Category, Incident, IncidentRules, Severity, Status
 from guildhall.kit import links
 from guildhall.kit.actions import audited
-from guildhall.kit.api import ReasonIn, aware, body_doc, run_action
+from guildhall.kit.api import ReasonIn, aware, body_doc, choice_of, run_action
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
 
@@ -139,7 +139,7 @@ class IncidentDetailOut(IncidentOut):
 
 class IncidentFilters(Schema):
     org: int | None = Field(None, ge=1, le=MAX_ID)
-    status: Status | None = None
+    status: choice_of(Status) | None = None  # type: ignore[valid-type]
     open: bool | None = Field(None, description="Only open (true) or only closed (false) ones.")
 
 

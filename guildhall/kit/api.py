@@ -8,7 +8,7 @@ annotations.
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import pydantic
 from django.core.exceptions import ValidationError
@@ -20,6 +20,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from guildhall.orgs.permissions import require
 
 T = TypeVar("T")
+
+
+def choice_of(choices: Any) -> Any:
+    """Return the type of a field that takes one of `choices`' values (a `TextChoices`),
+    described where it is used: ninja would describe every module's `Status` as one."""
+    return Literal[tuple(choices.values)]
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:

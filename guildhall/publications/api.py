@@ -20,7 +20,16 @@ from ninja.pagination import paginate
 from guildhall.core.errors import DomainError
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.kit import api as kit_api
-from guildhall.kit.api import OwnedOut, ReasonIn, aware, body_doc, read_body, run_action, viewable
+from guildhall.kit.api import (
+    OwnedOut,
+    ReasonIn,
+    aware,
+    body_doc,
+    choice_of,
+    read_body,
+    run_action,
+    viewable,
+)
 from guildhall.kit.workflow import authorize
 from guildhall.lib import richtext
 from guildhall.orgs.permissions import require
@@ -194,7 +203,7 @@ class PublishedIn(Schema):
 class PublicationFilters(Schema):
     org: int | None = Field(None, ge=1, le=MAX_ID)
     channel: int | None = Field(None, ge=1, le=MAX_ID)
-    status: Status | None = None
+    status: choice_of(Status) | None = None  # type: ignore[valid-type]
     month: str | None = Field(None, pattern=r"^(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])$",
                               description="YYYY-MM (planned), years 1900 to 2100")
     findings: Literal["any", "open", "none"] | None = None
