@@ -25,7 +25,17 @@ from guildhall.events.models import (
     Filing,
     Status,
 )
-from guildhall.kit.api import DecisionOut, ReasonIn, aware, body_doc, invalid, run_action
+from guildhall.kit.api import (
+    DecisionOut,
+    OwnedOut,
+    ReasonIn,
+    aware,
+    body_doc,
+    choice_of,
+    invalid,
+    run_action,
+    viewable,
+)
 from guildhall.kit.workflow import authorize
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
@@ -104,9 +114,7 @@ class FilingPatch(Schema):
     fallback: str | None = None
 
 
-class FilingOut(Schema):
-    id: int
-    organization: int
+class FilingOut(OwnedOut):
     title: str
     type: str
     status: str
@@ -133,10 +141,6 @@ class FilingOut(Schema):
     decision_due: dt.date | None
     decided_at: dt.datetime | None
     summary_due: dt.date | None
-
-    @staticmethod
-    def resolve_organization(obj: Filing) -> int:
-        return obj.organization_id
 
     @staticmethod
     def resolve_onsite_person(obj: Filing) -> int | None:
@@ -179,7 +183,7 @@ class SummaryIn(Schema):
 
 class FilingFilters(Schema):
     org: int | None = Field(None, ge=1, le=MAX_ID)
-    status: Status | None = None
+    status: choice_of(Status) | None = None  # type: ignore[valid-type]
     type: EventType | None = None
     month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
 
@@ -198,6 +202,9 @@ def _model_data(payload: Schema, exclude_unset: bool = False) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None or k == "onsite_person_id"}
 
 
+_filing = viewable(queries.get_filing_for_user, "events.view")
+
+
 def _detail(request: HttpRequest, filing: Filing) -> Filing:
     filing = queries.get_filing_for_user(request.user, filing.pk)
     filing.actions = sorted(filing.available_actions(request.user))
@@ -207,11 +214,8 @@ def _detail(request: HttpRequest, filing: Filing) -> Filing:
 
 def _act(request: HttpRequest, filing_id: int, action: str, schema: type[Schema] | None,
          run: Any) -> Filing:
-    filing = queries.get_filing_for_user(request.user, filing_id)
-    require(request.user, "events.view", filing)
-    run_action(request, filing, action=action,
-               schema=schema, run=run)
-    return _detail(request, filing)
+    return _detail(request, run_action(request, _filing(request, filing_id), action=action,
+                                       schema=schema, run=run))
 
 
 def _decide(request: HttpRequest, filing_id: int, action: str,
@@ -247,8 +251,7 @@ def event_create(request: HttpRequest, payload: FilingIn):
 @router.get("/events/{filing_id}", response=FilingDetailOut, url_name="event_detail")
 def event_detail(request: HttpRequest, filing_id: int):
     """Return one filing with the actions you may take now, its decisions and halts."""
-    filing = queries.get_filing_for_user(request.user, filing_id)
-    require(request.user, "events.view", filing)
+    filing = _filing(request, filing_id)
     return _detail(request, filing)
 
 
@@ -256,8 +259,7 @@ def event_detail(request: HttpRequest, filing_id: int):
 def event_update(request: HttpRequest, filing_id: int, payload: FilingPatch):
     """Change a filing while it is a draft, returned or withdrawn (or approved: a material
     change then needs approval again). Send the revision you edited."""
-    filing = queries.get_filing_for_user(request.user, filing_id)
-    require(request.user, "events.view", filing)
+    filing = _filing(request, filing_id)
     authorize(request.user, "edit", filing)
     try:
         services.filing_update(actor=request.user, filing=filing,
@@ -350,8 +352,7 @@ def event_acknowledge_summary(request: HttpRequest, filing_id: int):
              url_name="event_finding_acknowledge", openapi_extra=body_doc(ReasonIn))
 def event_finding_acknowledge(request: HttpRequest, filing_id: int, finding_id: int):
     """The principal acknowledges a checker finding on a foreign party's material, with a reason."""
-    filing = queries.get_filing_for_user(request.user, filing_id)
-    require(request.user, "events.view", filing)
+    filing = _filing(request, filing_id)
     finding = get_finding_of(filing, finding_id)
     run_action(request, filing, action="acknowledge_finding", schema=ReasonIn,
                run=lambda f, body: services.finding_acknowledge(

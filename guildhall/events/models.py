@@ -11,10 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guildhall.kit.models import ReviewedRecord, Settings, between
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -41,8 +41,10 @@ DEFAULT_LEAD_DAYS_BY_TYPE = {EventType.FOREIGN_EXCHANGE.value: 10}
 FOREIGN_PARTY = "foreign_party"
 
 
-class FilingRules(models.Model):
+class FilingRules(Settings):
     """The rules a supervising body sets for the filings of the associations below it."""
+
+    owner = "supervisor"
 
     supervisor = models.OneToOneField("orgs.Organization", models.CASCADE, related_name="filing_rules")
     lead_days = models.JSONField(_("lead time in working days, per type"), default=dict, blank=True)
@@ -68,24 +70,13 @@ class FilingRules(models.Model):
     allow_late = models.BooleanField(
         _("accept late filings with a written reason"), default=False,
         help_text=_("Late filings are flagged wherever they appear."))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("filing rules")
-        constraints = [
-            models.CheckConstraint(condition=models.Q(approval_steps__gte=1, approval_steps__lte=4),
-                                   name="filing_rules_steps_1_to_4"),
-        ]
+        constraints = [between("approval_steps", 1, 4, "filing_rules_steps_1_to_4")]
 
     def __str__(self) -> str:
         return f"rules of {self.supervisor_id}"
-
-    @classmethod
-    def for_supervisor(cls, supervisor: Any) -> FilingRules:
-        """Return the body's rules, or the defaults (unsaved) when it never set any."""
-        return cls.objects.filter(supervisor=supervisor).first() or cls(supervisor=supervisor)
 
     @classmethod
     def for_association(cls, org: Any) -> FilingRules:
@@ -153,7 +144,7 @@ ACTIONS = ["edit", "submit", "sign_off", "approve", "return", "reject", "withdra
            "summarize", "acknowledge_summary", "cancel", "attach", "acknowledge_finding"]
 
 
-class Filing(Workflow, RecordSubject):
+class Filing(Workflow, RecordSubject, ReviewedRecord):
     """An association's filing of one event with its supervising body."""
 
     TRANSITIONS = TRANSITIONS
@@ -161,6 +152,7 @@ class Filing(Workflow, RecordSubject):
     # Decisions are refused by the review mechanism, which names the reason.
     DECISIONS = frozenset({"sign_off", "approve", "return", "reject"})
     rules_prefix = "events"
+    detail_page = "events:filing_detail"
 
     class EntryKind(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -200,24 +192,17 @@ class Filing(Workflow, RecordSubject):
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.DRAFT, db_index=True)
-    revision = models.PositiveIntegerField(_("revision"), default=1)
-    review_round = models.PositiveIntegerField(default=0)
     signoff_required = models.BooleanField(default=True)
     supervisor_steps = models.PositiveSmallIntegerField(default=1)
-    approved_revision = models.PositiveIntegerField(null=True, blank=True)
     amended_after_approval = models.BooleanField(default=False)
     is_late = models.BooleanField(_("filed late"), default=False)
     late_reason = models.TextField(_("reason for filing late"), blank=True)
     first_submitted_on = models.DateField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
     summary_due = models.DateField(_("summary due"), null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("filed by"))
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-starts_at", "-pk"]
@@ -233,9 +218,6 @@ class Filing(Workflow, RecordSubject):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("events:filing_detail", args=[self.organization_id, self.pk])
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from guildhall.events.models import EDITABLE, Filing, FilingRules, Status
+from guildhall.kit.workflow import state_rules
 from guildhall.orgs.models import Organization, Role
 from guildhall.orgs.permissions import SUPERVISOR_ROLES, Access, rule
 from guildhall.reviews.services import may_decide
@@ -86,14 +87,7 @@ def _acknowledge_finding(access: Access, filing: Filing) -> bool:
     return access.role_in(filing.organization_id) == Role.PRINCIPAL and filing.status in EDITABLE
 
 
-@rule("events.submit")
-def _submit(access: Access, filing: Filing) -> bool:
-    return _files_for(access, filing) and filing.allows("submit")
-
-
-@rule("events.withdraw")
-def _withdraw(access: Access, filing: Filing) -> bool:
-    return _files_for(access, filing) and filing.allows("withdraw")
+state_rules("events", _files_for, "submit", "withdraw")
 
 
 @rule("events.cancel")

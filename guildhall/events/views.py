@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import add_domain_error
@@ -40,6 +41,7 @@ from guildhall.events.models import (
 from guildhall.events.timeline import diff_rows, timeline
 from guildhall.kit import attachments
 from guildhall.kit.actions import beside_field, run_page_action, save_form
+from guildhall.kit.pages import GET_POST, object_page, org_page, viewable
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records import services as records
@@ -48,10 +50,7 @@ from guildhall.reviews import services as reviews
 PAGE_SIZE = 30
 
 
-def _filing(request: HttpRequest, org_id: int, filing_id: int) -> Filing:
-    filing = queries.get_filing_for_user(request.user, filing_id, org_id)
-    require(request.user, "events.view", filing)
-    return filing
+_filing = viewable(queries.get_filing_for_user, "events.view")
 
 
 def _detail(request: HttpRequest, filing: Filing, *, status: int = 200, error: str = "",
@@ -142,11 +141,8 @@ def filing_queue(request: HttpRequest, org_id: int) -> HttpResponse:
 
 # ---- filing and editing ----------------------------------------------------------------
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def filing_new(request: HttpRequest, org_id: int) -> HttpResponse:
-    org = get_org_for_user(request.user, org_id)
-    require(request.user, "events.create", org)
+@org_page("events.create", methods=GET_POST)
+def filing_new(request: HttpRequest, org: Any) -> HttpResponse:
     form = FilingForm(request.POST or None, org=org)
     saved = save_form(
         request, form,
@@ -157,11 +153,9 @@ def filing_new(request: HttpRequest, org_id: int) -> HttpResponse:
                            status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def filing_edit(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
-    filing = _filing(request, org_id, filing_id)
-    _authorize_or_403(request.user, "edit", filing)
+# A state that forbids the action is a plain refusal here (403), as for any GET form.
+@object_page(_filing, "events.edit", methods=GET_POST)
+def filing_edit(request: HttpRequest, filing: Filing) -> HttpResponse:
     org = filing.organization
     form = FilingForm(request.POST or None, org=org, initial=FilingForm.initial_for(filing))
     saved = save_form(
@@ -171,11 +165,6 @@ def filing_edit(request: HttpRequest, org_id: int, filing_id: int) -> HttpRespon
         done=_("Saved."), next_url=filing.get_absolute_url())
     return saved or render(request, "events/form.html", {"org": org, "form": form, "filing": filing},
                            status=400 if form.errors else 200)
-
-
-def _authorize_or_403(user: Any, action: str, filing: Filing) -> None:
-    """For pages (GET forms): a state that forbids the action is also a plain refusal."""
-    require(user, f"events.{action}", filing)
 
 
 @login_required
@@ -299,11 +288,8 @@ def filing_acknowledge_summary(request: HttpRequest, org_id: int, filing_id: int
 
 # ---- the circuit breaker and the summary (their own pages, for phones) ------------------------
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def filing_halt(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
-    filing = _filing(request, org_id, filing_id)
-    _authorize_or_403(request.user, "halt", filing)
+@object_page(_filing, "events.halt", methods=GET_POST)
+def filing_halt(request: HttpRequest, filing: Filing) -> HttpResponse:
     form = HaltForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -317,11 +303,8 @@ def filing_halt(request: HttpRequest, org_id: int, filing_id: int) -> HttpRespon
                                                 "form": form}, status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def filing_summary(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
-    filing = _filing(request, org_id, filing_id)
-    _authorize_or_403(request.user, "summarize", filing)
+@object_page(_filing, "events.summarize", methods=GET_POST)
+def filing_summary(request: HttpRequest, filing: Filing) -> HttpResponse:
     form = SummaryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -338,63 +321,22 @@ def filing_summary(request: HttpRequest, org_id: int, filing_id: int) -> HttpRes
 
 # ---- attachments and findings ----------------------------------------------------------------
 
-@login_required
-@require_POST
-def attachment_upload(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
-    filing = _filing(request, org_id, filing_id)
-    return attachments.upload(
-        request, filing, AttachmentForm(request.POST, request.FILES),
-        lambda data: services.attachment_add(actor=request.user, filing=filing,
-                                             upload=data["file"],
-                                             for_foreign_party=data["for_foreign_party"]),
-        done=_("The file was attached."),
-        page=lambda form: _detail(request, filing, attachment_form=form))
-
-
-@login_required
-@require_GET
-def attachment_download(request: HttpRequest, org_id: int, filing_id: int,
-                        attachment_id: int) -> HttpResponse:
-    return attachments.download(_filing(request, org_id, filing_id), attachment_id)
-
-
-@login_required
-@require_POST
-def attachment_remove(request: HttpRequest, org_id: int, filing_id: int,
-                      attachment_id: int) -> HttpResponse:
-    filing = _filing(request, org_id, filing_id)
-    return attachments.remove(
-        request, filing, attachment_id,
-        lambda f, a: services.attachment_remove(actor=request.user, filing=f, attachment=a),
-        done=_("The file was removed."), refused=_refused(request, filing))
-
-
-@login_required
-@require_POST
-def finding_acknowledge(request: HttpRequest, org_id: int, filing_id: int,
-                        finding_id: int) -> HttpResponse:
-    filing = _filing(request, org_id, filing_id)
-    return attachments.acknowledge(
-        request, filing, finding_id,
-        lambda f, finding, reason: services.finding_acknowledge(
-            actor=request.user, finding=finding, reason=reason),
-        done=_("The finding was acknowledged."), refused=_refused(request, filing))
-
-
-def _refused(request: HttpRequest, filing: Filing) -> Callable[[DomainError], HttpResponse]:
-    def page(exc: DomainError) -> HttpResponse:
-        fresh = queries.get_filing_for_user(request.user, filing.pk, filing.organization_id)
-        return _detail(request, fresh, status=exc.status, error=str(exc))
-    return page
+record_pages = attachments.RecordPages(
+    fetch=_filing, page=_detail, form=AttachmentForm,
+    attach=lambda request, filing, data: services.attachment_add(
+        actor=request.user, filing=filing, upload=data["file"],
+        for_foreign_party=data["for_foreign_party"]),
+    detach=lambda request, filing, attachment: services.attachment_remove(
+        actor=request.user, filing=filing, attachment=attachment),
+    accept=lambda request, filing, finding, reason: services.finding_acknowledge(
+        actor=request.user, finding=finding, reason=reason),
+    attached=gettext_lazy("The file was attached."), removed=gettext_lazy("The file was removed."))
 
 
 # ---- calendar, feed, rules --------------------------------------------------------------------
 
-@login_required
-@require_GET
-def event_calendar(request: HttpRequest, org_id: int) -> HttpResponse:
-    org = get_org_for_user(request.user, org_id)
-    require(request.user, "events.calendar", org)
+@org_page("events.calendar")
+def event_calendar(request: HttpRequest, org: Any) -> HttpResponse:
     today = timezone.localdate()
     year, month = parse_month(request.GET.get("month")) or (today.year, today.month)
     first = dt.date(year, month, 1)
@@ -410,11 +352,8 @@ def event_calendar(request: HttpRequest, org_id: int) -> HttpResponse:
     })
 
 
-@login_required
-@require_POST
-def feed_regenerate(request: HttpRequest, org_id: int) -> HttpResponse:
-    org = get_org_for_user(request.user, org_id)
-    require(request.user, "events.feed_regenerate", org)
+@org_page("events.feed_regenerate", methods=("POST",))
+def feed_regenerate(request: HttpRequest, org: Any) -> HttpResponse:
     services.feed_regenerate(actor=request.user, org=org)
     messages.success(request, _("The calendar feed has a new secret address; the old one no "
                                 "longer works."))
@@ -433,12 +372,9 @@ def event_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def filing_rules(request: HttpRequest, org_id: int) -> HttpResponse:
-    org = get_org_for_user(request.user, org_id)
-    require(request.user, "events.rules", org)
-    rules = FilingRules.for_supervisor(org)
+@org_page("events.rules", methods=GET_POST)
+def filing_rules(request: HttpRequest, org: Any) -> HttpResponse:
+    rules = FilingRules.of(org)
     form = RulesForm(request.POST or None, initial=RulesForm.initial_for(rules))
     saved = save_form(
         request, form,

@@ -17,7 +17,7 @@ from guildhall.incidents import queries, services
 from guildhall.incidents.models import LEVELS, Category, Incident, IncidentRules, Severity, Status
 from guildhall.kit import links
 from guildhall.kit.actions import audited
-from guildhall.kit.api import ReasonIn, aware, body_doc, run_action
+from guildhall.kit.api import ReasonIn, aware, body_doc, choice_of, run_action
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
 
@@ -116,7 +116,7 @@ class IncidentOut(Schema):
         return [{k: c[k] for k in ("kind", "due", "minutes", "late")} for c in obj.clocks()]
 
 
-class LinkOut(Schema):
+class IncidentLinkOut(Schema):
     kind: str
     kind_label: str
     name: str
@@ -126,7 +126,7 @@ class LinkOut(Schema):
 class IncidentDetailOut(IncidentOut):
     actions: list[str]
     reports: list[ReportOut]
-    links: list[LinkOut]
+    links: list[IncidentLinkOut]
 
     @staticmethod
     def resolve_reports(obj: Incident) -> list[Any]:
@@ -139,7 +139,7 @@ class IncidentDetailOut(IncidentOut):
 
 class IncidentFilters(Schema):
     org: int | None = Field(None, ge=1, le=MAX_ID)
-    status: Status | None = None
+    status: choice_of(Status) | None = None  # type: ignore[valid-type]
     open: bool | None = Field(None, description="Only open (true) or only closed (false) ones.")
 
 
@@ -161,7 +161,7 @@ class PhoneIn(Schema):
     text: str = ""
 
 
-class ReportIn(Schema):
+class IncidentReportIn(Schema):
     text: str
 
 
@@ -170,7 +170,7 @@ class SeverityIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class NoteIn(Schema):
+class IncidentNoteIn(Schema):
     note: str = Field("", max_length=500)
 
 
@@ -188,7 +188,7 @@ class AcknowledgeIn(Schema):
     instruction: str = ""
 
 
-class FiguresOut(Schema):
+class IncidentFiguresOut(Schema):
     organization: int
     organization_name: str
     total: int
@@ -274,7 +274,7 @@ def incident_board(request: HttpRequest, org_id: int, closed: bool = False):
     return queries.board_incidents(org, "closed" if closed else "open")
 
 
-@router.get("/incidents/figures/{org_id}", response=list[FiguresOut], url_name="incident_figures")
+@router.get("/incidents/figures/{org_id}", response=list[IncidentFiguresOut], url_name="incident_figures")
 @paginate(Pages, page_size=50)
 def incident_figures(request: HttpRequest, org_id: int):
     """Response times per association (never per person): of one association, or of every
@@ -345,18 +345,18 @@ def incident_phone(request: HttpRequest, incident_id: int):
 
 
 @router.post("/incidents/{incident_id}/written", response=IncidentDetailOut,
-             url_name="incident_written", openapi_extra=body_doc(ReportIn))
+             url_name="incident_written", openapi_extra=body_doc(IncidentReportIn))
 def incident_written(request: HttpRequest, incident_id: int):
     """Send the written report: the first one, or the one that follows a phone report."""
-    return _act(request, incident_id, "report_written", ReportIn,
+    return _act(request, incident_id, "report_written", IncidentReportIn,
                 lambda i, b: services.report_written(actor=request.user, incident=i, text=b.text))
 
 
 @router.post("/incidents/{incident_id}/follow_up", response=IncidentDetailOut,
-             url_name="incident_follow_up", openapi_extra=body_doc(ReportIn))
+             url_name="incident_follow_up", openapi_extra=body_doc(IncidentReportIn))
 def incident_follow_up(request: HttpRequest, incident_id: int):
     """Send a follow-up report (续报)."""
-    return _act(request, incident_id, "follow_up", ReportIn,
+    return _act(request, incident_id, "follow_up", IncidentReportIn,
                 lambda i, b: services.follow_up(actor=request.user, incident=i, text=b.text))
 
 
@@ -370,10 +370,10 @@ def incident_severity(request: HttpRequest, incident_id: int):
 
 
 @router.post("/incidents/{incident_id}/stable", response=IncidentDetailOut,
-             url_name="incident_stable", openapi_extra=body_doc(NoteIn))
+             url_name="incident_stable", openapi_extra=body_doc(IncidentNoteIn))
 def incident_stable(request: HttpRequest, incident_id: int):
     """Mark the incident stable: follow-up reports are no longer due."""
-    return _act(request, incident_id, "mark_stable", NoteIn,
+    return _act(request, incident_id, "mark_stable", IncidentNoteIn,
                 lambda i, b: services.mark_stable(actor=request.user, incident=i, note=b.note))
 
 

@@ -8,7 +8,7 @@ annotations.
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import pydantic
 from django.core.exceptions import ValidationError
@@ -16,6 +16,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Schema
 from ninja.errors import ValidationError as NinjaValidationError
+
+from guildhall.orgs.permissions import require
+
+T = TypeVar("T")
+
+
+def choice_of(choices: Any) -> Any:
+    """Return the type of a field that takes one of `choices`' values (a `TextChoices`),
+    described where it is used: ninja would describe every module's `Status` as one."""
+    return Literal[tuple(choices.values)]
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -58,10 +68,20 @@ def body_doc(schema: type[Schema]) -> dict[str, Any]:
         "application/json": {"schema": schema.model_json_schema()}}}}
 
 
-def run_action(request: HttpRequest, obj: Any, *, action: str, schema: type[Schema] | None,
-               run: Callable[[Any, Any], Any]) -> None:
+def viewable(get: Callable[..., T], rule: str) -> Callable[[HttpRequest, int], T]:
+    """Return the API's fetch of one kind of object: `get(user, pk)`, the module's scoping
+    helper (404 for what the person does not see), then the object's view `rule` (403)."""
+    def fetch(request: HttpRequest, pk: int) -> T:
+        obj = get(request.user, pk)
+        require(request.user, rule, obj)
+        return obj
+    return fetch
+
+
+def run_action(request: HttpRequest, obj: T, *, action: str, schema: type[Schema] | None,
+               run: Callable[[Any, Any], Any]) -> T:
     """Authorize `action` on an already scoped `obj` (a `kit.workflow.Workflow`), then read
-    the body and run it.
+    the body and run it; return `obj`.
 
     The body is read only after the checks, so someone who may not act gets the refusal
     whatever they send; a refusal of the role (403) is audited.
@@ -73,6 +93,7 @@ def run_action(request: HttpRequest, obj: Any, *, action: str, schema: type[Sche
         run(obj, body)
 
     audited(request.user, obj, action, go)
+    return obj
 
 
 class PageRows:
@@ -94,6 +115,17 @@ class PageRows:
 
 
 # ---- schemas every module's API shares --------------------------------------------
+
+class OwnedOut(Schema):
+    """The first fields of an organization's record: its id and the organization's."""
+
+    id: int
+    organization: int
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> int:
+        return obj.organization_id
+
 
 class DecisionOut(Schema):
     step: int

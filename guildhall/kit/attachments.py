@@ -1,17 +1,25 @@
 """The record pages every module has, for an object already fetched through the module's
 scoping helper: upload, download and remove a file, acknowledge a checker finding. Each
 authorizes with the object's rules (`kit.workflow.authorize`) and calls the module's
-service, so the page does what the API does."""
+service, so the page does what the API does.
+
+A module whose object page shows the files and findings declares them once as
+`RecordPages` (how to fetch the object, its page, its services and messages); its
+`urls.py` adds `kit.urls.record_patterns(prefix, pages)`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from guildhall.core.errors import DomainError
 from guildhall.core.uploads import stored_file_response
@@ -67,3 +75,74 @@ def acknowledge(request: HttpRequest, obj: Any, finding_id: int,
     reason = request.POST.get("reason", "")
     return run_page_action(request, obj, "acknowledge_finding",
                            lambda o: accept(o, finding, reason), done=done, refused=refused)
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    """The four record pages of one kind of object, each a view taking the organization's
+    id, the object's id (`key`, the URL's name for it) and the file's or finding's id.
+
+    - `fetch(request, org_id, pk)`: the object through the module's scoping helper, with
+      its view rule (404, 403);
+    - `page(request, obj, status=, error=, attachment_form=)`: its page, drawn again with a
+      refusal;
+    - `attach(request, obj, cleaned_data)`, `detach(request, obj, attachment)`,
+      `accept(request, obj, finding, reason)`: the module's services;
+    - `attached`, `removed`, `acknowledged`: what the person is told (lazy texts).
+    """
+
+    fetch: Callable[[HttpRequest, int, int], Any]
+    page: Callable[..., HttpResponse]
+    form: Callable[..., Any]
+    attach: Callable[[HttpRequest, Any, dict[str, Any]], Any]
+    detach: Callable[[HttpRequest, Any, Any], Any]
+    accept: Callable[[HttpRequest, Any, Any, str], Any]
+    attached: str
+    removed: str
+    acknowledged: str = gettext_lazy("The finding was acknowledged.")
+    inline_images: bool = False
+
+    def views(self, key: str) -> dict[str, Callable[..., HttpResponse]]:
+        """Return the views by URL name; the object's id comes as the URL's `key`."""
+
+        def refused(request: HttpRequest, obj: Any) -> Callable[[DomainError], HttpResponse]:
+            def again(exc: DomainError) -> HttpResponse:
+                fresh = self.fetch(request, obj.organization_id, obj.pk)
+                return self.page(request, fresh, status=exc.status, error=str(exc))
+            return again
+
+        @login_required
+        @require_POST
+        def attachment_upload(request: HttpRequest, org_id: int, **ids: int) -> HttpResponse:
+            obj = self.fetch(request, org_id, ids[key])
+            return upload(request, obj, self.form(request.POST, request.FILES),
+                          lambda data: self.attach(request, obj, data), done=self.attached,
+                          page=lambda form: self.page(request, obj, attachment_form=form))
+
+        @login_required
+        @require_GET
+        def attachment_download(request: HttpRequest, org_id: int, attachment_id: int,
+                                **ids: int) -> HttpResponse:
+            return download(self.fetch(request, org_id, ids[key]), attachment_id,
+                            inline_images=self.inline_images)
+
+        @login_required
+        @require_POST
+        def attachment_remove(request: HttpRequest, org_id: int, attachment_id: int,
+                              **ids: int) -> HttpResponse:
+            obj = self.fetch(request, org_id, ids[key])
+            return remove(request, obj, attachment_id,
+                          lambda o, attachment: self.detach(request, o, attachment),
+                          done=self.removed, refused=refused(request, obj))
+
+        @login_required
+        @require_POST
+        def finding_acknowledge(request: HttpRequest, org_id: int, finding_id: int,
+                                **ids: int) -> HttpResponse:
+            obj = self.fetch(request, org_id, ids[key])
+            return acknowledge(request, obj, finding_id,
+                               lambda o, finding, reason: self.accept(request, o, finding, reason),
+                               done=self.acknowledged, refused=refused(request, obj))
+
+        return {view.__name__: view for view in (
+            attachment_upload, attachment_download, attachment_remove, finding_acknowledge)}

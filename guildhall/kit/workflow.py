@@ -12,13 +12,13 @@ The buttons (`available_actions`) and the enforcement (`authorize`) use the same
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.errors import DomainError
-from guildhall.orgs.permissions import actions_for, require
+from guildhall.orgs.permissions import Access, actions_for, require, rule
 
 
 class Workflow:
@@ -57,6 +57,14 @@ def authorize(user: Any, action: str, obj: Workflow) -> None:
         require(user, f"{obj.rules_prefix}.{action}", obj)
 
 
+def state_rules(prefix: str, who: Callable[[Access, Any], bool], *actions: str) -> None:
+    """Register the rule `<prefix>.<action>` of each action that is `who`'s whenever the
+    object's state allows it (`Workflow.allows`)."""
+    for action in actions:
+        rule(f"{prefix}.{action}")(
+            lambda access, obj, action=action: who(access, obj) and obj.allows(action))
+
+
 class AcknowledgedBySupervisor:
     """A subject that goes to the supervising body's approvers, who acknowledge it or return
     it, in one step of the review mechanism (a work plan, an annual report). `UNDER_REVIEW`
@@ -79,3 +87,23 @@ class AcknowledgedBySupervisor:
 
     def is_under_review(self) -> bool:
         return self.status == self.UNDER_REVIEW
+
+
+def decide(*, actor: Any, subject: AcknowledgedBySupervisor, action: str, verdict: str,
+           comment: str, revision: int, audit_action: str,
+           on_outcome: Callable[[Any, Any], dict[str, Any]]) -> Any:
+    """Record the supervising body's decision on an `AcknowledgedBySupervisor` subject and
+    return the subject: its row locked, a state that does not allow `action` refused (409),
+    then the review mechanism's refusals and record; `on_outcome(item, result)` applies
+    the acknowledgement or the return inside the same transaction."""
+    from django.db import transaction
+
+    from guildhall.reviews import services as reviews
+
+    with transaction.atomic():
+        locked = reviews.lock(subject)
+        locked.guard(action)
+        return reviews.decide(actor=actor, subject=locked, revision=revision, verdict=verdict,
+                              comment=comment, steps=locked.review_steps(),
+                              on_outcome=on_outcome, audit_action=audit_action,
+                              locked=True).subject

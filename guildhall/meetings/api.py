@@ -14,7 +14,7 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from guildhall.core.pagination import MAX_ID, Pages
-from guildhall.kit.api import PageRows, ReasonIn, aware, body_doc, invalid, run_action
+from guildhall.kit.api import PageRows, ReasonIn, aware, body_doc, choice_of, invalid, run_action
 from guildhall.kit.workflow import authorize
 from guildhall.meetings import queries, services
 from guildhall.meetings.models import LINE_MAX, MAXIMUM_MINIMUM, Meeting, MeetingRules, Status
@@ -54,7 +54,7 @@ class MeetingPatch(Schema):
     notes: str | None = None
 
 
-class PersonOut(Schema):
+class MeetingPersonOut(Schema):
     id: int
     name: str
 
@@ -72,7 +72,7 @@ class MeetingOut(Schema):
     held_at: dt.datetime
     venue: str
     online_platform: str
-    chair: PersonOut
+    chair: MeetingPersonOut
     other_attendees: int
 
     @staticmethod
@@ -86,7 +86,7 @@ class FollowUpOut(Schema):
 
 
 class MeetingDetailOut(MeetingOut):
-    attendees: list[PersonOut]
+    attendees: list[MeetingPersonOut]
     agenda: list[str]
     conclusions: list[str]
     notes: str
@@ -136,7 +136,7 @@ class CountOut(Schema):
 class MeetingFilters(Schema):
     org: int | None = Field(None, ge=1, le=MAX_ID)
     year: int | None = Field(None, ge=2000, le=2100)
-    status: Status | None = None
+    status: choice_of(Status) | None = None  # type: ignore[valid-type]
 
 
 class OverviewFilters(Schema):

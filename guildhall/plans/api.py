@@ -124,7 +124,7 @@ def responsibility_sign(request: HttpRequest, org_id: int, year: int):
 
 # ---- plans ---------------------------------------------------------------------------
 
-class LinkOut(Schema):
+class PlanLinkOut(Schema):
     role: str
     kind: str
     kind_label: str
@@ -172,7 +172,7 @@ class ItemOut(Schema):
 
 class ItemDetailOut(ItemOut):
     actions: list[str]
-    links: list[LinkOut]
+    links: list[PlanLinkOut]
 
     @staticmethod
     def resolve_links(obj: Any) -> list[dict[str, Any]]:
@@ -368,7 +368,7 @@ def item_update(request: HttpRequest, item_id: int, payload: ItemPatch):
     return _item_out(request, item)
 
 
-class ReportIn(Schema):
+class PlanReportIn(Schema):
     text: str
     progress: int | None = Field(None, ge=0, le=100)
     link_kind: str = ""
@@ -380,7 +380,7 @@ class LinkIn(Schema):
     target: int = Field(..., ge=1, le=MAX_ID)
 
 
-class NoteIn(Schema):
+class PlanNoteIn(Schema):
     note: str = ""
 
 
@@ -401,10 +401,10 @@ def _item_act(request: HttpRequest, item_id: int, action: str, schema: Any, run:
 
 
 @router.post("/plan-items/{item_id}/report", response=ItemDetailOut, url_name="item_report",
-             openapi_extra=body_doc(ReportIn))
+             openapi_extra=body_doc(PlanReportIn))
 def item_report(request: HttpRequest, item_id: int):
     """A progress update, optionally linking one of the association's own records."""
-    return _item_act(request, item_id, "report", ReportIn, lambda i, b: services.item_report(
+    return _item_act(request, item_id, "report", PlanReportIn, lambda i, b: services.item_report(
         actor=request.user, item=i, text=b.text, progress=b.progress, link_kind=b.link_kind,
         link_id=b.link_id))
 
@@ -419,10 +419,10 @@ def item_link(request: HttpRequest, item_id: int):
 
 
 @router.post("/plan-items/{item_id}/claim", response=ItemDetailOut, url_name="item_claim",
-             openapi_extra=body_doc(NoteIn))
+             openapi_extra=body_doc(PlanNoteIn))
 def item_claim(request: HttpRequest, item_id: int):
     """The owner claims completion; evidence (a file or a link) is required."""
-    return _item_act(request, item_id, "claim_done", NoteIn, lambda i, b: services.item_claim_done(
+    return _item_act(request, item_id, "claim_done", PlanNoteIn, lambda i, b: services.item_claim_done(
         actor=request.user, item=i, note=b.note))
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError, required_text
-from guildhall.kit import links
+from guildhall.kit import links, workflow
 from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Organization, Role
@@ -447,26 +447,21 @@ def plan_submit(*, actor: Any, plan: Plan) -> Plan:
 
 def _decide(*, actor: Any, plan: Plan, verdict: str, comment: str, revision: int,
             action: str) -> Plan:
-    with transaction.atomic():
-        locked = reviews.lock(plan)
-        locked.guard(action)
+    def apply(item: Plan, result: reviews.Result) -> dict[str, Any]:
+        if result.outcome == reviews.APPROVED:
+            item.status, item.acknowledged_at = PlanStatus.ACKNOWLEDGED, timezone.now()
+            _tell(principals_of(item), item, "acknowledged",
+                  _("The supervising body acknowledged the work plan"), result.decision.comment)
+        else:
+            item.status = PlanStatus.DRAFT
+            _tell(principals_of(item), item, "returned", _("The work plan was returned"),
+                  result.decision.comment)
+        item.save(update_fields=["status", "acknowledged_at"])
+        return {"status": item.status}
 
-        def apply(item: Plan, result: reviews.Result) -> dict[str, Any]:
-            if result.outcome == reviews.APPROVED:
-                item.status, item.acknowledged_at = PlanStatus.ACKNOWLEDGED, timezone.now()
-                _tell(principals_of(item), item, "acknowledged",
-                      _("The supervising body acknowledged the work plan"), result.decision.comment)
-            else:
-                item.status = PlanStatus.DRAFT
-                _tell(principals_of(item), item, "returned", _("The work plan was returned"),
-                      result.decision.comment)
-            item.save(update_fields=["status", "acknowledged_at"])
-            return {"status": item.status}
-
-        result = reviews.decide(actor=actor, subject=locked, revision=revision, verdict=verdict,
-                                comment=comment, steps=locked.review_steps(), on_outcome=apply,
-                                audit_action=f"plans.plan.{action}", locked=True)
-        return result.subject
+    return workflow.decide(actor=actor, subject=plan, action=action, verdict=verdict,
+                           comment=comment, revision=revision,
+                           audit_action=f"plans.plan.{action}", on_outcome=apply)
 
 
 def plan_acknowledge(*, actor: Any, plan: Plan, revision: int, comment: str = "") -> Plan:

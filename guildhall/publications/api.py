@@ -20,7 +20,16 @@ from ninja.pagination import paginate
 from guildhall.core.errors import DomainError
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.kit import api as kit_api
-from guildhall.kit.api import ReasonIn, aware, body_doc, read_body, run_action
+from guildhall.kit.api import (
+    OwnedOut,
+    ReasonIn,
+    aware,
+    body_doc,
+    choice_of,
+    read_body,
+    run_action,
+    viewable,
+)
 from guildhall.kit.workflow import authorize
 from guildhall.lib import richtext
 from guildhall.orgs.permissions import require
@@ -70,9 +79,7 @@ class ChannelPatch(Schema):
         None, description="Close or reopen; pause and resume have their own operations.")
 
 
-class ChannelOut(Schema):
-    id: int
-    organization: int
+class ChannelOut(OwnedOut):
     type: str
     name: str
     account: str
@@ -83,10 +90,6 @@ class ChannelOut(Schema):
     review_roles: list[str]
     pause_reason: str
     paused_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_organization(obj: Channel) -> int:
-        return obj.organization_id
 
     @staticmethod
     def resolve_responsible_person(obj: Channel) -> int | None:
@@ -113,9 +116,7 @@ class PublicationPatch(Schema):
     needs_supervisor: bool | None = None
 
 
-class PublicationOut(Schema):
-    id: int
-    organization: int
+class PublicationOut(OwnedOut):
     title: str
     status: str
     revision: int
@@ -137,15 +138,11 @@ class PublicationOut(Schema):
     withdraw_reason: str
 
     @staticmethod
-    def resolve_organization(obj: Publication) -> int:
-        return obj.organization_id
-
-    @staticmethod
     def resolve_channels(obj: Publication) -> list[int]:
         return [c.pk for c in obj.channels.all()]
 
 
-class DecisionOut(kit_api.DecisionOut):
+class PublicationDecisionOut(kit_api.DecisionOut):
     @staticmethod
     def resolve_verdict(obj: Any) -> str:
         return {"approve": "pass"}.get(obj.verdict, obj.verdict)
@@ -186,7 +183,7 @@ class PlacementOut(Schema):
 class PublicationDetailOut(PublicationOut):
     body: str
     actions: list[str]
-    decisions: list[DecisionOut]
+    decisions: list[PublicationDecisionOut]
     findings: list[FindingOut] = Field(..., alias="findings_now")
     placements: list[PlacementOut] = Field(..., alias="placement_list")
 
@@ -206,13 +203,16 @@ class PublishedIn(Schema):
 class PublicationFilters(Schema):
     org: int | None = Field(None, ge=1, le=MAX_ID)
     channel: int | None = Field(None, ge=1, le=MAX_ID)
-    status: Status | None = None
+    status: choice_of(Status) | None = None  # type: ignore[valid-type]
     month: str | None = Field(None, pattern=r"^(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])$",
                               description="YYYY-MM (planned), years 1900 to 2100")
     findings: Literal["any", "open", "none"] | None = None
 
 
 # ---- channels ------------------------------------------------------------------------
+
+_channel = viewable(queries.get_channel_for_user, "channels.view")
+
 
 def _channel_data(payload: Schema, exclude_unset: bool = False) -> dict[str, Any]:
     data = payload.dict(exclude_unset=exclude_unset)
@@ -239,8 +239,7 @@ def _channel_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 def _channel_to_edit(request: HttpRequest, channel_id: int) -> Channel:
     """Return the channel if the user sees it (else 404) and may edit it (else 403)."""
-    channel = queries.get_channel_for_user(request.user, channel_id)
-    require(request.user, "channels.view", channel)
+    channel = _channel(request, channel_id)
     require(request.user, "channels.edit", channel)
     return channel
 
@@ -267,8 +266,7 @@ def channel_create(request: HttpRequest, payload: ChannelIn):
 
 @router.get("/channels/{channel_id}", response=ChannelOut, url_name="channel_detail")
 def channel_detail(request: HttpRequest, channel_id: int):
-    channel = queries.get_channel_for_user(request.user, channel_id)
-    require(request.user, "channels.view", channel)
+    channel = _channel(request, channel_id)
     return channel
 
 
@@ -308,6 +306,9 @@ def _channels(org: Any, ids: list[int]) -> list[Channel]:
     return channels
 
 
+_publication = viewable(queries.get_publication_for_user, "publications.view")
+
+
 def _detail(request: HttpRequest, publication: Publication) -> Publication:
     """Return the publication, fresh, with what the detail adds: the current body, the
     actions the user may take, the review trail, this revision's findings, the placements."""
@@ -323,11 +324,8 @@ def _detail(request: HttpRequest, publication: Publication) -> Publication:
 
 def _act(request: HttpRequest, publication_id: int, action: str, schema: type[Schema] | None,
          run: Any) -> Publication:
-    publication = queries.get_publication_for_user(request.user, publication_id)
-    require(request.user, "publications.view", publication)
-    run_action(request, publication, action=action,
-               schema=schema, run=run)
-    return _detail(request, publication)
+    return _detail(request, run_action(request, _publication(request, publication_id),
+                                       action=action, schema=schema, run=run))
 
 
 @router.get("/publications/", response=list[PublicationOut], url_name="publication_list")
@@ -367,8 +365,7 @@ def publication_create(request: HttpRequest, payload: PublicationIn):
 def publication_detail(request: HttpRequest, publication_id: int):
     """Return one publication: its current revision, the actions you may take, the review
     trail, the checker's findings on this revision and where it was published."""
-    publication = queries.get_publication_for_user(request.user, publication_id)
-    require(request.user, "publications.view", publication)
+    publication = _publication(request, publication_id)
     return _detail(request, publication)
 
 
@@ -377,8 +374,7 @@ def publication_detail(request: HttpRequest, publication_id: int):
 def publication_update(request: HttpRequest, publication_id: int, payload: PublicationPatch):
     """Change the publication: a new revision. Under review or approved, its review starts
     again (send `revision`; a stale one is refused with 409)."""
-    publication = queries.get_publication_for_user(request.user, publication_id)
-    require(request.user, "publications.view", publication)
+    publication = _publication(request, publication_id)
     authorize(request.user, "edit", publication)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     revision = data.pop("revision", None)
@@ -415,8 +411,7 @@ def publication_review(request: HttpRequest, publication_id: int):
              openapi_extra=body_doc(ReasonIn))
 def publication_finding_acknowledge(request: HttpRequest, publication_id: int, finding_id: int):
     """A reviewer or the principal accepts a finding of the current revision, with a reason."""
-    publication = queries.get_publication_for_user(request.user, publication_id)
-    require(request.user, "publications.view", publication)
+    publication = _publication(request, publication_id)
     finding = get_finding_of(publication, finding_id)
     return _act(request, publication_id, "acknowledge_finding", ReasonIn,
                 lambda p, b: services.publication_acknowledge_finding(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guildhall.kit.models import ReviewedRecord, Settings, between
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -91,10 +92,8 @@ class Channel(models.Model):
 
     class Meta:
         ordering = ["organization", "name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "type", "name"],
-                                    name="channel_unique_name"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "type", "name"],
+                                               name="channel_unique_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -159,7 +158,7 @@ class ChannelPause(models.Model):
         return f"pause of {self.channel_id}"
 
 
-class PublicationSettings(models.Model):
+class PublicationSettings(Settings):
     """An association's own settings for publication review."""
 
     organization = models.OneToOneField("orgs.Organization", models.CASCADE,
@@ -167,22 +166,13 @@ class PublicationSettings(models.Model):
     review_days = models.PositiveSmallIntegerField(
         _("review deadline (working days per step)"), default=DEFAULT_REVIEW_DAYS,
         help_text=_("A step waiting longer than this is reported to the principal."))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(condition=models.Q(review_days__gte=1, review_days__lte=30),
-                                   name="publication_review_days_1_to_30"),
-        ]
+        constraints = [between("review_days", 1, 30, "publication_review_days_1_to_30")]
 
     def __str__(self) -> str:
         return f"publication settings of {self.organization_id}"
 
-    @classmethod
-    def for_org(cls, org: Any) -> PublicationSettings:
-        return cls.objects.filter(organization=org).first() or cls(organization=org)
 
 
 class ConfidentialTerm(models.Model):
@@ -233,7 +223,7 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
 ACTIONS = list(TRANSITIONS)
 
 
-class Publication(Workflow, RecordSubject):
+class Publication(Workflow, RecordSubject, ReviewedRecord):
     """A piece of content meant for one or more of the association's channels.
 
     Each revision's snapshot holds its title, body (sanitized HTML), planned time, whether
@@ -252,6 +242,7 @@ class Publication(Workflow, RecordSubject):
     # The review mechanism and the finding service name their refusals themselves.
     DECISIONS = frozenset({"review", "acknowledge_finding"})
     rules_prefix = "publications"
+    detail_page = "publications:publication_detail"
     review_subject_type = "publications.publication"
 
     organization = models.ForeignKey("orgs.Organization", models.PROTECT,
@@ -266,8 +257,6 @@ class Publication(Workflow, RecordSubject):
                     "supervising body's approver decides a final step."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.DRAFT, db_index=True)
-    revision = models.PositiveIntegerField(_("revision"), default=1)
-    review_round = models.PositiveIntegerField(default=0)
     # The review steps of the current round, fixed when it was submitted: the roles of the
     # association's own steps, then the supervisor's step when `needs_supervisor`.
     review_roles = models.JSONField(default=list, blank=True)
@@ -279,21 +268,16 @@ class Publication(Workflow, RecordSubject):
     current_step_role = models.CharField(max_length=20, blank=True)
     step_since = models.DateTimeField(null=True, blank=True)
     review_due = models.DateField(_("review due"), null=True, blank=True)
-    approved_revision = models.PositiveIntegerField(null=True, blank=True)
     # The revision the checker last read; findings of earlier revisions that it no longer
     # found there were removed by that revision.
     scanned_revision = models.PositiveIntegerField(null=True, blank=True)
     finding_count = models.PositiveIntegerField(default=0)
     open_finding_count = models.PositiveIntegerField(default=0)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdraw_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("author"))
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-planned_at", "-pk"]
@@ -310,9 +294,6 @@ class Publication(Workflow, RecordSubject):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("publications:publication_detail", args=[self.organization_id, self.pk])
 
     def clean(self) -> None:
         if self.organization_id and self.organization.is_supervisor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from guildhall.kit.workflow import state_rules
 from guildhall.orgs.models import Organization, Role
 from guildhall.orgs.permissions import Access, rule
 from guildhall.publications.models import (
@@ -86,19 +87,9 @@ def _view(access: Access, publication: Publication) -> bool:
     return _is_association(publication.organization) and access.can_see(publication.organization)
 
 
-@rule("publications.edit")
-def _edit(access: Access, publication: Publication) -> bool:
-    return _writes_for(access, publication) and publication.allows("edit")
-
-
-@rule("publications.attach")
-def _attach(access: Access, publication: Publication) -> bool:
-    return _writes_for(access, publication) and publication.allows("attach")
-
-
-@rule("publications.submit")
-def _submit(access: Access, publication: Publication) -> bool:
-    return _writes_for(access, publication) and publication.allows("submit")
+# The writers' actions, whenever the state allows them.
+state_rules("publications", _writes_for, "edit", "attach", "submit", "record_published",
+            "withdraw")
 
 
 @rule("publications.review")
@@ -112,15 +103,5 @@ def _acknowledge_finding(access: Access, publication: Publication) -> bool:
     return publication.allows("acknowledge_finding") and \
         access.role_in(publication.organization_id) in ACKNOWLEDGERS and \
         access.user.pk not in publication.review_author_ids()
-
-
-@rule("publications.record_published")
-def _record_published(access: Access, publication: Publication) -> bool:
-    return _writes_for(access, publication) and publication.allows("record_published")
-
-
-@rule("publications.withdraw")
-def _withdraw(access: Access, publication: Publication) -> bool:
-    return _writes_for(access, publication) and publication.allows("withdraw")
 
 

@@ -492,7 +492,7 @@ def _clear_step(publication: Publication) -> None:
 
 def _set_step(publication: Publication, step: Step) -> None:
     now = timezone.now()
-    days = PublicationSettings.for_org(publication.organization).review_days
+    days = PublicationSettings.of(publication.organization).review_days
     publication.current_step = step.position
     publication.current_step_level = step.level
     publication.current_step_role = sorted(step.roles)[0]

@@ -11,11 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from guildhall.core.errors import DomainError
 from guildhall.kit import attachments
 from guildhall.kit.actions import beside_field, run_page_action, save_form
+from guildhall.kit.pages import GET_POST, object_page, org_page, viewable
 from guildhall.lib import richtext
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
@@ -45,10 +47,7 @@ PAGE_SIZE = 30
 
 # ---- channels ----------------------------------------------------------------------
 
-def _channel(request: HttpRequest, org_id: int, channel_id: int) -> Channel:
-    channel = queries.get_channel_for_user(request.user, channel_id, org_id)
-    require(request.user, "channels.view", channel)
-    return channel
+_channel = viewable(queries.get_channel_for_user, "channels.view")
 
 
 @login_required
@@ -63,11 +62,8 @@ def channel_list(request: HttpRequest, org_id: int) -> HttpResponse:
         "org": org, "page": page, "may_create": can(request.user, "channels.create", org)})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def channel_new(request: HttpRequest, org_id: int) -> HttpResponse:
-    org = get_org_for_user(request.user, org_id)
-    require(request.user, "channels.create", org)
+@org_page("channels.create", methods=GET_POST)
+def channel_new(request: HttpRequest, org: Any) -> HttpResponse:
     form = ChannelForm(request.POST or None, org=org, initial=ChannelForm.initial_for(None))
     saved = save_form(
         request, form,
@@ -92,11 +88,8 @@ def channel_detail(request: HttpRequest, org_id: int, channel_id: int) -> HttpRe
         "reason_form": ReasonForm()})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def channel_edit(request: HttpRequest, org_id: int, channel_id: int) -> HttpResponse:
-    channel = _channel(request, org_id, channel_id)
-    require(request.user, "channels.edit", channel)
+@object_page(_channel, "channels.edit", methods=GET_POST)
+def channel_edit(request: HttpRequest, channel: Channel) -> HttpResponse:
     org = channel.organization
     form = ChannelForm(request.POST or None, org=org, initial=ChannelForm.initial_for(channel))
 
@@ -180,11 +173,8 @@ def publication_waiting(request: HttpRequest, org_id: int) -> HttpResponse:
 
 # ---- writing -------------------------------------------------------------------------
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def publication_new(request: HttpRequest, org_id: int) -> HttpResponse:
-    org = get_org_for_user(request.user, org_id)
-    require(request.user, "publications.create", org)
+@org_page("publications.create", methods=GET_POST)
+def publication_new(request: HttpRequest, org: Any) -> HttpResponse:
     form = PublicationForm(request.POST or None, org=org,
                            initial=PublicationForm.initial_for(None))
     saved = save_form(
@@ -197,17 +187,11 @@ def publication_new(request: HttpRequest, org_id: int) -> HttpResponse:
         "paused": list(queries.paused_channels_of(org))}, status=400 if form.errors else 200)
 
 
-def _publication(request: HttpRequest, org_id: int, publication_id: int) -> Publication:
-    publication = queries.get_publication_for_user(request.user, publication_id, org_id)
-    require(request.user, "publications.view", publication)
-    return publication
+_publication = viewable(queries.get_publication_for_user, "publications.view")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def publication_edit(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
-    publication = _publication(request, org_id, publication_id)
-    require(request.user, "publications.edit", publication)
+@object_page(_publication, "publications.edit", methods=GET_POST)
+def publication_edit(request: HttpRequest, publication: Publication) -> HttpResponse:
     org = publication.organization
     current = publication.revisions.get(number=publication.revision)
     form = PublicationForm(request.POST or None, org=org,
@@ -353,18 +337,6 @@ def publication_review(request: HttpRequest, org_id: int, publication_id: int) -
 
 @login_required
 @require_POST
-def publication_finding_acknowledge(request: HttpRequest, org_id: int, publication_id: int,
-                                    finding_id: int) -> HttpResponse:
-    publication = _publication(request, org_id, publication_id)
-    return attachments.acknowledge(
-        request, publication, finding_id,
-        lambda p, finding, reason: services.publication_acknowledge_finding(
-            actor=request.user, publication=p, finding=finding, reason=reason),
-        done=_("The finding was acknowledged."), refused=_refused(request, publication))
-
-
-@login_required
-@require_POST
 def publication_published(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
     publication = _publication(request, org_id, publication_id)
     form = PublishedForm(request.POST, publication=publication)
@@ -389,56 +361,26 @@ def publication_withdraw(request: HttpRequest, org_id: int, publication_id: int)
         _("The withdrawal was recorded."), "reason_form", form)
 
 
-# ---- attachments ------------------------------------------------------------------------
+# ---- attachments and findings ------------------------------------------------------------
 
-@login_required
-@require_POST
-def publication_attach(request: HttpRequest, org_id: int, publication_id: int) -> HttpResponse:
-    publication = _publication(request, org_id, publication_id)
-    return attachments.upload(
-        request, publication, AttachmentForm(request.POST, request.FILES),
-        lambda data: services.attachment_add(actor=request.user, publication=publication,
-                                             upload=data["file"]),
-        done=_("The file was attached (a new revision)."),
-        page=lambda form: _detail(request, publication, attachment_form=form))
-
-
-@login_required
-@require_GET
-def publication_attachment(request: HttpRequest, org_id: int, publication_id: int,
-                           attachment_id: int) -> HttpResponse:
-    # Images are shown on the page.
-    return attachments.download(_publication(request, org_id, publication_id), attachment_id,
-                                inline_images=True)
-
-
-@login_required
-@require_POST
-def publication_attachment_remove(request: HttpRequest, org_id: int, publication_id: int,
-                                  attachment_id: int) -> HttpResponse:
-    publication = _publication(request, org_id, publication_id)
-    return attachments.remove(
-        request, publication, attachment_id,
-        lambda p, a: services.attachment_remove(actor=request.user, publication=p, attachment=a),
-        done=_("The file was removed (a new revision)."), refused=_refused(request, publication))
-
-
-def _refused(request: HttpRequest, publication: Publication) -> Callable[[DomainError], HttpResponse]:
-    def page(exc: DomainError) -> HttpResponse:
-        fresh = queries.get_publication_for_user(request.user, publication.pk,
-                                                 publication.organization_id)
-        return _detail(request, fresh, status=exc.status, error=str(exc))
-    return page
+record_pages = attachments.RecordPages(
+    fetch=_publication, page=_detail, form=AttachmentForm,
+    attach=lambda request, publication, data: services.attachment_add(
+        actor=request.user, publication=publication, upload=data["file"]),
+    detach=lambda request, publication, attachment: services.attachment_remove(
+        actor=request.user, publication=publication, attachment=attachment),
+    accept=lambda request, publication, finding, reason: services.publication_acknowledge_finding(
+        actor=request.user, publication=publication, finding=finding, reason=reason),
+    attached=gettext_lazy("The file was attached (a new revision)."),
+    removed=gettext_lazy("The file was removed (a new revision)."),
+    inline_images=True)  # images are shown on the page
 
 
 # ---- settings ----------------------------------------------------------------------------
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def publication_settings(request: HttpRequest, org_id: int) -> HttpResponse:
-    org = get_org_for_user(request.user, org_id)
-    require(request.user, "publications.settings", org)
-    conf = PublicationSettings.for_org(org)
+@org_page("publications.settings", methods=GET_POST)
+def publication_settings(request: HttpRequest, org: Any) -> HttpResponse:
+    conf = PublicationSettings.of(org)
     terms = "\n".join(ConfidentialTerm.objects.filter(organization=org).values_list("term",
                                                                                    flat=True))
     form = SettingsForm(request.POST or None, initial={"terms": terms,

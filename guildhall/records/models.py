@@ -11,11 +11,13 @@ subject's own table.
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -198,8 +200,12 @@ class RecordSubject(models.Model):
     The model needs `organization` and `revision` fields; it names its timeline's kinds
     in an inner `EntryKind(TextChoices)`. Its record pages are named
     `<records_url_prefix>attachment_upload`, `…attachment_download`, `…attachment_remove`
-    and `…finding_acknowledge`, each taking the organization's and the subject's ids first.
+    and `…finding_acknowledge`, each taking the organization's and the subject's ids first;
+    its own page is `detail_page` (the URL name, taking the same ids) unless it says
+    `get_absolute_url` itself.
     """
+
+    detail_page: ClassVar[str] = ""
 
     revisions = _relation("records.Revision")
     entries = _relation("records.Entry")
@@ -209,6 +215,9 @@ class RecordSubject(models.Model):
 
     class Meta:
         abstract = True
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.detail_page, args=[self.organization_id, self.pk])
 
     @property
     def records_url_prefix(self) -> str:

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.core.uploads import stored_file_response
-from guildhall.kit.api import PageRows, body_doc, run_action
+from guildhall.kit.api import PageRows, body_doc, choice_of, run_action
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.reports import queries, services
@@ -165,7 +165,7 @@ class ReportSubmissionOut(Schema):
 class ReportListFilters(Schema):
     org: int | None = Field(None, ge=1, le=MAX_ID)
     year: int | None = Field(None, ge=YEARS[0], le=YEARS[1])
-    status: Status | None = None
+    status: choice_of(Status) | None = None  # type: ignore[valid-type]
 
 
 class ReportOrgPath(Schema):

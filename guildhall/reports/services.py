@@ -16,6 +16,7 @@ from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
 from guildhall.documents.numbers import document_number
 from guildhall.kit import report as sections
+from guildhall.kit import workflow
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Organization, Role
 from guildhall.reports.models import CLOSING_PARTS, NARRATIVE_MAX, PdfState, Report, Status, Version
@@ -152,30 +153,25 @@ def _convert_later(version_id: int) -> None:
 
 def _decide(*, actor: Any, report: Report, verdict: str, comment: str, revision: int,
             action: str) -> Report:
-    with transaction.atomic():
-        locked = reviews.lock(report)
-        locked.guard(action)
+    def apply(item: Report, result: reviews.Result) -> dict[str, Any]:
+        version = item.versions.get(number=item.revision)
+        if result.outcome == reviews.APPROVED:
+            item.status, item.acknowledged_at = Status.ACKNOWLEDGED, timezone.now()
+            _tell(_members(item.organization_id, {Role.PRINCIPAL}), item, "acknowledged",
+                  _("The supervising body acknowledged the annual report"),
+                  result.decision.comment)
+        else:
+            item.status = Status.RETURNED
+            _tell(_members(item.organization_id, {Role.PRINCIPAL}), item, "returned",
+                  _("The annual report was returned"), result.decision.comment)
+        version.outcome = item.status
+        version.save(update_fields=["outcome"])
+        item.save(update_fields=["status", "acknowledged_at"])
+        return {"status": item.status, "version": version.number}
 
-        def apply(item: Report, result: reviews.Result) -> dict[str, Any]:
-            version = item.versions.get(number=item.revision)
-            if result.outcome == reviews.APPROVED:
-                item.status, item.acknowledged_at = Status.ACKNOWLEDGED, timezone.now()
-                _tell(_members(item.organization_id, {Role.PRINCIPAL}), item, "acknowledged",
-                      _("The supervising body acknowledged the annual report"),
-                      result.decision.comment)
-            else:
-                item.status = Status.RETURNED
-                _tell(_members(item.organization_id, {Role.PRINCIPAL}), item, "returned",
-                      _("The annual report was returned"), result.decision.comment)
-            version.outcome = item.status
-            version.save(update_fields=["outcome"])
-            item.save(update_fields=["status", "acknowledged_at"])
-            return {"status": item.status, "version": version.number}
-
-        result = reviews.decide(actor=actor, subject=locked, revision=revision, verdict=verdict,
-                                comment=comment, steps=locked.review_steps(), on_outcome=apply,
-                                audit_action=f"reports.{action}", locked=True)
-        return result.subject
+    return workflow.decide(actor=actor, subject=report, action=action, verdict=verdict,
+                           comment=comment, revision=revision, audit_action=f"reports.{action}",
+                           on_outcome=apply)
 
 
 def report_acknowledge(*, actor: Any, report: Report, revision: int, comment: str = "") -> Report:

@@ -14,6 +14,7 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from guildhall.core.pagination import MAX_ID, Pages
+from guildhall.kit import api as kit_api
 from guildhall.kit.api import DecisionOut, aware, body_doc, invalid, run_action
 from guildhall.kit.workflow import authorize
 from guildhall.orgs.permissions import can, require
@@ -59,7 +60,7 @@ class SessionPatch(Schema):
     library_items: list[int] | None = Field(None, description=LIBRARY_ITEMS_DOC)
 
 
-class PersonOut(Schema):
+class StudyPersonOut(Schema):
     id: int
     name: str
 
@@ -105,7 +106,7 @@ class LibraryItemOut(Schema):
 
 
 class SessionDetailOut(SessionOut):
-    attendees: list[PersonOut]
+    attendees: list[StudyPersonOut]
     minutes: str
     actions: list[str]
     library_items: list[LibraryItemOut] = []
@@ -122,7 +123,7 @@ class SessionDetailOut(SessionOut):
         return list(obj.attendees.order_by("full_name", "username"))
 
 
-class FiguresOut(Schema):
+class StudyFiguresOut(Schema):
     organization: int
     association: str
     year: int
@@ -232,7 +233,7 @@ def _figures_rows(orgs: list[Any], year: int) -> list[dict[str, Any]]:
              "planned_held": found[o.pk].planned_held, "missed": found[o.pk].missed} for o in orgs]
 
 
-@router.get("/study-figures/{org_id}", response=FiguresOut, url_name="study_figures")
+@router.get("/study-figures/{org_id}", response=StudyFiguresOut, url_name="study_figures")
 def study_figures(request: HttpRequest, org_id: int, filters: Query[YearFilter]):
     """An association's study figures for a year (confirmed sessions only)."""
     org = get_org_for_user(request.user, org_id)
@@ -240,30 +241,14 @@ def study_figures(request: HttpRequest, org_id: int, filters: Query[YearFilter])
     return _figures_rows([org], filters.year or queries.parse_year(None))[0]
 
 
-@router.get("/study-figures-below/{org_id}", response=list[FiguresOut], url_name="study_overview")
+@router.get("/study-figures-below/{org_id}", response=list[StudyFiguresOut], url_name="study_overview")
 @paginate(Pages, page_size=50)
 def study_overview(request: HttpRequest, org_id: int, filters: Query[YearFilter]):
     """The study figures of every association below a supervising body, by name."""
     org = get_org_for_user(request.user, org_id)
     require(request.user, "study.overview", org)
-    return _Page(queries.associations_below(org), lambda orgs: _figures_rows(
+    return kit_api.PageRows(queries.associations_below(org), lambda orgs: _figures_rows(
         orgs, filters.year or queries.parse_year(None)))
-
-
-class _Page:
-    """Rows built a page at a time from a queryset of organizations (one query a page)."""
-
-    def __init__(self, qs: Any, build: Any) -> None:
-        self.qs, self.build = qs, build
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
-        return self.build(list(self.qs[key]))
 
 
 # ---- codes of conduct -------------------------------------------------------------------------
@@ -318,7 +303,7 @@ class VersionDetailOut(VersionOut):
     decisions: list[DecisionOut] = Field([], description="The decisions of the current round.")
     acknowledged_at: dt.datetime | None = Field(None, description="When you acknowledged it.")
     rate: RateOut | None = None
-    not_acknowledged: list[PersonOut] | None = Field(
+    not_acknowledged: list[StudyPersonOut] | None = Field(
         None, description="Members who have not yet acknowledged this version: for the "
         "association's principal and administrator only (null for everyone else).")
 
@@ -485,7 +470,7 @@ def codes_below(request: HttpRequest, org_id: int):
                              "published_at": v.published_at if v else None,
                              "rate": c["rate"].value if c and c["rate"] else None})
         return rows
-    return _Page(queries.associations_below(org), build)
+    return kit_api.PageRows(queries.associations_below(org), build)
 
 
 # ---- the study plan -------------------------------------------------------------------------
@@ -507,7 +492,7 @@ class TopicOut(Schema):
     topic: str
     form: str
     materials: str
-    responsible: PersonOut | None
+    responsible: StudyPersonOut | None
     carried_out: bool
     missed: bool
 

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]  # the guildhall package
 #: What a review decision can be: `decide(audit_prefix=P)` writes P.<verdict>.
 VERDICTS = ("pass", "approve", "return", "reject")
 #: The audit mechanism itself passes actions through; its callers are collected instead.
-PASS_THROUGH = {ROOT / "audit" / "services.py", ROOT / "reviews" / "services.py"}
+PASS_THROUGH = {ROOT / "audit" / "services.py", ROOT / "reviews" / "services.py",
+                ROOT / "kit" / "workflow.py"}
 
 
 @dataclass

@@ -318,7 +318,7 @@ class RulesPageTest(GuildhallTestCase):
         self.assertEqual(self.client.post(url, data).status_code, 302)
         from guildhall.events.models import FilingRules
 
-        rules = FilingRules.for_supervisor(self.sup)
+        rules = FilingRules.of(self.sup)
         self.assertEqual((rules.approval_steps, rules.lead_days_for("seminar")), (2, 7))
         self.assertEqual(self.client.post(url, {**data, "approval_steps": "9"}).status_code, 400)
         self.login("sup-approver")
