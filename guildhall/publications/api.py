@@ -43,6 +43,7 @@ from guildhall.publications.models import (
     Publication,
     Status,
 )
+from guildhall.records import services as records
 from guildhall.records.models import Finding
 from guildhall.records.queries import get_finding_of
 from guildhall.reviews import services as reviews
@@ -314,10 +315,13 @@ def _detail(request: HttpRequest, publication: Publication) -> Publication:
     actions the user may take, the review trail, this revision's findings, the placements."""
     publication = queries.get_publication_for_user(request.user, publication.pk)
     current = publication.revisions.get(number=publication.revision)
-    publication.body = richtext.sanitize(current.snapshot["body"])
     publication.actions = sorted(publication.available_actions(request.user))
     publication.decisions = list(reviews.decisions_for(publication))
     publication.findings_now = list(publication.findings.filter(revision=publication.revision))
+    publication.body = richtext.sanitize(current.snapshot["body"])
+    if request.user.pk != publication.created_by_id:
+        # As on the page: found values are masked for all but the author.
+        publication.body = records.masked_body(publication.body, publication.findings_now)
     publication.placement_list = list(publication.placements.all())
     return publication
 

@@ -226,6 +226,19 @@ def org_terms(org_id: int) -> list[str]:
                 .values_list("term", flat=True))
 
 
+def masked_for_readers(publication: Publication, text: str) -> str:
+    """Return `text` with every value the checker finds in it replaced by its masked form:
+    what anyone but the author reads of a revision (the author must see a value to
+    change it)."""
+    from guildhall.checker import scan_text
+
+    found = sorted(scan_text(text, terms=org_terms(publication.organization_id)),
+                   key=lambda f: f.start, reverse=True)
+    for f in found:
+        text = text[:f.start] + f.masked + text[f.end:]
+    return text
+
+
 # ---- publications: creating and revising ------------------------------------------------
 
 def _lock(publication: Publication) -> Publication:

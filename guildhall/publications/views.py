@@ -281,9 +281,16 @@ def publication_diff(request: HttpRequest, org_id: int, publication_id: int) -> 
     if a not in revisions or b not in revisions:
         a, b = max(publication.revision - 1, 1), publication.revision
     old, new = revisions[a].snapshot, revisions[b].snapshot
+    old_body, new_body = richtext.plain_text(old["body"]), richtext.plain_text(new["body"])
+    old_title, new_title = old["title"], new["title"]
+    if request.user.pk != publication.created_by_id:
+        # As on the publication's page: found values are masked for all but the author.
+        old_body, new_body, old_title, new_title = (
+            services.masked_for_readers(publication, text)
+            for text in (old_body, new_body, old_title, new_title))
     fields = []
     for label, x, y in (
-            (_("Title"), old["title"], new["title"]),
+            (_("Title"), old_title, new_title),
             (_("Planned publication time"), old["planned_at"], new["planned_at"]),
             (_("Channels"), "、".join(old["channel_names"]), "、".join(new["channel_names"])),
             (_("Must be cleared with the superior body"), _("yes") if old["needs_supervisor"]
@@ -295,8 +302,7 @@ def publication_diff(request: HttpRequest, org_id: int, publication_id: int) -> 
     return render(request, "publications/diff.html", {
         "org": publication.organization, "publication": publication,
         "revisions": list(revisions.values()), "a": a, "b": b, "fields": fields,
-        "rows": richtext.side_by_side(richtext.plain_text(old["body"]),
-                                     richtext.plain_text(new["body"])),
+        "rows": richtext.side_by_side(old_body, new_body),
         "paused": services.paused_channels(publication)})
 
 

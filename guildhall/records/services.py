@@ -246,6 +246,14 @@ def without_anchors(marked_html: str) -> str:
     return re.sub(r'<mark id="found-\d+"', "<mark", marked_html)
 
 
+def masked_body(body_html: str, findings: Iterable[Finding]) -> str:
+    """Return the sanitized body with each finding's value replaced by its masked form and
+    no marks: what the API gives anyone but the author."""
+    import re
+
+    return re.sub(r"</?mark\b[^>]*>", "", mark_findings(body_html, findings, reveal=False))
+
+
 # ---- links to other records -------------------------------------------------------------
 
 def add_link(subject: Any, target: Any, *, kind: str, role: str, actor: Any,

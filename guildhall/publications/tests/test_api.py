@@ -53,6 +53,15 @@ class PublicationApiTest(PublicationCase):
         self.assertEqual(ok.json()["status"], "published")
         self.assertEqual([d["verdict"] for d in ok.json()["decisions"]], ["pass"] * 3)
 
+    def test_the_body_is_masked_for_everyone_but_the_author(self):
+        p = self.submit(self.write(body=f"<p>身份证号 {ID_NUMBER}</p>"))
+        seen = self.api_client("soft-reviewer").get(f"/api/v1/publications/{p.pk}").json()
+        self.assertNotIn(ID_NUMBER, seen["body"])
+        self.assertIn("身份证号", seen["body"])
+        self.assertNotIn("<mark", seen["body"])
+        own = self.api_client("soft-editor").get(f"/api/v1/publications/{p.pk}").json()
+        self.assertIn(ID_NUMBER, own["body"])
+
     def test_patch_makes_a_new_revision_and_refuses_a_stale_one(self):
         p = self.submit(self.write())
         editor = self.api_client("soft-editor")

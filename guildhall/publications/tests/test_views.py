@@ -132,6 +132,18 @@ class PublicationPagesTest(PublicationCase):
         self.assertContains(response, "<del>第二段</del>")
         self.assertContains(response, "<ins>第二段&lt;改&gt;</ins>")
 
+    def test_the_comparison_masks_found_values_for_everyone_but_the_author(self):
+        p = self.write(body="联系人电话 13912345678")
+        services.publication_revise(actor=self.user("soft-editor"), publication=p,
+                                    data={"body": "联系人电话 13912345678，欢迎来电"})
+        self.login("soft-reviewer")
+        response = self.client.get(self.url("publications:publication_diff", p), {"a": 1, "b": 2})
+        self.assertNotContains(response, "13912345678")
+        self.assertContains(response, "欢迎来电")
+        self.login("soft-editor")
+        response = self.client.get(self.url("publications:publication_diff", p), {"a": 1, "b": 2})
+        self.assertContains(response, "13912345678")
+
     def test_the_admin_keeps_the_confidential_terms(self):
         self.login("soft-admin")
         response = self.client.post(self.url("publications:publication_settings"),
