@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +28,7 @@ from guildhall.incidents.models import (
 )
 from guildhall.kit import links
 from guildhall.notifications.services import Message, notify
-from guildhall.orgs.models import Role
+from guildhall.orgs.models import Organization, Role
 from guildhall.records import services as records
 from guildhall.records.models import Entry
 
@@ -558,21 +558,28 @@ def rules_update(*, actor: Any, supervisor: Any, minutes: dict[str, dict[str, in
 def figures(incidents: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Per association: incidents, open ones, late and missed first reports, average minutes
     from discovery to the first report and from a report to its acknowledgement."""
-    return add_ack_figures(incident_figures(incidents, now), incidents)
+    return add_ack_figures(list(incident_figures(incidents, now)), incidents)
 
 
-def incident_figures(incidents: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """The figures of the incidents themselves, per association, the latest reporters first."""
+def incident_figures(incidents: Any, now: dt.datetime | None = None) -> QuerySet:
+    """The figures of the incidents themselves, per association, the latest reporters first:
+    a query to page at the database (`add_ack_figures` completes a page). Grouped by the
+    organization's id alone, its name read per group: grouping by the joined name cost
+    three times as much at province scale."""
     now = now or timezone.now()
-    rows = list(incidents.values("organization_id", "organization__name").annotate(
+    name = Organization.objects.filter(pk=OuterRef("organization_id")).order_by().values("name")
+    return incidents.order_by().values("organization_id").annotate(
+        organization_name=Subquery(name),
         total=Count("pk"), open=Count("pk", filter=~Q(status=Status.CLOSED)),
         late=Count("pk", filter=Q(first_report_late=True)),
         missed=Count("pk", filter=Q(first_reported_at=None, first_report_due__lte=now)),
         to_first=Avg("minutes_to_first_report"),
-    ).order_by("-late", "-missed", "organization__name"))
-    for row in rows:
-        row["to_first"] = None if row["to_first"] is None else round(row["to_first"])
-    return rows
+    ).order_by("-late", "-missed", "organization_name", "organization_id")
+
+
+def figures_count(incidents: Any) -> int:
+    """How many associations `incident_figures` has rows for (its page count)."""
+    return incidents.order_by().aggregate(n=Count("organization_id", distinct=True))["n"]
 
 
 def add_ack_figures(rows: list[dict[str, Any]], incidents: Any) -> list[dict[str, Any]]:
@@ -587,6 +594,8 @@ def add_ack_figures(rows: list[dict[str, Any]], incidents: Any) -> list[dict[str
     for row in rows:
         ack = acks.get(row["organization_id"], {})
         to_ack = ack.get("to_ack")
+        if row["to_first"] is not None:
+            row["to_first"] = round(row["to_first"])
         row.update(to_ack=None if to_ack is None else round(to_ack),
                    late_acks=ack.get("late_acks", 0), waiting=ack.get("waiting", 0))
     return rows

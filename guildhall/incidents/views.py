@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guildhall.core.errors import DomainError
+from guildhall.core.pagination import Counted
 from guildhall.incidents import queries, services
 from guildhall.incidents.forms import (
     AcknowledgeForm,
@@ -141,9 +142,9 @@ def incident_board(request: HttpRequest, org_id: int) -> HttpResponse:
     state = "closed" if request.GET.get("state") == "closed" else "open"
     page = Paginator(queries.board_incidents(org, state), PAGE_SIZE).get_page(request.GET.get("page"))
     incidents = queries.below(org)
-    figures = Paginator(services.incident_figures(incidents), PAGE_SIZE).get_page(
-        request.GET.get("fpage"))
-    services.add_ack_figures(figures.object_list, incidents)
+    figures = Counted(services.incident_figures(incidents), PAGE_SIZE,
+                      count=services.figures_count(incidents)).get_page(request.GET.get("fpage"))
+    figures.object_list = services.add_ack_figures(list(figures.object_list), incidents)
     return render(request, "incidents/board.html", {
         "org": org, "page": page, "rows": _rows(page), "state": state, "query": f"state={state}",
         "figures": figures,
