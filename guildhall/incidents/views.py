@@ -140,7 +140,10 @@ def incident_board(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "incidents.board", org)
     state = "closed" if request.GET.get("state") == "closed" else "open"
-    page = Paginator(queries.board_incidents(org, state), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's ids sorted first, then their rows (`first_of`'s reason).
+    page = Paginator(queries.board_incidents(org, state).values_list("pk", flat=True),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queries.rows_in_order(list(page.object_list))
     incidents = queries.below(org)
     figures = Counted(services.incident_figures(incidents), PAGE_SIZE,
                       count=services.figures_count(incidents)).get_page(request.GET.get("fpage"))

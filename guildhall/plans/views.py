@@ -147,9 +147,11 @@ def _plan_page(request: HttpRequest, org: Any, year: int, *, status: int = 200, 
     filters = FilterForm(request.GET or None, org=org)
     params = filters.cleaned_data if filters.is_valid() else {}
     all_items = list(plan.items.select_related("owner")) if plan else []
-    shown = list(queries.filter_items(plan.items.select_related("owner"), {
-        "status": params.get("status"), "duty": params.get("duty"),
-        "owner": params["owner"].pk if params.get("owner") else None})) if plan else []
+    chosen = {"status": params.get("status"), "duty": params.get("duty"),
+              "owner": params["owner"].pk if params.get("owner") else None}
+    # Unfiltered, the items shown are all of them: not read twice.
+    shown = list(queries.filter_items(plan.items.select_related("owner"), chosen)) \
+        if plan and any(chosen.values()) else all_items
     actions = plan.available_actions(request.user) if plan else set()
     rules = PlanRules.for_association(org)
     ctx = {
