@@ -40,36 +40,83 @@ def export_header(columns: list[Column]) -> list[str]:
     return out
 
 
+#: The row's fields each column's export values read, in order.
+EXPORT_FIELDS: dict[str, list[str]] = {
+    "name": ["organization__name", "organization__credit_code"],
+    "region": ["organization__region"],
+    "completion": ["completion", "plan_status"],
+    "overdue": ["overdue"],
+    "grade": ["grade"],
+    "pending": ["pending", "pending_overdue"],
+    "incidents": ["incidents_open", "top_severity"],
+    "late_reports": ["late_reports"],
+    "study": ["study_sessions", "study_planned", "study_hours"],
+    "ack_rate": ["ack_rate"],
+    "report": ["report_status"],
+    "channels_paused": ["channels_paused"],
+    "last_activity": ["last_activity"],
+    "has_admin": ["has_admin"],
+}
+
+
+def export_fields(columns: list[Column]) -> list[str]:
+    """The fields to read (`values_list`) for `export_rows` of these columns."""
+    return [f for c in columns for f in EXPORT_FIELDS.get(c.key, [])]
+
+
+def _report_label(value: str) -> str:
+    return str(ReportStatus(value or "none").label)
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+class _Translated(dict):
+    """A coded value's label, translated the first time it is asked for."""
+
+    def __init__(self, label: Any) -> None:
+        super().__init__()
+        self.label = label
+
+    def __missing__(self, value: Any) -> str:
+        self[value] = found = self.label(value)
+        return found
+
+
+def export_rows(columns: list[Column]) -> Any:
+    """A function from a row's `export_fields` values (in that order) to its export values:
+    each field is one cell, coded values turned into labels, each label translated once."""
+    tz = timezone.get_current_timezone()
+
+    def day(value: Any) -> str:
+        return value.astimezone(tz).date().isoformat() if value else ""
+
+    def hours(value: Any) -> float:
+        return float(value or 0)
+
+    changes = {"plan_status": _Translated(plan_status_label).__getitem__,
+               "top_severity": _Translated(severity_label).__getitem__,
+               "report_status": _Translated(_report_label).__getitem__,
+               "has_admin": _Translated(_yes_no).__getitem__,
+               "last_activity": day, "study_hours": hours}
+    changed = [(i, changes[f]) for i, f in enumerate(export_fields(columns)) if f in changes]
+
+    def convert(values: Any) -> list[Any]:
+        out = list(values)
+        for i, change in changed:
+            out[i] = change(out[i])
+        return out
+
+    return convert
+
+
 def export_values(row: Row, columns: list[Column]) -> list[Any]:
-    org = row.organization
-    out: list[Any] = []
-    for c in columns:
-        if c.key == "name":
-            out += [org.name, org.credit_code]
-        elif c.key == "region":
-            out.append(org.region)
-        elif c.key == "completion":
-            out += [row.completion, plan_status_label(row.plan_status)]
-        elif c.key == "overdue":
-            out.append(row.overdue)
-        elif c.key == "grade":
-            out.append(row.grade)
-        elif c.key == "pending":
-            out += [row.pending, row.pending_overdue]
-        elif c.key == "incidents":
-            out += [row.incidents_open, severity_label(row.top_severity)]
-        elif c.key == "late_reports":
-            out.append(row.late_reports)
-        elif c.key == "study":
-            out += [row.study_sessions, row.study_planned, float(row.study_hours or 0)]
-        elif c.key == "ack_rate":
-            out.append(row.ack_rate)
-        elif c.key == "report":
-            out.append(str(ReportStatus(row.report_status or "none").label))
-        elif c.key == "channels_paused":
-            out.append(row.channels_paused)
-        elif c.key == "last_activity":
-            out.append(f"{timezone.localtime(row.last_activity):%Y-%m-%d}" if row.last_activity else "")
-        elif c.key == "has_admin":
-            out.append(_("Yes") if row.has_admin else _("No"))
-    return out
+    """One row's export values (the home page's figures)."""
+    def field(name: str) -> Any:
+        obj = row
+        for part in name.split("__"):
+            obj = getattr(obj, part)
+        return obj
+
+    return export_rows(columns)([field(f) for f in export_fields(columns)])

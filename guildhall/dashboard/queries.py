@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from guildhall.core.pagination import Counted
 from guildhall.dashboard.models import SUBMITTED_REPORT, Row
 from guildhall.dashboard.sources import COLUMNS, FILING_OUTCOMES, Column, columns, installed_keys
 from guildhall.orgs.models import Organization
@@ -248,16 +248,8 @@ def chart_data(qs: QuerySet[Row]) -> dict[str, Any]:
             "reports": reports if "reports" in keys else None}
 
 
-class Pages(Paginator):
-    """A paginator told the count (the headline has just counted the filtered rows)."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._count = count
-
-    @property
-    def count(self) -> int:
-        return self._count
+#: A paginator told the count (the headline has just counted the filtered rows).
+Pages = Counted
 
 
 def sort_choices() -> list[tuple[str, str]]:

@@ -286,8 +286,7 @@ def incident_figures(request: HttpRequest, org_id: int):
     else:
         require(request.user, "incidents.list", org)
         qs = queries.association_incidents(org)
-    return [{**row, "organization": row["organization_id"],
-             "organization_name": row["organization__name"]} for row in services.figures(qs)]
+    return [{**row, "organization": row["organization_id"]} for row in services.figures(qs)]
 
 
 @router.get("/incidents/rules/{org_id}", response=RulesIO, url_name="incident_rules")

@@ -85,6 +85,10 @@ def board_incidents(supervisor: Any, state: str = "open") -> QuerySet[Incident]:
 def first_of(qs: QuerySet[Incident], n: int) -> list[Incident]:
     """The first `n` of a sorted list read in two steps: the ids sorted (narrow rows), then
     those rows. Sorting thousands of whole rows by the computed rank costs twice as much."""
-    ids = list(qs.values_list("pk", flat=True)[:n])
+    return rows_in_order(list(qs.values_list("pk", flat=True)[:n]))
+
+
+def rows_in_order(ids: list[int]) -> list[Incident]:
+    """The incidents of `ids`, with their organizations, in that order."""
     found = {i.pk: i for i in Incident.objects.filter(pk__in=ids).select_related("organization")}
     return [found[pk] for pk in ids if pk in found]

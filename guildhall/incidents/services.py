@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -558,21 +558,26 @@ def rules_update(*, actor: Any, supervisor: Any, minutes: dict[str, dict[str, in
 def figures(incidents: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Per association: incidents, open ones, late and missed first reports, average minutes
     from discovery to the first report and from a report to its acknowledgement."""
-    return add_ack_figures(incident_figures(incidents, now), incidents)
+    return add_ack_figures(list(incident_figures(incidents, now)), incidents)
 
 
-def incident_figures(incidents: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """The figures of the incidents themselves, per association, the latest reporters first."""
+def incident_figures(incidents: Any, now: dt.datetime | None = None) -> QuerySet:
+    """The figures of the incidents themselves, per association, the latest reporters first:
+    a query to page at the database (`add_ack_figures` completes a page); reading every
+    association's row to page them here cost more than the query."""
     now = now or timezone.now()
-    rows = list(incidents.values("organization_id", "organization__name").annotate(
+    return incidents.order_by().values(
+        "organization_id", organization_name=F("organization__name")).annotate(
         total=Count("pk"), open=Count("pk", filter=~Q(status=Status.CLOSED)),
         late=Count("pk", filter=Q(first_report_late=True)),
         missed=Count("pk", filter=Q(first_reported_at=None, first_report_due__lte=now)),
         to_first=Avg("minutes_to_first_report"),
-    ).order_by("-late", "-missed", "organization__name"))
-    for row in rows:
-        row["to_first"] = None if row["to_first"] is None else round(row["to_first"])
-    return rows
+    ).order_by("-late", "-missed", "organization_name", "organization_id")
+
+
+def figures_count(incidents: Any) -> int:
+    """How many associations `incident_figures` has rows for (its page count)."""
+    return incidents.order_by().aggregate(n=Count("organization_id", distinct=True))["n"]
 
 
 def add_ack_figures(rows: list[dict[str, Any]], incidents: Any) -> list[dict[str, Any]]:
@@ -587,6 +592,8 @@ def add_ack_figures(rows: list[dict[str, Any]], incidents: Any) -> list[dict[str
     for row in rows:
         ack = acks.get(row["organization_id"], {})
         to_ack = ack.get("to_ack")
+        if row["to_first"] is not None:
+            row["to_first"] = round(row["to_first"])
         row.update(to_ack=None if to_ack is None else round(to_ack),
                    late_acks=ack.get("late_acks", 0), waiting=ack.get("waiting", 0))
     return rows

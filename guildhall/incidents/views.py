@@ -10,9 +10,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guildhall.core.errors import DomainError
+from guildhall.core.lines import line
+from guildhall.core.pagination import Counted
 from guildhall.incidents import queries, services
 from guildhall.incidents.forms import (
     AcknowledgeForm,
@@ -111,6 +114,21 @@ def _state(request: HttpRequest, default: str) -> str:
     return state if state in ("open", "closed", "all") else default
 
 
+def _with_lines(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add to each row of figures its sentences, built here with the template's msgids: a
+    page of thirty rows of eight `blocktranslate` tags cost more than its queries."""
+    avg, opened, late = _("%(m)s min on average"), _("%(n)s open"), _("%(n)s first reports late")
+    for f in figures:
+        f.update(
+            count_line=line(ngettext("%(n)s incident", "%(n)s incidents", f["total"]), n=f["total"]),
+            open_line=line(opened, n=f["open"]), late_line=line(late, n=f["late"]),
+            missed_line=line(_("%(n)s overdue, not reported"), n=f["missed"]),
+            to_first_line=line(avg, m=f["to_first"]), to_ack_line=line(avg, m=f["to_ack"]),
+            late_acks_line=line(_("%(n)s acknowledged late"), n=f["late_acks"]),
+            waiting_line=line(_("%(n)s awaiting acknowledgement"), n=f["waiting"]))
+    return figures
+
+
 def _rows(page: Any) -> list[dict[str, Any]]:
     now = timezone.now()
     queries.attach_waiting(list(page))
@@ -128,7 +146,7 @@ def incident_list(request: HttpRequest, org_id: int) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "incidents/list.html", {
         "org": org, "page": page, "rows": _rows(page), "state": state, "query": f"state={state}",
-        "figures": services.figures(queries.association_incidents(org)),
+        "figures": _with_lines(services.figures(queries.association_incidents(org))),
         "may_create": can(request.user, "incidents.create", org),
     })
 
@@ -139,11 +157,14 @@ def incident_board(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "incidents.board", org)
     state = "closed" if request.GET.get("state") == "closed" else "open"
-    page = Paginator(queries.board_incidents(org, state), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's ids sorted first, then their rows (`first_of`'s reason).
+    page = Paginator(queries.board_incidents(org, state).values_list("pk", flat=True),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queries.rows_in_order(list(page.object_list))
     incidents = queries.below(org)
-    figures = Paginator(services.incident_figures(incidents), PAGE_SIZE).get_page(
-        request.GET.get("fpage"))
-    services.add_ack_figures(figures.object_list, incidents)
+    figures = Counted(services.incident_figures(incidents), PAGE_SIZE,
+                      count=services.figures_count(incidents)).get_page(request.GET.get("fpage"))
+    figures.object_list = _with_lines(services.add_ack_figures(list(figures.object_list), incidents))
     return render(request, "incidents/board.html", {
         "org": org, "page": page, "rows": _rows(page), "state": state, "query": f"state={state}",
         "figures": figures,

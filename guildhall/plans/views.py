@@ -147,9 +147,11 @@ def _plan_page(request: HttpRequest, org: Any, year: int, *, status: int = 200, 
     filters = FilterForm(request.GET or None, org=org)
     params = filters.cleaned_data if filters.is_valid() else {}
     all_items = list(plan.items.select_related("owner")) if plan else []
-    shown = list(queries.filter_items(plan.items.select_related("owner"), {
-        "status": params.get("status"), "duty": params.get("duty"),
-        "owner": params["owner"].pk if params.get("owner") else None})) if plan else []
+    chosen = {"status": params.get("status"), "duty": params.get("duty"),
+              "owner": params["owner"].pk if params.get("owner") else None}
+    # Unfiltered, the items shown are all of them: not read twice.
+    shown = list(queries.filter_items(plan.items.select_related("owner"), chosen)) \
+        if plan and any(chosen.values()) else all_items
     actions = plan.available_actions(request.user) if plan else set()
     rules = PlanRules.for_association(org)
     ctx = {
@@ -527,15 +529,15 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
     lists = {r.organization_id: r for r in ResponsibilityList.objects.filter(
         organization__in=below, year=year).select_related("principal").prefetch_related(
         Prefetch("holders", queryset=DutyHolder.objects.select_related("member")))}
-    plans = {p.organization_id: p for p in Plan.objects.filter(
-        organization__in=below, year=year).prefetch_related("items")}
+    plans = {p.organization_id: p for p in Plan.objects.filter(organization__in=below, year=year)}
+    figures = queries.item_figures(list(plans.values()))
     rows = []
     for association in below:
         plan = plans.get(association.pk)
-        items = list(plan.items.all()) if plan else []
+        found = figures.get(plan.pk, {}) if plan else {}
         rows.append({"org": association, "rlist": lists.get(association.pk), "plan": plan,
-                     "progress": services.plan_progress(items), "count": len(items),
-                     "overdue": sum(1 for i in items if i.is_overdue()),
+                     "progress": found.get("progress", 0), "count": found.get("count", 0),
+                     "overdue": found.get("overdue", 0),
                      "late": plan.is_adoption_late() if plan else False})
     return render(request, "plans/overview.html", {
         "org": org, "year": year, "rows": rows, "years": [year - 1, year, year + 1],

@@ -196,7 +196,7 @@ def not_acknowledged(version: CodeVersion):
 
 def codes_below(org_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """For each association: its codes' current versions, dates and acknowledgement rates."""
-    versions = list(published_versions(org_ids))
+    versions = list(published_versions(org_ids).defer("body"))  # the texts are not shown
     rates = rates_by_version(versions)
     found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in org_ids}
     for v in versions:
