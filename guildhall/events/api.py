@@ -182,6 +182,8 @@ class FilingFilters(Schema):
     status: Status | None = None
     type: EventType | None = None
     month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+    q: str | None = Field(None, max_length=100,
+                          description="words in the title, description, speakers or association")
 
 
 def _model_data(payload: Schema, exclude_unset: bool = False) -> dict[str, Any]:
@@ -224,11 +226,13 @@ def _decide(request: HttpRequest, filing_id: int, action: str,
 @router.get("/events/", response=list[FilingOut], url_name="event_list")
 @paginate(Pages, page_size=50)
 def event_list(request: HttpRequest, filters: Query[FilingFilters]):
-    """List the filings you see, newest event first; filter by organization, state, type, month."""
+    """List the filings you see, newest event first; filter by organization, state, type,
+    month and words."""
     qs = queries.visible_filings(request.user).select_related("organization")
     if filters.org is not None:
         qs = qs.filter(organization_id=filters.org)
-    params = {"status": filters.status or "", "type": filters.type or "", "month": filters.month}
+    params = {"status": filters.status or "", "type": filters.type or "", "month": filters.month,
+              "q": filters.q}
     return queries.filter_filings(qs, params).order_by("-starts_at", "-pk")
 
 

@@ -214,6 +214,9 @@ class Filing(Workflow, RecordSubject):
     decided_at = models.DateTimeField(null=True, blank=True)
     summary_due = models.DateField(_("summary due"), null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
+    # Lower-cased title, description, organizer, venue and speakers: the keyword search's
+    # text (kit.search), written by the services with each revision.
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("filed by"))
     created_at = models.DateTimeField(default=timezone.now)

@@ -27,6 +27,7 @@ from guildhall.events.models import (
     Status,
     Summary,
 )
+from guildhall.events.search import filing_text
 from guildhall.lib.masking import mask_middle
 from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify, settle
@@ -127,7 +128,8 @@ def _new_revision(filing: Filing, actor: Any, before: dict[str, Any] | None) -> 
     if before is not None:
         filing.revision += 1
     material = before is not None and any(f in changed for f in MATERIAL_FIELDS)
-    _save(filing, "revision")
+    filing.search_text = filing_text(filing)
+    _save(filing, "revision", "search_text")
     return records.add_revision(filing, actor=actor, snapshot=after, changed=changed,
                                 material=material)
 

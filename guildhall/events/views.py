@@ -111,7 +111,7 @@ def _int(value: Any) -> int:
 
 def _list_page(request: HttpRequest, org: Any, qs: Any, template: str,
                default_status: str = "") -> HttpResponse:
-    params = {k: request.GET.get(k, "") for k in ("type", "month")}
+    params = {k: request.GET.get(k, "") for k in ("type", "month", "q")}
     params["status"] = request.GET.get("status", default_status)
     page = Paginator(queries.filter_filings(qs, params), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, template, {
