@@ -36,6 +36,9 @@ def main() -> int:
     parser.add_argument("--associations", type=int, default=2000)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--only", default="", metavar="WORDS",
+                        help="time only the pages whose label has one of these comma-separated "
+                             "words (and the baseline); the results file is then not written")
     parser.add_argument("--postgres", nargs="?", const=os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/guildhall_bench"),
         default=os.environ.get("BENCH_DATABASE_URL"), metavar="DATABASE_URL",
@@ -151,6 +154,9 @@ def main() -> int:
     del big_sup
     results = []
     base_client = None
+    only = [w.strip() for w in args.only.split(",") if w.strip()]
+    if only:
+        pages = [pages[0], *(p for p in pages[1:] if any(w in p[0] for w in only))]
     for label, username, name, kwargs, *query in pages:
         try:
             url = reverse(name, kwargs=kwargs)
@@ -191,6 +197,10 @@ def main() -> int:
         results.append(row)
         print(f"{label:<32} {row['median_ms']:>8.1f} ms  ×{row['ratio_to_baseline']:<5} "
               f"{row['queries']:>3} queries")
+    if only:
+        over = [r["page"] for r in results if not r["within_budget"]]
+        print(f"over the budget: {', '.join(over) or 'none'} (results not written: --only)")
+        return 1 if over else 0
     alternative = _dashboard_alternative(sup, results[0]["baseline_ms"] if results else None)
     name = "pages-postgresql.json" if connection.vendor == "postgresql" else "pages.json"
     out = ROOT / "bench" / "results" / name

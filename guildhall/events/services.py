@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +29,7 @@ from guildhall.events.models import (
     Status,
     Summary,
 )
+from guildhall.events.queries import visible_filings
 from guildhall.events.search import filing_text
 from guildhall.lib.masking import mask_middle
 from guildhall.notifications import calendar
@@ -617,3 +620,71 @@ def feed_regenerate(*, actor: Any, org: Any) -> CalendarFeed:
         feed.save(update_fields=["token", "created_at"])
         record(actor=actor, action="events.feed.regenerate", organization=org, obj=feed)
         return feed
+
+
+# ---- several decisions at once (the queue, issue 9) ------------------------------------------
+
+#: The decisions a supervising body's approver takes on several filings at once.
+BULK_DECISIONS = {"approve": Verdict.APPROVE, "return": Verdict.RETURN, "reject": Verdict.REJECT}
+#: The most filings decided by one request (a page of the queue is 30).
+BULK_MAX = 100
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What became of one filing of a decision on several: `error` is its refusal."""
+
+    filing_id: int
+    title: str
+    status: str = ""
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def filings_decide(*, actor: Any, choices: list[tuple[int, int]], action: str, comment: str,
+                   supervisor: Any | None = None,
+                   run: Callable[[Filing, Callable[[], Any]], Any] | None = None,
+                   today: dt.date | None = None) -> list[BulkOutcome]:
+    """Take one decision, with one comment, on each chosen (filing id, revision seen).
+
+    Each filing is decided on its own through the one decision path (`_decide`, hence
+    `reviews.decide`): its own transaction, decision and audit record, so that a refusal
+    of one (someone else decided first, a stale revision, a missing comment) is reported
+    for that filing while the others go through. A filing the actor does not see, or not
+    below `supervisor`, is refused as not in the queue. `run(filing, go)` authorizes and
+    runs `go` (the page's and the API's authorization and audit of refusals)."""
+    if action not in BULK_DECISIONS:
+        raise DomainError(_("Choose approve, return or reject."), "invalid", field="action")
+    wanted: dict[int, int] = {}
+    for pk, revision in choices:
+        wanted.setdefault(pk, revision)
+    if not wanted:
+        raise DomainError(_("Choose at least one filing."), "invalid", field="filings")
+    if len(wanted) > BULK_MAX:
+        raise DomainError(_("Decide at most %(n)d filings at once.") % {"n": BULK_MAX},
+                          "invalid", field="filings")
+    qs = visible_filings(actor).filter(pk__in=list(wanted)).select_related("organization")
+    if supervisor is not None:
+        qs = qs.filter(organization__path__startswith=supervisor.path,
+                       organization__is_active=True)
+    found = {f.pk: f for f in qs}
+    outcomes = []
+    for pk, revision in wanted.items():
+        filing = found.get(pk)
+        if filing is None:
+            outcomes.append(BulkOutcome(pk, "", error=str(_("This filing is not in your queue."))))
+            continue
+
+        def go(filing: Filing = filing, revision: int = revision) -> Filing:
+            return _decide(actor=actor, filing=filing, verdict=BULK_DECISIONS[action],
+                           comment=comment, revision=revision, action=action, today=today)
+        try:
+            decided = run(filing, go) if run else go()
+        except DomainError as exc:
+            outcomes.append(BulkOutcome(pk, filing.title, filing.status, error=str(exc)))
+        else:
+            outcomes.append(BulkOutcome(pk, decided.title, decided.status))
+    return outcomes

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guildhall.core.errors import DomainError
@@ -110,15 +111,27 @@ def _int(value: Any) -> int:
 # ---- lists ----------------------------------------------------------------------
 
 def _list_page(request: HttpRequest, org: Any, qs: Any, template: str,
-               default_status: str = "") -> HttpResponse:
+               default_status: str = "", **extra: Any) -> HttpResponse:
     params = {k: request.GET.get(k, "") for k in ("type", "month", "q")}
     params["status"] = request.GET.get("status", default_status)
     page = Paginator(queries.filter_filings(qs, params), PAGE_SIZE).get_page(request.GET.get("page"))
+    _label_rows(page.object_list)
     return render(request, template, {
         "org": org, "page": page, "params": params, "query": urlencode(params),
         "statuses": Status.choices, "types": EventType.choices, "today": timezone.localdate(),
-        "may_create": can(request.user, "events.create", org),
+        "may_create": can(request.user, "events.create", org), **extra,
     })
+
+
+def _label_rows(filings: Any) -> None:
+    """Give each row its type's and state's names, translated once per page: the model's
+    get_*_display translates every choice of the field for each call (a third of the
+    queue's time at 30 rows)."""
+    types = {value: str(label) for value, label in EventType.choices}
+    states = {value: str(label) for value, label in Status.choices}
+    for filing in filings:
+        filing.type_label = types.get(filing.type, filing.type)
+        filing.status_label = states.get(filing.status, filing.status)
 
 
 @login_required
@@ -137,7 +150,8 @@ def filing_queue(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "events.queue", org)
     status = request.GET.get("status", Status.SUBMITTED)
     return _list_page(request, org, queries.queue_filings(org, status=status), "events/queue.html",
-                      default_status=Status.SUBMITTED)
+                      default_status=Status.SUBMITTED,
+                      may_decide=can(request.user, "events.decide_many", org))
 
 
 # ---- filing and editing ----------------------------------------------------------------
@@ -446,3 +460,58 @@ def filing_rules(request: HttpRequest, org_id: int) -> HttpResponse:
         done=_("The rules were saved."), next_url=reverse("events:filing_rules", args=[org.pk]))
     return saved or render(request, "events/rules.html", {"org": org, "form": form, "rules": rules},
                            status=400 if form.errors else 200)
+
+
+# ---- several decisions from the queue (issue 9) ---------------------------------------------
+
+QUEUE_PARAMS = ("status", "type", "month", "q", "page")
+
+
+def _choices(values: list[str]) -> list[tuple[int, int]]:
+    """The queue's checkboxes: "<filing id>:<revision seen>"; anything else is left out."""
+    chosen = []
+    for value in values:
+        pk, _sep, revision = value.partition(":")
+        if _int(pk) > 0 and _int(revision) > 0:
+            chosen.append((_int(pk), _int(revision)))
+    return chosen
+
+
+@login_required
+@require_POST
+def filing_queue_decide(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Take one decision with one comment on the filings chosen in the queue; say what
+    became of each (a refusal per filing), then show the queue again (POST → redirect)."""
+    from guildhall.kit.actions import audited
+
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "events.decide_many", org)
+    action = request.POST.get("action", "")
+    back = reverse("events:filing_queue", args=[org.pk])
+    # The queue's filters as they were ("status" empty is every state, absent is submitted).
+    kept = {k: v for k in QUEUE_PARAMS
+            if (v := request.POST.get(f"keep_{k}")) is not None and (v or k == "status")}
+    if kept:
+        back = f"{back}?{urlencode(kept)}"
+    try:
+        outcomes = services.filings_decide(
+            actor=request.user, supervisor=org, choices=_choices(request.POST.getlist("filing")),
+            action=action, comment=request.POST.get("comment", ""),
+            run=lambda filing, go: audited(request.user, filing, action, go))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    done = [o for o in outcomes if o.ok]
+    if done:
+        messages.success(request, {
+            "approve": ngettext("%(n)d filing was approved.", "%(n)d filings were approved.", len(done)),
+            "return": ngettext("%(n)d filing was returned for revision.",
+                               "%(n)d filings were returned for revision.", len(done)),
+            "reject": ngettext("%(n)d filing was rejected.", "%(n)d filings were rejected.",
+                               len(done)),
+        }[action] % {"n": len(done)})
+    for o in outcomes:
+        if not o.ok:
+            messages.error(request, _("Not decided: %(title)s. %(reason)s") % {
+                "title": o.title or _("a filing not in your queue"), "reason": o.error})
+    return redirect(back)
