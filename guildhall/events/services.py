@@ -23,6 +23,7 @@ from guildhall.events.models import (
     FOREIGN_PARTY,
     MATERIAL_FIELDS,
     CalendarFeed,
+    EventType,
     Filing,
     FilingRules,
     Halt,
@@ -688,3 +689,23 @@ def filings_decide(*, actor: Any, choices: list[tuple[int, int]], action: str, c
         else:
             outcomes.append(BulkOutcome(pk, decided.title, decided.status))
     return outcomes
+
+
+# ---- the lead time, before submitting (issue 9) ----------------------------------------------
+
+def earliest_starts(org: Any, today: dt.date | None = None) -> dict[str, dt.date]:
+    """Return, per event type, the earliest start allowed for a filing of `org` made today:
+    what the form shows as soon as a type is chosen."""
+    rules = FilingRules.for_association(org)
+    today = today or timezone.localdate()
+    return {t: earliest_start(rules, t, today) for t in EventType.values}
+
+
+def lead_time_of(filing: Filing, rules: FilingRules,
+                 today: dt.date | None = None) -> tuple[dt.date, bool]:
+    """Return the earliest start allowed if the filing were submitted today (from its first
+    submission's day when it was returned with the same start, as `filing_submit` counts),
+    and whether its start is earlier than that."""
+    filed_on = filing.first_submitted_on or today or timezone.localdate()
+    earliest = earliest_start(rules, filing.type, filed_on)
+    return earliest, filing.start_date < earliest

@@ -29,6 +29,7 @@ from guildhall.events.forms import (
     RulesForm,
     SubmitForm,
     SummaryForm,
+    lead_time_hint,
 )
 from guildhall.events.models import (
     SNAPSHOT_FIELDS,
@@ -75,7 +76,10 @@ def _detail(request: HttpRequest, filing: Filing, *, status: int = 200, error: s
         "halt_opens": filing.halt_opens(rules) if filing.status == Status.APPROVED
         and timezone.now() < filing.halt_opens(rules) else None,
         "decision_form": forms.get("decision_form") or DecisionForm(initial={"revision": filing.revision}),
-        "submit_form": forms.get("submit_form") or SubmitForm(),
+        "submit_form": forms.get("submit_form") or SubmitForm(initial={
+            "late_reason": request.session.pop(_LATE_REASON % filing.pk, "")}),
+        "lead_time": dict(zip(("earliest", "too_early"), services.lead_time_of(filing, rules),
+                              strict=True)) if "submit" in actions else None,
         "reason_form": forms.get("reason_form") or ReasonForm(),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
     }
@@ -167,8 +171,9 @@ def filing_new(request: HttpRequest, org_id: int) -> HttpResponse:
         lambda: services.filing_create(actor=request.user, org=org, data=form.model_data()),
         done=_("The draft was saved. Add materials, then submit it."),
         next_url=Filing.get_absolute_url)
-    return saved or render(request, "events/form.html", {"org": org, "form": form, "filing": None},
-                           status=400 if form.errors else 200)
+    return saved or render(request, "events/form.html", {
+        "org": org, "form": form, "filing": None, "lead": lead_time_hint(form, org)},
+        status=400 if form.errors else 200)
 
 
 @login_required
@@ -183,8 +188,9 @@ def filing_edit(request: HttpRequest, org_id: int, filing_id: int) -> HttpRespon
         lambda: services.filing_update(actor=request.user, filing=filing, data=form.model_data(),
                                        revision=form.cleaned_data.get("revision")),
         done=_("Saved."), next_url=filing.get_absolute_url())
-    return saved or render(request, "events/form.html", {"org": org, "form": form, "filing": filing},
-                           status=400 if form.errors else 200)
+    return saved or render(request, "events/form.html", {
+        "org": org, "form": form, "filing": filing, "lead": lead_time_hint(form, org)},
+        status=400 if form.errors else 200)
 
 
 def _authorize_or_403(user: Any, action: str, filing: Filing) -> None:
@@ -234,14 +240,33 @@ def filing_diff(request: HttpRequest, org_id: int, filing_id: int) -> HttpRespon
 
 # ---- actions on the filing page ------------------------------------------------------------
 
+#: The session key that keeps a refused submission's late reason for the page shown next.
+_LATE_REASON = "events.late_reason.%d"
+
+
 @login_required
 @require_POST
 def filing_submit(request: HttpRequest, org_id: int, filing_id: int) -> HttpResponse:
+    """Submit; a refusal by the rules (the lead time, a missing plan…) is told on the
+    filing's page after a redirect, so that reloading it does not send the form again."""
+    from guildhall.kit.actions import audited
+
     form = SubmitForm(request.POST)
     form.is_valid()
-    return _act(request, org_id, filing_id, "submit", lambda f: services.filing_submit(
-        actor=request.user, filing=f, late_reason=form.cleaned_data.get("late_reason", "")),
-        _("The filing was submitted."), "submit_form")
+    reason = form.cleaned_data.get("late_reason", "")
+    filing = _filing(request, org_id, filing_id)
+    try:
+        audited(request.user, filing, "submit", lambda: services.filing_submit(
+            actor=request.user, filing=filing, late_reason=reason))
+    except DomainError as exc:
+        if exc.status == 403:  # not theirs to submit: the plain refusal
+            return _detail(request, filing, status=403, error=str(exc))
+        messages.error(request, str(exc))
+        if reason:
+            request.session[_LATE_REASON % filing.pk] = reason
+        return redirect(filing.get_absolute_url())
+    messages.success(request, _("The filing was submitted."))
+    return redirect(filing.get_absolute_url())
 
 
 def _decision_view(request: HttpRequest, org_id: int, filing_id: int, action: str,
