@@ -412,3 +412,18 @@ class CalendarFeed(models.Model):
 def _attachment_path(instance: Any, filename: str) -> str:
     # Used by migration 0001's model of the files that the records app keeps now.
     return f"events/{instance.filing.organization_id}/{uuid.uuid4().hex}"
+
+
+class FilingGram(models.Model):
+    """One pair of adjacent characters of a filing's search text (kit.search): the index
+    that finds the filings holding a word among all those below a supervising body without
+    reading every filing's text."""
+
+    filing = models.ForeignKey(Filing, models.CASCADE, related_name="+")
+    gram = models.CharField(max_length=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["gram", "filing"], name="filing_gram")]
+
+    def __str__(self) -> str:
+        return self.gram

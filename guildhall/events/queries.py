@@ -10,8 +10,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from guildhall.core.months import month_bounds, parse_month
+from guildhall.events import search
 from guildhall.events.models import APPROVED_STATES, EventType, Filing, Status
-from guildhall.kit import search
 from guildhall.orgs.models import Organization
 from guildhall.orgs.scoping import get_for_user, visible_to
 
@@ -39,7 +39,7 @@ def filter_filings(qs: QuerySet[Filing], params: dict[str, Any]) -> QuerySet[Fil
         start, end = month_bounds(*month)
         qs = qs.filter(starts_at__lt=end, ends_at__gte=start)
     if params.get("q"):
-        qs = search.matching(qs, params["q"])
+        qs = search.matching(qs, params["q"])  # the bigram index: lists across a province
     return qs
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from guildhall.events.models import EventType, Filing, Status
-from guildhall.events.search import filing_text
+from guildhall.events.models import EventType, Filing, FilingGram, Status
+from guildhall.events.search import filing_text, grams_of
 from guildhall.kit.scale import bulk_insert, numbered, people_of
 
 PER_YEAR = 8
@@ -38,4 +38,6 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
             filing.search_text = filing_text(filing)
             yield filing
     bulk_insert(Filing, rows())
-    log(f"{Filing.objects.count()} event filings")
+    bulk_insert(FilingGram, (gram for filing in Filing.objects.only("pk", "search_text").iterator(
+        chunk_size=2000) for gram in grams_of(filing)))
+    log(f"{Filing.objects.count()} event filings, {FilingGram.objects.count()} bigrams")

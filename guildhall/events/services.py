@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
+from guildhall.events import search
 from guildhall.events.models import (
     EDITABLE,
     FOREIGN_PARTY,
@@ -134,6 +135,7 @@ def _new_revision(filing: Filing, actor: Any, before: dict[str, Any] | None) -> 
     material = before is not None and any(f in changed for f in MATERIAL_FIELDS)
     filing.search_text = filing_text(filing)
     _save(filing, "revision", "search_text")
+    search.index(filing)
     return records.add_revision(filing, actor=actor, snapshot=after, changed=changed,
                                 material=material)
 

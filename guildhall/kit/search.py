@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Lookup, Q, QuerySet, TextField
 
 from guildhall.orgs.models import Organization
@@ -64,6 +65,53 @@ class HasText(Lookup):
         if connection.vendor != "sqlite":
             value = "%" + connection.ops.prep_for_like_query(value) + "%"
         return "%s", [value]
+
+
+def bigrams(text: str) -> set[str]:
+    """Return the pairs of adjacent characters of each word of a search text."""
+    return {word[i:i + 2] for word in text.split() for i in range(len(word) - 1)}
+
+
+#: A pair of characters in more records than this is "common": only its count matters.
+GRAM_CAP = 2000
+
+
+def matching_indexed(qs: QuerySet, query: str | None, grams: Any, subject: str) -> QuerySet:
+    """Narrow `qs` to the query's records through an index of bigrams (`grams`, a model
+    with `gram` and the foreign key `subject`), the organization's names being in the text
+    (the module writes them there).
+
+    One query counts the records of each bigram of the query, up to GRAM_CAP. A bigram in
+    none: nothing matches. The rarest one, when rarer than GRAM_CAP, gives the candidates
+    (an index range), whose text is then searched for every word. When every bigram is
+    common, the index would only add work: the words are looked for in the texts that the
+    other filters leave (a state of the queue, an organization). A word of one character
+    has no bigram and is looked for in the texts."""
+    words = terms(query)
+    wanted = sorted({g for w in words for g in bigrams(w)})
+    counts = _gram_counts(grams, wanted)
+    if wanted:
+        rarest = min(wanted, key=lambda g: counts.get(g, 0))
+        if counts.get(rarest, 0) == 0:
+            return qs.none()
+        if counts[rarest] < GRAM_CAP:
+            qs = qs.filter(pk__in=grams.objects.filter(gram=rarest).values(subject))
+    for word in words:
+        qs = qs.filter(search_text__has=word)
+    return qs
+
+
+def _gram_counts(grams: Any, wanted: list[str]) -> dict[str, int]:
+    """Count the records of each bigram, up to GRAM_CAP, in one query."""
+    if not wanted:
+        return {}
+    table = connection.ops.quote_name(grams._meta.db_table)
+    one = (f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE gram = %s "
+           f"LIMIT {GRAM_CAP}) AS capped)")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([one] * len(wanted)),
+                       [v for g in wanted for v in (g, g)])
+        return {g: n for g, n in cursor.fetchall()}
 
 
 def matching(qs: QuerySet, query: str | None) -> QuerySet:

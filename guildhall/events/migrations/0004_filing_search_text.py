@@ -10,7 +10,8 @@ def fill(apps, schema_editor):
     Filing = apps.get_model("events", "Filing")
     last = 0
     while True:
-        rows = list(Filing.objects.filter(pk__gt=last).order_by("pk")[:BATCH])
+        rows = list(Filing.objects.filter(pk__gt=last).select_related("organization")
+                    .order_by("pk")[:BATCH])
         if not rows:
             return
         for f in rows:

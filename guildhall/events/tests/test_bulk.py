@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.models import AuditRecord
 from guildhall.events import services
@@ -55,7 +56,7 @@ class BulkDecisionServiceTest(GuildhallTestCase):
         outcomes = self.decide([(self.other.pk, self.other.revision), (self.a.pk, self.a.revision)])
         self.assertEqual([o.ok for o in outcomes], [False, True])
         self.assertEqual(outcomes[0].title, "")  # nothing about it is told
-        self.assertIn("not in your queue", outcomes[0].error)
+        self.assertEqual(outcomes[0].error, str(_("This filing is not in your queue.")))
         self.assertEqual(Filing.objects.get(pk=self.other.pk).status, Status.SUBMITTED)
         self.assertFalse(audits("approve", self.other).exists())
         # Nor does the other body's approver reach it through this body's queue.
@@ -116,7 +117,7 @@ class BulkDecisionPageTest(GuildhallTestCase):
         page = self.client.get(response["Location"])
         texts = [str(m) for m in page.context["messages"]]
         self.assertEqual(len(texts), 2, texts)
-        self.assertIn("1 filing was approved.", texts[0])
+        self.assertIn("已批准 1 项报备。", texts[0])
         self.assertIn("乙活动", texts[1])
         self.assertEqual(Filing.objects.get(pk=self.a.pk).status, Status.APPROVED)
         self.assertEqual(Filing.objects.get(pk=self.b.pk).status, Status.SUBMITTED)
@@ -124,7 +125,7 @@ class BulkDecisionPageTest(GuildhallTestCase):
     def test_nothing_chosen_is_said_so(self):
         self.login("sup-approver")
         response = self.client.post(self.url(), {"action": "approve"}, follow=True)
-        self.assertContains(response, "Choose at least one filing.")
+        self.assertContains(response, "请至少勾选一项报备。")
         self.assertEqual(self.client.get(self.url()).status_code, 405)
 
     def test_the_api_decides_several_and_answers_per_filing(self):

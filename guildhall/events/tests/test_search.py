@@ -37,6 +37,16 @@ class FilingSearchTest(GuildhallTestCase):
         self.assertEqual(self.titles("soft-editor", url, q="讲座 南京大学"), set())
         self.assertEqual(self.titles("soft-editor", url, q="物流"), set())  # another association's
 
+    def test_the_bigram_index_finds_words_of_any_length_and_only_whole_ones(self):
+        url = reverse("events:filing_queue", args=[self.sup.pk])
+        self.assertEqual(self.titles("sup-approver", url, q="产业研讨"), {"软件产业研讨会"})
+        self.assertEqual(self.titles("sup-approver", url, q="软件研讨"), set())  # not adjacent
+        self.assertEqual(self.titles("sup-approver", url, q="讲"), {"年度讲座"})  # one character
+        self.assertEqual(self.titles("sup-approver", url, q="座年"), set())
+        self.assertEqual(self.titles("sup-approver", url, q="化工"), set())  # under sup2
+        self.assertEqual(self.titles("sup2-approver", reverse(
+            "events:filing_queue", args=[self.sup2.pk]), q="化工"), {"化工研讨会"})
+
     def test_the_queue_searches_every_association_below_and_keeps_its_filters(self):
         url = reverse("events:filing_queue", args=[self.sup.pk])
         self.assertEqual(self.titles("sup-approver", url, q="研讨会"),
