@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django import forms
@@ -184,7 +185,7 @@ class RulesForm(forms.Form):
 
 def lead_time_hint(form: FilingForm, org: Any) -> dict[str, Any]:
     """What the filing form shows about the lead time: per type the earliest start allowed
-    if submitted today (for leadtime.js, as JSON data), and for the type and start in the
+    if submitted today (for leadtime.js, as JSON in an attribute: CSP allows no inline script), and for the type and start in the
     form now the same figures drawn by the server (so that it works without scripts)."""
     from guildhall.events.services import earliest_starts
 
@@ -199,9 +200,10 @@ def lead_time_hint(form: FilingForm, org: Any) -> dict[str, Any]:
     else:
         start_day = dt.date.fromisoformat(str(start)[:10]) if _is_day(str(start or "")[:10]) else None
     earliest = starts.get(chosen)
+    types = {t: {"earliest": d.isoformat(), "days": rules.lead_days_for(t)}
+             for t, d in starts.items()}
     return {
-        "types": {t: {"earliest": d.isoformat(), "days": rules.lead_days_for(t)}
-                  for t, d in starts.items()},
+        "types": types, "types_json": json.dumps(types),
         "allow_late": rules.allow_late,
         "earliest": earliest, "days": rules.lead_days_for(chosen),
         "too_early": bool(earliest and start_day and start_day < earliest),

@@ -73,7 +73,7 @@ def bigrams(text: str) -> set[str]:
 
 
 #: A pair of characters in more records than this is "common": only its count matters.
-GRAM_CAP = 2000
+GRAM_CAP = 500
 
 
 def matching_indexed(qs: QuerySet, query: str | None, grams: Any, subject: str) -> QuerySet:

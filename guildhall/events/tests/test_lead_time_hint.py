@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 from django.urls import reverse
@@ -22,8 +23,8 @@ class LeadTimeHintTest(GuildhallTestCase):
         self.login("soft-editor")
         response = self.client.get(reverse("events:filing_new", args=[self.soft.pk]))
         self.assertEqual(response.status_code, 200)
-        data = json.loads(response.content.decode().split('id="lead-times" type="application/json">')[1]
-                          .split("</script>")[0])
+        data = json.loads(html.unescape(response.content.decode().split('data-lead-times="')[1]
+                                        .split('"')[0]))
         self.assertEqual(data["foreign_exchange"], {"earliest": self.earliest("foreign_exchange"),
                                                     "days": 10})
         self.assertEqual(data["seminar"]["days"], 5)

@@ -1,12 +1,12 @@
 // The filing form's lead-time hint: as soon as a type (or a start) is chosen, show the
 // earliest start allowed for that type if submitted today, and flag a start earlier than
-// that. The dates per type come from the page's json_script element ("lead-times"); the
+// that. The dates per type come from the hint's data-lead-times attribute (JSON); the
 // server draws the same hint for the type the page was opened with, so nothing is lost
 // without scripts.
 (function () {
   "use strict";
   function setup() {
-    var source = document.getElementById("lead-times");
+    var source = document.getElementById("lead-hint");
     var type = document.getElementById("id_type");
     var start = document.getElementById("id_starts_at");
     var text = document.getElementById("lead-earliest");
@@ -14,7 +14,7 @@
     var flag = document.getElementById("lead-too-early");
     if (!source || !type || !text || !template || type.dataset.leadReady) { return; }
     type.dataset.leadReady = "1";
-    var times = JSON.parse(source.textContent);
+    var times = JSON.parse(source.dataset.leadTimes);
     function update() {
       var lead = times[type.value];
       if (!lead) { return; }
