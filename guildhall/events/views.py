@@ -118,6 +118,8 @@ def _list_page(request: HttpRequest, org: Any, qs: Any, template: str,
                default_status: str = "", **extra: Any) -> HttpResponse:
     params = {k: request.GET.get(k, "") for k in ("type", "month", "q")}
     params["status"] = request.GET.get("status", default_status)
+    # A row shows the title, type, start, state and association: the long texts stay behind.
+    qs = qs.select_related(None).select_related("organization").defer(*LIST_DEFERRED)
     page = Paginator(queries.filter_filings(qs, params), PAGE_SIZE).get_page(request.GET.get("page"))
     _label_rows(page.object_list)
     return render(request, template, {
@@ -125,6 +127,10 @@ def _list_page(request: HttpRequest, org: Any, qs: Any, template: str,
         "statuses": Status.choices, "types": EventType.choices, "today": timezone.localdate(),
         "may_create": can(request.user, "events.create", org), **extra,
     })
+
+
+LIST_DEFERRED = ("description", "search_text", "speakers", "co_organizers", "halt_procedure",
+                 "notify_list", "fallback", "late_reason", "cancel_reason")
 
 
 def _label_rows(filings: Any) -> None:
