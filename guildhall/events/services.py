@@ -628,7 +628,7 @@ def feed_regenerate(*, actor: Any, org: Any) -> CalendarFeed:
 # ---- several decisions at once (the queue, issue 9) ------------------------------------------
 
 #: The decisions a supervising body's approver takes on several filings at once.
-BULK_DECISIONS = {"approve": Verdict.APPROVE, "return": Verdict.RETURN, "reject": Verdict.REJECT}
+BULK_DECISIONS = {"approve": filing_approve, "return": filing_return, "reject": filing_reject}
 #: The most filings decided by one request (a page of the queue is 30).
 BULK_MAX = 100
 
@@ -649,12 +649,12 @@ class BulkOutcome:
 
 def filings_decide(*, actor: Any, choices: list[tuple[int, int]], action: str, comment: str,
                    supervisor: Any | None = None,
-                   run: Callable[[Filing, Callable[[], Any]], Any] | None = None,
-                   today: dt.date | None = None) -> list[BulkOutcome]:
+                   run: Callable[[Filing, Callable[[], Any]], Any] | None = None
+                   ) -> list[BulkOutcome]:
     """Take one decision, with one comment, on each chosen (filing id, revision seen).
 
-    Each filing is decided on its own through the one decision path (`_decide`, hence
-    `reviews.decide`): its own transaction, decision and audit record, so that a refusal
+    Each filing is decided on its own through the one decision path (`filing_approve`…,
+    `_decide`, hence `reviews.decide`): its own transaction, decision and audit record, so that a refusal
     of one (someone else decided first, a stale revision, a missing comment) is reported
     for that filing while the others go through. A filing the actor does not see, or not
     below `supervisor`, is refused as not in the queue. `run(filing, go)` authorizes and
@@ -682,8 +682,8 @@ def filings_decide(*, actor: Any, choices: list[tuple[int, int]], action: str, c
             continue
 
         def go(filing: Filing = filing, revision: int = revision) -> Filing:
-            return _decide(actor=actor, filing=filing, verdict=BULK_DECISIONS[action],
-                           comment=comment, revision=revision, action=action, today=today)
+            return BULK_DECISIONS[action](actor=actor, filing=filing, revision=revision,
+                                          comment=comment)
         try:
             decided = run(filing, go) if run else go()
         except DomainError as exc:

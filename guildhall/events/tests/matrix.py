@@ -204,9 +204,11 @@ def _bulk_filing(cast, org):
     child = org if org.kind == "association" else next(
         o for o in cast.orgs.values() if o.parent_id == org.pk and o.kind == "association")
     key = (id(cast), "bulk", org.pk)
-    if key not in _CACHE:
-        _CACHE[key] = make_filing(cast, child, "submitted")
-    return Filing.objects.get(pk=_CACHE[key].pk)
+    found = Filing.objects.filter(pk=_CACHE[key].pk, status="submitted").first() \
+        if key in _CACHE else None
+    if found is None:  # decided, or gone with an earlier test class whose cast had this id
+        found = _CACHE[key] = make_filing(cast, child, "submitted")
+    return found
 
 
 def _bulk_form(cast, org):
