@@ -150,7 +150,7 @@ def channel_resume(request: HttpRequest, org_id: int, channel_id: int) -> HttpRe
 # ---- lists -----------------------------------------------------------------------
 
 def _params(request: HttpRequest) -> dict[str, str]:
-    return {k: request.GET.get(k, "") for k in ("channel", "status", "month", "findings")}
+    return {k: request.GET.get(k, "") for k in ("channel", "status", "month", "findings", "q")}
 
 
 @login_required
