@@ -192,6 +192,15 @@ class Incident(Workflow, RecordSubject):
                                    verbose_name=_("registered by"))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The board's order, stored by `save` (`set_board_order`) so that an index serves it: the
+    # severity's rank, whether a deadline is still running and the earliest one.
+    board_rank = models.PositiveSmallIntegerField(default=RANK[Severity.TBD], editable=False)
+    board_undated = models.BooleanField(default=False, editable=False)
+    board_due = models.DateTimeField(null=True, blank=True, editable=False)
+
+    #: The open incidents the most serious and the most overdue first (`board_order` stored).
+    BOARD_ORDER = ("board_rank", "board_undated", "board_due", "discovered_at", "pk")
+    BOARD_FIELDS = ("board_rank", "board_undated", "board_due")
 
     class Meta:
         ordering = ["-discovered_at", "-pk"]
@@ -200,6 +209,8 @@ class Incident(Workflow, RecordSubject):
             models.Index(fields=["organization", "status", "discovered_at"], name="incident_org"),
             models.Index(fields=["status", "first_report_due"], name="incident_first_due"),
             models.Index(fields=["status", "closed_at"], name="incident_closed"),
+            models.Index(fields=["board_rank", "board_undated", "board_due", "discovered_at", "id"],
+                         condition=~models.Q(status="closed"), name="incident_board"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -229,6 +240,24 @@ class Incident(Workflow, RecordSubject):
                 errors[name] = _("Give a date between the years 2000 and 2100.")
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.set_board_order()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.BOARD_FIELDS}
+        super().save(*args, **kwargs)
+
+    def set_board_order(self) -> None:
+        """Store the board's order: the rank of the severity and the earliest deadline still
+        running (the first report's, then the written report's, then the next follow-up's)."""
+        due = None
+        if self.first_reported_at is None:
+            due = self.first_report_due
+        elif self.written_due is not None and self.written_reported_at is None:
+            due = self.written_due
+        elif self.status == Status.REPORTED:
+            due = self.followup_due
+        self.board_rank, self.board_undated, self.board_due = self.rank, due is None, due
 
     # ---- the clocks ----------------------------------------------------------------
 

@@ -29,7 +29,7 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
             due = found + dt.timedelta(minutes=DEFAULT_MINUTES["first"][level])
             after = rnd.choice([5, 20, 40, 90, 200, 2000])
             reported = None if status == Status.OPEN else found + dt.timedelta(minutes=after)
-            yield Incident(
+            incident = Incident(
                 organization=org, title=f"{org.short_name}第{n + 1}起事件",
                 category=rnd.choice(Category.values), severity=severity, discovered_at=found,
                 status=status, clock_started_at=found, first_report_due=due,
@@ -38,6 +38,8 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
                 written_reported_at=reported,
                 closed_at=found + dt.timedelta(days=3) if status == Status.CLOSED else None,
                 created_by_id=editors[org.code], created_at=found, updated_at=found)
+            incident.set_board_order()  # what `save` does
+            yield incident
     bulk_insert(Incident, rows())
 
     def reports():

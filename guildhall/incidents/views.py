@@ -158,8 +158,8 @@ def incident_board(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "incidents.board", org)
     state = "closed" if request.GET.get("state") == "closed" else "open"
     # The page's ids sorted first, then their rows (`first_of`'s reason).
-    page = Paginator(queries.board_incidents(org, state).values_list("pk", flat=True),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Counted(queries.board_incidents(org, state).values_list("pk", flat=True), PAGE_SIZE,
+                   count=queries.board_count(org, state)).get_page(request.GET.get("page"))
     page.object_list = queries.rows_in_order(list(page.object_list))
     incidents = queries.below(org)
     figures = Counted(services.incident_figures(incidents), PAGE_SIZE,
