@@ -49,9 +49,11 @@ class Migration(migrations.Migration):
             name='board_undated',
             field=models.BooleanField(default=False, editable=False),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='incident',
             index=models.Index(condition=models.Q(('status', 'closed'), _negated=True), fields=['board_rank', 'board_undated', 'board_due', 'discovered_at', 'id'], name='incident_board'),
         ),
+        # After the index: on PostgreSQL an index is not created after an update in the same
+        # transaction ("pending trigger events").
+        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
