@@ -211,6 +211,10 @@ class Incident(Workflow, RecordSubject):
             models.Index(fields=["status", "closed_at"], name="incident_closed"),
             models.Index(fields=["board_rank", "board_undated", "board_due", "discovered_at", "id"],
                          condition=~models.Q(status="closed"), name="incident_board"),
+            # The first reports not made yet, for the figures' overdue ones.
+            models.Index(fields=["organization", "first_report_due"],
+                         condition=models.Q(first_reported_at__isnull=True),
+                         name="incident_unreported"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -341,3 +345,26 @@ class Report(models.Model):
 
     def ack_overdue(self, now: dt.datetime | None = None) -> bool:
         return self.acknowledged_at is None and self.ack_due <= (now or timezone.now())
+
+
+class AssociationFigures(models.Model):
+    """An association's incident figures as the board lists them, kept by the services in the
+    same transaction as every change of its incidents and reports (`figures.refresh`): the
+    board then pages them at the database instead of counting every incident below. The
+    overdue first reports change with the clock and are counted when read."""
+
+    organization = models.OneToOneField("orgs.Organization", models.CASCADE, primary_key=True,
+                                        related_name="incident_figures")
+    total = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    # Averages as sum and count, so that a change recomputes them exactly.
+    to_first_minutes = models.PositiveBigIntegerField(default=0)
+    to_first_count = models.PositiveIntegerField(default=0)
+    to_ack_minutes = models.PositiveBigIntegerField(default=0)
+    to_ack_count = models.PositiveIntegerField(default=0)
+    late_acks = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"incident figures of {self.organization_id}"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from guildhall.incidents import figures
 from guildhall.incidents.models import DEFAULT_MINUTES, Category, Incident, Report, Severity, Status
 from guildhall.kit.scale import bulk_insert, numbered, people_of
 
@@ -55,4 +56,5 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
                 acknowledged_at=at + dt.timedelta(minutes=ack) if ack else None,
                 minutes_to_ack=ack, ack_late=bool(ack and ack > 240))
     bulk_insert(Report, reports())
+    figures.refresh_all()
     log(f"{Incident.objects.count()} incidents, {Report.objects.count()} incident reports")

@@ -1,11 +1,14 @@
-"""The board's order stored on each incident stays what the incident's fields say after every
-service that changes its severity, state or deadlines."""
+"""What the board reads stored: each incident's place in its order and each association's
+figures stay what the incidents say after every service that changes them."""
+
+import datetime as dt
 
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
-from guildhall.incidents import queries, services
-from guildhall.incidents.models import RANK, Incident, Status
+from guildhall.core.errors import DomainError
+from guildhall.incidents import figures, queries, services
+from guildhall.incidents.models import RANK, AssociationFigures, Incident, Status
 from guildhall.incidents.tests.factories import make_incident, register
 from guildhall.testing import GuildhallTestCase
 
@@ -72,3 +75,51 @@ class BoardOrderTest(GuildhallTestCase):
                          expected)
         self.assertEqual(queries.board_count(self.sup), 5)
         self.assertEqual(queries.board_count(self.sup, "closed"), 1)
+
+
+class StoredFiguresTest(GuildhallTestCase):
+    """The figures stored per association are the ones counted from the incidents, after
+    every service that changes an incident or a report."""
+
+    def assertFigures(self, step: str) -> None:
+        counted = services.figures(queries.below(self.sup))
+        stored = figures.finished(figures.below(self.sup))
+        self.assertEqual(stored, counted, step)
+        self.assertEqual(figures.count_below(self.sup), len(counted), step)
+
+    def test_every_service_keeps_the_stored_figures(self):
+        editor, principal = self.user("soft-editor"), self.user("soft-principal")
+        self.assertFigures("nothing yet")
+        incident = register(self.cast, self.soft, send=False, severity="significant",
+                            discovered_at=timezone.now() - dt.timedelta(hours=5))
+        self.assertFigures("registered, first report overdue")
+        incident = services.change_severity(actor=principal, incident=incident, severity="major")
+        self.assertFigures("change_severity")
+        services.report_phone(actor=editor, incident=incident,
+                              reported_at=timezone.now() - dt.timedelta(minutes=50),
+                              told="主管单位值班室", caller="张三")
+        self.assertFigures("report_phone (late)")
+        services.report_written(actor=editor, incident=incident, text="书面报告")
+        services.follow_up(actor=editor, incident=incident, text="续报")
+        self.assertFigures("report_written, follow_up")
+        for report in incident.reports.all():
+            services.report_acknowledge(actor=self.user("sup-approver"), incident=incident,
+                                        report_id=report.pk)
+            self.assertFigures("report_acknowledge")
+        services.mark_stable(actor=principal, incident=incident)
+        services.incident_close(actor=principal, incident=incident, cause="c", actions="a",
+                                results="r", lessons="l")
+        self.assertFigures("incident_close")
+        services.incident_reopen(actor=principal, incident=incident, reason="又出现了")
+        self.assertFigures("incident_reopen")
+        make_incident(self.cast, self.logi, "closed", severity="general")
+        register(self.cast, self.logi, send=True, severity="general")
+        self.assertFigures("a second association")
+        self.assertEqual(AssociationFigures.objects.get(organization=self.soft).total, 1)
+
+    def test_a_change_rolled_back_leaves_the_figures(self):
+        incident = make_incident(self.cast, self.soft, "reported")
+        with self.assertRaises(DomainError):
+            services.incident_close(actor=self.user("soft-principal"), incident=incident,
+                                    cause="", actions="", results="", lessons="")
+        self.assertFigures("refused")
