@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from guildhall.incidents.models import Incident, Report, Status
+from guildhall.incidents.models import AssociationFigures, Incident, Report, Status
 from guildhall.orgs.models import Organization
 from guildhall.orgs.scoping import get_for_user, visible_to
 
@@ -74,10 +74,13 @@ def board_incidents(supervisor: Any, state: str = "open") -> QuerySet[Incident]:
 
 
 def board_count(supervisor: Any, state: str = "open") -> int:
-    """How many incidents `board_incidents` lists, counted through the associations' index."""
-    qs = below(supervisor)
-    return (qs.filter(status=Status.CLOSED) if state == "closed"
-            else qs.exclude(status=Status.CLOSED)).count()
+    """How many incidents `board_incidents` lists: added up from the associations' stored
+    figures (2,000 rows) rather than counted from their incidents."""
+    orgs = Organization.objects.filter(path__startswith=supervisor.path, is_active=True)
+    found = AssociationFigures.objects.filter(organization__in=orgs.values("pk")).aggregate(
+        total=Sum("total"), open=Sum("open"))
+    total, still_open = found["total"] or 0, found["open"] or 0
+    return total - still_open if state == "closed" else still_open
 
 
 def first_of(qs: QuerySet[Incident], n: int) -> list[Incident]:
