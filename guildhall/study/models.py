@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guildhall.kit import attendees as kit_attendees
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -41,7 +42,7 @@ MAX_HOURS = Decimal("24")
 #: working days, and once more after twice as many; never more than twice.
 ACK_REMIND_DAYS = getattr(settings, "STUDY_ACK_REMIND_DAYS", 5)
 
-ATTENDEE_NOT_MEMBER = _("Choose the attendees among the members of the association.")
+ATTENDEE_NOT_MEMBER = kit_attendees.NOT_MEMBER
 
 
 class Form(models.TextChoices):
@@ -86,9 +87,8 @@ class StudySession(Workflow, RecordSubject):
     venue = models.CharField(_("place"), max_length=200, blank=True)
     online_platform = models.CharField(_("online platform"), max_length=200, blank=True)
     leader = models.CharField(_("speaker or leader"), max_length=100)
-    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True,
-                                       verbose_name=pgettext_lazy("study", "attendees"))
-    other_attendees = models.PositiveIntegerField(pgettext_lazy("study", "other attendees"), default=0)
+    attendees, other_attendees = kit_attendees.model_fields(
+        pgettext_lazy("study", "attendees"), pgettext_lazy("study", "other attendees"))
     #: Active members of the association when the session was confirmed: the base of its
     #: participation rate, so that later changes of membership do not rewrite the past.
     members_then = models.PositiveIntegerField(null=True, blank=True)
@@ -147,7 +147,7 @@ class StudySession(Workflow, RecordSubject):
         data: dict[str, Any] = {}
         for name in SESSION_FIELDS:
             if name == "attendees":
-                data[name] = sorted(self.attendees.values_list("pk", flat=True)) if self.pk else []
+                data[name] = kit_attendees.snapshot(self)
             elif name == "held_at":
                 data[name] = timezone.localtime(self.held_at).strftime("%Y-%m-%d %H:%M")
             elif name == "hours":

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guildhall.core.errors import DomainError
 from guildhall.core.lines import line
 from guildhall.kit import attachments
+from guildhall.kit import attendees as kit_attendees
 from guildhall.kit.actions import beside_field, run_page_action, save_form
 from guildhall.lib import richtext
 from guildhall.orgs.permissions import can, require
@@ -60,8 +61,7 @@ def _session_page(request: HttpRequest, session: StudySession, *, status: int = 
     return render(request, "study/session_detail.html", {
         "org": session.organization, "session": session, "actions": actions, "error": error,
         "can_attach": "attach" in actions,
-        "attendees": "、".join(u.display_name for u in session.attendees.order_by(
-            "full_name", "username")),
+        "attendees": "、".join(u.display_name for u in kit_attendees.by_name(session)),
         "attachments": records.live_attachments(session),
         "library_items": queries.session_library_items(request.user, session),
         "correction": queries.pending_correction(session),
