@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.kit import attendees as kit_attendees
+from guildhall.kit.models import time_and_place_errors
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Organization
 from guildhall.records.models import RecordSubject
@@ -171,12 +172,7 @@ class Meeting(Workflow, RecordSubject):
         errors: dict[str, Any] = {}
         if self.organization_id and self.organization.is_supervisor:
             errors["organization"] = _("Only associations record special meetings.")
-        low, high = MEETING_YEARS
-        if self.held_at is not None and not low <= self.held_at.year <= high:
-            errors["held_at"] = _("Give a date between the years %(low)d and %(high)d.") % {
-                "low": low, "high": high}
-        if not (self.venue or "").strip() and not (self.online_platform or "").strip():
-            errors["venue"] = _("Give the place or the online platform (or both).")
+        errors.update(time_and_place_errors(self, MEETING_YEARS))
         if self.chair_id and self.organization_id and not self.organization.memberships.filter(
                 user_id=self.chair_id, is_active=True).exists():
             errors["chair"] = CHAIR_NOT_MEMBER

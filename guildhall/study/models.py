@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guildhall.kit import attendees as kit_attendees
+from guildhall.kit.models import time_and_place_errors
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -126,12 +127,7 @@ class StudySession(Workflow, RecordSubject):
         errors: dict[str, Any] = {}
         if self.organization_id and self.organization.is_supervisor:
             errors["organization"] = _("Only associations record study sessions.")
-        low, high = STUDY_YEARS
-        if self.held_at is not None and not low <= self.held_at.year <= high:
-            errors["held_at"] = _("Give a date between the years %(low)d and %(high)d.") % {
-                "low": low, "high": high}
-        if not (self.venue or "").strip() and not (self.online_platform or "").strip():
-            errors["venue"] = _("Give the place or the online platform (or both).")
+        errors.update(time_and_place_errors(self, STUDY_YEARS))
         if self.plan_topic_id and self.plan_topic.organization_id != self.organization_id:
             errors["plan_topic"] = _("Choose a topic of the association's own study plan.")
         if self.hours is not None and not Decimal("0") < Decimal(self.hours) <= MAX_HOURS:
