@@ -15,6 +15,7 @@ from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
 from guildhall.kit import attendees as kit_attendees
 from guildhall.kit import links
+from guildhall.kit.actions import auditor
 from guildhall.meetings.models import (
     MEETING_YEARS,
     OWNER_NOT_MEMBER,
@@ -69,10 +70,7 @@ def _new_revision(meeting: Meeting, actor: Any, before: dict[str, Any] | None) -
     return records.add_revision(meeting, actor=actor, snapshot=after, changed=changed)
 
 
-def _audit(actor: Any, action: str, meeting: Meeting, before: dict | None = None,
-           after: dict | None = None) -> None:
-    record(actor=actor, action=f"meetings.meeting.{action}", organization=meeting.organization,
-           obj=meeting, before=before, after=after)
+_audit = auditor("meetings.meeting")
 
 
 def _apply(meeting: Meeting, data: dict[str, Any]) -> list[int] | None:

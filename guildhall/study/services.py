@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError, required_text
 from guildhall.kit import attendees as kit_attendees
+from guildhall.kit.actions import auditor
 from guildhall.kit.richtext import clean_rich_text
 from guildhall.orgs.models import Role
 from guildhall.records import services as records
@@ -53,10 +54,7 @@ def with_role(org: Any, roles: set[str]):
 
 # ---- study sessions -----------------------------------------------------------------
 
-def _audit(actor: Any, action: str, obj: Any, before: dict | None = None,
-           after: dict | None = None) -> None:
-    record(actor=actor, action=f"study.{action}", organization=obj.organization, obj=obj,
-           before=before, after=after)
+_audit = auditor("study")
 
 
 def _lock(session: StudySession) -> StudySession:
