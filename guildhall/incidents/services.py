@@ -27,6 +27,7 @@ from guildhall.incidents.models import (
     timed_as,
 )
 from guildhall.kit import links
+from guildhall.kit.actions import auditor
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Role
 from guildhall.records import services as records
@@ -115,10 +116,7 @@ def _save(incident: Incident, *fields: str) -> None:
     incident.save(update_fields=[*fields, "updated_at"])
 
 
-def _audit(actor: Any, action: str, incident: Incident, before: dict | None = None,
-           after: dict | None = None) -> None:
-    record(actor=actor, action=f"incidents.incident.{action}", organization=incident.organization,
-           obj=incident, before=before, after=after)
+_audit = auditor("incidents.incident")
 
 
 def _state(incident: Incident) -> dict[str, Any]:
