@@ -36,6 +36,9 @@ def main() -> int:
     parser.add_argument("--associations", type=int, default=2000)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--only", default="", metavar="WORDS",
+                        help="time only the pages whose label has one of these comma-separated "
+                             "words (and the baseline); the results file is then not written")
     parser.add_argument("--postgres", nargs="?", const=os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/guildhall_bench"),
         default=os.environ.get("BENCH_DATABASE_URL"), metavar="DATABASE_URL",
@@ -98,7 +101,19 @@ def main() -> int:
         ("inbox", "soft-editor", "notifications:inbox", {}),
         ("event filings", f"{assoc.code}-editor", "events:filing_list", {"org_id": assoc.pk}),
         ("approval queue", "sup-approver", "events:filing_queue", {"org_id": sup.pk}),
+        ("approval queue, search", "sup-approver", "events:filing_queue", {"org_id": sup.pk},
+         "q=协会12"),
+        ("filings below, all states, search", "sup-approver", "events:filing_queue",
+         {"org_id": sup.pk}, "status=&q=协会12 第3次"),
+        ("filings below, all states, search matching all", "sup-approver", "events:filing_queue",
+         {"org_id": sup.pk}, "status=&q=专家"),
+        ("filings below, all states, search matching none", "sup-approver",
+         "events:filing_queue", {"org_id": sup.pk}, "status=&q=没有这个词"),
+        ("event filings, search", f"{assoc.code}-editor", "events:filing_list",
+         {"org_id": assoc.pk}, "q=第3次"),
         ("publications", f"{assoc.code}-editor", "publications:publication_list", {"org_id": assoc.pk}),
+        ("publications, search", f"{assoc.code}-editor", "publications:publication_list",
+         {"org_id": assoc.pk}, "q=动态第1"),
         ("waiting for me", f"{assoc.code}-reviewer", "publications:publication_waiting", {"org_id": assoc.pk}),
         ("waiting for me (supervisor)", "sup-approver", "publications:publication_waiting", {"org_id": sup.pk}),
         ("work plan (~30 items)", f"{assoc.code}-editor", "plans:plan_detail",
@@ -139,6 +154,9 @@ def main() -> int:
     del big_sup
     results = []
     base_client = None
+    only = [w.strip() for w in args.only.split(",") if w.strip()]
+    if only:
+        pages = [pages[0], *(p for p in pages[1:] if any(w in p[0] for w in only))]
     for label, username, name, kwargs, *query in pages:
         try:
             url = reverse(name, kwargs=kwargs)
@@ -179,6 +197,10 @@ def main() -> int:
         results.append(row)
         print(f"{label:<32} {row['median_ms']:>8.1f} ms  ×{row['ratio_to_baseline']:<5} "
               f"{row['queries']:>3} queries")
+    if only:
+        over = [r["page"] for r in results if not r["within_budget"]]
+        print(f"over the budget: {', '.join(over) or 'none'} (results not written: --only)")
+        return 1 if over else 0
     alternative = _dashboard_alternative(sup, results[0]["baseline_ms"] if results else None)
     name = "pages-postgresql.json" if connection.vendor == "postgresql" else "pages.json"
     out = ROOT / "bench" / "results" / name

@@ -7,7 +7,7 @@ fields. Decisions carry {"comment": ..., "revision": N}.
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -33,6 +33,7 @@ from guildhall.kit.api import (
     body_doc,
     choice_of,
     invalid,
+    read_body,
     run_action,
     viewable,
 )
@@ -186,6 +187,8 @@ class FilingFilters(Schema):
     status: choice_of(Status) | None = None  # type: ignore[valid-type]
     type: EventType | None = None
     month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+    q: str | None = Field(None, max_length=100,
+                          description="words in the title, description, speakers or association")
 
 
 def _model_data(payload: Schema, exclude_unset: bool = False) -> dict[str, Any]:
@@ -228,11 +231,13 @@ def _decide(request: HttpRequest, filing_id: int, action: str,
 @router.get("/events/", response=list[FilingOut], url_name="event_list")
 @paginate(Pages, page_size=50)
 def event_list(request: HttpRequest, filters: Query[FilingFilters]):
-    """List the filings you see, newest event first; filter by organization, state, type, month."""
+    """List the filings you see, newest event first; filter by organization, state, type,
+    month and words."""
     qs = queries.visible_filings(request.user).select_related("organization")
     if filters.org is not None:
         qs = qs.filter(organization_id=filters.org)
-    params = {"status": filters.status or "", "type": filters.type or "", "month": filters.month}
+    params = {"status": filters.status or "", "type": filters.type or "", "month": filters.month,
+              "q": filters.q}
     return queries.filter_filings(qs, params).order_by("-starts_at", "-pk")
 
 
@@ -358,3 +363,50 @@ def event_finding_acknowledge(request: HttpRequest, filing_id: int, finding_id: 
                run=lambda f, body: services.finding_acknowledge(
                    actor=request.user, finding=finding, reason=body.reason))
     return _detail(request, filing)
+
+
+# ---- several decisions at once (issue 9) ------------------------------------------------------
+
+class ChosenFiling(Schema):
+    id: int = Field(..., ge=1, le=MAX_ID)
+    revision: int = Field(..., ge=1, description="the revision you decided on")
+
+
+class DecisionsIn(Schema):
+    organization: int = Field(..., ge=1, le=MAX_ID, description="the supervising body whose queue")
+    action: Literal["approve", "return", "reject"]
+    comment: str = Field("", max_length=2000,
+                         description="one comment for every filing; needed to return or reject")
+    filings: list[ChosenFiling] = Field(..., min_length=1, max_length=services.BULK_MAX)
+
+
+class DecisionOutcomeOut(Schema):
+    filing: int
+    title: str
+    status: str
+    decided: bool
+    error: str
+
+
+@router.post("/events/decisions/", response=list[DecisionOutcomeOut], url_name="event_decisions",
+             openapi_extra=body_doc(DecisionsIn))
+def event_decisions(request: HttpRequest):
+    """Take one decision with one comment on several submitted filings. Each is decided on
+    its own, as by its own approve/return/reject: one decision and one audit record each;
+    the answer says per filing whether it was decided or why not (a filing you do not
+    see below that body is "not in your queue"), in the order sent."""
+    body = read_body(request, DecisionsIn)
+    org = get_org_for_user(request.user, body.organization)
+    require(request.user, "events.decide_many", org)
+
+    def run(filing: Filing, go: Callable[[], Any]) -> Any:
+        done: list[Any] = []
+        run_action(request, filing, action=body.action, schema=None,
+                   run=lambda f, _b: done.append(go()))
+        return done[0]
+
+    outcomes = services.filings_decide(
+        actor=request.user, supervisor=org, choices=[(c.id, c.revision) for c in body.filings],
+        action=body.action, comment=body.comment, run=run)
+    return [{"filing": o.filing_id, "title": o.title, "status": o.status, "decided": o.ok,
+             "error": o.error} for o in outcomes]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 from django import forms
@@ -177,3 +179,40 @@ class RulesForm(forms.Form):
         data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("lead_")}
         data["lead_days"] = {value: self.cleaned_data[f"lead_{value}"] for value in EventType.values}
         return data
+
+
+# ---- the lead time, shown while the form is filled in (issue 9) ------------------------------
+
+def lead_time_hint(form: FilingForm, org: Any) -> dict[str, Any]:
+    """What the filing form shows about the lead time: per type the earliest start allowed
+    if submitted today (for leadtime.js, as JSON in an attribute: CSP allows no inline script), and for the type and start in the
+    form now the same figures drawn by the server (so that it works without scripts)."""
+    from guildhall.events.services import earliest_starts
+
+    rules = FilingRules.for_association(org)
+    # From today: a resubmission with its first start counts from its first submission,
+    # which allows as much or more; today's figure is never too lenient.
+    starts = earliest_starts(org, timezone.localdate())
+    chosen = form["type"].value() or EventType.values[0]
+    start = form["starts_at"].value()
+    if isinstance(start, dt.datetime):
+        start_day = timezone.localtime(start).date() if timezone.is_aware(start) else start.date()
+    else:
+        start_day = dt.date.fromisoformat(str(start)[:10]) if _is_day(str(start or "")[:10]) else None
+    earliest = starts.get(chosen)
+    types = {t: {"earliest": d.isoformat(), "days": rules.lead_days_for(t)}
+             for t, d in starts.items()}
+    return {
+        "types": types, "types_json": json.dumps(types),
+        "allow_late": rules.allow_late,
+        "earliest": earliest, "days": rules.lead_days_for(chosen),
+        "too_early": bool(earliest and start_day and start_day < earliest),
+    }
+
+
+def _is_day(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

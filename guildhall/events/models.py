@@ -201,6 +201,9 @@ class Filing(Workflow, RecordSubject, ReviewedRecord):
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
     summary_due = models.DateField(_("summary due"), null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
+    # Lower-cased title, description, organizer, venue and speakers: the keyword search's
+    # text (kit.search), written by the services with each revision.
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("filed by"))
 
@@ -391,3 +394,18 @@ class CalendarFeed(models.Model):
 def _attachment_path(instance: Any, filename: str) -> str:
     # Used by migration 0001's model of the files that the records app keeps now.
     return f"events/{instance.filing.organization_id}/{uuid.uuid4().hex}"
+
+
+class FilingGram(models.Model):
+    """One pair of adjacent characters of a filing's search text (kit.search): the index
+    that finds the filings holding a word among all those below a supervising body without
+    reading every filing's text."""
+
+    filing = models.ForeignKey(Filing, models.CASCADE, related_name="+")
+    gram = models.CharField(max_length=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["gram", "filing"], name="filing_gram")]
+
+    def __str__(self) -> str:
+        return self.gram

@@ -144,3 +144,10 @@ def _summarize(access: Access, filing: Filing) -> bool:
 def _acknowledge_summary(access: Access, filing: Filing) -> bool:
     return filing.allows("acknowledge_summary") and \
         access.supervisor_role_over(filing.organization) == Role.APPROVER
+
+
+@rule("events.decide_many")
+def _decide_many(access: Access, org: Organization) -> bool:
+    """Deciding several filings of the queue at once: the supervising body's approvers
+    (each filing is then authorized on its own, as on its page)."""
+    return org.is_supervisor and access.role_in(org) == Role.APPROVER

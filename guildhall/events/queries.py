@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from guildhall.core.months import month_bounds, parse_month
+from guildhall.events import search
 from guildhall.events.models import APPROVED_STATES, EventType, Filing, Status
 from guildhall.orgs.models import Organization
 from guildhall.orgs.scoping import get_for_user, visible_to
@@ -27,7 +28,7 @@ def get_filing_for_user(user: Any, pk: int, org_id: int | None = None) -> Filing
 
 
 def filter_filings(qs: QuerySet[Filing], params: dict[str, Any]) -> QuerySet[Filing]:
-    """Apply the state, type and month filters of the list and the queue."""
+    """Apply the state, type, month and keyword filters of the list and the queue."""
     status = params.get("status") or ""
     if status in Status.values:
         qs = qs.filter(status=status)
@@ -37,6 +38,8 @@ def filter_filings(qs: QuerySet[Filing], params: dict[str, Any]) -> QuerySet[Fil
     if month:
         start, end = month_bounds(*month)
         qs = qs.filter(starts_at__lt=end, ends_at__gte=start)
+    if params.get("q"):
+        qs = search.matching(qs, params["q"])  # the bigram index: lists across a province
     return qs
 
 

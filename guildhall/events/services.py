@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,17 +18,21 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
+from guildhall.events import search
 from guildhall.events.models import (
     EDITABLE,
     FOREIGN_PARTY,
     MATERIAL_FIELDS,
     CalendarFeed,
+    EventType,
     Filing,
     FilingRules,
     Halt,
     Status,
     Summary,
 )
+from guildhall.events.queries import visible_filings
+from guildhall.events.search import filing_text
 from guildhall.lib.masking import mask_middle
 from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify, settle
@@ -127,7 +133,9 @@ def _new_revision(filing: Filing, actor: Any, before: dict[str, Any] | None) -> 
     if before is not None:
         filing.revision += 1
     material = before is not None and any(f in changed for f in MATERIAL_FIELDS)
-    _save(filing, "revision")
+    filing.search_text = filing_text(filing)
+    _save(filing, "revision", "search_text")
+    search.index(filing)
     return records.add_revision(filing, actor=actor, snapshot=after, changed=changed,
                                 material=material)
 
@@ -615,3 +623,91 @@ def feed_regenerate(*, actor: Any, org: Any) -> CalendarFeed:
         feed.save(update_fields=["token", "created_at"])
         record(actor=actor, action="events.feed.regenerate", organization=org, obj=feed)
         return feed
+
+
+# ---- several decisions at once (the queue, issue 9) ------------------------------------------
+
+#: The decisions a supervising body's approver takes on several filings at once.
+BULK_DECISIONS = {"approve": filing_approve, "return": filing_return, "reject": filing_reject}
+#: The most filings decided by one request (a page of the queue is 30).
+BULK_MAX = 100
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What became of one filing of a decision on several: `error` is its refusal."""
+
+    filing_id: int
+    title: str
+    status: str = ""
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def filings_decide(*, actor: Any, choices: list[tuple[int, int]], action: str, comment: str,
+                   supervisor: Any | None = None,
+                   run: Callable[[Filing, Callable[[], Any]], Any] | None = None
+                   ) -> list[BulkOutcome]:
+    """Take one decision, with one comment, on each chosen (filing id, revision seen).
+
+    Each filing is decided on its own through the one decision path (`filing_approve`…,
+    `_decide`, hence `reviews.decide`): its own transaction, decision and audit record, so that a refusal
+    of one (someone else decided first, a stale revision, a missing comment) is reported
+    for that filing while the others go through. A filing the actor does not see, or not
+    below `supervisor`, is refused as not in the queue. `run(filing, go)` authorizes and
+    runs `go` (the page's and the API's authorization and audit of refusals)."""
+    if action not in BULK_DECISIONS:
+        raise DomainError(_("Choose approve, return or reject."), "invalid", field="action")
+    wanted: dict[int, int] = {}
+    for pk, revision in choices:
+        wanted.setdefault(pk, revision)
+    if not wanted:
+        raise DomainError(_("Choose at least one filing."), "invalid", field="filings")
+    if len(wanted) > BULK_MAX:
+        raise DomainError(_("Decide at most %(n)d filings at once.") % {"n": BULK_MAX},
+                          "invalid", field="filings")
+    qs = visible_filings(actor).filter(pk__in=list(wanted)).select_related("organization")
+    if supervisor is not None:
+        qs = qs.filter(organization__path__startswith=supervisor.path,
+                       organization__is_active=True)
+    found = {f.pk: f for f in qs}
+    outcomes = []
+    for pk, revision in wanted.items():
+        filing = found.get(pk)
+        if filing is None:
+            outcomes.append(BulkOutcome(pk, "", error=str(_("This filing is not in your queue."))))
+            continue
+
+        def go(filing: Filing = filing, revision: int = revision) -> Filing:
+            return BULK_DECISIONS[action](actor=actor, filing=filing, revision=revision,
+                                          comment=comment)
+        try:
+            decided = run(filing, go) if run else go()
+        except DomainError as exc:
+            outcomes.append(BulkOutcome(pk, filing.title, filing.status, error=str(exc)))
+        else:
+            outcomes.append(BulkOutcome(pk, decided.title, decided.status))
+    return outcomes
+
+
+# ---- the lead time, before submitting (issue 9) ----------------------------------------------
+
+def earliest_starts(org: Any, today: dt.date | None = None) -> dict[str, dt.date]:
+    """Return, per event type, the earliest start allowed for a filing of `org` made today:
+    what the form shows as soon as a type is chosen."""
+    rules = FilingRules.for_association(org)
+    today = today or timezone.localdate()
+    return {t: earliest_start(rules, t, today) for t in EventType.values}
+
+
+def lead_time_of(filing: Filing, rules: FilingRules,
+                 today: dt.date | None = None) -> tuple[dt.date, bool]:
+    """Return the earliest start allowed if the filing were submitted today (from its first
+    submission's day when it was returned with the same start, as `filing_submit` counts),
+    and whether its start is earlier than that."""
+    filed_on = filing.first_submitted_on or today or timezone.localdate()
+    earliest = earliest_start(rules, filing.type, filed_on)
+    return earliest, filing.start_date < earliest

@@ -10,6 +10,8 @@ app_name = "events"
 urlpatterns = [
     path("o/<int:org_id>/events/", views.filing_list, name="filing_list"),
     path("o/<int:org_id>/events/queue/", views.filing_queue, name="filing_queue"),
+    path("o/<int:org_id>/events/queue/decide", views.filing_queue_decide,
+         name="filing_queue_decide"),
     path("o/<int:org_id>/events/new", views.filing_new, name="filing_new"),
     path("o/<int:org_id>/events/calendar/", views.event_calendar, name="event_calendar"),
     path("o/<int:org_id>/events/feed/regenerate", views.feed_regenerate, name="feed_regenerate"),

@@ -47,10 +47,19 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     return redirect("notifications:inbox")
 
 
+class _BadDate(ValueError):
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
 def _parse_dates(text: str) -> list[dt.date]:
     days = []
-    for token in text.replace(",", " ").replace("，", " ").split():
-        days.append(dt.date.fromisoformat(token))
+    for token in text.replace(",", " ").replace("，", " ").replace("、", " ").split():
+        try:
+            days.append(dt.date.fromisoformat(token))
+        except ValueError:
+            raise _BadDate(token) from None
     return days
 
 
@@ -66,8 +75,9 @@ def workday_calendar(request: HttpRequest) -> HttpResponse:
         form = {k: request.POST.get(k, "") for k in form}
         try:
             holidays, workdays = _parse_dates(form["holidays"]), _parse_dates(form["workdays"])
-        except ValueError:
-            errors.append(_("Write each date as YYYY-MM-DD, separated by spaces or commas."))
+        except _BadDate as bad:
+            errors.append(_("“%(value)s” is not a date of the calendar. Write each date as "
+                            "YYYY-MM-DD, separated by spaces or commas.") % {"value": bad.token})
         else:
             overlap = set(holidays) & set(workdays)
             if overlap:

@@ -208,6 +208,7 @@ class PublicationFilters(Schema):
     month: str | None = Field(None, pattern=r"^(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])$",
                               description="YYYY-MM (planned), years 1900 to 2100")
     findings: Literal["any", "open", "none"] | None = None
+    q: str | None = Field(None, max_length=100, description="words in the title, body or association")
 
 
 # ---- channels ------------------------------------------------------------------------
@@ -335,12 +336,13 @@ def _act(request: HttpRequest, publication_id: int, action: str, schema: type[Sc
 @router.get("/publications/", response=list[PublicationOut], url_name="publication_list")
 @paginate(Pages, page_size=50)
 def publication_list(request: HttpRequest, filters: Query[PublicationFilters]):
-    """List the publications you see; filter by organization, channel, state, month, findings."""
+    """List the publications you see; filter by organization, channel, state, month, findings
+    and words."""
     qs = queries.with_channels(queries.visible_publications(request.user))
     if filters.org is not None:
         qs = qs.filter(organization_id=filters.org)
     params = {"status": filters.status or "", "channel": filters.channel or "",
-              "month": filters.month, "findings": filters.findings}
+              "month": filters.month, "findings": filters.findings, "q": filters.q}
     return queries.filter_publications(qs, params).order_by("-planned_at", "-pk")
 
 

@@ -276,6 +276,9 @@ class Publication(Workflow, RecordSubject, ReviewedRecord):
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdraw_reason = models.TextField(blank=True)
+    # Lower-cased title and body text: the keyword search's text (kit.search), written by
+    # the services with each revision.
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("author"))
 

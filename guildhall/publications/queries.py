@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from guildhall.core.months import month_bounds, parse_month
 from guildhall.core.pagination import MAX_ID
+from guildhall.kit import search
 from guildhall.orgs.permissions import Access
 from guildhall.orgs.scoping import get_for_user, visible_to
 from guildhall.publications.models import (
@@ -49,7 +50,7 @@ def with_channels(qs: QuerySet[Publication]) -> QuerySet[Publication]:
 
 
 def filter_publications(qs: QuerySet[Publication], params: dict[str, Any]) -> QuerySet[Publication]:
-    """Apply the list's filters: channel, state, month (of the planned time), findings."""
+    """Apply the list's filters: channel, state, month (of the planned time), findings, words."""
     if params.get("status") in Status.values:
         qs = qs.filter(status=params["status"])
     try:
@@ -72,6 +73,8 @@ def filter_publications(qs: QuerySet[Publication], params: dict[str, Any]) -> Qu
         qs = qs.filter(open_finding_count__gt=0)
     elif findings == "none":
         qs = qs.filter(finding_count=0)
+    if params.get("q"):
+        qs = search.matching(qs, params["q"])
     return qs
 
 

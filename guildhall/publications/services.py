@@ -31,6 +31,7 @@ from guildhall.publications.models import (
     PublicationSettings,
     Status,
 )
+from guildhall.publications.search import publication_text
 from guildhall.records import services as records
 from guildhall.records.models import Attachment, Finding, Revision
 from guildhall.reviews import services as reviews
@@ -301,6 +302,8 @@ def _snapshot(publication: Publication) -> dict[str, Any]:
 def _write_revision(publication: Publication, actor: Any, body: str,
                     changed: list[str] | None = None) -> Revision:
     planned = timezone.localtime(publication.planned_at) if publication.planned_at else None
+    publication.search_text = publication_text(publication, body)
+    publication.save(update_fields=["search_text"])
     return records.add_revision(publication, actor=actor, changed=changed, snapshot={
         "title": publication.title, "body": body,
         "planned_at": planned.strftime("%Y-%m-%d %H:%M") if planned else "",

@@ -73,10 +73,8 @@ def channel_new(request: HttpRequest, org: Any) -> HttpResponse:
                            status=400 if form.errors else 200)
 
 
-@login_required
-@require_GET
-def channel_detail(request: HttpRequest, org_id: int, channel_id: int) -> HttpResponse:
-    channel = _channel(request, org_id, channel_id)
+def _channel_page(request: HttpRequest, channel: Channel, *, status: int = 200,
+                  reason_form: ReasonForm | None = None, error: str = "") -> HttpResponse:
     publications = queries.with_channels(channel.publications.order_by("-planned_at", "-pk"))[:20]
     return render(request, "publications/channel_detail.html", {
         "org": channel.organization, "channel": channel, "publications": publications,
@@ -85,7 +83,13 @@ def channel_detail(request: HttpRequest, org_id: int, channel_id: int) -> HttpRe
         "may_edit": can(request.user, "channels.edit", channel),
         "may_pause": can(request.user, "channels.pause", channel),
         "may_resume": can(request.user, "channels.resume", channel),
-        "reason_form": ReasonForm()})
+        "reason_form": reason_form or ReasonForm(), "error": error}, status=status)
+
+
+@login_required
+@require_GET
+def channel_detail(request: HttpRequest, org_id: int, channel_id: int) -> HttpResponse:
+    return _channel_page(request, _channel(request, org_id, channel_id))
 
 
 @object_page(_channel, "channels.edit", methods=GET_POST)
@@ -114,8 +118,13 @@ def _channel_action(request: HttpRequest, org_id: int, channel_id: int, action: 
     try:
         run(channel)
     except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("publications:channel_detail", channel.organization_id, channel.pk)
+        # Shown on the channel's page, beside the reason, with the form kept open and
+        # what was typed kept (a redirect would fold the form away again).
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        error = beside_field({"reason": form}, exc)
+        fresh = _channel(request, org_id, channel_id)
+        return _channel_page(request, fresh, status=exc.status, reason_form=form, error=error)
     messages.success(request, done)
     return redirect("publications:channel_detail", channel.organization_id, channel.pk)
 
@@ -141,7 +150,7 @@ def channel_resume(request: HttpRequest, org_id: int, channel_id: int) -> HttpRe
 # ---- lists -----------------------------------------------------------------------
 
 def _params(request: HttpRequest) -> dict[str, str]:
-    return {k: request.GET.get(k, "") for k in ("channel", "status", "month", "findings")}
+    return {k: request.GET.get(k, "") for k in ("channel", "status", "month", "findings", "q")}
 
 
 @login_required

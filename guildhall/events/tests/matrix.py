@@ -190,3 +190,41 @@ matrix_case(MatrixCase("api:event_finding_acknowledge", api=True, method="POST",
                        targets=FILING_TARGETS))
 api_case("api:event_summary", "ended", FILERS, method="POST",
          data=lambda c, o: {"what_happened": "举行", "attendance": "10"})
+
+
+# ---- several decisions from the queue (issue 9) ----
+BULK_TARGETS = ("sup", "sup2", "soft")
+
+
+def _bulk_filing(cast, org):
+    """A submitted filing in `org`'s queue (of `org` itself when it is an association)."""
+    from guildhall.events.models import Filing
+    from guildhall.events.tests.factories import make_filing
+
+    child = org if org.kind == "association" else next(
+        o for o in cast.orgs.values() if o.parent_id == org.pk and o.kind == "association")
+    key = (id(cast), "bulk", org.pk)
+    found = Filing.objects.filter(pk=_CACHE[key].pk, status="submitted").first() \
+        if key in _CACHE else None
+    if found is None:  # decided, or gone with an earlier test class whose cast had this id
+        found = _CACHE[key] = make_filing(cast, child, "submitted")
+    return found
+
+
+def _bulk_form(cast, org):
+    filing = _bulk_filing(cast, org)
+    return {"action": "approve", "comment": "matrix", "filing": f"{filing.pk}:{filing.revision}"}
+
+
+def _bulk_body(cast, org):
+    filing = _bulk_filing(cast, org)
+    return {"organization": org.pk, "action": "approve", "comment": "matrix",
+            "filings": [{"id": filing.pk, "revision": filing.revision}]}
+
+
+matrix_case(MatrixCase("events:filing_queue_decide", build=_org, method="POST", data=_bulk_form,
+                       own={"supervisor": {"approver"}}, targets=BULK_TARGETS,
+                       ok_statuses=(302,)))
+matrix_case(MatrixCase("api:event_decisions", method="POST", json=True, api=True,
+                       build=lambda c, o: {}, data=_bulk_body, own={"supervisor": {"approver"}},
+                       targets=BULK_TARGETS, ok_statuses=(200,)))

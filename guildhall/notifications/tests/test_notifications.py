@@ -167,10 +167,13 @@ class WorkdayScheduleTest(GuildhallTestCase):
 
     def test_bad_dates_are_refused_and_kept(self):
         self.login("sup-admin")
-        response = self.client.post("/calendar/", {"holidays": "2030-13-01", "workdays": ""})
+        response = self.client.post("/calendar/", {"holidays": "2030-10-01 2030-02-30",
+                                                   "workdays": ""})
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "2030-13-01", status_code=400)
+        # The refusal names the date that is wrong, not only the format.
+        self.assertContains(response, "“2030-02-30”不是日历上的日期", status_code=400)
         self.assertContains(response, "YYYY-MM-DD", status_code=400)
+        self.assertContains(response, "2030-10-01 2030-02-30", status_code=400)  # kept
 
     def test_a_known_year_cannot_be_overwritten(self):
         self.login("sup-admin")

@@ -123,6 +123,16 @@ class PublicationPagesTest(PublicationCase):
         self.channel.refresh_from_db()
         self.assertEqual(self.channel.status, "active")
 
+    def test_a_refused_pause_keeps_the_form_open_with_the_reason_beside_it(self):
+        self.login("soft-principal")
+        url = reverse("publications:channel_pause", args=[self.soft.pk, self.channel.pk])
+        response = self.client.post(url, {"reason": "  "})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "<details open>", status_code=400)
+        self.assertContains(response, "请填写暂停阵地的理由", status_code=400)
+        self.channel.refresh_from_db()
+        self.assertEqual(self.channel.status, "active")
+
     def test_two_revisions_are_compared_side_by_side(self):
         p = self.write(body="第一段\n第二段")
         services.publication_revise(actor=self.user("soft-editor"), publication=p,
