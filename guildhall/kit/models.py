@@ -47,6 +47,17 @@ class ReviewedRecord(models.Model):
         abstract = True
 
 
+class Searchable(models.Model):
+    """A record the keyword search reads (`kit.search`): its lower-cased text (for a filing,
+    its title, description, organizer, venue and speakers; for a publication, its title and
+    body), written by the module's services with each revision."""
+
+    search_text = models.TextField(blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+
 def between(field: str, low: int, high: int, name: str) -> models.CheckConstraint:
     """Return the database's rule that `field` lies from `low` to `high`, both included."""
     return models.CheckConstraint(
