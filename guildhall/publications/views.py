@@ -105,8 +105,8 @@ def channel_edit(request: HttpRequest, channel: Channel) -> HttpResponse:
 
     return form_page(request, form, save, done=_("Saved."), next_url=channel.get_absolute_url(),
                      default_field="step_1", template="publications/channel_form.html",
-                     context={"org": org, "channel": channel,
-                              "paused": [channel] if channel.is_paused else []})
+                     context=lambda: {"org": org, "channel": channel,
+                                      "paused": [channel] if channel.is_paused else []})
 
 
 def _channel_action(request: HttpRequest, org_id: int, channel_id: int, action: str,
