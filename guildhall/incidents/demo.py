@@ -19,7 +19,8 @@ ORDER = 120
 
 INCIDENT_TIMES = ("occurred_at", "discovered_at", "clock_started_at", "first_report_due",
                   "first_reported_at", "written_due", "written_reported_at", "followup_due",
-                  "stable_at", "closed_at", "reopened_at", "created_at", "updated_at")
+                  "stable_at", "closed_at", "reopened_at", "created_at", "updated_at",
+                  "board_due")
 REPORT_TIMES = ("reported_at", "due_at", "created_at", "ack_due", "acknowledged_at")
 
 

@@ -192,6 +192,15 @@ class Incident(Workflow, RecordSubject):
                                    verbose_name=_("registered by"))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The board's order, stored by `save` (`set_board_order`) so that an index serves it: the
+    # severity's rank, whether a deadline is still running and the earliest one.
+    board_rank = models.PositiveSmallIntegerField(default=RANK[Severity.TBD], editable=False)
+    board_undated = models.BooleanField(default=False, editable=False)
+    board_due = models.DateTimeField(null=True, blank=True, editable=False)
+
+    #: The open incidents the most serious and the most overdue first (`board_order` stored).
+    BOARD_ORDER = ("board_rank", "board_undated", "board_due", "discovered_at", "pk")
+    BOARD_FIELDS = ("board_rank", "board_undated", "board_due")
 
     class Meta:
         ordering = ["-discovered_at", "-pk"]
@@ -200,6 +209,12 @@ class Incident(Workflow, RecordSubject):
             models.Index(fields=["organization", "status", "discovered_at"], name="incident_org"),
             models.Index(fields=["status", "first_report_due"], name="incident_first_due"),
             models.Index(fields=["status", "closed_at"], name="incident_closed"),
+            models.Index(fields=["board_rank", "board_undated", "board_due", "discovered_at", "id"],
+                         condition=~models.Q(status="closed"), name="incident_board"),
+            # The first reports not made yet, for the figures' overdue ones.
+            models.Index(fields=["organization", "first_report_due"],
+                         condition=models.Q(first_reported_at__isnull=True),
+                         name="incident_unreported"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -229,6 +244,24 @@ class Incident(Workflow, RecordSubject):
                 errors[name] = _("Give a date between the years 2000 and 2100.")
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.set_board_order()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.BOARD_FIELDS}
+        super().save(*args, **kwargs)
+
+    def set_board_order(self) -> None:
+        """Store the board's order: the rank of the severity and the earliest deadline still
+        running (the first report's, then the written report's, then the next follow-up's)."""
+        due = None
+        if self.first_reported_at is None:
+            due = self.first_report_due
+        elif self.written_due is not None and self.written_reported_at is None:
+            due = self.written_due
+        elif self.status == Status.REPORTED:
+            due = self.followup_due
+        self.board_rank, self.board_undated, self.board_due = self.rank, due is None, due
 
     # ---- the clocks ----------------------------------------------------------------
 
@@ -312,3 +345,26 @@ class Report(models.Model):
 
     def ack_overdue(self, now: dt.datetime | None = None) -> bool:
         return self.acknowledged_at is None and self.ack_due <= (now or timezone.now())
+
+
+class AssociationFigures(models.Model):
+    """An association's incident figures as the board lists them, kept by the services in the
+    same transaction as every change of its incidents and reports (`figures.refresh`): the
+    board then pages them at the database instead of counting every incident below. The
+    overdue first reports change with the clock and are counted when read."""
+
+    organization = models.OneToOneField("orgs.Organization", models.CASCADE, primary_key=True,
+                                        related_name="incident_figures")
+    total = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    # Averages as sum and count, so that a change recomputes them exactly.
+    to_first_minutes = models.PositiveBigIntegerField(default=0)
+    to_first_count = models.PositiveIntegerField(default=0)
+    to_ack_minutes = models.PositiveBigIntegerField(default=0)
+    to_ack_count = models.PositiveIntegerField(default=0)
+    late_acks = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"incident figures of {self.organization_id}"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from guildhall.incidents import figures
 from guildhall.incidents.models import DEFAULT_MINUTES, Category, Incident, Report, Severity, Status
 from guildhall.kit.scale import bulk_insert, numbered, people_of
 
@@ -29,7 +30,7 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
             due = found + dt.timedelta(minutes=DEFAULT_MINUTES["first"][level])
             after = rnd.choice([5, 20, 40, 90, 200, 2000])
             reported = None if status == Status.OPEN else found + dt.timedelta(minutes=after)
-            yield Incident(
+            incident = Incident(
                 organization=org, title=f"{org.short_name}第{n + 1}起事件",
                 category=rnd.choice(Category.values), severity=severity, discovered_at=found,
                 status=status, clock_started_at=found, first_report_due=due,
@@ -38,6 +39,8 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
                 written_reported_at=reported,
                 closed_at=found + dt.timedelta(days=3) if status == Status.CLOSED else None,
                 created_by_id=editors[org.code], created_at=found, updated_at=found)
+            incident.set_board_order()  # what `save` does
+            yield incident
     bulk_insert(Incident, rows())
 
     def reports():
@@ -53,4 +56,5 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
                 acknowledged_at=at + dt.timedelta(minutes=ack) if ack else None,
                 minutes_to_ack=ack, ack_late=bool(ack and ack > 240))
     bulk_insert(Report, reports())
+    figures.refresh_all()
     log(f"{Incident.objects.count()} incidents, {Report.objects.count()} incident reports")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record, record_refusal
 from guildhall.core.errors import DomainError, domain_errors, required_text
+from guildhall.incidents.figures import refresh as incident_figures_refresh
 from guildhall.incidents.models import (
     MAX_MINUTES,
     RULE_KINDS,
@@ -27,7 +28,6 @@ from guildhall.incidents.models import (
     timed_as,
 )
 from guildhall.kit import links
-from guildhall.kit.actions import auditor
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Role
 from guildhall.records import services as records
@@ -116,7 +116,13 @@ def _save(incident: Incident, *fields: str) -> None:
     incident.save(update_fields=[*fields, "updated_at"])
 
 
-_audit = auditor("incidents.incident")
+def _audit(actor: Any, action: str, incident: Incident, before: dict | None = None,
+           after: dict | None = None) -> None:
+    """Audit a change of the incident (each comes after the change's writes) and bring its
+    association's figures up to date in the same transaction."""
+    incident_figures_refresh([incident.organization_id])
+    record(actor=actor, action=f"incidents.incident.{action}", organization=incident.organization,
+           obj=incident, before=before, after=after)
 
 
 def _state(incident: Incident) -> dict[str, Any]:
@@ -560,9 +566,8 @@ def figures(incidents: Any, now: dt.datetime | None = None) -> list[dict[str, An
 
 
 def incident_figures(incidents: Any, now: dt.datetime | None = None) -> QuerySet:
-    """The figures of the incidents themselves, per association, the latest reporters first:
-    a query to page at the database (`add_ack_figures` completes a page); reading every
-    association's row to page them here cost more than the query."""
+    """The figures of the incidents themselves, per association, the latest reporters first
+    (`add_ack_figures` completes them; the board reads them stored, `figures.below`)."""
     now = now or timezone.now()
     return incidents.order_by().values(
         "organization_id", organization_name=F("organization__name")).annotate(
@@ -571,11 +576,6 @@ def incident_figures(incidents: Any, now: dt.datetime | None = None) -> QuerySet
         missed=Count("pk", filter=Q(first_reported_at=None, first_report_due__lte=now)),
         to_first=Avg("minutes_to_first_report"),
     ).order_by("-late", "-missed", "organization_name", "organization_id")
-
-
-def figures_count(incidents: Any) -> int:
-    """How many associations `incident_figures` has rows for (its page count)."""
-    return incidents.order_by().aggregate(n=Count("organization_id", distinct=True))["n"]
 
 
 def add_ack_figures(rows: list[dict[str, Any]], incidents: Any) -> list[dict[str, Any]]:

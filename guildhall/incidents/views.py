@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guildhall.core.errors import DomainError
 from guildhall.core.lines import line
 from guildhall.core.pagination import Counted
-from guildhall.incidents import queries, services
+from guildhall.incidents import figures, queries, services
 from guildhall.incidents.forms import (
     AcknowledgeForm,
     ClosingForm,
@@ -158,16 +158,16 @@ def incident_board(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "incidents.board", org)
     state = "closed" if request.GET.get("state") == "closed" else "open"
     # The page's ids sorted first, then their rows (`first_of`'s reason).
-    page = Paginator(queries.board_incidents(org, state).values_list("pk", flat=True),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Counted(queries.board_incidents(org, state).values_list("pk", flat=True), PAGE_SIZE,
+                   count=queries.board_count(org, state)).get_page(request.GET.get("page"))
     page.object_list = queries.rows_in_order(list(page.object_list))
-    incidents = queries.below(org)
-    figures = Counted(services.incident_figures(incidents), PAGE_SIZE,
-                      count=services.figures_count(incidents)).get_page(request.GET.get("fpage"))
-    figures.object_list = _with_lines(services.add_ack_figures(list(figures.object_list), incidents))
+    # The figures stored per association (`figures`), paged at the database.
+    found = Counted(figures.below(org), PAGE_SIZE, count=figures.count_below(org)).get_page(
+        request.GET.get("fpage"))
+    found.object_list = _with_lines(figures.finished(found.object_list))
     return render(request, "incidents/board.html", {
         "org": org, "page": page, "rows": _rows(page), "state": state, "query": f"state={state}",
-        "figures": figures,
+        "figures": found,
         "may_rules": can(request.user, "incidents.rules", org),
     })
 
