@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guildhall.kit.models import ReviewedRecord, Settings, between
+from guildhall.kit.models import ReviewedRecord, Searchable, Settings, between
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -144,7 +144,7 @@ ACTIONS = ["edit", "submit", "sign_off", "approve", "return", "reject", "withdra
            "summarize", "acknowledge_summary", "cancel", "attach", "acknowledge_finding"]
 
 
-class Filing(Workflow, RecordSubject, ReviewedRecord):
+class Filing(Workflow, RecordSubject, ReviewedRecord, Searchable):
     """An association's filing of one event with its supervising body."""
 
     TRANSITIONS = TRANSITIONS
@@ -201,15 +201,12 @@ class Filing(Workflow, RecordSubject, ReviewedRecord):
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
     summary_due = models.DateField(_("summary due"), null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
-    # Lower-cased title, description, organizer, venue and speakers: the keyword search's
-    # text (kit.search), written by the services with each revision.
-    search_text = models.TextField(blank=True, default="", editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("filed by"))
 
     class Meta:
-        ordering = ["-starts_at", "-pk"]
         verbose_name = _("filing")
+        ordering = ["-starts_at", "-pk"]
         indexes = [
             models.Index(fields=["organization", "status", "starts_at"], name="filing_org_status"),
             models.Index(fields=["status", "decision_due"], name="filing_queue"),

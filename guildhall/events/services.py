@@ -33,6 +33,7 @@ from guildhall.events.models import (
 )
 from guildhall.events.queries import visible_filings
 from guildhall.events.search import filing_text
+from guildhall.kit.actions import auditor
 from guildhall.lib.masking import mask_middle
 from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify, settle
@@ -158,10 +159,7 @@ def _masked(data: dict[str, Any]) -> dict[str, Any]:
     return copy
 
 
-def _audit(actor: Any, action: str, filing: Filing, before: dict | None = None,
-           after: dict | None = None) -> None:
-    record(actor=actor, action=f"events.filing.{action}", organization=filing.organization,
-           obj=filing, before=before, after=after)
+_audit = auditor("events.filing")
 
 
 # ---- creating and editing -------------------------------------------------------

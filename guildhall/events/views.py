@@ -41,7 +41,7 @@ from guildhall.events.models import (
 )
 from guildhall.events.timeline import diff_rows, timeline
 from guildhall.kit import attachments
-from guildhall.kit.actions import beside_field, run_page_action, save_form
+from guildhall.kit.actions import beside_field, form_page, run_page_action
 from guildhall.kit.pages import GET_POST, object_page, org_page, viewable
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
@@ -167,14 +167,12 @@ def filing_queue(request: HttpRequest, org_id: int) -> HttpResponse:
 @org_page("events.create", methods=GET_POST)
 def filing_new(request: HttpRequest, org: Any) -> HttpResponse:
     form = FilingForm(request.POST or None, org=org)
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.filing_create(actor=request.user, org=org, data=form.model_data()),
         done=_("The draft was saved. Add materials, then submit it."),
-        next_url=Filing.get_absolute_url)
-    return saved or render(request, "events/form.html", {
-        "org": org, "form": form, "filing": None, "lead": lead_time_hint(form, org)},
-        status=400 if form.errors else 200)
+        next_url=Filing.get_absolute_url, template="events/form.html",
+        context=lambda: {"org": org, "filing": None, "lead": lead_time_hint(form, org)})
 
 
 # A state that forbids the action is a plain refusal here (403), as for any GET form.
@@ -182,14 +180,12 @@ def filing_new(request: HttpRequest, org: Any) -> HttpResponse:
 def filing_edit(request: HttpRequest, filing: Filing) -> HttpResponse:
     org = filing.organization
     form = FilingForm(request.POST or None, org=org, initial=FilingForm.initial_for(filing))
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.filing_update(actor=request.user, filing=filing, data=form.model_data(),
                                        revision=form.cleaned_data.get("revision")),
-        done=_("Saved."), next_url=filing.get_absolute_url())
-    return saved or render(request, "events/form.html", {
-        "org": org, "form": form, "filing": filing, "lead": lead_time_hint(form, org)},
-        status=400 if form.errors else 200)
+        done=_("Saved."), next_url=filing.get_absolute_url(), template="events/form.html",
+        context=lambda: {"org": org, "filing": filing, "lead": lead_time_hint(form, org)})
 
 
 @login_required
@@ -420,12 +416,11 @@ def event_feed(request: HttpRequest, token: str) -> HttpResponse:
 def filing_rules(request: HttpRequest, org: Any) -> HttpResponse:
     rules = FilingRules.of(org)
     form = RulesForm(request.POST or None, initial=RulesForm.initial_for(rules))
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.rules_update(actor=request.user, supervisor=org, data=form.rules_data()),
-        done=_("The rules were saved."), next_url=reverse("events:filing_rules", args=[org.pk]))
-    return saved or render(request, "events/rules.html", {"org": org, "form": form, "rules": rules},
-                           status=400 if form.errors else 200)
+        done=_("The rules were saved."), next_url=reverse("events:filing_rules", args=[org.pk]),
+        template="events/rules.html", context={"org": org, "rules": rules})
 
 
 # ---- several decisions from the queue (issue 9) ---------------------------------------------

@@ -47,7 +47,31 @@ class ReviewedRecord(models.Model):
         abstract = True
 
 
+class Searchable(models.Model):
+    """A record the keyword search reads (`kit.search`): its lower-cased text (for a filing,
+    its title, description, organizer, venue and speakers; for a publication, its title and
+    body), written by the module's services with each revision."""
+
+    search_text = models.TextField(blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+
 def between(field: str, low: int, high: int, name: str) -> models.CheckConstraint:
     """Return the database's rule that `field` lies from `low` to `high`, both included."""
     return models.CheckConstraint(
         condition=models.Q(**{f"{field}__gte": low, f"{field}__lte": high}), name=name)
+
+
+def time_and_place_errors(obj: Any, years: tuple[int, int]) -> dict[str, Any]:
+    """Return the errors of a gathering's time (`held_at`, in one of `years`) and place
+    (`venue` or `online_platform`, or both), by field, for its `clean()`."""
+    errors: dict[str, Any] = {}
+    low, high = years
+    if obj.held_at is not None and not low <= obj.held_at.year <= high:
+        errors["held_at"] = _("Give a date between the years %(low)d and %(high)d.") % {
+            "low": low, "high": high}
+    if not (obj.venue or "").strip() and not (obj.online_platform or "").strip():
+        errors["venue"] = _("Give the place or the online platform (or both).")
+    return errors

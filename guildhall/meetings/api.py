@@ -14,6 +14,7 @@ from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from guildhall.core.pagination import MAX_ID, Pages
+from guildhall.kit import attendees as kit_attendees
 from guildhall.kit.api import PageRows, ReasonIn, aware, body_doc, choice_of, invalid, run_action
 from guildhall.kit.workflow import authorize
 from guildhall.meetings import queries, services
@@ -33,8 +34,8 @@ class MeetingIn(Schema):
     venue: str = Field("", max_length=200)
     online_platform: str = Field("", max_length=200)
     chair: int = Field(..., ge=1, le=MAX_ID, description="A member of the association.")
-    attendees: list[int] = Field([], description="Members of the association who took part.")
-    other_attendees: int = Field(0, ge=0, le=100_000)
+    attendees: list[int] = kit_attendees.attendees_in()
+    other_attendees: int = kit_attendees.others_in(0)
     agenda: list[str] = []
     conclusions: list[str] = []
     notes: str = ""
@@ -48,19 +49,14 @@ class MeetingPatch(Schema):
     online_platform: str | None = Field(None, max_length=200)
     chair: int | None = Field(None, ge=1, le=MAX_ID)
     attendees: list[int] | None = None
-    other_attendees: int | None = Field(None, ge=0, le=100_000)
+    other_attendees: int | None = kit_attendees.others_in(None)
     agenda: list[str] | None = None
     conclusions: list[str] | None = None
     notes: str | None = None
 
 
-class MeetingPersonOut(Schema):
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj: Any) -> str:
-        return obj.display_name
+class MeetingPersonOut(kit_attendees.PersonOut):
+    pass
 
 
 class MeetingOut(Schema):
@@ -160,7 +156,7 @@ def _model_data(payload: Schema, exclude_unset: bool = False) -> dict[str, Any]:
 def _detail(request: HttpRequest, meeting: Meeting) -> Meeting:
     meeting = queries.get_meeting_for_user(request.user, meeting.pk)
     meeting.actions = sorted(meeting.available_actions(request.user))
-    meeting.attendees_list = list(meeting.attendees.order_by("full_name", "username"))
+    meeting.attendees_list = list(kit_attendees.by_name(meeting))
     meeting.follow_ups = [{"title": str(getattr(i, "title", i)),
                            "url": i.get_absolute_url() if hasattr(i, "get_absolute_url") else ""}
                           for i in services.follow_ups(meeting)]

@@ -10,15 +10,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.forms import datetime_field
+from guildhall.kit import attendees as kit_attendees
 from guildhall.meetings.models import (
-    ATTENDEE_NOT_MEMBER,
     CHAIR_NOT_MEMBER,
     MAXIMUM_MINIMUM,
     OWNER_NOT_MEMBER,
     Meeting,
     MeetingRules,
 )
-from guildhall.meetings.services import members_of
 
 
 def _lines(text: str) -> list[str]:
@@ -39,14 +38,9 @@ class MeetingForm(forms.Form):
     online_platform = forms.CharField(label=_("Online platform"), max_length=200, required=False)
     chair = forms.ModelChoiceField(label=_("Chair"), queryset=None,
                                    error_messages={"invalid_choice": CHAIR_NOT_MEMBER})
-    attendees = forms.ModelMultipleChoiceField(
-        label=_("Attendees"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Tap each member who took part."),
-        error_messages={"invalid_choice": ATTENDEE_NOT_MEMBER,
-                        "invalid_pk_value": ATTENDEE_NOT_MEMBER})
-    other_attendees = forms.IntegerField(label=_("Other attendees"), min_value=0, initial=0,
-                                         help_text=_("How many people took part who are not "
-                                                     "members of the association."))
+    attendees = kit_attendees.choice_field(_("Attendees"))
+    other_attendees = kit_attendees.others_field(_("Other attendees"), _(
+        "How many people took part who are not members of the association."))
     agenda = forms.CharField(label=_("Agenda"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One item per line."))
     conclusions = forms.CharField(label=_("Conclusions"), required=False,
@@ -59,10 +53,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, org: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        members = members_of(org)
-        for name in ("chair", "attendees"):
-            self.fields[name].queryset = members
-            self.fields[name].label_from_instance = lambda u: u.display_name
+        kit_attendees.fill_choices(self, org, ("chair", "attendees"))
 
     @classmethod
     def initial_for(cls, meeting: Meeting) -> dict[str, Any]:
@@ -71,7 +62,7 @@ class MeetingForm(forms.Form):
                                                  "other_attendees", "notes")},
             "held_at": timezone.localtime(meeting.held_at),
             "chair": meeting.chair_id,
-            "attendees": list(meeting.attendees.values_list("pk", flat=True)),
+            "attendees": kit_attendees.initial(meeting),
             "agenda": "\n".join(meeting.agenda or []),
             "conclusions": "\n".join(meeting.conclusions or []),
             "revision": meeting.revision,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from guildhall.documents.numbers import document_date
 from guildhall.documents.pdf import stand_in_note
 from guildhall.documents.writer import OfficialDocument
+from guildhall.kit import attendees as kit_attendees
 from guildhall.meetings.models import Meeting
 from guildhall.meetings.services import follow_ups
 
@@ -22,7 +23,7 @@ def _place(meeting: Meeting) -> str:
 
 
 def attendee_line(meeting: Meeting) -> str:
-    names = "、".join(u.display_name for u in meeting.attendees.order_by("full_name", "username"))
+    names = "、".join(u.display_name for u in kit_attendees.by_name(meeting))
     if meeting.other_attendees:
         others = _("and %(n)d others") % {"n": meeting.other_attendees}
         names = f"{names}，{others}" if names else others

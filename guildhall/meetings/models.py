@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guildhall.kit import attendees as kit_attendees
+from guildhall.kit.models import time_and_place_errors
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Organization
 from guildhall.records.models import RecordSubject
@@ -37,7 +39,7 @@ MEETING_YEARS = (2000, 2100)
 LINE_MAX, LINES_MAX = 500, 50
 
 CHAIR_NOT_MEMBER = _("Choose the chair among the members of the association.")
-ATTENDEE_NOT_MEMBER = _("Choose the attendees among the members of the association.")
+ATTENDEE_NOT_MEMBER = kit_attendees.NOT_MEMBER
 OWNER_NOT_MEMBER = _("Choose the owner among the members of the association.")
 
 
@@ -140,9 +142,7 @@ class Meeting(Workflow, RecordSubject):
     online_platform = models.CharField(_("online platform"), max_length=200, blank=True)
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                               verbose_name=_("chair"))
-    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True,
-                                       verbose_name=_("attendees"))
-    other_attendees = models.PositiveIntegerField(_("other attendees"), default=0)
+    attendees, other_attendees = kit_attendees.model_fields(_("attendees"), _("other attendees"))
     agenda = models.JSONField(_("agenda"), default=list, blank=True)           # [str]
     conclusions = models.JSONField(_("conclusions"), default=list, blank=True)  # [str]
     notes = models.TextField(_("discussion"), blank=True)
@@ -172,12 +172,7 @@ class Meeting(Workflow, RecordSubject):
         errors: dict[str, Any] = {}
         if self.organization_id and self.organization.is_supervisor:
             errors["organization"] = _("Only associations record special meetings.")
-        low, high = MEETING_YEARS
-        if self.held_at is not None and not low <= self.held_at.year <= high:
-            errors["held_at"] = _("Give a date between the years %(low)d and %(high)d.") % {
-                "low": low, "high": high}
-        if not (self.venue or "").strip() and not (self.online_platform or "").strip():
-            errors["venue"] = _("Give the place or the online platform (or both).")
+        errors.update(time_and_place_errors(self, MEETING_YEARS))
         if self.chair_id and self.organization_id and not self.organization.memberships.filter(
                 user_id=self.chair_id, is_active=True).exists():
             errors["chair"] = CHAIR_NOT_MEMBER
@@ -205,7 +200,7 @@ class Meeting(Workflow, RecordSubject):
             if name == "chair":
                 data[name] = self.chair_id
             elif name == "attendees":
-                data[name] = sorted(self.attendees.values_list("pk", flat=True)) if self.pk else []
+                data[name] = kit_attendees.snapshot(self)
             elif name == "held_at":
                 data[name] = timezone.localtime(self.held_at).strftime("%Y-%m-%d %H:%M")
             else:

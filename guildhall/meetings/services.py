@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -14,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
+from guildhall.kit import attendees as kit_attendees
 from guildhall.kit import links
+from guildhall.kit.actions import auditor
 from guildhall.meetings.models import (
-    ATTENDEE_NOT_MEMBER,
     MEETING_YEARS,
     OWNER_NOT_MEMBER,
     Meeting,
@@ -36,31 +36,15 @@ SOURCE_KIND = "meetings.meeting"
 
 # ---- people ---------------------------------------------------------------------
 
-def members_of(org: Any):
-    """The active members of the association, by name (the chair, attendees and owners are
-    chosen among them)."""
-    return get_user_model().objects.filter(
-        memberships__organization=org, memberships__is_active=True, is_active=True,
-    ).distinct().order_by("full_name", "username")
+#: The active members of the association, by name (the chair, attendees and owners are
+#: chosen among them).
+members_of = kit_attendees.members_of
 
 
 def principals_of(org: Any):
     return get_user_model().objects.filter(
         memberships__organization_id=org.pk, memberships__role=Role.PRINCIPAL,
         memberships__is_active=True, is_active=True).distinct()
-
-
-def _member_ids(org: Any, ids: Iterable[Any], message: Any, field: str) -> list[int]:
-    """Return the ids as integers, refusing any that is not an active member's."""
-    try:
-        wanted = {int(getattr(i, "pk", i)) for i in ids}
-    except (TypeError, ValueError):
-        raise DomainError(message, "not_member", status=422, field=field) from None
-    found = set(members_of(org).filter(pk__in=[i for i in wanted if 0 < i < 2**63])
-                .values_list("pk", flat=True))
-    if wanted - found:
-        raise DomainError(message, "not_member", status=422, field=field)
-    return sorted(wanted)
 
 
 # ---- revisions and the audit ------------------------------------------------------
@@ -86,10 +70,7 @@ def _new_revision(meeting: Meeting, actor: Any, before: dict[str, Any] | None) -
     return records.add_revision(meeting, actor=actor, snapshot=after, changed=changed)
 
 
-def _audit(actor: Any, action: str, meeting: Meeting, before: dict | None = None,
-           after: dict | None = None) -> None:
-    record(actor=actor, action=f"meetings.meeting.{action}", organization=meeting.organization,
-           obj=meeting, before=before, after=after)
+_audit = auditor("meetings.meeting")
 
 
 def _apply(meeting: Meeting, data: dict[str, Any]) -> list[int] | None:
@@ -103,7 +84,7 @@ def _apply(meeting: Meeting, data: dict[str, Any]) -> list[int] | None:
     meeting.full_clean()
     if attendees is None:
         return None
-    return _member_ids(meeting.organization, attendees, ATTENDEE_NOT_MEMBER, "attendees")
+    return kit_attendees.member_ids(meeting.organization, attendees)
 
 
 # ---- recording a meeting ------------------------------------------------------------
@@ -114,8 +95,7 @@ def meeting_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Meeting:
         meeting = Meeting(organization=org, created_by=actor)
         attendees = _apply(meeting, data)
         meeting.save()
-        if attendees:
-            meeting.attendees.set(attendees)
+        kit_attendees.set_attendees(meeting, attendees or None)
         revision = _new_revision(meeting, actor, None)
         _audit(actor, "create", meeting, after=revision.snapshot)
         return meeting
@@ -135,8 +115,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any],
             raise DomainError(" ".join(problems), "held_meeting_incomplete",
                               field="held_at" if not meeting.is_over() else "conclusions")
         meeting.save()
-        if attendees is not None:
-            meeting.attendees.set(attendees)
+        kit_attendees.set_attendees(meeting, attendees)
         new = _new_revision(meeting, actor, before)
         if new is None:
             return meeting
@@ -203,7 +182,7 @@ def meeting_follow_up(*, actor: Any, meeting: Meeting, conclusion: Any, title: s
         if owner is None:
             raise DomainError(_("Choose who owns the task."), "owner_required", status=422,
                               field="owner")
-        [owner_id] = _member_ids(meeting.organization, [owner], OWNER_NOT_MEMBER, "owner")
+        [owner_id] = kit_attendees.member_ids(meeting.organization, [owner], OWNER_NOT_MEMBER, "owner")
         low, high = MEETING_YEARS
         if due_date is None or not low <= due_date.year <= high:
             raise DomainError(_("Give the date the task is due."), "due_date_required",

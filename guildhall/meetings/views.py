@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guildhall.core.errors import DomainError
 from guildhall.core.lines import line
 from guildhall.kit import attachments
-from guildhall.kit.actions import beside_field, run_page_action, save_form
+from guildhall.kit.actions import beside_field, form_page, run_page_action
 from guildhall.meetings import queries, services
 from guildhall.meetings.forms import (
     AttachmentForm,
@@ -122,12 +122,11 @@ def meeting_rules(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "meetings.rules", org)
     rules = MeetingRules.for_supervisor(org)
     form = RulesForm(request.POST or None, initial=RulesForm.initial_for(rules))
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.rules_update(actor=request.user, supervisor=org, data=form.cleaned_data),
-        done=_("The rules were saved."), next_url=reverse("meetings:meeting_rules", args=[org.pk]))
-    return saved or render(request, "meetings/rules.html", {"org": org, "form": form, "rules": rules},
-                           status=400 if form.errors else 200)
+        done=_("The rules were saved."), next_url=reverse("meetings:meeting_rules", args=[org.pk]),
+        template="meetings/rules.html", context={"org": org, "rules": rules})
 
 
 # ---- recording a meeting ----------------------------------------------------------------
@@ -138,13 +137,12 @@ def meeting_new(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "meetings.create", org)
     form = MeetingForm(request.POST or None, org=org)
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.meeting_create(actor=request.user, org=org, data=form.model_data()),
         done=_("The meeting was saved. Once it has taken place, record it as held."),
-        next_url=Meeting.get_absolute_url)
-    return saved or render(request, "meetings/form.html", {"org": org, "form": form, "meeting": None},
-                           status=400 if form.errors else 200)
+        next_url=Meeting.get_absolute_url, template="meetings/form.html",
+        context={"org": org, "meeting": None})
 
 
 @login_required
@@ -154,13 +152,12 @@ def meeting_edit(request: HttpRequest, org_id: int, meeting_id: int) -> HttpResp
     require(request.user, "meetings.edit", meeting)
     org = meeting.organization
     form = MeetingForm(request.POST or None, org=org, initial=MeetingForm.initial_for(meeting))
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.meeting_update(actor=request.user, meeting=meeting, data=form.model_data(),
                                         revision=form.cleaned_data.get("revision")),
-        done=_("Saved."), next_url=meeting.get_absolute_url())
-    return saved or render(request, "meetings/form.html", {"org": org, "form": form, "meeting": meeting},
-                           status=400 if form.errors else 200)
+        done=_("Saved."), next_url=meeting.get_absolute_url(), template="meetings/form.html",
+        context={"org": org, "meeting": meeting})
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError, required_text
 from guildhall.kit import links, workflow
+from guildhall.kit.actions import auditor
 from guildhall.notifications import calendar
 from guildhall.notifications.services import Message, notify
 from guildhall.orgs.models import Organization, Role
@@ -89,10 +90,7 @@ def _tell(recipients: Any, obj: Any, kind: str, subject: Any, body: Any = "") ->
                                organization=obj.organization))
 
 
-def _audit(actor: Any, action: str, obj: Any, before: dict | None = None,
-           after: dict | None = None) -> None:
-    record(actor=actor, action=f"plans.{action}", organization=obj.organization, obj=obj,
-           before=before, after=after)
+_audit = auditor("plans")
 
 
 def _revision(subject: Any, actor: Any, snapshot: dict[str, Any],

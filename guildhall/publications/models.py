@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guildhall.kit.models import ReviewedRecord, Settings, between
+from guildhall.kit.models import ReviewedRecord, Searchable, Settings, between
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -223,7 +223,7 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
 ACTIONS = list(TRANSITIONS)
 
 
-class Publication(Workflow, RecordSubject, ReviewedRecord):
+class Publication(Workflow, RecordSubject, ReviewedRecord, Searchable):
     """A piece of content meant for one or more of the association's channels.
 
     Each revision's snapshot holds its title, body (sanitized HTML), planned time, whether
@@ -276,9 +276,6 @@ class Publication(Workflow, RecordSubject, ReviewedRecord):
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdraw_reason = models.TextField(blank=True)
-    # Lower-cased title and body text: the keyword search's text (kit.search), written by
-    # the services with each revision.
-    search_text = models.TextField(blank=True, default="", editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("author"))
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
+from guildhall.kit.actions import auditor
 from guildhall.kit.richtext import clean_rich_text
 from guildhall.lib import richtext
 from guildhall.notifications import calendar
@@ -100,10 +101,7 @@ def _tell_channel(channel: Channel, kind: str, subject: Any, body: str) -> None:
 
 # ---- channels ----------------------------------------------------------------------
 
-def _audit_channel(actor: Any, action: str, channel: Channel, before: dict | None = None,
-                   after: dict | None = None) -> None:
-    record(actor=actor, action=f"publications.channel.{action}", organization=channel.organization,
-           obj=channel, before=before, after=after)
+_audit_channel = auditor("publications.channel")
 
 
 def channel_create(*, actor: Any, org: Any, data: dict[str, Any]) -> Channel:
@@ -252,10 +250,7 @@ def _save(publication: Publication, *fields: str) -> None:
     publication.save(update_fields=[*fields, "updated_at"])
 
 
-def _audit(actor: Any, action: str, publication: Publication, before: dict | None = None,
-           after: dict | None = None) -> None:
-    record(actor=actor, action=f"publications.publication.{action}",
-           organization=publication.organization, obj=publication, before=before, after=after)
+_audit = auditor("publications.publication")
 
 
 def _check_channels(org: Any, channels: list[Channel]) -> list[Channel]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from guildhall.core.errors import DomainError
 from guildhall.kit import attachments
-from guildhall.kit.actions import beside_field, run_page_action, save_form
+from guildhall.kit.actions import beside_field, form_page, run_page_action
 from guildhall.kit.pages import GET_POST, object_page, org_page, viewable
 from guildhall.lib import richtext
 from guildhall.orgs.permissions import can, require
@@ -65,12 +65,11 @@ def channel_list(request: HttpRequest, org_id: int) -> HttpResponse:
 @org_page("channels.create", methods=GET_POST)
 def channel_new(request: HttpRequest, org: Any) -> HttpResponse:
     form = ChannelForm(request.POST or None, org=org, initial=ChannelForm.initial_for(None))
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.channel_create(actor=request.user, org=org, data=form.model_data()),
-        done=_("The channel was added."), next_url=Channel.get_absolute_url, default_field="step_1")
-    return saved or render(request, "publications/channel_form.html", {"org": org, "form": form},
-                           status=400 if form.errors else 200)
+        done=_("The channel was added."), next_url=Channel.get_absolute_url, default_field="step_1",
+        template="publications/channel_form.html", context={"org": org})
 
 
 def _channel_page(request: HttpRequest, channel: Channel, *, status: int = 200,
@@ -104,11 +103,10 @@ def channel_edit(request: HttpRequest, channel: Channel) -> HttpResponse:
                 ChannelStatus.ACTIVE
         return services.channel_update(actor=request.user, channel=channel, data=data)
 
-    saved = save_form(request, form, save, done=_("Saved."), next_url=channel.get_absolute_url(),
-                      default_field="step_1")
-    return saved or render(request, "publications/channel_form.html", {
-        "org": org, "form": form, "channel": channel,
-        "paused": [channel] if channel.is_paused else []}, status=400 if form.errors else 200)
+    return form_page(request, form, save, done=_("Saved."), next_url=channel.get_absolute_url(),
+                     default_field="step_1", template="publications/channel_form.html",
+                     context=lambda: {"org": org, "channel": channel,
+                                      "paused": [channel] if channel.is_paused else []})
 
 
 def _channel_action(request: HttpRequest, org_id: int, channel_id: int, action: str,
@@ -186,14 +184,13 @@ def publication_waiting(request: HttpRequest, org_id: int) -> HttpResponse:
 def publication_new(request: HttpRequest, org: Any) -> HttpResponse:
     form = PublicationForm(request.POST or None, org=org,
                            initial=PublicationForm.initial_for(None))
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.publication_create(actor=request.user, org=org, data=form.model_data()),
         done=_("The draft was saved. Submit it for review when it is ready."),
-        next_url=Publication.get_absolute_url)
-    return saved or render(request, "publications/form.html", {
-        "org": org, "form": form, "publication": None,
-        "paused": list(queries.paused_channels_of(org))}, status=400 if form.errors else 200)
+        next_url=Publication.get_absolute_url, template="publications/form.html",
+        context=lambda: {"org": org, "publication": None,
+                         "paused": list(queries.paused_channels_of(org))})
 
 
 _publication = viewable(queries.get_publication_for_user, "publications.view")
@@ -205,15 +202,15 @@ def publication_edit(request: HttpRequest, publication: Publication) -> HttpResp
     current = publication.revisions.get(number=publication.revision)
     form = PublicationForm(request.POST or None, org=org,
                            initial=PublicationForm.initial_for(publication, current.snapshot["body"]))
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.publication_revise(actor=request.user, publication=publication,
                                             data=form.model_data(),
                                             revision=form.cleaned_data.get("revision")),
-        done=_("Saved as a new revision."), next_url=publication.get_absolute_url())
-    return saved or render(request, "publications/form.html", {
-        "org": org, "form": form, "publication": publication,
-        "paused": services.paused_channels(publication)}, status=400 if form.errors else 200)
+        done=_("Saved as a new revision."), next_url=publication.get_absolute_url(),
+        template="publications/form.html",
+        context=lambda: {"org": org, "publication": publication,
+                         "paused": services.paused_channels(publication)})
 
 
 # ---- the publication page ------------------------------------------------------------
@@ -400,13 +397,11 @@ def publication_settings(request: HttpRequest, org: Any) -> HttpResponse:
                                                                                    flat=True))
     form = SettingsForm(request.POST or None, initial={"terms": terms,
                                                        "review_days": conf.review_days})
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.terms_update(actor=request.user, org=org, terms=form.term_list(),
                                       review_days=form.cleaned_data["review_days"]),
         done=_("The settings were saved."),
         next_url=reverse("publications:publication_settings", args=[org.pk]),
-        default_field="review_days")
-    return saved or render(request, "publications/settings.html", {"org": org, "form": form},
-                           status=400 if form.errors else 200)
+        default_field="review_days", template="publications/settings.html", context={"org": org})
 

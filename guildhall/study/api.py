@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 
 from guildhall.core.pagination import MAX_ID, Pages
 from guildhall.kit import api as kit_api
+from guildhall.kit import attendees as kit_attendees
 from guildhall.kit.api import DecisionOut, aware, body_doc, invalid, run_action
 from guildhall.kit.workflow import authorize
 from guildhall.orgs.permissions import can, require
@@ -38,8 +39,8 @@ class SessionIn(Schema):
     venue: str = Field("", max_length=200)
     online_platform: str = Field("", max_length=200)
     leader: str = Field(..., min_length=1, max_length=100)
-    attendees: list[int] = Field([], description="Members of the association who took part.")
-    other_attendees: int = Field(0, ge=0, le=100_000)
+    attendees: list[int] = kit_attendees.attendees_in()
+    other_attendees: int = kit_attendees.others_in(0)
     minutes: str = ""
     library_items: list[int] = Field([], description=LIBRARY_ITEMS_DOC)
 
@@ -55,18 +56,13 @@ class SessionPatch(Schema):
     online_platform: str | None = Field(None, max_length=200)
     leader: str | None = Field(None, min_length=1, max_length=100)
     attendees: list[int] | None = None
-    other_attendees: int | None = Field(None, ge=0, le=100_000)
+    other_attendees: int | None = kit_attendees.others_in(None)
     minutes: str | None = None
     library_items: list[int] | None = Field(None, description=LIBRARY_ITEMS_DOC)
 
 
-class StudyPersonOut(Schema):
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj: Any) -> str:
-        return obj.display_name
+class StudyPersonOut(kit_attendees.PersonOut):
+    pass
 
 
 class SessionOut(Schema):
@@ -120,7 +116,7 @@ class SessionDetailOut(SessionOut):
 
     @staticmethod
     def resolve_attendees(obj: StudySession) -> list[Any]:
-        return list(obj.attendees.order_by("full_name", "username"))
+        return list(kit_attendees.by_name(obj))
 
 
 class StudyFiguresOut(Schema):

@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import datetime_field
+from guildhall.kit import attendees as kit_attendees
 from guildhall.kit.richtext import RichTextField
 from guildhall.orgs.models import Role
 from guildhall.study.models import (
     ADOPTION_STEP_ROLES,
-    ATTENDEE_NOT_MEMBER,
     MAX_HOURS,
     MAX_STEPS_BEFORE,
     CodeKind,
@@ -26,7 +26,6 @@ from guildhall.study.models import (
     PlanTopic,
     StudySession,
 )
-from guildhall.study.services import members_of
 
 
 class DateInput(forms.DateInput):
@@ -48,14 +47,11 @@ class SessionForm(forms.Form):
     venue = forms.CharField(label=_("Place"), max_length=200, required=False)
     online_platform = forms.CharField(label=_("Online platform"), max_length=200, required=False)
     leader = forms.CharField(label=_("Speaker or leader"), max_length=100)
-    attendees = forms.ModelMultipleChoiceField(
-        label=pgettext_lazy("study", "Attendees"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Tap each member who took part."),
-        error_messages={"invalid_choice": ATTENDEE_NOT_MEMBER,
-                        "invalid_pk_value": ATTENDEE_NOT_MEMBER})
-    other_attendees = forms.IntegerField(label=pgettext_lazy("study", "Other attendees"), min_value=0, initial=0,
-                                         max_value=100_000,
-                                         help_text=pgettext_lazy("study", "How many people took part who are not members of the association."))
+    attendees = kit_attendees.choice_field(pgettext_lazy("study", "Attendees"))
+    other_attendees = kit_attendees.others_field(
+        pgettext_lazy("study", "Other attendees"),
+        pgettext_lazy("study", "How many people took part who are not members of the association."),
+        max_value=kit_attendees.MAX_OTHERS)
     minutes = forms.CharField(label=pgettext_lazy("study", "Minutes"), required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))
     library_items = forms.ModelMultipleChoiceField(
@@ -75,8 +71,7 @@ class SessionForm(forms.Form):
         self.fields["library_items"].label_from_instance = (
             lambda m: f"{m.title}（{gettext('From above: %(name)s') % {'name': m.organization.name}}）"
             if m.from_above else m.title)
-        self.fields["attendees"].queryset = members_of(org)
-        self.fields["attendees"].label_from_instance = lambda u: u.display_name
+        kit_attendees.fill_choices(self, org)
         self.fields["plan_topic"].queryset = PlanTopic.objects.filter(organization=org).order_by(
             "-year", "month", "pk")
         self.fields["plan_topic"].label_from_instance = lambda t: f"{t.year}-{t.month:02d} {t.topic}"
@@ -88,7 +83,7 @@ class SessionForm(forms.Form):
                                                  "leader", "other_attendees", "hours", "minutes")},
             "held_at": timezone.localtime(session.held_at),
             "plan_topic": session.plan_topic_id,
-            "attendees": list(session.attendees.values_list("pk", flat=True)),
+            "attendees": kit_attendees.initial(session),
             "library_items": list(session.library_items.values_list("pk", flat=True)),
             "revision": session.revision,
         }
@@ -174,7 +169,7 @@ class TopicForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = [(m, gettext("Month %(m)d") % {"m": m}) for m in range(1, 13)]
         self.fields["responsible"].choices = [("", "---------")] + [
-            (u.pk, u.display_name) for u in members_of(org)]
+            (u.pk, u.display_name) for u in kit_attendees.members_of(org)]
 
 
 class MaterialForm(forms.Form):

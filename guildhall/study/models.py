@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guildhall.kit import attendees as kit_attendees
+from guildhall.kit.models import time_and_place_errors
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -41,7 +43,7 @@ MAX_HOURS = Decimal("24")
 #: working days, and once more after twice as many; never more than twice.
 ACK_REMIND_DAYS = getattr(settings, "STUDY_ACK_REMIND_DAYS", 5)
 
-ATTENDEE_NOT_MEMBER = _("Choose the attendees among the members of the association.")
+ATTENDEE_NOT_MEMBER = kit_attendees.NOT_MEMBER
 
 
 class Form(models.TextChoices):
@@ -86,9 +88,8 @@ class StudySession(Workflow, RecordSubject):
     venue = models.CharField(_("place"), max_length=200, blank=True)
     online_platform = models.CharField(_("online platform"), max_length=200, blank=True)
     leader = models.CharField(_("speaker or leader"), max_length=100)
-    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True,
-                                       verbose_name=pgettext_lazy("study", "attendees"))
-    other_attendees = models.PositiveIntegerField(pgettext_lazy("study", "other attendees"), default=0)
+    attendees, other_attendees = kit_attendees.model_fields(
+        pgettext_lazy("study", "attendees"), pgettext_lazy("study", "other attendees"))
     #: Active members of the association when the session was confirmed: the base of its
     #: participation rate, so that later changes of membership do not rewrite the past.
     members_then = models.PositiveIntegerField(null=True, blank=True)
@@ -126,12 +127,7 @@ class StudySession(Workflow, RecordSubject):
         errors: dict[str, Any] = {}
         if self.organization_id and self.organization.is_supervisor:
             errors["organization"] = _("Only associations record study sessions.")
-        low, high = STUDY_YEARS
-        if self.held_at is not None and not low <= self.held_at.year <= high:
-            errors["held_at"] = _("Give a date between the years %(low)d and %(high)d.") % {
-                "low": low, "high": high}
-        if not (self.venue or "").strip() and not (self.online_platform or "").strip():
-            errors["venue"] = _("Give the place or the online platform (or both).")
+        errors.update(time_and_place_errors(self, STUDY_YEARS))
         if self.plan_topic_id and self.plan_topic.organization_id != self.organization_id:
             errors["plan_topic"] = _("Choose a topic of the association's own study plan.")
         if self.hours is not None and not Decimal("0") < Decimal(self.hours) <= MAX_HOURS:
@@ -147,7 +143,7 @@ class StudySession(Workflow, RecordSubject):
         data: dict[str, Any] = {}
         for name in SESSION_FIELDS:
             if name == "attendees":
-                data[name] = sorted(self.attendees.values_list("pk", flat=True)) if self.pk else []
+                data[name] = kit_attendees.snapshot(self)
             elif name == "held_at":
                 data[name] = timezone.localtime(self.held_at).strftime("%Y-%m-%d %H:%M")
             elif name == "hours":

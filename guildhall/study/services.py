@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError, required_text
+from guildhall.kit import attendees as kit_attendees
+from guildhall.kit.actions import auditor
 from guildhall.kit.richtext import clean_rich_text
 from guildhall.orgs.models import Role
 from guildhall.records import services as records
@@ -22,7 +24,6 @@ from guildhall.records.models import Attachment, Revision
 from guildhall.reviews import services as reviews
 from guildhall.reviews.models import Verdict
 from guildhall.study.models import (
-    ATTENDEE_NOT_MEMBER,
     PENDING_VERSION,
     Acknowledgement,
     Code,
@@ -41,11 +42,8 @@ KINDS = {"pdf", "docx", "xlsx", "pptx", "png", "jpeg", "txt"}
 
 # ---- people -----------------------------------------------------------------------
 
-def members_of(org: Any):
-    """The active members of the association, by name."""
-    return get_user_model().objects.filter(
-        memberships__organization=org, memberships__is_active=True, is_active=True,
-    ).distinct().order_by("full_name", "username")
+#: The active members of the association, by name.
+members_of = kit_attendees.members_of
 
 
 def with_role(org: Any, roles: set[str]):
@@ -54,24 +52,9 @@ def with_role(org: Any, roles: set[str]):
         memberships__is_active=True, is_active=True).distinct()
 
 
-def _member_ids(org: Any, ids: Iterable[Any]) -> list[int]:
-    try:
-        wanted = {int(getattr(i, "pk", i)) for i in ids}
-    except (TypeError, ValueError):
-        raise DomainError(ATTENDEE_NOT_MEMBER, "not_member", status=422, field="attendees") from None
-    found = set(members_of(org).filter(pk__in=[i for i in wanted if 0 < i < 2**63])
-                .values_list("pk", flat=True))
-    if wanted - found:
-        raise DomainError(ATTENDEE_NOT_MEMBER, "not_member", status=422, field="attendees")
-    return sorted(wanted)
-
-
 # ---- study sessions -----------------------------------------------------------------
 
-def _audit(actor: Any, action: str, obj: Any, before: dict | None = None,
-           after: dict | None = None) -> None:
-    record(actor=actor, action=f"study.{action}", organization=obj.organization, obj=obj,
-           before=before, after=after)
+_audit = auditor("study")
 
 
 def _lock(session: StudySession) -> StudySession:
@@ -100,14 +83,13 @@ def _apply(session: StudySession, data: dict[str, Any]) -> tuple[list[int] | Non
     for name, value in data.items():
         setattr(session, name, value.strip() if isinstance(value, str) else value)
     session.full_clean(exclude=["created_by"])
-    return (None if attendees is None else _member_ids(session.organization, attendees),
+    return (None if attendees is None else kit_attendees.member_ids(session.organization, attendees),
             None if items is None else _library_ids(session.organization, items))
 
 
 def _set_people_and_items(session: StudySession, attendees: list[int] | None,
                           items: list[int] | None) -> None:
-    if attendees is not None:
-        session.attendees.set(attendees)
+    kit_attendees.set_attendees(session, attendees)
     if items is not None:
         session.library_items.set(items)
 

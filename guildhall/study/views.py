@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guildhall.core.errors import DomainError
 from guildhall.core.lines import line
 from guildhall.kit import attachments
-from guildhall.kit.actions import beside_field, run_page_action, save_form
+from guildhall.kit import attendees as kit_attendees
+from guildhall.kit.actions import beside_field, form_page, run_page_action, save_form
 from guildhall.lib import richtext
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
@@ -60,8 +61,7 @@ def _session_page(request: HttpRequest, session: StudySession, *, status: int = 
     return render(request, "study/session_detail.html", {
         "org": session.organization, "session": session, "actions": actions, "error": error,
         "can_attach": "attach" in actions,
-        "attendees": "、".join(u.display_name for u in session.attendees.order_by(
-            "full_name", "username")),
+        "attendees": "、".join(u.display_name for u in kit_attendees.by_name(session)),
         "attachments": records.live_attachments(session),
         "library_items": queries.session_library_items(request.user, session),
         "correction": queries.pending_correction(session),
@@ -101,14 +101,12 @@ def session_new(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "study.create", org)
     form = SessionForm(request.POST or None, org=org)
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.session_create(actor=request.user, org=org, data=form.model_data()),
         done=_("The study session was saved. The principal confirms it."),
-        next_url=StudySession.get_absolute_url)
-    return saved or render(request, "study/session_form.html",
-                           {"org": org, "form": form, "session": None},
-                           status=400 if form.errors else 200)
+        next_url=StudySession.get_absolute_url, template="study/session_form.html",
+        context={"org": org, "session": None})
 
 
 def _session_change(action: str, form_class: type[SessionForm], change: Callable[..., Any],
@@ -121,17 +119,15 @@ def _session_change(action: str, form_class: type[SessionForm], change: Callable
         require(request.user, f"study.session.{action}", session)
         org = session.organization
         form = form_class(request.POST or None, org=org, initial=SessionForm.initial_for(session))
-        saved = save_form(
+        return form_page(
             request, form,
             lambda: change(actor=request.user, session=session, data=form.model_data(),
                            revision=form.cleaned_data.get("revision"),
                            **({"reason": form.cleaned_data.get("reason")}
                               if "reason" in form.fields else {})),
             done=str(done), next_url=session.get_absolute_url(),
-            default_field="reason" if "reason" in form.fields else None)
-        return saved or render(request, "study/session_form.html",
-                               {"org": org, "form": form, "session": session, **extra},
-                               status=400 if form.errors else 200)
+            default_field="reason" if "reason" in form.fields else None,
+            template="study/session_form.html", context={"org": org, "session": session, **extra})
     view.__name__ = f"session_{action}"
     return view
 
@@ -265,13 +261,11 @@ def code_new(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "study.create", org)
     form = CodeForm(request.POST or None)
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.code_create(actor=request.user, org=org, data=form.cleaned_data),
         done=_("The code was saved as a draft version; submit it for adoption when it is ready."),
-        next_url=Code.get_absolute_url)
-    return saved or render(request, "study/code_form.html", {"org": org, "form": form},
-                           status=400 if form.errors else 200)
+        next_url=Code.get_absolute_url, template="study/code_form.html", context={"org": org})
 
 
 @login_required
@@ -326,14 +320,12 @@ def version_new(request: HttpRequest, org_id: int, code_id: int) -> HttpResponse
     require(request.user, "study.code.new_version", code)
     latest = code.versions.order_by("-number").first()
     form = VersionForm(request.POST or None, initial=VersionForm.initial_for(latest) if latest else None)
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.version_new(actor=request.user, code=code, data=form.cleaned_data),
         done=_("The new version was saved as a draft; submit it for adoption when it is ready."),
-        next_url=CodeVersion.get_absolute_url)
-    return saved or render(request, "study/version_form.html",
-                           {"org": code.organization, "code": code, "form": form, "version": None},
-                           status=400 if form.errors else 200)
+        next_url=CodeVersion.get_absolute_url, template="study/version_form.html",
+        context=lambda: {"org": code.organization, "code": code, "version": None})
 
 
 def _version_page(request: HttpRequest, version: CodeVersion, *, status: int = 200,
@@ -386,13 +378,11 @@ def version_edit(request: HttpRequest, org_id: int, version_id: int) -> HttpResp
     version = _version(request, org_id, version_id)
     require(request.user, "study.version.edit", version)
     form = VersionForm(request.POST or None, initial=VersionForm.initial_for(version))
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.version_update(actor=request.user, version=version, data=form.cleaned_data),
-        done=_("Saved."), next_url=version.get_absolute_url())
-    return saved or render(request, "study/version_form.html",
-                           {"org": version.organization, "code": version.code, "form": form,
-                            "version": version}, status=400 if form.errors else 200)
+        done=_("Saved."), next_url=version.get_absolute_url(), template="study/version_form.html",
+        context=lambda: {"org": version.organization, "code": version.code, "version": version})
 
 
 def _version_action(action: str, run: Callable[..., Any], done: str):
@@ -456,14 +446,13 @@ def code_rules(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "study.code.rules", org)
     form = CodeRulesForm(request.POST or None, initial=CodeRulesForm.initial_for(org))
-    saved = save_form(
+    return form_page(
         request, form,
         lambda: services.rules_update(actor=request.user, org=org, steps_before=form.steps_before()),
         done=_("The adoption steps were saved; versions submitted from now on pass them."),
-        next_url=reverse("study:code_list", args=[org.pk]), default_field="step_1")
-    return saved or render(request, "study/code_rules.html", {
-        "org": org, "form": form, "steps": adoption_steps(CodeRules.roles_for(org))},
-        status=400 if form.errors else 200)
+        next_url=reverse("study:code_list", args=[org.pk]), default_field="step_1",
+        template="study/code_rules.html",
+        context=lambda: {"org": org, "steps": adoption_steps(CodeRules.roles_for(org))})
 
 
 # ---- the study plan ---------------------------------------------------------------------------

@@ -5,7 +5,9 @@ Read with `ast`, not by running anything: every `record(action=...)`, every
 outside the tests (migrations included). An action is a string, a choice between strings, or an f-string whose
 placeholders are parameters of the enclosing function; those are followed to the calls of
 that function in the same file (a module's `_audit(actor, "create", ...)` helpers, its
-`_decide(..., action="approve")`). A placeholder that cannot be followed is reported, so
+`_decide(..., action="approve")`), and the helpers made by `kit.actions.auditor` (`_audit =
+auditor("events.filing")`: every call `_audit(actor, "create", ...)` in that file writes
+`events.filing.create`). A placeholder that cannot be followed is reported, so
 that a new way of writing actions cannot slip past the labels.
 """
 
@@ -21,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]  # the guildhall package
 VERDICTS = ("pass", "approve", "return", "reject")
 #: The audit mechanism itself passes actions through; its callers are collected instead.
 PASS_THROUGH = {ROOT / "audit" / "services.py", ROOT / "reviews" / "services.py",
-                ROOT / "kit" / "workflow.py"}
+                ROOT / "kit" / "workflow.py", ROOT / "kit" / "actions.py"}
 
 
 @dataclass
@@ -157,3 +159,34 @@ def collect_file(path: Path, emitted: Emitted) -> None:
                 got = {f"{prefix}.{verdict}" for prefix in got for verdict in VERDICTS}
             for code in got:
                 emitted.add(code, source.where(call))
+    collect_auditors(source, emitted)
+
+
+def collect_auditors(source: _File, emitted: Emitted) -> None:
+    """Add the actions of the file's `NAME = auditor("prefix")` helpers: the prefix, a dot,
+    and the action of each call `NAME(actor, action, ...)` (or `action=`)."""
+    helpers: dict[str, set[str]] = {}
+    for node in source.tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                and _callee(node.value) == "auditor" and node.value.args:
+            prefixes = source.values(node.value.args[0])
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    if prefixes is None:
+                        emitted.unresolved.append(f"{source.where(node)}: "
+                                                  f"{ast.unparse(node.value)}")
+                    else:
+                        helpers[target.id] = prefixes
+    for call in ast.walk(source.tree):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                and call.func.id in helpers):
+            continue
+        arg = next((k.value for k in call.keywords if k.arg == "action"),
+                   call.args[1] if len(call.args) > 1 else None)
+        got = None if arg is None else source.values(arg)
+        if got is None:
+            emitted.unresolved.append(f"{source.where(call)}: {ast.unparse(call)}")
+            continue
+        for prefix in helpers[call.func.id]:
+            for code in got:
+                emitted.add(f"{prefix}.{code}", source.where(call))

@@ -62,6 +62,26 @@ class ActionLabelTest(SimpleTestCase):
         self.assertEqual(len(found.unresolved), 1)
         self.assertIn("compute_code()", found.unresolved[0])
 
+    def test_the_collector_follows_the_kits_audit_helpers(self):
+        source = textwrap.dedent('''
+            _audit = auditor("demo.thing")
+
+            def thing_close(actor, thing, reason=None):
+                _audit(actor, "close", thing, before={"open": True})
+                _audit(actor, action="reopen" if reason else "keep", obj=thing)
+
+            def mystery(actor, thing):
+                _audit(actor, compute_code(), thing)
+        ''')
+        path = Path(self.enterContext(_tmpdir())) / "services.py"
+        path.write_text(source, encoding="utf-8")
+        found = emitted.Emitted()
+        emitted.collect_file(path, found)
+        self.assertEqual(set(found.codes), {"demo.thing.close", "demo.thing.reopen",
+                                            "demo.thing.keep"})
+        self.assertEqual(len(found.unresolved), 1)
+        self.assertIn("compute_code()", found.unresolved[0])
+
 
 def _tmpdir():
     import tempfile
