@@ -205,8 +205,8 @@ class Filing(Workflow, RecordSubject, ReviewedRecord, Searchable):
                                    verbose_name=_("filed by"))
 
     class Meta:
-        verbose_name = _("filing")
         ordering = ["-starts_at", "-pk"]
+        verbose_name = _("filing")
         indexes = [
             models.Index(fields=["organization", "status", "starts_at"], name="filing_org_status"),
             models.Index(fields=["status", "decision_due"], name="filing_queue"),
