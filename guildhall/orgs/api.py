@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from guildhall.core.errors import DomainError
 from guildhall.core.pagination import Pages
 from guildhall.orgs import services
+from guildhall.orgs.models import Invitation
 from guildhall.orgs.permissions import Access, require
 from guildhall.orgs.scoping import get_invitation_for_user, get_org_for_user, visible_orgs
 
@@ -90,7 +91,7 @@ def invitation_list(request: HttpRequest, org_id: int):
     """List the organization's pending invitations (for its administrators)."""
     org = get_org_for_user(request.user, org_id)
     require(request.user, "org.manage_members", org)
-    return list(org.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True)[:100])
+    return list(Invitation.pending_of(org)[:100])
 
 
 @router.post("/orgs/{org_id}/invitations/{invitation_id}/resend", response=InvitationOut,

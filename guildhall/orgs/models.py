@@ -134,6 +134,8 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return self.email
 
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.cancelled_at is None
+    @classmethod
+    def pending_of(cls, org: Organization) -> models.QuerySet[Invitation]:
+        """The organization's invitations neither accepted nor cancelled, newest first."""
+        return cls.objects.filter(organization=org, accepted_at__isnull=True,
+                                  cancelled_at__isnull=True)

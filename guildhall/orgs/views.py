@@ -164,7 +164,7 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 def _pending_invitations(org: Organization) -> list[Invitation]:
-    return list(org.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True)[:20])
+    return list(Invitation.pending_of(org)[:20])
 
 
 def _invitation_action(request: HttpRequest, org_id: int, invitation_id: int, action: str) -> HttpResponse:

@@ -40,12 +40,12 @@ def person_in(request: HttpRequest, org_id: int, user_id: int) -> tuple[Any, Any
 
 def _page(request: HttpRequest, org: Any, person: Any, membership: Membership,
           form: EraseForm, status: int = 200) -> HttpResponse:
-    data = personal_data.export_data(org, person)
+    records, files = personal_data.counts(org, person)
     return render(request, "orgs/person.html", {
         "org": org, "person": person, "membership": membership, "form": form,
-        "records": len(data[_("Records")]), "files": len(personal_data.uploaded_files(org, person)),
+        "records": records, "files": files,
         "refusal": personal_data.erasure_refusal(org, person, request.user),
-        "confirm_name": person.full_name or person.username,
+        "confirm_name": person.display_name,
     }, status=status)
 
 

@@ -29,6 +29,7 @@ Who and when (the decisions; README "Personal data"):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import zipfile
 from collections.abc import Iterator
@@ -52,15 +53,12 @@ from guildhall.site.audit_views import field_label, object_label
 _OWN_MODELS = {"orgs.membership", "accounts.apitoken", "accounts.user"}
 
 
-def _user_model() -> type[models.Model]:
-    return get_user_model()
-
-
+@functools.cache
 def person_links() -> list[tuple[type[models.Model], list[str], str]]:
     """Every model with a link to an account and a way to its organization:
     (model, the link fields — foreign keys and many-to-many, such as attendees —, the
     lookup of the organization)."""
-    user_model = _user_model()
+    user_model = get_user_model()
     found = []
     for model in apps.get_models():
         if model._meta.proxy or model._meta.label_lower in _OWN_MODELS:
@@ -85,6 +83,7 @@ def _organization_path(model: type[models.Model]) -> str:
     return ""
 
 
+@functools.cache
 def text_models() -> list[tuple[type[models.Model], list[str], str]]:
     """Every model with text that may copy a name or a contact, and its way to an
     organization ("pk" for the organization itself)."""
@@ -125,10 +124,9 @@ def _dates(obj: models.Model) -> dict[str, Any]:
             and getattr(obj, f.name) is not None and _label(type(obj), f.name)}
 
 
-def _links_to(obj: models.Model, link: str, person: Any) -> bool:
-    field = obj._meta.get_field(link)
-    if field.many_to_many:
-        return getattr(obj, link).filter(pk=person.pk).exists()
+def _links_to(obj: models.Model, link: str, person: Any, linked: dict[str, set[int]]) -> bool:
+    if link in linked:  # a many-to-many link: the ids of the rows naming the person
+        return obj.pk in linked[link]
     return getattr(obj, f"{link}_id") == person.pk
 
 
@@ -178,15 +176,16 @@ def export_data(org: Organization, person: Any) -> dict[str, Any]:
     }
     records = []
     for model, links, path in person_links():
-        query = models.Q()
-        for link in links:
-            query |= models.Q(**{link: person})
+        query = _records_query(links, person)
+        linked = {link: set(model.objects.filter(**{link: person, path: org})
+                            .values_list("pk", flat=True))
+                  for link in links if model._meta.get_field(link).many_to_many}
         for obj in model.objects.filter(query, **{path: org}).distinct().order_by("pk"):
             records.append({
                 _("Kind"): object_label(model._meta.label_lower), _("Number"): obj.pk,
                 _("Title"): _title(obj),
                 _("Their part"): [_label(model, link) or _("Named in it")
-                                  for link in links if _links_to(obj, link, person)],
+                                  for link in links if _links_to(obj, link, person, linked)],
                 _("Dates"): _dates(obj),
             })
     data[_("Records")] = records
@@ -195,6 +194,23 @@ def export_data(org: Organization, person: Any) -> dict[str, Any]:
          _("Object"): object_label(r.object_type) if r.object_type else ""}
         for r in AuditRecord.objects.filter(organization_id=org.pk, actor_id=person.pk).order_by("seq")]
     return data
+
+
+def _records_query(links: list[str], person: Any) -> models.Q:
+    query = models.Q()
+    for link in links:
+        query |= models.Q(**{link: person})
+    return query
+
+
+def counts(org: Organization, person: Any) -> tuple[int, int]:
+    """How many records of `org` the person has a part in, and how many files they
+    uploaded there: what the export holds, counted without building it."""
+    from guildhall.records.models import Attachment
+
+    records = sum(model.objects.filter(_records_query(links, person), **{path: org})
+                  .distinct().count() for model, links, path in person_links())
+    return records, Attachment.objects.filter(organization=org, uploaded_by=person).count()
 
 
 def uploaded_files(org: Organization, person: Any) -> list[Any]:
@@ -293,11 +309,9 @@ def _replace_text_copies(orgs: list[int], replacements: dict[str, str],
     if person is not None:
         for model, links, _path in person_links():
             if model in texts:
-                query = models.Q()
-                for link in links:
-                    query |= models.Q(**{link: person})
-                changed += _replace_in(model.objects.filter(query).distinct(), texts[model],
-                                       replacements)
+                changed += _replace_in(
+                    model.objects.filter(_records_query(links, person)).distinct(),
+                    texts[model], replacements)
     return changed
 
 
@@ -305,12 +319,12 @@ def erase(org: Organization, person: Any, *, actor: Any, confirm_name: str) -> d
     """Erase `person` from `org` (see the module's text); return what was done."""
     if refusal := erasure_refusal(org, person, actor):
         raise DomainError(refusal, "not_erasable", status=409)
-    if confirm_name.strip() != (person.full_name or person.username):
+    if confirm_name.strip() != person.display_name:
         raise DomainError(_("Type the person's name exactly as shown to confirm the erasure."),
                           "not_confirmed", field="confirm_name")
     active_elsewhere = Membership.objects.filter(user=person, is_active=True).exclude(
         organization=org).exists()
-    user_model = _user_model()
+    user_model = get_user_model()
     with transaction.atomic():
         person = user_model.objects.select_for_update().get(pk=person.pk)
         label = _former(person.pk)
@@ -362,14 +376,13 @@ def erase(org: Organization, person: Any, *, actor: Any, confirm_name: str) -> d
 def _anonymize_account(person: Any, label: str) -> None:
     """The account itself: no name or contact left, signed out, no way back in."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from guildhall.accounts import second_factor
 
     old_names = [person.username, person.email]
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username__in=old_names).delete()
-    TOTPDevice.objects.filter(user=person).delete()
-    StaticDevice.objects.filter(user=person).delete()
+    second_factor.remove(person)
     person.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     person.api_tokens.update(name=label)
     person.username = f"left-{person.pk}"
