@@ -25,6 +25,7 @@ from guildhall.events.models import (
     Filing,
     Status,
 )
+from guildhall.kit.actions import audited
 from guildhall.kit.api import (
     DecisionOut,
     OwnedOut,
@@ -399,14 +400,9 @@ def event_decisions(request: HttpRequest):
     org = get_org_for_user(request.user, body.organization)
     require(request.user, "events.decide_many", org)
 
-    def run(filing: Filing, go: Callable[[], Any]) -> Any:
-        done: list[Any] = []
-        run_action(request, filing, action=body.action, schema=None,
-                   run=lambda f, _b: done.append(go()))
-        return done[0]
-
     outcomes = services.filings_decide(
         actor=request.user, supervisor=org, choices=[(c.id, c.revision) for c in body.filings],
-        action=body.action, comment=body.comment, run=run)
+        action=body.action, comment=body.comment,
+        run=lambda filing, go: audited(request.user, filing, body.action, go))
     return [{"filing": o.filing_id, "title": o.title, "status": o.status, "decided": o.ok,
              "error": o.error} for o in outcomes]

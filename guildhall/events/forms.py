@@ -192,7 +192,7 @@ def lead_time_hint(form: FilingForm, org: Any) -> dict[str, Any]:
     rules = FilingRules.for_association(org)
     # From today: a resubmission with its first start counts from its first submission,
     # which allows as much or more; today's figure is never too lenient.
-    starts = earliest_starts(org, timezone.localdate())
+    starts = earliest_starts(rules, timezone.localdate())
     chosen = form["type"].value() or EventType.values[0]
     start = form["starts_at"].value()
     if isinstance(start, dt.datetime):

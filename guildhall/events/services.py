@@ -134,9 +134,13 @@ def _new_revision(filing: Filing, actor: Any, before: dict[str, Any] | None) -> 
     if before is not None:
         filing.revision += 1
     material = before is not None and any(f in changed for f in MATERIAL_FIELDS)
-    filing.search_text = filing_text(filing)
-    _save(filing, "revision", "search_text")
-    search.index(filing)
+    text = filing_text(filing)
+    if text == filing.search_text:  # files added or removed: the words are the same
+        _save(filing, "revision")
+    else:
+        filing.search_text = text
+        _save(filing, "revision", "search_text")
+        search.index(filing)
     return records.add_revision(filing, actor=actor, snapshot=after, changed=changed,
                                 material=material)
 
@@ -693,10 +697,9 @@ def filings_decide(*, actor: Any, choices: list[tuple[int, int]], action: str, c
 
 # ---- the lead time, before submitting (issue 9) ----------------------------------------------
 
-def earliest_starts(org: Any, today: dt.date | None = None) -> dict[str, dt.date]:
-    """Return, per event type, the earliest start allowed for a filing of `org` made today:
-    what the form shows as soon as a type is chosen."""
-    rules = FilingRules.for_association(org)
+def earliest_starts(rules: FilingRules, today: dt.date | None = None) -> dict[str, dt.date]:
+    """Return, per event type, the earliest start allowed under an association's `rules`
+    for a filing made today: what the form shows as soon as a type is chosen."""
     today = today or timezone.localdate()
     return {t: earliest_start(rules, t, today) for t in EventType.values}
 

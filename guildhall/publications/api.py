@@ -320,8 +320,7 @@ def _detail(request: HttpRequest, publication: Publication) -> Publication:
     publication.decisions = list(reviews.decisions_for(publication))
     publication.findings_now = list(publication.findings.filter(revision=publication.revision))
     publication.body = richtext.sanitize(current.snapshot["body"])
-    if request.user.pk != publication.created_by_id:
-        # As on the page: found values are masked for all but the author.
+    if not services.reveals_found_values(publication, request.user):
         publication.body = records.masked_body(publication.body, publication.findings_now)
     publication.placement_list = list(publication.placements.all())
     return publication

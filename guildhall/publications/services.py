@@ -225,14 +225,19 @@ def org_terms(org_id: int) -> list[str]:
                 .values_list("term", flat=True))
 
 
-def masked_for_readers(publication: Publication, text: str) -> str:
-    """Return `text` with every value the checker finds in it replaced by its masked form:
-    what anyone but the author reads of a revision (the author must see a value to
-    change it)."""
+def reveals_found_values(publication: Publication, user: Any) -> bool:
+    """Whether `user` reads the values the checker found as they are: only the author,
+    who must see a value to change it; everyone else reads them masked (the page, the
+    comparison and the API alike)."""
+    return user.pk == publication.created_by_id
+
+
+def masked_for_readers(text: str, terms: list[str]) -> str:
+    """Return `text` with every value the checker finds in it (with the organization's
+    confidential `terms`) replaced by its masked form."""
     from guildhall.checker import scan_text
 
-    found = sorted(scan_text(text, terms=org_terms(publication.organization_id)),
-                   key=lambda f: f.start, reverse=True)
+    found = sorted(scan_text(text, terms=terms), key=lambda f: f.start, reverse=True)
     for f in found:
         text = text[:f.start] + f.masked + text[f.end:]
     return text

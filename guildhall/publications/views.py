@@ -234,7 +234,7 @@ def _detail(request: HttpRequest, publication: Publication, *, status: int = 200
     steps = publication.review_steps()
     actions = publication.available_actions(request.user)
     body = records.mark_findings(richtext.sanitize(current.snapshot["body"]), findings,
-                                 reveal=request.user.pk == publication.created_by_id)
+                                 reveal=services.reveals_found_values(publication, request.user))
     ctx = {
         "org": publication.organization, "publication": publication, "error": error,
         "actions": actions, "revision": current,
@@ -289,10 +289,10 @@ def publication_diff(request: HttpRequest, org_id: int, publication_id: int) -> 
     old, new = revisions[a].snapshot, revisions[b].snapshot
     old_body, new_body = richtext.plain_text(old["body"]), richtext.plain_text(new["body"])
     old_title, new_title = old["title"], new["title"]
-    if request.user.pk != publication.created_by_id:
-        # As on the publication's page: found values are masked for all but the author.
+    if not services.reveals_found_values(publication, request.user):
+        terms = services.org_terms(publication.organization_id)
         old_body, new_body, old_title, new_title = (
-            services.masked_for_readers(publication, text)
+            services.masked_for_readers(text, terms)
             for text in (old_body, new_body, old_title, new_title))
     fields = []
     for label, x, y in (
