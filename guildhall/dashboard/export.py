@@ -14,13 +14,9 @@ from django.utils.translation import gettext as _
 from guildhall.dashboard.cells import export_fields, export_header, export_rows
 from guildhall.dashboard.sources import columns
 from guildhall.lib import xlsx as sheet
-from guildhall.orgs.services import looks_like_formula
+from guildhall.orgs.services import FORMULA_START, looks_like_formula
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-#: What a cell that a spreadsheet may run as a formula starts with (`looks_like_formula`).
-FORMULA_START = frozenset("=+-@\t\r")
 
 
 def neutralized(value: Any) -> Any:

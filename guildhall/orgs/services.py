@@ -158,16 +158,22 @@ def organizations_import(*, actor: Any, parent: Organization, fileobj: IO[bytes]
     return report
 
 
+#: What a cell that a spreadsheet may run as a formula starts with (`looks_like_formula`;
+#: a quick first test for writers of many cells).
+FORMULA_START = frozenset("=+-@\t\r")
+
+
 def looks_like_formula(value: str) -> bool:
     """Say whether a spreadsheet cell would run as a formula in Excel or WPS (=, +, -, @,
     or a tab or carriage return first), unless it is a plain negative number."""
-    if value[:1] in ("=", "+", "@", "\t", "\r"):
+    if value[:1] not in FORMULA_START:
+        return False
+    if value[:1] != "-":
         return True
-    if value[:1] == "-":
-        try:
-            float(value)
-        except ValueError:
-            return True
+    try:
+        float(value)
+    except ValueError:
+        return True
     return False
 
 

@@ -13,6 +13,7 @@ acknowledged is shown to the association's principal and administrator only."""
 
 from __future__ import annotations
 
+from guildhall.kit.workflow import state_rules
 from guildhall.orgs.models import Organization, Role
 from guildhall.orgs.permissions import SUPERVISOR_ROLES, Access, rule
 from guildhall.reviews.services import may_decide
@@ -48,19 +49,19 @@ def _view(access: Access, session: StudySession) -> bool:
     return _is_association(session.organization) and access.can_see(session.organization)
 
 
-@rule("study.session.edit")
-def _edit(access: Access, session: StudySession) -> bool:
-    return access.role_in(session.organization_id) in RECORDERS and session.allows("edit")
+def _recorder(access: Access, obj: StudySession | CodeVersion) -> bool:
+    return access.role_in(obj.organization_id) in RECORDERS
+
+
+# Editing and correcting a session, editing and submitting a version: a recorder's,
+# whenever the state allows it.
+state_rules("study.session", _recorder, "edit", "correct")
+state_rules("study.version", _recorder, "edit", "submit")
 
 
 @rule("study.session.confirm")
 def _confirm(access: Access, session: StudySession) -> bool:
     return access.role_in(session.organization_id) == Role.PRINCIPAL and session.allows("confirm")
-
-
-@rule("study.session.correct")
-def _correct(access: Access, session: StudySession) -> bool:
-    return access.role_in(session.organization_id) in RECORDERS and session.allows("correct")
 
 
 @rule("study.session.attach")
@@ -83,16 +84,6 @@ def _code_new_version(access: Access, code: Code) -> bool:
 def _who(access: Access, org: Organization) -> bool:
     """Who has not yet acknowledged: the association's principal and administrator only."""
     return _is_association(org) and access.role_in(org) in MANAGERS
-
-
-@rule("study.version.edit")
-def _version_edit(access: Access, version: CodeVersion) -> bool:
-    return access.role_in(version.organization_id) in RECORDERS and version.allows("edit")
-
-
-@rule("study.version.submit")
-def _version_submit(access: Access, version: CodeVersion) -> bool:
-    return access.role_in(version.organization_id) in RECORDERS and version.allows("submit")
 
 
 @rule("study.version.adopt")

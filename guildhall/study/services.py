@@ -448,8 +448,8 @@ def rules_update(*, actor: Any, org: Any, steps_before: list[str]) -> CodeRules:
         rules.full_clean(exclude=["updated_by", "organization"])
         rules.updated_by, rules.updated_at = actor, timezone.now()
         rules.save()
-        record(actor=actor, action="study.code_rules.update", organization=org, obj=rules,
-               before={"steps_before": before}, after={"steps_before": rules.steps_before})
+        _audit(actor, "code_rules.update", rules, before={"steps_before": before},
+               after={"steps_before": rules.steps_before})
         return rules
 
 
