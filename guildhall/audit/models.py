@@ -30,6 +30,16 @@ def commitment(salt: str, field: str, value: Any) -> str:
     return hashlib.sha256(f"{salt}:{field}:{canonical_json({'v': value})}".encode()).hexdigest()
 
 
+def commitments_of(salt: str, values: dict[str, Any]) -> dict[str, str]:
+    """Return the commitments of a record's personal values (field → salted hash)."""
+    return {field: commitment(salt, field, value) for field, value in values.items()}
+
+
+#: The keys of a format-2 record's hashed content (`AuditRecord.body`), as an export has them.
+FORMAT2_BODY = ("created_at", "actor_id", "organization_id", "action", "object_type",
+                "object_id", "request_id", "commitments")
+
+
 class AuditRecord(models.Model):
     """One append-only, hash-chained record of a change of state.
 
@@ -86,14 +96,12 @@ class AuditRecord(models.Model):
     def commit_personal(self) -> None:
         """Give the record a new salt and the commitments of its personal values."""
         self.salt = secrets.token_hex(16)
-        self.commitments = {field: commitment(self.salt, field, value)
-                            for field, value in self.personal_values().items()}
+        self.commitments = commitments_of(self.salt, self.personal_values())
 
     def personal_values_match(self) -> bool:
         """True when the values are those committed to (a masked record cannot say)."""
-        return bool(self.salt) and self.commitments == {
-            field: commitment(self.salt, field, value)
-            for field, value in self.personal_values().items()}
+        return bool(self.salt) and self.commitments == commitments_of(
+            self.salt, self.personal_values())
 
     def seal(self) -> None:
         """Commit the personal values and compute both chain hashes (prev hashes set)."""

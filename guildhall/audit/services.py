@@ -11,12 +11,13 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from guildhall.audit.models import (
+    FORMAT2_BODY,
     GENESIS,
     PERSONAL_FIELDS,
     AuditRecord,
     canonical_json,
     chain_hash,
-    commitment,
+    commitments_of,
 )
 from guildhall.core.request_context import current_request_meta
 from guildhall.lib.masking import replace_in
@@ -180,9 +181,7 @@ def verify_export(data: dict[str, Any]) -> VerifyResult:
     An export written before chain format 2 (`guildhall-audit-export/1`) hashed the
     personal values themselves and has no commitments to check."""
     format1 = data.get("format") == "guildhall-audit-export/1"
-    body_keys = FORMAT1_BODY if format1 else (
-        "created_at", "actor_id", "organization_id", "action", "object_type", "object_id",
-        "request_id", "commitments")
+    body_keys = FORMAT1_BODY if format1 else FORMAT2_BODY
     prev = GENESIS
     records = data.get("records", [])
     masked: list[int] = []
@@ -203,7 +202,7 @@ def verify_export(data: dict[str, Any]) -> VerifyResult:
             pass
         elif not salt:
             masked.append(rec.get("seq"))
-        elif rec.get("commitments") != {f: commitment(salt, f, rec.get(f)) for f in PERSONAL_FIELDS}:
+        elif rec.get("commitments") != commitments_of(salt, {f: rec.get(f) for f in PERSONAL_FIELDS}):
             return VerifyResult(False, index, f"{label} was edited: its personal values no "
                                 "longer match their commitments", rec.get("seq"))
         allowed.update(_erasure_list(rec.get("action", ""), rec.get("after")))
