@@ -95,10 +95,16 @@ class LibraryItemOut(Schema):
     organization: int
     title: str
     from_above: bool = Field(False, description="Shared by a supervising body above.")
+    taken_out: bool = Field(False, description="Taken out of the library since; the session "
+                                               "keeps it.")
 
     @staticmethod
     def resolve_organization(obj: Any) -> int:
         return obj.organization_id
+
+    @staticmethod
+    def resolve_taken_out(obj: Any) -> bool:
+        return obj.removed_at is not None
 
 
 class SessionDetailOut(SessionOut):
@@ -607,7 +613,8 @@ def material_create(request: HttpRequest, org_id: int, payload: MaterialIn):
 @router.delete("/study-library/{org_id}/{material_id}", response={204: None},
                url_name="study_material")
 def material_delete(request: HttpRequest, org_id: int, material_id: int):
-    """Take a material out of the library."""
+    """Take a material out of the library. One that sessions used stays for them, with its
+    files, marked as taken out (`taken_out` in their `library_items`); any other is deleted."""
     from guildhall.kit.actions import audited
 
     material = queries.get_material_for_user(request.user, material_id, org_id)

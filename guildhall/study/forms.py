@@ -67,7 +67,8 @@ class SessionForm(forms.Form):
         from guildhall.study.queries import library
 
         super().__init__(*args, **kwargs)
-        self.fields["library_items"].queryset = library(org)
+        self.fields["library_items"].queryset = library(
+            org, keep=self.initial.get("library_items") or ())
         self.fields["library_items"].label_from_instance = (
             lambda m: f"{m.title}（{gettext('From above: %(name)s') % {'name': m.organization.name}}）"
             if m.from_above else m.title)

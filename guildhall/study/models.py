@@ -430,6 +430,8 @@ class Material(Workflow, RecordSubject):
     revision = models.PositiveIntegerField(default=1)
     created_by = author()
     created_at = models.DateTimeField(default=timezone.now)
+    # Taken out of the library while sessions had used it: kept for those sessions' record.
+    removed_at = models.DateTimeField(_("taken out of the library"), null=True, blank=True)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -443,8 +445,8 @@ class Material(Workflow, RecordSubject):
         return "study:material_"
 
     @property
-    def status(self) -> str:  # the kit's workflow asks for one; a material has no states
-        return "shared"
+    def status(self) -> str:  # the kit's workflow asks for one
+        return "removed" if self.removed_at else "shared"
 
     def get_absolute_url(self) -> str:
         return reverse("study:material_detail", args=[self.organization_id, self.pk])

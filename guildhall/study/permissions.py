@@ -154,12 +154,12 @@ def _material_view(access: Access, material) -> bool:
 
 @rule("study.material.attach")
 def _material_attach(access: Access, material) -> bool:
-    return _library_edit(access, material.organization)
+    return material.removed_at is None and _library_edit(access, material.organization)
 
 
 @rule("study.material.delete")
 def _material_delete(access: Access, material) -> bool:
-    return _library_edit(access, material.organization)
+    return material.removed_at is None and _library_edit(access, material.organization)
 
 
 # ---- education activities -----------------------------------------------------------------

@@ -6,6 +6,7 @@ topics, the acknowledgement rate. Nothing counts, sums or orders anything per pe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -211,9 +212,10 @@ def codes_below(org_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 # ---- the materials library -------------------------------------------------------------------
 
-def library(org: Any, q: str = "") -> QuerySet:
+def library(org: Any, q: str = "", keep: Iterable[int] = ()) -> QuerySet:
     """The organization's library: its own materials and those the supervising bodies above
-    it shared (`from_above`), newest first; `q` searches titles and tags."""
+    it shared (`from_above`), newest first; `q` searches titles and tags. Materials taken
+    out of it are left out, except `keep` (those a session already names)."""
     from django.db.models import BooleanField, Case, Value, When
 
     from guildhall.study.models import Material
@@ -222,7 +224,7 @@ def library(org: Any, q: str = "") -> QuerySet:
         organization_id__in=org.ancestor_ids(), organization__kind=Organization.Kind.SUPERVISOR,
         organization__is_active=True)).select_related("organization").annotate(
         from_above=Case(When(organization_id=org.pk, then=Value(False)), default=Value(True),
-                        output_field=BooleanField()))
+                        output_field=BooleanField())).filter(Q(removed_at__isnull=True) | Q(pk__in=list(keep)))
     for word in (q or "").split()[:5]:
         qs = qs.filter(Q(title__icontains=word) | Q(tags__icontains=word))
     return qs.order_by("-date", "-pk")

@@ -84,7 +84,9 @@ def _apply(session: StudySession, data: dict[str, Any]) -> tuple[list[int] | Non
         setattr(session, name, value.strip() if isinstance(value, str) else value)
     session.full_clean(exclude=["created_by"])
     return (None if attendees is None else kit_attendees.member_ids(session.organization, attendees),
-            None if items is None else _library_ids(session.organization, items))
+            None if items is None else _library_ids(
+                session.organization, items,
+                session.library_items.values_list("pk", flat=True) if session.pk else ()))
 
 
 def _set_people_and_items(session: StudySession, attendees: list[int] | None,
@@ -94,9 +96,10 @@ def _set_people_and_items(session: StudySession, attendees: list[int] | None,
         session.library_items.set(items)
 
 
-def _library_ids(org: Any, ids: Iterable[Any]) -> list[int]:
-    """Materials of the association's library (its own and its supervisors'); any other id
-    is refused like a missing one."""
+def _library_ids(org: Any, ids: Iterable[Any], kept: Iterable[int] = ()) -> list[int]:
+    """Materials of the association's library (its own and its supervisors'; those taken out
+    of it only when the session already names them, `kept`); any other id is refused like
+    a missing one."""
     from guildhall.study.queries import library
 
     refused = DomainError(_("Choose materials of the association's library."), "not_in_library",
@@ -105,7 +108,7 @@ def _library_ids(org: Any, ids: Iterable[Any]) -> list[int]:
         wanted = {int(getattr(i, "pk", i)) for i in ids}
     except (TypeError, ValueError):
         raise refused from None
-    found = set(library(org).filter(pk__in=[i for i in wanted if 0 < i < 2**63])
+    found = set(library(org, keep=kept).filter(pk__in=[i for i in wanted if 0 < i < 2**63])
                 .values_list("pk", flat=True))
     if wanted - found:
         raise refused
@@ -597,10 +600,24 @@ def material_detach(*, actor: Any, material: Any, attachment: Attachment) -> Non
 
 
 def material_delete(*, actor: Any, material: Any) -> None:
+    """Take a material out of the library. One that sessions used stays, marked as taken out,
+    with its files, so those sessions' record keeps what was studied; any other is deleted."""
+    from guildhall.study.models import Material
+
     with transaction.atomic():
+        material = Material.objects.select_for_update().get(pk=material.pk)
+        if material.removed_at:
+            raise DomainError(_("This material was already taken out of the library."),
+                              "removed", status=409)
+        used = material.sessions.count()
         record(actor=actor, action="study.material.delete", organization=material.organization,
-               obj=material, before={"title": material.title})
-        material.delete()
+               obj=material, before={"title": material.title},
+               after={"kept_for_sessions": used} if used else None)
+        if used:
+            material.removed_at = timezone.now()
+            material.save(update_fields=["removed_at"])
+        else:
+            material.delete()
 
 
 # ---- education activities ----------------------------------------------------------------------

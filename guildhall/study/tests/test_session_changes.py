@@ -174,12 +174,39 @@ class CorrectionTest(GuildhallTestCase):
 
 
 class MaterialsTest(GuildhallTestCase):
-    def test_a_deleted_material_leaves_the_session_and_stays_in_its_revisions(self):
+    def test_a_material_no_session_used_is_deleted(self):
         item = _material(self.cast, self.soft, "soft-editor", "旧资料")
-        session = make_session(self.cast, self.soft, library_items=[item])
         pk = item.pk
         services.material_delete(actor=self.user("soft-editor"), material=item)
         self.assertFalse(Material.objects.filter(pk=pk).exists())
-        self.assertEqual(session.library_items.count(), 0)
-        self.assertEqual(session.revisions.get(number=1).snapshot["library_items"],
-                         [[pk, "旧资料"]])
+
+    def test_a_material_sessions_used_leaves_the_library_but_stays_with_the_sessions(self):
+        item = _material(self.cast, self.soft, "soft-editor", "旧资料")
+        fresh = _material(self.cast, self.soft, "soft-editor", "新资料")
+        session = make_session(self.cast, self.soft, library_items=[item])
+        self.login("soft-editor")
+        response = self.client.post(reverse("study:material_delete", args=[self.soft.pk, item.pk]))
+        self.assertRedirects(response, reverse("study:library", args=[self.soft.pk]))
+        item.refresh_from_db()
+        self.assertIsNotNone(item.removed_at)
+        self.assertEqual(list(session.library_items.all()), [item])
+        # Not in the library nor offered for a new session; the session still shows it.
+        self.assertNotContains(self.client.get(reverse("study:library", args=[self.soft.pk])),
+                               "旧资料")
+        self.assertNotContains(self.client.get(reverse("study:session_new", args=[self.soft.pk])),
+                               "旧资料")
+        page = self.client.get(session.get_absolute_url())
+        self.assertContains(page, "旧资料")
+        self.assertContains(page, "已从资料库撤下")
+        self.assertContains(self.client.get(item.get_absolute_url()), "从资料库撤下")
+        # Editing the session keeps it; a new session cannot pick it.
+        services.session_update(actor=self.user("soft-editor"), session=session,
+                                data={"library_items": [item, fresh]})
+        self.assertEqual(set(session.library_items.all()), {item, fresh})
+        with self.assertRaises(DomainError) as caught:
+            make_session(self.cast, self.soft, library_items=[item])
+        self.assertEqual(caught.exception.code, "not_in_library")
+        # It cannot be taken out twice, nor get files.
+        with self.assertRaises(DomainError):
+            services.material_delete(actor=self.user("soft-editor"), material=item)
+        self.assertFalse(item.available_actions(self.user("soft-editor")) & {"attach", "delete"})
