@@ -374,6 +374,11 @@ class PatternSet:
         n = len(norm)
         for idx, spec_hits in per_spec.items():
             spec = self.specs[idx]
+            if spec.exact is not None and viewed is not None:
+                # Hits on the Latin-1 view have exact offsets: each is one
+                # candidate, checked here instead of by the regex.
+                found.update(_exact_matches(spec.exact, idx, norm, spec_hits))
+                continue
             group = spec.value_group
             finditer = spec.py.finditer
             max_span = spec.max_span
@@ -417,6 +422,48 @@ class PatternSet:
         if engine == "hyperscan":
             return self.hyperscan_matches(text)
         return self.python_matches(text)
+
+
+_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+_LETTERS = _ALNUM - _DIGITS
+_SEPS = frozenset(" -")
+
+
+def _exact_matches(kind: str, idx: int, norm: str, hits: list[tuple[int, int]]) -> list[Match]:
+    """Turn the hits of an exact anchor (see patterns.EXACT_KINDS) into matches.
+
+    A hit runs from the leftmost start of the only candidate ending at its
+    trailing boundary to just after that boundary (one or two characters, or
+    none at the end of the text).  What remains is the leading boundary, which
+    Hyperscan cannot look behind for.
+    """
+    out: list[Match] = []
+    append = out.append
+    if kind == "chain":
+        for s, e in hits:
+            while norm[e - 1] not in _DIGITS:
+                e -= 1
+            if s and (
+                (prev := norm[s - 1]) in _ALNUM
+                or (prev in _SEPS and s > 1 and norm[s - 2] in _DIGITS)
+            ):
+                continue
+            if e < len(norm) and norm[e] in _LETTERS:
+                continue
+            append((idx, s, e))
+        return out
+    passport = kind == "passport"
+    for s, e in hits:
+        if norm[e - 1] not in _ALNUM:
+            e -= 1
+        if s and (
+            (prev := norm[s - 1]) in _ALNUM
+            or (passport and prev == "-" and s > 1 and norm[s - 2] in _DIGITS)
+        ):
+            continue
+        append((idx, s, e))
+    return out
 
 
 @lru_cache(maxsize=16)

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guildhall.checker import scan_text
-from guildhall.checker.engine import hyperscan_available
+from guildhall.checker.engine import hyperscan_available, pattern_set
 
 # Bias generated text towards the characters the patterns care about.
 _ALPHABET = st.sampled_from(
@@ -43,3 +43,24 @@ def test_engines_agree(text: str) -> None:
     assert scan_text(text, engine="python", terms=terms) == scan_text(
         text, engine="hyperscan", terms=terms
     )
+
+
+# Digits, separators and the letters of codes, so that candidates (valid or
+# not) are dense: the Hyperscan engine must report exactly the regexes' matches
+# before any validation, including those it takes straight from an exact anchor.
+_NUMBERS = st.lists(
+    st.sampled_from(
+        list("0123456789 -Xx?AEGHMCZa+（）。\n国@.")
+        + ["1234", "5678", "123456", "1234567", "12345678", "0" * 15]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_NUMBERS)
+def test_candidates_agree(text: str) -> None:
+    if not hyperscan_available():
+        return
+    pset = pattern_set(None, ())
+    assert pset.hyperscan_matches(text) == pset.python_matches(text)
