@@ -280,13 +280,20 @@ class _ChunkScanner:
         deadline: float | None,
         excerpt_width: int | None,
         line_numbers: bool,
+        bare: bool = False,
     ) -> None:
         self.pset = pset
+        self.bare = bare
         self.engine = engine
         self.deadline = deadline
         self.excerpt_width = excerpt_width
         self.line_numbers = line_numbers
-        self.hits: list[Hit] = []
+        #: Hits, or bare findings when no excerpts are wanted.
+        self.hits: list[Hit | Finding] = []
+        specs = pset.specs
+        self._rules = [RULES[spec.key] for spec in specs]
+        self._types = [spec.type for spec in specs]
+        self._prio = [_PRIORITY.get(spec.type, 99) for spec in specs]
         self._carry = ""
         self._base = 0  # global offset of _carry[0]
         self._accept_from = 0  # global offset: findings before it are done
@@ -310,8 +317,8 @@ class _ChunkScanner:
             self._accept_from = hi
         self._carry = buf[start:] if start else buf
 
-    def finish(self) -> list[Hit]:
-        """Scan the remaining text and return all hits in order."""
+    def finish(self) -> list[Hit | Finding]:
+        """Scan the remaining text and return all hits (or findings) in order."""
         self._process(self._carry, self._base + len(self._carry))
         self._carry = ""
         return self.hits
@@ -321,45 +328,61 @@ class _ChunkScanner:
             raise ScanTimeoutError("scanning took longer than the time budget")
         base, lo = self._base, self._accept_from
         norm, matches = self.pset.matches(buf, self.engine)
-        specs = self.pset.specs
-        rules = [RULES[spec.key] for spec in specs]
-        candidates: list[Finding] = []
+        rules, types, prio = self._rules, self._types, self._prio
+        # Candidates stay tuples (start, end, spec index, verdict) until the
+        # overlaps are resolved; only the kept ones inside this chunk's part
+        # become findings.
+        candidates = []
+        append = candidates.append
         for idx, s, e in matches:
-            if e <= s:
-                continue
-            spec = specs[idx]
-            verdict = rules[idx](norm, s, e, base)
-            if verdict is None:
+            if e > s:
+                verdict = rules[idx](norm, s, e, base)
+                if verdict is not None:
+                    append((s, e, idx, verdict))
+        line_pos, line_no = lo - base, self._lines_before
+        lo_rel, hi_rel = lo - base, hi - base
+        width, bare = self.excerpt_width, self.bare
+        out = self.hits
+        for s, e, idx, (detail, confidence) in _resolve(candidates, prio):
+            if not lo_rel <= s < hi_rel:
                 continue
             value = buf[s:e]
-            candidates.append(
-                Finding(
-                    type=spec.type,
-                    start=base + s,
-                    end=base + e,
-                    value=value,
-                    detail=verdict[0],
-                    masked=mask(value, spec.type),
-                    location=None,
-                    confidence=verdict[1],
-                )
-            )
-        line_pos, line_no = lo - base, self._lines_before
-        for f in resolve_overlaps(candidates):
-            if not lo <= f.start < hi:
-                continue
+            type_ = types[idx]
+            location = None
             if self.line_numbers:
-                line_no += buf.count("\n", line_pos, f.start - base)
-                line_pos = f.start - base
-                f = replace(f, location=f"line {line_no + 1}")
-            if self.excerpt_width is None:
-                self.hits.append(Hit(f, f.start, ""))
+                line_no += buf.count("\n", line_pos, s)
+                line_pos = s
+                location = f"line {line_no + 1}"
+            f = Finding(type_, base + s, base + e, value, detail, mask(value, type_),
+                        location, confidence)
+            if bare:
+                out.append(f)
+            elif width is None:
+                out.append(Hit(f, f.start, ""))
             else:
-                xs = max(0, f.start - base - self.excerpt_width)
-                xe = f.end - base + self.excerpt_width
-                self.hits.append(Hit(f, base + xs, buf[xs:xe]))
+                xs = max(0, s - width)
+                out.append(Hit(f, base + xs, buf[xs : e + width]))
         if self.line_numbers:
-            self._lines_before = line_no + buf.count("\n", line_pos, max(line_pos, hi - base))
+            self._lines_before = line_no + buf.count("\n", line_pos, max(line_pos, hi_rel))
+
+
+def _resolve(
+    candidates: list[tuple[int, int, int, tuple[str, float]]], prio: Sequence[int]
+) -> list[tuple[int, int, int, tuple[str, float]]]:
+    """Apply resolve_overlaps to candidate tuples (start, end, spec index, verdict)."""
+    candidates.sort(key=lambda c: (c[0], c[0] - c[1], prio[c[2]]))
+    kept: list[tuple[int, int, int, tuple[str, float]]] = []
+    last_end = -1
+    for c in candidates:
+        if c[0] < last_end:
+            k = kept[-1]
+            if (c[1] - c[0], c[3][1], -prio[c[2]]) > (k[1] - k[0], k[3][1], -prio[k[2]]):
+                kept[-1] = c
+                last_end = c[1]
+            continue
+        kept.append(c)
+        last_end = c[1]
+    return kept
 
 
 def scan_pieces(
@@ -373,19 +396,43 @@ def scan_pieces(
     line_numbers: bool = False,
 ) -> list[Hit]:
     """Scan a text given as consecutive pieces (or one str); offsets are global."""
+    return _scan_pieces(  # type: ignore[return-value]
+        pieces,
+        types=types,
+        terms=terms,
+        engine=engine,
+        deadline=deadline,
+        excerpt_width=excerpt_width,
+        line_numbers=line_numbers,
+    )
+
+
+def _scan_pieces(
+    pieces: Iterable[str] | str,
+    *,
+    types: Sequence[str] | None,
+    terms: Sequence[str],
+    engine: str | None,
+    deadline: float | None = None,
+    excerpt_width: int | None = None,
+    line_numbers: bool = False,
+    bare: bool = False,
+) -> list[Hit] | list[Finding]:
+    """Do scan_pieces; with ``bare``, return the findings without Hit wrappers."""
     scanner = _ChunkScanner(
         pattern_set(types, terms),
         resolve_engine(engine),
         deadline=deadline,
         excerpt_width=excerpt_width,
         line_numbers=line_numbers,
+        bare=bare,
     )
     if isinstance(pieces, str):
         pieces = (pieces,)
     for piece in pieces:
         if piece:
             scanner.feed(piece)
-    return scanner.finish()
+    return scanner.finish()  # type: ignore[return-value]
 
 
 def scan_text(
@@ -404,8 +451,7 @@ def scan_text(
     """
     if not isinstance(text, str):
         raise TypeError("scan_text() expects a str")
-    hits = scan_pieces(text, types=types, terms=terms, engine=engine)
-    return [h.finding for h in hits]
+    return _scan_pieces(text, types=types, terms=terms, engine=engine, bare=True)  # type: ignore[return-value]
 
 
 # --- Files ---------------------------------------------------------------------

@@ -50,8 +50,9 @@ def test_engines_agree(text: str) -> None:
 # before any validation, including those it takes straight from an exact anchor.
 _NUMBERS = st.lists(
     st.sampled_from(
-        list("0123456789 -Xx?AEGHMCZa+（）。\n国@.")
-        + ["1234", "5678", "123456", "1234567", "12345678", "0" * 15]
+        list("0123456789 -Xx?AEGHMCZa+（）。\n国@.é\ud800")
+        + list("０１２３４５６７８９－＋ＥｘＸＨＭＣａＮｅｂｕｌ")
+        + ["1234", "5678", "123456", "1234567", "12345678", "0" * 15, "Nebula", "ＮＥＢＵＬＡ"]
     ),
     max_size=40,
 ).map("".join)
@@ -62,5 +63,6 @@ _NUMBERS = st.lists(
 def test_candidates_agree(text: str) -> None:
     if not hyperscan_available():
         return
-    pset = pattern_set(None, ())
-    assert pset.hyperscan_matches(text) == pset.python_matches(text)
+    for terms in ((), ("Nebula", "内部资料", "X1")):
+        pset = pattern_set(None, terms)
+        assert pset.hyperscan_matches(text) == pset.python_matches(text)
