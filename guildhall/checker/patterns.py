@@ -191,8 +191,16 @@ _LANDLINE_CORE = (
 )
 _AREA = "(?:10|2[0-9]|[3-9][0-9]{2})"
 _LOCAL = "[ -]?[2-9][0-9]{2,3}[ -]?[0-9]{4}"
+# What may follow the number itself: a boundary (NOT_BEFORE_ALNUM), or the
+# start of an extension (转, 分机, -, spaces, or "ext" right after the digits).
+# Consuming it keeps long digit runs (ID and order numbers) from producing a
+# hit at every inner 0.
+_LANDLINE_E = "(?:[^0-9A-Za-z]|[Ee][Xx][Tt]|$)"
 # Two expressions: Hyperscan scans them faster than their alternation.
-_LANDLINE_ANCHORS = (f"0{_AREA}[)）]?{_LOCAL}", f"86[ -]?{_AREA}{_LOCAL}")
+_LANDLINE_ANCHORS = (
+    f"0{_AREA}[)）]?{_LOCAL}{_LANDLINE_E}",
+    f"86[ -]?{_AREA}{_LOCAL}{_LANDLINE_E}",
+)
 _LANDLINE_EXT = "(?:[ ]{0,3}(?:转|分机|[Ee][Xx][Tt]\\.?)[ ]{0,3}[0-9]{1,6}|-[0-9]{1,6})?"
 LANDLINE = _spec(
     "CN_LANDLINE",
