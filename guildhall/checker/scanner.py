@@ -19,14 +19,15 @@ from .extract import (
 )
 from .patterns import MAX_MATCH_SPAN, PatternSpec
 from .types import ALL_TYPES, CheckerError, Finding, ScanTimeoutError
-from .validators import (
+from .validators import (  # the private checks skip what the patterns already ensure
     PROVINCE_CODES,
+    _real_date,
+    _uscc_check,
     card_brand,
     luhn_valid,
     mask,
     org_code_valid,
-    validate_resident_id,
-    validate_uscc,
+    resident_id_check_char,
 )
 
 #: Characters per scanning chunk; bounds memory for arbitrarily large texts.
@@ -88,14 +89,37 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
     return _words_re(words).search(text) is not None
 
 
+# The rules search with these directly (no cache look-up per candidate).
+_USCC_WORDS = _words_re(USCC_CONTEXT).search
+_CARD_WORDS = _words_re(CARD_CONTEXT).search
+_NEGATIVE_WORDS = _words_re(NUMBER_NEGATIVE_CONTEXT).search
+_PASSPORT_WORDS = _words_re(PASSPORT_CONTEXT).search
+_TAIWAN_WORDS = _words_re(TAIWAN_CONTEXT).search
+
+
 # --- Validation rules ----------------------------------------------------------
 
 Verdict = tuple[str, float] | None
 
 
+def _id_digits_valid(v: str) -> bool:
+    """Do validate_resident_id for what the pattern admits ([0-9]{17}[0-9Xx] or [0-9]{15}).
+
+    Such a value is already normalised and of the right shape, so only the
+    province, the birth date and the check character remain to be tested.
+    """
+    if v[:2] not in PROVINCE_CODES:
+        return False
+    if len(v) == 18:
+        return _real_date(int(v[6:10]), int(v[10:12]), int(v[12:14])) and (
+            v[17].upper() == resident_id_check_char(v[:17])
+        )
+    return _real_date(1900 + int(v[6:8]), int(v[8:10]), int(v[10:12]))
+
+
 def _rule_id(norm: str, s: int, e: int, base: int) -> Verdict:
     value = norm[s:e]
-    if validate_resident_id(value) is not None:
+    if not _id_digits_valid(value):
         return None
     if len(value) == 18:
         return "resident ID number (check character valid)", 0.99
@@ -103,22 +127,24 @@ def _rule_id(norm: str, s: int, e: int, base: int) -> Verdict:
 
 
 def _rule_uscc(norm: str, s: int, e: int, base: int) -> Verdict:
-    code = norm[s:e].upper()
+    # The pattern admits only the code's characters (upper case) and digits
+    # in places 3-8, so of validate_uscc only the check character remains.
+    code = norm[s:e]
     # Every test below only rejects, so the cheap ones go first.
     if code[0] not in "123456789ANY" or code[1] not in "123456789":
         return None
     if code[2:4] not in PROVINCE_CODES and code[2:4] != "10":
         return None
-    if validate_uscc(code) is not None:
+    if _uscc_check(code[:17]) != code[17]:
         return None
     # A valid resident ID is reported as an ID, never also as a code.
-    if code[:17].isdigit() and validate_resident_id(code) is None:
+    if code[:17].isdigit() and code[17] in "0123456789X" and _id_digits_valid(code):
         return None
     org_ok = org_code_valid(code[8:17])
     if code.isdigit():
         # An all-digit 18-character string passes the check by chance once in
         # 31 tries, so ask for a second signal.
-        if not (org_ok or _has(_around(norm, s, e), USCC_CONTEXT)):
+        if not (org_ok or _USCC_WORDS(_around(norm, s, e))):
             return None
         return "unified social credit code (check character valid)", 0.9
     return "unified social credit code (check character valid)", 0.99 if org_ok else 0.95
@@ -146,9 +172,9 @@ def _rule_card(norm: str, s: int, e: int, base: int) -> Verdict:
     if not 13 <= len(digits) <= 19 or not _card_grouping_ok(value) or not luhn_valid(digits):
         return None
     brand = card_brand(digits)
-    if _has(_around(norm, s, e), CARD_CONTEXT):
+    if _CARD_WORDS(_around(norm, s, e)):
         return f"{brand or 'bank'} card number (Luhn valid)", 0.99 if brand else 0.95
-    if brand and not _has(_before(norm, s, 12), NUMBER_NEGATIVE_CONTEXT):
+    if brand and not _NEGATIVE_WORDS(_before(norm, s, 12)):
         return f"{brand} card number (Luhn valid)", 0.85
     return None
 
@@ -156,14 +182,14 @@ def _rule_card(norm: str, s: int, e: int, base: int) -> Verdict:
 def _rule_mobile(norm: str, s: int, e: int, base: int) -> Verdict:
     value = norm[s:e]
     plain = value.isdigit()
-    if plain and _has(_before(norm, s, 10), NUMBER_NEGATIVE_CONTEXT):
+    if plain and _NEGATIVE_WORDS(_before(norm, s, 10)):
         return None
     return "mainland mobile number", 0.95 if not plain else 0.9
 
 
 def _rule_landline(norm: str, s: int, e: int, base: int) -> Verdict:
     value = norm[s:e]
-    if value.isdigit() and _has(_before(norm, s, 10), NUMBER_NEGATIVE_CONTEXT):
+    if value.isdigit() and _NEGATIVE_WORDS(_before(norm, s, 10)):
         return None
     ext = any(mark in value.lower() for mark in ("转", "分机", "ext")) or value.count("-") > 1
     return ("landline number with extension" if ext else "landline number"), 0.9
@@ -178,10 +204,10 @@ def _is_date8(d: str) -> bool:
 def _rule_passport(norm: str, s: int, e: int, base: int) -> Verdict:
     value = norm[s:e]
     ctx = _around(norm, s, e)
-    if not _has(ctx, PASSPORT_CONTEXT):
+    if not _PASSPORT_WORDS(ctx):
         return None
     if value.isdigit():
-        if _is_date8(value) or not _has(ctx, TAIWAN_CONTEXT):
+        if _is_date8(value) or not _TAIWAN_WORDS(ctx):
             return None
         return "Mainland travel permit for Taiwan residents", 0.85
     first, rest = value[0], value[1:]

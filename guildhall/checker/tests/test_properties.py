@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from guildhall.checker import scan_text
 from guildhall.checker.engine import hyperscan_available, pattern_set
+from guildhall.checker.scanner import _id_digits_valid
+from guildhall.checker.validators import _uscc_check, validate_resident_id, validate_uscc
 
 # Bias generated text towards the characters the patterns care about.
 _ALPHABET = st.sampled_from(
@@ -66,3 +68,16 @@ def test_candidates_agree(text: str) -> None:
     for terms in ((), ("Nebula", "内部资料", "X1")):
         pset = pattern_set(None, terms)
         assert pset.hyperscan_matches(text) == pset.python_matches(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.from_regex(r"[1-8][1-6][0-9]{4}(?:19|20)[0-9]{2}[01][0-9][0-3][0-9]{4}[0-9Xx]", fullmatch=True),
+                 st.from_regex(r"[0-9]{17}[0-9Xx]|[0-9]{15}", fullmatch=True)))
+def test_id_shortcut_agrees_with_the_validator(value: str) -> None:
+    assert _id_digits_valid(value) == (validate_resident_id(value) is None)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.from_regex(r"[0-9A-HJ-NPQRTUW-Y]{2}[0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}", fullmatch=True))
+def test_uscc_shortcut_agrees_with_the_validator(code: str) -> None:
+    assert (_uscc_check(code[:17]) == code[17]) == (validate_uscc(code) is None)
