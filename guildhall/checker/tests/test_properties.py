@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from guildhall.checker import scan_text
 from guildhall.checker.engine import hyperscan_available, pattern_set
 from guildhall.checker.scanner import _id_digits_valid
-from guildhall.checker.validators import _uscc_check, validate_resident_id, validate_uscc
+from guildhall.checker.validators import _uscc_check, mask, validate_resident_id, validate_uscc
 
 # Bias generated text towards the characters the patterns care about.
 _ALPHABET = st.sampled_from(
@@ -81,3 +81,27 @@ def test_id_shortcut_agrees_with_the_validator(value: str) -> None:
 @given(st.from_regex(r"[0-9A-HJ-NPQRTUW-Y]{2}[0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}", fullmatch=True))
 def test_uscc_shortcut_agrees_with_the_validator(code: str) -> None:
     assert (_uscc_check(code[:17]) == code[17]) == (validate_uscc(code) is None)
+
+
+def _mask_reference(value: str) -> str:
+    """Mask the letters and digits of a value as validators.mask did before its ASCII shortcut."""
+    chars = list(value)
+    at = value.rfind("@")
+    positions = [i for i in range(at if at > 0 else len(value)) if value[i].isalnum()]
+    k = len(positions)
+    if k:
+        show = min(8, k // 2)
+        head, tail = (show + 1) // 2, show - (show + 1) // 2
+        if k <= 3:
+            head, tail = 1 if k > 1 else 0, 0
+        for p in positions[head : k - tail]:
+            chars[p] = "*"
+    return "".join(chars)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789aZ -().@+转")), min_size=1, max_size=40))
+def test_ascii_mask_shortcut_agrees(value: str) -> None:
+    if value.isalnum() or value[:1] in "(+0":
+        return  # other branches of mask
+    assert mask(value) == _mask_reference(value)
