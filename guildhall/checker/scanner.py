@@ -420,31 +420,12 @@ def scan_pieces(
     deadline: float | None = None,
     excerpt_width: int | None = None,
     line_numbers: bool = False,
-) -> list[Hit]:
-    """Scan a text given as consecutive pieces (or one str); offsets are global."""
-    return _scan_pieces(  # type: ignore[return-value]
-        pieces,
-        types=types,
-        terms=terms,
-        engine=engine,
-        deadline=deadline,
-        excerpt_width=excerpt_width,
-        line_numbers=line_numbers,
-    )
-
-
-def _scan_pieces(
-    pieces: Iterable[str] | str,
-    *,
-    types: Sequence[str] | None,
-    terms: Sequence[str],
-    engine: str | None,
-    deadline: float | None = None,
-    excerpt_width: int | None = None,
-    line_numbers: bool = False,
     bare: bool = False,
-) -> list[Hit] | list[Finding]:
-    """Do scan_pieces; with ``bare``, return the findings without Hit wrappers."""
+) -> list[Hit]:
+    """Scan a text given as consecutive pieces (or one str); offsets are global.
+
+    With ``bare``, return the findings themselves instead of Hits.
+    """
     scanner = _ChunkScanner(
         pattern_set(types, terms),
         resolve_engine(engine),
@@ -477,7 +458,7 @@ def scan_text(
     """
     if not isinstance(text, str):
         raise TypeError("scan_text() expects a str")
-    return _scan_pieces(text, types=types, terms=terms, engine=engine, bare=True)  # type: ignore[return-value]
+    return scan_pieces(text, types=types, terms=terms, engine=engine, bare=True)  # type: ignore[return-value]
 
 
 # --- Files ---------------------------------------------------------------------
