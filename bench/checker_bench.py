@@ -240,14 +240,16 @@ def main() -> int:
         noop = lambda *a: None  # noqa: E731
 
         # The ceiling: Hyperscan alone on the bytes the checker scans -- the
-        # Latin-1 and UTF-16 views of each chunk (encoded before the timing),
+        # narrow and UTF-16 views of each chunk (built before the timing),
         # with the checker's databases and a no-op callback.
-        narrow_dbs, wide_db, fw_db = pset._view_databases()
+        from guildhall.checker.byteviews import text_views
+
+        narrow_dbs, wide_db = pset._view_databases()
         chunks = [text[i : i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)]
-        views = [(c.encode("latin-1", "replace"), c.encode("utf-16-le")) for c in chunks]
-        del chunks
+        # The UTF-16 view of a two-byte str is its own memory: keep the chunks.
+        views = [text_views(c) for c in chunks]
         jobs = [(db, hyperscan.Scratch(db), 0) for db in narrow_dbs]
-        jobs += [(db, hyperscan.Scratch(db), 1) for db in (wide_db, fw_db) if db is not None]
+        jobs += [(db, hyperscan.Scratch(db), 1) for db in (wide_db,) if db is not None]
 
         def bare() -> None:
             for pair in views:
@@ -255,7 +257,7 @@ def main() -> int:
                     db.scan(pair[k], match_event_handler=noop, scratch=scratch)
 
         bare_s, _ = _best_of(bare)
-        del views
+        del views, chunks
         # The ceiling as measured before the views: one UTF-8 database on the
         # UTF-8 encoding of the whole text (kept to compare with old figures).
         db = pset._database()
@@ -268,7 +270,7 @@ def main() -> int:
             "seconds": round(bare_s, 3),
             "mb_per_s": round(mb / bare_s, 1),
             "checker_fraction_of_bare": round(bare_s / checker_s, 3),
-            "scans": "Latin-1 and UTF-16 views of each chunk, the checker's databases",
+            "scans": "narrow and UTF-16 views of each chunk, the checker's databases",
         }
         results["bare_hyperscan_utf8"] = {
             "seconds": round(utf8_s, 3),

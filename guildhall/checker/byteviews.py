@@ -6,31 +6,51 @@ whose characters all lie in the Basic Multilingual Plane (nearly every Chinese
 document) has two cheap views in which a byte offset *is* a character offset,
 or twice one:
 
-* the **Latin-1 view**, ``text.encode("latin-1", "replace")``: one byte per
-  character, the character itself up to U+00FF, ``?`` for everything else;
-* the **UTF-16 view**, ``text.encode("utf-16-le")``: two bytes per character
-  (a copy, for the usual two-byte internal representation of such a str).
+* the **UTF-16 view**: two bytes per character.  For a str that CPython
+  stores with two bytes per character (a Chinese text), this is the str's own
+  memory, read in place (:func:`utf16_view`); otherwise its encoding;
+* the **narrow view**: one byte per character, read from the UTF-16 view
+  through a table (:data:`NARROW_TABLE`): ASCII characters stay themselves, the
+  full-width forms the engine normalises (０-９, Ａ-Ｚ, ａ-ｚ, ＋, －) become
+  *markers* (bytes 0x80-0xBF, one per form), everything else ``?``.
+
+Both views describe the *normalised* text (full-width forms read as ASCII):
+the anchors are translated so that a marker counts as the ASCII character it
+stands for, and the full-width forms count as ASCII in the UTF-16 view.  Hence
+no normalisation is needed before scanning, and the markers tell where the
+text needs normalising at all.
 
 Numbers, e-mail addresses and Latin custom terms are spelled in ASCII, so their
-anchors run on the short Latin-1 view; markings and Chinese terms run on the
+anchors run on the short narrow view; markings and Chinese terms run on the
 UTF-16 view.  Each anchor is parsed with Python's own regex parser and every
 character or class is replaced by the set of bytes (or code units) that a
 character of it can become in the view.  The translated pattern therefore
-matches wherever the anchor matches the text, and possibly elsewhere: anchors
-only say where to look, and the Python regexes decide.
+matches wherever the anchor matches the normalised text, and possibly
+elsewhere: anchors only say where to look, and the Python regexes decide.  In
+the narrow view a class of ASCII characters matches exactly the positions whose
+normalised character is in the class, which the exact anchors rely on.
 """
 
 from __future__ import annotations
 
+import ctypes
 import re
+import sys
 from re import _constants as _C  # type: ignore[attr-defined]
 from re import _parser as _P  # type: ignore[attr-defined]
 
-LATIN1 = "latin-1"
+NARROW = "narrow"
 UTF16 = "utf-16-le"
 
-#: The byte ``str.encode("latin-1", "replace")`` writes for characters above U+00FF.
+#: The byte the narrow view writes for every character that is neither ASCII
+#: nor a normalised full-width form.
 _REPLACEMENT = ord("?")
+#: The full-width forms the engine normalises, each to the ASCII character
+#: 0xFEE0 below it; the n-th of them is marker 0x80 + n in the narrow view.
+FULLWIDTH = (0xFF0B, 0xFF0D, *range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+_MARKER = {cp - 0xFEE0: 0x80 + i for i, cp in enumerate(FULLWIDTH)}  # ASCII -> marker
+_FW_OF = {cp - 0xFEE0: cp for cp in FULLWIDTH}  # ASCII -> full-width form
+_NORM_OF = {cp: cp - 0xFEE0 for cp in FULLWIDTH}  # full-width form -> ASCII
 _BMP = 0x10000
 _SURROGATES = range(0xD800, 0xE000)
 _HS_ESCAPE = re.compile(r"\\x\{([0-9a-fA-F]+)\}")
@@ -97,16 +117,24 @@ class _View:
 
     line_start = line_end = ""
 
-    def emit(self, seq: object) -> str:
+    def emit(self, seq: object, caseless: bool = False) -> str:
         out: list[str] = []
+
+        def folded(cps: set[int]) -> set[int]:
+            if not caseless:
+                return cps
+            return cps | {
+                ord(chr(cp).swapcase()) for cp in cps if chr(cp).isascii() and chr(cp).isalpha()
+            }
+
         for op, av in seq:  # type: ignore[attr-defined]
             if op is _C.LITERAL:
-                out.append(self.unit({av}, False))
+                out.append(self.unit(folded({av}), False))
             elif op is _C.NOT_LITERAL:
                 out.append(self.unit({av}, True))
             elif op is _C.IN:
                 negated, cps = _class_members(av)
-                out.append(self.unit(cps, negated))
+                out.append(self.unit(cps if negated else folded(cps), negated))
             elif op is _C.ANY:
                 out.append(self.unit({0x0A}, True))
             elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
@@ -119,11 +147,11 @@ class _View:
                     q = f"{{{lo}}}"
                 else:
                     q = f"{{{lo},{hi}}}"
-                out.append(f"(?:{self.emit(sub)}){q}")
+                out.append(f"(?:{self.emit(sub, caseless)}){q}")
             elif op is _C.SUBPATTERN:
-                out.append(f"(?:{self.emit(av[3])})")
+                out.append(f"(?:{self.emit(av[3], caseless)})")
             elif op is _C.BRANCH:
-                out.append("(?:" + "|".join(self.emit(s) for s in av[1]) + ")")
+                out.append("(?:" + "|".join(self.emit(s, caseless) for s in av[1]) + ")")
             elif op is _C.AT and av in (_C.AT_BEGINNING, _C.AT_BEGINNING_STRING):
                 # Consuming the line break keeps the hit overlapping the match.
                 out.append(f"(?:\\A|{self.line_start})")
@@ -134,18 +162,20 @@ class _View:
         return "".join(out)
 
 
-class _Latin1View(_View):
-    """One byte per character: itself up to U+00FF, else ``?``."""
+class _NarrowView(_View):
+    """One byte per character: ASCII itself, a marker for a full-width form, else ``?``."""
 
     line_start = line_end = "\\x0a"
 
     def unit(self, cps: set[int], negated: bool) -> str:
         if negated:
-            # Every byte not in the class, and "?" (some character above U+00FF
-            # is never in the class).
-            bytes_ = {b for b in range(256) if b not in cps} | {_REPLACEMENT}
+            # Every ASCII byte and marker whose character is not in the class,
+            # and "?" (some character it stands for is never in the class).
+            bytes_ = {b for b in range(128) if b not in cps} | {_REPLACEMENT}
+            bytes_ |= {m for c, m in _MARKER.items() if c not in cps}
         else:
-            bytes_ = {cp if cp < 256 else _REPLACEMENT for cp in cps}
+            bytes_ = {cp if cp < 128 else _REPLACEMENT for cp in cps}
+            bytes_ |= {_MARKER[cp] for cp in cps if cp in _MARKER}
         return _byte_class(bytes_)
 
 
@@ -156,9 +186,16 @@ class _Utf16View(_View):
 
     def unit(self, cps: set[int], negated: bool) -> str:
         if negated:
-            members = [cp for cp in range(_BMP) if cp not in cps and cp not in _SURROGATES]
+            # A full-width form stands for its ASCII character.  Surrogates are
+            # included: a str read in place may hold lone ones.
+            members = [
+                cp
+                for cp in range(_BMP)
+                if cp not in cps or (cp in _NORM_OF and _NORM_OF[cp] not in cps)
+            ]
         else:
             members = [cp for cp in cps if cp < _BMP and cp not in _SURROGATES]
+            members += [_FW_OF[cp] for cp in cps if cp in _FW_OF]
             astral = [cp for cp in cps if cp >= _BMP]
             if astral and not members:
                 # Never present in a BMP-only view; a surrogate pair cannot occur.
@@ -179,26 +216,128 @@ class _Utf16View(_View):
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
-_VIEWS = {LATIN1: _Latin1View(), UTF16: _Utf16View()}
+_VIEWS = {NARROW: _NarrowView(), UTF16: _Utf16View()}
 
 
-def translate(hs_src: str, view: str) -> bytes:
-    """Translate one Hyperscan anchor (UTF-8 syntax) into a byte pattern for ``view``."""
+def translate(hs_src: str, view: str, *, caseless: bool = False) -> bytes:
+    """Translate one Hyperscan anchor (UTF-8 syntax) into a byte pattern for ``view``.
+
+    ``caseless``: the anchor is compiled with HS_FLAG_CASELESS, which folds
+    ASCII bytes only, so the full-width forms of both cases are spelled out.
+    """
     try:
         parsed = _P.parse(_py_source(hs_src))
     except re.error as exc:
         raise UntranslatableError(str(exc)) from exc
-    return _VIEWS[view].emit(parsed).encode("ascii")
+    return _VIEWS[view].emit(parsed, caseless).encode("ascii")
 
 
-def bmp_utf16(text: str) -> bytes | None:
-    """Return the UTF-16 view of ``text``, or None if it leaves the BMP.
+def _narrow_table() -> bytes:
+    """Return the narrow view's byte for every BMP code unit (see the module docstring)."""
+    table = bytearray([_REPLACEMENT]) * _BMP
+    table[:128] = bytes(range(128))
+    for cp in FULLWIDTH:
+        table[cp] = _MARKER[cp - 0xFEE0]
+    return bytes(table)
 
-    Texts with characters above U+FFFF (two UTF-16 units) or lone surrogates
-    (not encodable) are scanned through UTF-8 instead.
+
+#: The narrow view's byte for each UTF-16 code unit.
+NARROW_TABLE = _narrow_table()
+#: The same for the bytes of a one-byte-per-character (Latin-1) str.
+_NARROW_256 = NARROW_TABLE[:256]
+
+
+def _probe_str_layout() -> tuple[int, int] | None:
+    """Find where CPython keeps a str's kind and characters; None if it cannot be trusted.
+
+    A str whose characters all lie below U+10000 (and one above U+00FF) is
+    stored two bytes per character, which is its UTF-16 view.  The layout is
+    checked on sample strings rather than assumed.
     """
-    try:
-        wide = text.encode(UTF16)
-    except UnicodeEncodeError:
+    if sys.implementation.name != "cpython" or sys.byteorder != "little":
         return None
-    return wide if len(wide) == 2 * len(text) else None
+    try:
+        state_at = 32  # PyASCIIObject: refcount, type, length, hash, state
+        samples = {"ascii" * 7: 1, "\u00e9" * 9: 1, "\u4e2d\u6587" * 5: 2, "\U0001f600" * 3: 4}
+        for sample, kind in samples.items():
+            state = ctypes.c_uint32.from_address(id(sample) + state_at).value
+            if (state >> 2) & 7 != kind or not (state >> 5) & 1:
+                return None
+        wide = "\u4e2d\u6587\ud800x" * 9
+        data_at = sys.getsizeof(wide) - 2 * (len(wide) + 1)
+        if ctypes.string_at(id(wide) + data_at, 2 * len(wide)) != wide.encode(
+            UTF16, "surrogatepass"
+        ):
+            return None
+    except (OSError, ValueError, UnicodeError):  # pragma: no cover - defensive
+        return None
+    return state_at, data_at
+
+
+_STR_LAYOUT = _probe_str_layout()
+
+
+def text_views(text: str) -> tuple[object, memoryview | bytes] | None:
+    """Return the (narrow, UTF-16) views of ``text``, or None if it leaves the BMP.
+
+    A two-byte str is read in place for its UTF-16 view (the caller keeps
+    ``text`` alive while it uses the views), and its narrow view is one table
+    look-up per code unit (a NumPy array).  Lone surrogates are kept as code
+    units (the anchors treat them as characters, as the regexes do).  Texts
+    with characters above U+FFFF are scanned through UTF-8 instead.
+    """
+    kind = 0
+    if _STR_LAYOUT is not None:
+        state = ctypes.c_uint32.from_address(id(text) + _STR_LAYOUT[0]).value
+        if (state >> 5) & 1:  # compact: the characters follow the header
+            kind = (state >> 2) & 7
+    if kind == 4:
+        return None
+    if kind != 2:
+        if text.isascii():
+            return text.encode("ascii"), text.encode(UTF16)
+        try:
+            latin = text.encode("latin-1")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return latin.translate(_NARROW_256), text.encode(UTF16)
+    if kind == 2:
+        n = 2 * len(text)
+        wide: memoryview | bytes = memoryview(
+            (ctypes.c_char * n).from_address(id(text) + _STR_LAYOUT[1])  # type: ignore[index]
+        ).cast("B")
+    else:
+        wide = text.encode(UTF16, "surrogatepass")
+        if len(wide) != 2 * len(text):
+            return None
+    import numpy as np
+
+    return _table_array().take(np.frombuffer(wide, dtype="<u2")), wide
+
+
+def markers(narrow: object) -> list[tuple[int, int]]:
+    """Return the runs [start, end) of full-width forms (markers) in a narrow view."""
+    if isinstance(narrow, bytes):
+        return []  # an ASCII or Latin-1 text has no full-width forms
+    import numpy as np
+
+    if not len(narrow) or narrow.max() < 0x80:  # type: ignore[attr-defined]
+        return []
+    at = np.flatnonzero(narrow >= 0x80)  # type: ignore[operator]
+    breaks = np.flatnonzero(np.diff(at) > 1)
+    starts = at[np.concatenate(([0], breaks + 1))]
+    ends = at[np.concatenate((breaks, [len(at) - 1]))] + 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+_TABLE_ARRAY = None
+
+
+def _table_array():  # type: ignore[no-untyped-def]
+    global _TABLE_ARRAY
+    if _TABLE_ARRAY is None:
+        import numpy as np
+
+        _TABLE_ARRAY = np.frombuffer(NARROW_TABLE, dtype=np.uint8)
+    return _TABLE_ARRAY

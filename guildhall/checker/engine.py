@@ -14,7 +14,15 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from .byteviews import LATIN1, UTF16, UntranslatableError, bmp_utf16, latin1_only, translate
+from .byteviews import (
+    NARROW,
+    UTF16,
+    UntranslatableError,
+    latin1_only,
+    markers,
+    text_views,
+    translate,
+)
 from .patterns import (
     BUILTIN_SPECS,
     MARK_LOOKAHEAD,
@@ -158,16 +166,16 @@ class PatternSet:
             hs.HS_FLAG_MULTILINE if spec.hs_multiline else 0
         )
 
-    def _view_databases(self) -> tuple[tuple[Any, ...], Any | None, Any] | None:
-        """Compile the anchors for the Latin-1 and UTF-16 views (see byteviews).
+    def _view_databases(self) -> tuple[tuple[Any, ...], Any | None] | None:
+        """Compile the anchors for the narrow and UTF-16 views (see byteviews).
 
-        Return (Latin-1 databases, UTF-16 database or None, full-width
-        detector).  Markings and Chinese custom terms go to the UTF-16 view;
-        numbers, e-mail addresses and Latin terms to the Latin-1 view, the
-        e-mail anchor in a database of its own (Hyperscan scans the two faster
-        than their union: 1.65 against 1.97 ms per million characters of the
-        benchmark's prose).  Return None when an anchor cannot be translated
-        (the UTF-8 database is then used for everything).
+        Return (narrow databases, UTF-16 database or None).  Markings and
+        Chinese custom terms go to the UTF-16 view; numbers, e-mail addresses
+        and Latin terms to the narrow view, the e-mail anchor in a database of
+        its own (Hyperscan scans the two faster than their union: 1.65 against
+        1.97 ms per million characters of the benchmark's prose).  Return None
+        when an anchor cannot be translated (the UTF-8 database is then used
+        for everything).
         """
         with self._db_lock:
             if self._view_dbs is None:
@@ -176,12 +184,12 @@ class PatternSet:
                 try:
                     for idx, spec in enumerate(self.specs):
                         for anchor in spec.hs:
-                            view = UTF16 if _needs_wide(spec, anchor) else LATIN1
+                            view = UTF16 if _needs_wide(spec, anchor) else NARROW
                             group = groups.setdefault(
                                 view if view == UTF16 or spec.key not in _APART else spec.key,
                                 ([], [], []),
                             )
-                            group[0].append(translate(anchor, view))
+                            group[0].append(translate(anchor, view, caseless=spec.hs_caseless))
                             group[1].append(idx)
                             # Line anchors are translated to consume the line
                             # break, so no multi-line flag is needed.
@@ -189,12 +197,10 @@ class PatternSet:
                                 hs.HS_FLAG_SOM_LEFTMOST
                                 | (hs.HS_FLAG_CASELESS if spec.hs_caseless else 0)
                             )
-                    fw = translate(_FW_HS, UTF16)
                     wide = groups.pop(UTF16, None)
                     self._view_dbs = (
                         tuple(_compile(hs, *g) for g in groups.values()),
                         _compile(hs, *wide) if wide else None,
-                        _compile(hs, [fw], [0], [hs.HS_FLAG_SOM_LEFTMOST]),
                     )
                 except (UntranslatableError, hs.error):
                     # A construct the translation does not know, or a pattern
@@ -217,39 +223,30 @@ class PatternSet:
 
         Return the normalised text and its hits, (char start, char end) per
         spec index, in no particular order; None when the text leaves the BMP
-        (or an anchor could not be translated).
+        (or an anchor could not be translated, or NumPy is missing).
         """
         dbs = self._view_databases()
-        wide = bmp_utf16(text) if dbs is not None else None
-        if wide is None:
+        if dbs is None:
             return None
-        narrow_dbs, wide_db, fw_db = dbs  # type: ignore[misc]
-        # Two bytes per character.  A hit at an odd offset straddles two
-        # characters: it is not a match of the anchor (every match of it
-        # starts and ends on a character boundary, and so do all hits
-        # sharing its end, since every unit of the pattern is two bytes).
-        runs: list[tuple[int, int]] = []
-        run = runs.append
-
-        def on_fw(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
-            if not start & 1:
-                run((start >> 1, end >> 1))
-
-        fw_db.scan(wide, match_event_handler=on_fw, scratch=self._scratch(fw_db))
+        try:
+            views = text_views(text)  # reads ``text`` in place: keep it alive
+        except ImportError:  # pragma: no cover - NumPy is a dependency
+            return None
+        if views is None:
+            return None
+        narrow, wide = views
+        narrow_dbs, wide_db = dbs
         norm = text
+        runs = markers(narrow)
         if runs:
-            # Anchors, like the Python regexes, read the normalised text; its
-            # UTF-16 view differs from the original's only in the runs.
+            # The Python regexes and rules read the normalised text; the views
+            # already read full-width forms as ASCII.
             pieces, prev = [], 0
-            patched = bytearray(wide)
-            for a, b in _merge(runs, 0):
-                run = text[a:b].translate(_FW_TABLE)
-                pieces += (text[prev:a], run)
-                patched[2 * a : 2 * b] = run.encode(UTF16)
+            for a, b in runs:
+                pieces += (text[prev:a], text[a:b].translate(_FW_TABLE))
                 prev = b
             pieces.append(text[prev:])
             norm = "".join(pieces)
-            wide = patched  # type: ignore[assignment]
         # Hits go straight into one list per spec; _windows sorts and merges them.
         per_spec: list[list[tuple[int, int]]] = [[] for _ in self.specs]
         if narrow_dbs:
@@ -257,11 +254,13 @@ class PatternSet:
             def on_narrow(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
                 per_spec[idx].append((start, end))
 
-            narrow = norm.encode(LATIN1, "replace")
             for db in narrow_dbs:
                 db.scan(narrow, match_event_handler=on_narrow, scratch=self._scratch(db))
         if wide_db is not None:
-
+            # Two bytes per character.  A hit at an odd offset straddles two
+            # characters: it is not a match of the anchor (every match of it
+            # starts and ends on a character boundary, and so do all hits
+            # sharing its end, since every unit of the pattern is two bytes).
             def on_wide(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
                 if not start & 1:
                     per_spec[idx].append((start >> 1, end >> 1))
@@ -374,6 +373,11 @@ class PatternSet:
         n = len(norm)
         for idx, spec_hits in per_spec.items():
             spec = self.specs[idx]
+            if spec.exact is not None and viewed is not None:
+                # Hits on the Latin-1 view have exact offsets: each is one
+                # candidate, checked here instead of by the regex.
+                found.update(_exact_matches(spec.exact, idx, norm, spec_hits))
+                continue
             group = spec.value_group
             finditer = spec.py.finditer
             max_span = spec.max_span
@@ -417,6 +421,48 @@ class PatternSet:
         if engine == "hyperscan":
             return self.hyperscan_matches(text)
         return self.python_matches(text)
+
+
+_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+_LETTERS = _ALNUM - _DIGITS
+_SEPS = frozenset(" -")
+
+
+def _exact_matches(kind: str, idx: int, norm: str, hits: list[tuple[int, int]]) -> list[Match]:
+    """Turn the hits of an exact anchor (see patterns.EXACT_KINDS) into matches.
+
+    A hit runs from the leftmost start of the only candidate ending at its
+    trailing boundary to just after that boundary (one or two characters, or
+    none at the end of the text).  What remains is the leading boundary, which
+    Hyperscan cannot look behind for.
+    """
+    out: list[Match] = []
+    append = out.append
+    if kind == "chain":
+        for s, e in hits:
+            while norm[e - 1] not in _DIGITS:
+                e -= 1
+            if s and (
+                (prev := norm[s - 1]) in _ALNUM
+                or (prev in _SEPS and s > 1 and norm[s - 2] in _DIGITS)
+            ):
+                continue
+            if e < len(norm) and norm[e] in _LETTERS:
+                continue
+            append((idx, s, e))
+        return out
+    passport = kind == "passport"
+    for s, e in hits:
+        if norm[e - 1] not in _ALNUM:
+            e -= 1
+        if s and (
+            (prev := norm[s - 1]) in _ALNUM
+            or (passport and prev == "-" and s > 1 and norm[s - 2] in _DIGITS)
+        ):
+            continue
+        append((idx, s, e))
+    return out
 
 
 @lru_cache(maxsize=16)

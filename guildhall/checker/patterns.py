@@ -54,6 +54,23 @@ class PatternSpec:
     #: around full-width runs on the UTF-8 path, for texts beyond the BMP (only
     #: anchors must fit in it; matches are then confirmed on the whole text).
     anchor_span: int | None = None
+    #: How a hit of the anchor on the Latin-1 view becomes exactly one match of
+    #: ``py`` without running it (see :data:`EXACT_KINDS`); None: run ``py``
+    #: in a window around the hit.
+    exact: str | None = None
+
+
+#: Specs whose anchor is the core followed by its trailing boundary, so that
+#: Hyperscan's leftmost start for a hit is the start of the only candidate
+#: ending there; the engine then checks the leading boundary in Python:
+#:
+#: * ``token``: the match is a whole run of ASCII letters and digits (the
+#:   anchor's trailing boundary is ``_HS_E``);
+#: * ``passport``: a ``token`` not preceded by a digit and a hyphen;
+#: * ``chain``: the match is a whole chain of digits with single separators,
+#:   not preceded by a letter, digit or digit and separator, not followed by a
+#:   letter (the bank card).
+EXACT_KINDS = frozenset({"token", "passport", "chain"})
 
 
 def _hs(py_src: str) -> str:
@@ -76,6 +93,7 @@ def _spec(
     max_span: int = 64,
     anchor_span: int | None = None,
     hs_multiline: bool = False,
+    exact: str | None = None,
 ) -> PatternSpec:
     """Build a spec; by default the Hyperscan anchor is the core without lookarounds."""
     anchors = (hs,) if isinstance(hs, str) else hs if hs is not None else (_hs(core),)
@@ -90,6 +108,7 @@ def _spec(
         max_span=max_span,
         anchor_span=anchor_span,
         hs_multiline=hs_multiline,
+        exact=exact,
     )
 
 
@@ -117,6 +136,7 @@ RESIDENT_ID = _spec(
     NOT_BEFORE_ALNUM,
     hs="(?:[0-9]{17}[0-9Xx]|[0-9]{15})" + _HS_E,
     allowed=DIGITS | frozenset("Xx"),
+    exact="token",
 )
 
 USCC = _spec(
@@ -127,6 +147,7 @@ USCC = _spec(
     NOT_BEFORE_ALNUM,
     hs="[0-9A-HJ-NPQRTUW-Y]{2}[0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}" + _HS_E,
     allowed=_ALNUM,
+    exact="token",
 )
 
 BANK_CARD = _spec(
@@ -140,6 +161,7 @@ BANK_CARD = _spec(
     # instead of one per digit of every long number.
     hs="[0-9](?:[ -]?[0-9]){12,18}(?:[^0-9 -]|[ -][^0-9]|[ -]?$)",
     allowed=DIGITS | _NUM_SEPARATORS,
+    exact="chain",
 )
 
 _MOBILE_PREFIX = "(?:(?:\\+|00)86[ -]?|[(（]\\+?86[)）][ -]?)?"
@@ -169,8 +191,16 @@ _LANDLINE_CORE = (
 )
 _AREA = "(?:10|2[0-9]|[3-9][0-9]{2})"
 _LOCAL = "[ -]?[2-9][0-9]{2,3}[ -]?[0-9]{4}"
+# What may follow the number itself: a boundary (NOT_BEFORE_ALNUM), or the
+# start of an extension (转, 分机, -, spaces, or "ext" right after the digits).
+# Consuming it keeps long digit runs (ID and order numbers) from producing a
+# hit at every inner 0.
+_LANDLINE_E = "(?:[^0-9A-Za-z]|[Ee][Xx][Tt]|$)"
 # Two expressions: Hyperscan scans them faster than their alternation.
-_LANDLINE_ANCHORS = (f"0{_AREA}[)）]?{_LOCAL}", f"86[ -]?{_AREA}{_LOCAL}")
+_LANDLINE_ANCHORS = (
+    f"0{_AREA}[)）]?{_LOCAL}{_LANDLINE_E}",
+    f"86[ -]?{_AREA}{_LOCAL}{_LANDLINE_E}",
+)
 _LANDLINE_EXT = "(?:[ ]{0,3}(?:转|分机|[Ee][Xx][Tt]\\.?)[ ]{0,3}[0-9]{1,6}|-[0-9]{1,6})?"
 LANDLINE = _spec(
     "CN_LANDLINE",
@@ -192,8 +222,10 @@ PASSPORT = _spec(
     "(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[HM][0-9]{8}(?:[0-9]{2})?"
     "|C[0-9A-Z][0-9]{7}|[A-Z]{1,2}[0-9]{7,8}|[0-9]{8})",
     NOT_BEFORE_ALNUM,
+    # The same language as the core: every alternative of it is one of these.
     hs="(?:[A-Z]{1,2}[0-9]{7,8}|[HM][0-9]{10}|C[0-9A-Z][0-9]{7}|[0-9]{8})" + _HS_E,
     allowed=_ALNUM,
+    exact="passport",
 )
 
 _LOCAL_CHARS = "A-Za-z0-9._%+\\-"

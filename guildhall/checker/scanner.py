@@ -19,14 +19,15 @@ from .extract import (
 )
 from .patterns import MAX_MATCH_SPAN, PatternSpec
 from .types import ALL_TYPES, CheckerError, Finding, ScanTimeoutError
-from .validators import (
+from .validators import (  # the private checks skip what the patterns already ensure
     PROVINCE_CODES,
+    _real_date,
+    _uscc_check,
     card_brand,
     luhn_valid,
     mask,
     org_code_valid,
-    validate_resident_id,
-    validate_uscc,
+    resident_id_check_char,
 )
 
 #: Characters per scanning chunk; bounds memory for arbitrarily large texts.
@@ -88,14 +89,37 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
     return _words_re(words).search(text) is not None
 
 
+# The rules search with these directly (no cache look-up per candidate).
+_USCC_WORDS = _words_re(USCC_CONTEXT).search
+_CARD_WORDS = _words_re(CARD_CONTEXT).search
+_NEGATIVE_WORDS = _words_re(NUMBER_NEGATIVE_CONTEXT).search
+_PASSPORT_WORDS = _words_re(PASSPORT_CONTEXT).search
+_TAIWAN_WORDS = _words_re(TAIWAN_CONTEXT).search
+
+
 # --- Validation rules ----------------------------------------------------------
 
 Verdict = tuple[str, float] | None
 
 
+def _id_digits_valid(v: str) -> bool:
+    """Do validate_resident_id for what the pattern admits ([0-9]{17}[0-9Xx] or [0-9]{15}).
+
+    Such a value is already normalised and of the right shape, so only the
+    province, the birth date and the check character remain to be tested.
+    """
+    if v[:2] not in PROVINCE_CODES:
+        return False
+    if len(v) == 18:
+        return _real_date(int(v[6:10]), int(v[10:12]), int(v[12:14])) and (
+            v[17].upper() == resident_id_check_char(v[:17])
+        )
+    return _real_date(1900 + int(v[6:8]), int(v[8:10]), int(v[10:12]))
+
+
 def _rule_id(norm: str, s: int, e: int, base: int) -> Verdict:
     value = norm[s:e]
-    if validate_resident_id(value) is not None:
+    if not _id_digits_valid(value):
         return None
     if len(value) == 18:
         return "resident ID number (check character valid)", 0.99
@@ -103,22 +127,24 @@ def _rule_id(norm: str, s: int, e: int, base: int) -> Verdict:
 
 
 def _rule_uscc(norm: str, s: int, e: int, base: int) -> Verdict:
-    code = norm[s:e].upper()
+    # The pattern admits only the code's characters (upper case) and digits
+    # in places 3-8, so of validate_uscc only the check character remains.
+    code = norm[s:e]
     # Every test below only rejects, so the cheap ones go first.
     if code[0] not in "123456789ANY" or code[1] not in "123456789":
         return None
     if code[2:4] not in PROVINCE_CODES and code[2:4] != "10":
         return None
-    if validate_uscc(code) is not None:
+    if _uscc_check(code[:17]) != code[17]:
         return None
     # A valid resident ID is reported as an ID, never also as a code.
-    if code[:17].isdigit() and validate_resident_id(code) is None:
+    if code[:17].isdigit() and code[17] in "0123456789X" and _id_digits_valid(code):
         return None
     org_ok = org_code_valid(code[8:17])
     if code.isdigit():
         # An all-digit 18-character string passes the check by chance once in
         # 31 tries, so ask for a second signal.
-        if not (org_ok or _has(_around(norm, s, e), USCC_CONTEXT)):
+        if not (org_ok or _USCC_WORDS(_around(norm, s, e))):
             return None
         return "unified social credit code (check character valid)", 0.9
     return "unified social credit code (check character valid)", 0.99 if org_ok else 0.95
@@ -146,9 +172,9 @@ def _rule_card(norm: str, s: int, e: int, base: int) -> Verdict:
     if not 13 <= len(digits) <= 19 or not _card_grouping_ok(value) or not luhn_valid(digits):
         return None
     brand = card_brand(digits)
-    if _has(_around(norm, s, e), CARD_CONTEXT):
+    if _CARD_WORDS(_around(norm, s, e)):
         return f"{brand or 'bank'} card number (Luhn valid)", 0.99 if brand else 0.95
-    if brand and not _has(_before(norm, s, 12), NUMBER_NEGATIVE_CONTEXT):
+    if brand and not _NEGATIVE_WORDS(_before(norm, s, 12)):
         return f"{brand} card number (Luhn valid)", 0.85
     return None
 
@@ -156,14 +182,14 @@ def _rule_card(norm: str, s: int, e: int, base: int) -> Verdict:
 def _rule_mobile(norm: str, s: int, e: int, base: int) -> Verdict:
     value = norm[s:e]
     plain = value.isdigit()
-    if plain and _has(_before(norm, s, 10), NUMBER_NEGATIVE_CONTEXT):
+    if plain and _NEGATIVE_WORDS(_before(norm, s, 10)):
         return None
     return "mainland mobile number", 0.95 if not plain else 0.9
 
 
 def _rule_landline(norm: str, s: int, e: int, base: int) -> Verdict:
     value = norm[s:e]
-    if value.isdigit() and _has(_before(norm, s, 10), NUMBER_NEGATIVE_CONTEXT):
+    if value.isdigit() and _NEGATIVE_WORDS(_before(norm, s, 10)):
         return None
     ext = any(mark in value.lower() for mark in ("转", "分机", "ext")) or value.count("-") > 1
     return ("landline number with extension" if ext else "landline number"), 0.9
@@ -178,10 +204,10 @@ def _is_date8(d: str) -> bool:
 def _rule_passport(norm: str, s: int, e: int, base: int) -> Verdict:
     value = norm[s:e]
     ctx = _around(norm, s, e)
-    if not _has(ctx, PASSPORT_CONTEXT):
+    if not _PASSPORT_WORDS(ctx):
         return None
     if value.isdigit():
-        if _is_date8(value) or not _has(ctx, TAIWAN_CONTEXT):
+        if _is_date8(value) or not _TAIWAN_WORDS(ctx):
             return None
         return "Mainland travel permit for Taiwan residents", 0.85
     first, rest = value[0], value[1:]
@@ -280,13 +306,20 @@ class _ChunkScanner:
         deadline: float | None,
         excerpt_width: int | None,
         line_numbers: bool,
+        bare: bool = False,
     ) -> None:
         self.pset = pset
+        self.bare = bare
         self.engine = engine
         self.deadline = deadline
         self.excerpt_width = excerpt_width
         self.line_numbers = line_numbers
-        self.hits: list[Hit] = []
+        #: Hits, or bare findings when no excerpts are wanted.
+        self.hits: list[Hit | Finding] = []
+        specs = pset.specs
+        self._rules = [RULES[spec.key] for spec in specs]
+        self._types = [spec.type for spec in specs]
+        self._prio = [_PRIORITY.get(spec.type, 99) for spec in specs]
         self._carry = ""
         self._base = 0  # global offset of _carry[0]
         self._accept_from = 0  # global offset: findings before it are done
@@ -310,8 +343,8 @@ class _ChunkScanner:
             self._accept_from = hi
         self._carry = buf[start:] if start else buf
 
-    def finish(self) -> list[Hit]:
-        """Scan the remaining text and return all hits in order."""
+    def finish(self) -> list[Hit | Finding]:
+        """Scan the remaining text and return all hits (or findings) in order."""
         self._process(self._carry, self._base + len(self._carry))
         self._carry = ""
         return self.hits
@@ -321,45 +354,61 @@ class _ChunkScanner:
             raise ScanTimeoutError("scanning took longer than the time budget")
         base, lo = self._base, self._accept_from
         norm, matches = self.pset.matches(buf, self.engine)
-        specs = self.pset.specs
-        rules = [RULES[spec.key] for spec in specs]
-        candidates: list[Finding] = []
+        rules, types, prio = self._rules, self._types, self._prio
+        # Candidates stay tuples (start, end, spec index, verdict) until the
+        # overlaps are resolved; only the kept ones inside this chunk's part
+        # become findings.
+        candidates = []
+        append = candidates.append
         for idx, s, e in matches:
-            if e <= s:
-                continue
-            spec = specs[idx]
-            verdict = rules[idx](norm, s, e, base)
-            if verdict is None:
+            if e > s:
+                verdict = rules[idx](norm, s, e, base)
+                if verdict is not None:
+                    append((s, e, idx, verdict))
+        line_pos, line_no = lo - base, self._lines_before
+        lo_rel, hi_rel = lo - base, hi - base
+        width, bare = self.excerpt_width, self.bare
+        out = self.hits
+        for s, e, idx, (detail, confidence) in _resolve(candidates, prio):
+            if not lo_rel <= s < hi_rel:
                 continue
             value = buf[s:e]
-            candidates.append(
-                Finding(
-                    type=spec.type,
-                    start=base + s,
-                    end=base + e,
-                    value=value,
-                    detail=verdict[0],
-                    masked=mask(value, spec.type),
-                    location=None,
-                    confidence=verdict[1],
-                )
-            )
-        line_pos, line_no = lo - base, self._lines_before
-        for f in resolve_overlaps(candidates):
-            if not lo <= f.start < hi:
-                continue
+            type_ = types[idx]
+            location = None
             if self.line_numbers:
-                line_no += buf.count("\n", line_pos, f.start - base)
-                line_pos = f.start - base
-                f = replace(f, location=f"line {line_no + 1}")
-            if self.excerpt_width is None:
-                self.hits.append(Hit(f, f.start, ""))
+                line_no += buf.count("\n", line_pos, s)
+                line_pos = s
+                location = f"line {line_no + 1}"
+            f = Finding(type_, base + s, base + e, value, detail, mask(value, type_),
+                        location, confidence)
+            if bare:
+                out.append(f)
+            elif width is None:
+                out.append(Hit(f, f.start, ""))
             else:
-                xs = max(0, f.start - base - self.excerpt_width)
-                xe = f.end - base + self.excerpt_width
-                self.hits.append(Hit(f, base + xs, buf[xs:xe]))
+                xs = max(0, s - width)
+                out.append(Hit(f, base + xs, buf[xs : e + width]))
         if self.line_numbers:
-            self._lines_before = line_no + buf.count("\n", line_pos, max(line_pos, hi - base))
+            self._lines_before = line_no + buf.count("\n", line_pos, max(line_pos, hi_rel))
+
+
+def _resolve(
+    candidates: list[tuple[int, int, int, tuple[str, float]]], prio: Sequence[int]
+) -> list[tuple[int, int, int, tuple[str, float]]]:
+    """Apply resolve_overlaps to candidate tuples (start, end, spec index, verdict)."""
+    candidates.sort(key=lambda c: (c[0], c[0] - c[1], prio[c[2]]))
+    kept: list[tuple[int, int, int, tuple[str, float]]] = []
+    last_end = -1
+    for c in candidates:
+        if c[0] < last_end:
+            k = kept[-1]
+            if (c[1] - c[0], c[3][1], -prio[c[2]]) > (k[1] - k[0], k[3][1], -prio[k[2]]):
+                kept[-1] = c
+                last_end = c[1]
+            continue
+        kept.append(c)
+        last_end = c[1]
+    return kept
 
 
 def scan_pieces(
@@ -371,21 +420,26 @@ def scan_pieces(
     deadline: float | None = None,
     excerpt_width: int | None = None,
     line_numbers: bool = False,
+    bare: bool = False,
 ) -> list[Hit]:
-    """Scan a text given as consecutive pieces (or one str); offsets are global."""
+    """Scan a text given as consecutive pieces (or one str); offsets are global.
+
+    With ``bare``, return the findings themselves instead of Hits.
+    """
     scanner = _ChunkScanner(
         pattern_set(types, terms),
         resolve_engine(engine),
         deadline=deadline,
         excerpt_width=excerpt_width,
         line_numbers=line_numbers,
+        bare=bare,
     )
     if isinstance(pieces, str):
         pieces = (pieces,)
     for piece in pieces:
         if piece:
             scanner.feed(piece)
-    return scanner.finish()
+    return scanner.finish()  # type: ignore[return-value]
 
 
 def scan_text(
@@ -404,8 +458,7 @@ def scan_text(
     """
     if not isinstance(text, str):
         raise TypeError("scan_text() expects a str")
-    hits = scan_pieces(text, types=types, terms=terms, engine=engine)
-    return [h.finding for h in hits]
+    return scan_pieces(text, types=types, terms=terms, engine=engine, bare=True)  # type: ignore[return-value]
 
 
 # --- Files ---------------------------------------------------------------------

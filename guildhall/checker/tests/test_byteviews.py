@@ -8,7 +8,7 @@ import pytest
 
 from guildhall.checker import engine as engine_mod
 from guildhall.checker import scan_text, scanner
-from guildhall.checker.byteviews import LATIN1, UTF16, bmp_utf16, translate
+from guildhall.checker.byteviews import NARROW, UTF16, markers, text_views, translate
 from guildhall.checker.corpus import generate_corpus
 from guildhall.checker.engine import hyperscan_available
 from guildhall.checker.realistic_corpus import generate_realistic
@@ -17,11 +17,25 @@ from guildhall.checker.scanner import OVERLAP, scan_pieces
 needs_hs = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
 
 
+def _views(text: str) -> tuple[bytes, bytes] | None:
+    views = text_views(text)
+    return None if views is None else (bytes(views[0]), bytes(views[1]))  # type: ignore[call-overload]
+
+
 def test_views_keep_offsets_or_decline() -> None:
-    assert "卡号 6222 é★".encode(LATIN1, "replace") == b"?? 6222 \xe9?"
-    assert len(bmp_utf16("卡号 6222 é★") or b"") == 2 * 10
-    assert bmp_utf16("emoji 😀") is None  # two UTF-16 units: scanned through UTF-8
-    assert bmp_utf16("lone \ud800") is None
+    # Full-width forms become markers (0x80 + their rank), other non-ASCII "?".
+    assert _views("卡号 ６2２2 é★") == (
+        b"?? \x882\x842 ??", "卡号 ６2２2 é★".encode("utf-16-le")
+    )
+    assert markers(text_views("卡号 ６2２2 é★")[0]) == [(3, 4), (5, 6)]  # type: ignore[index]
+    assert markers(text_views("ａｂ1ｃ")[0]) == [(0, 2), (3, 4)]  # type: ignore[index]
+    # Texts stored one byte per character, with or without Latin-1 letters.
+    assert _views("tel 0251") == (b"tel 0251", "tel 0251".encode("utf-16-le"))
+    assert _views("café 1") == (b"caf? 1", "café 1".encode("utf-16-le"))
+    assert markers(text_views("café 1")[0]) == []  # type: ignore[index]
+    # A lone surrogate is one code unit, like any other character.
+    assert _views("lone \ud800") == (b"lone ?", "lone \ud800".encode("utf-16-le", "surrogatepass"))
+    assert text_views("emoji 😀") is None  # two UTF-16 units: scanned through UTF-8
 
 
 def _hs_matches(pattern: bytes, data: bytes) -> list[tuple[int, int]]:
@@ -51,8 +65,8 @@ def test_translated_anchor_hits_where_the_anchor_matches(anchor: str, text: str)
                     re.MULTILINE)
     expected = [m.span() for m in py.finditer(text)]
     assert expected
-    narrow, wide = text.encode(LATIN1, "replace"), bmp_utf16(text) or b""
-    n_hits = _hs_matches(translate(anchor, LATIN1), narrow)
+    narrow, wide = _views(text) or (b"", b"")
+    n_hits = _hs_matches(translate(anchor, NARROW), narrow)
     w_hits = [(s // 2, e // 2) for s, e in _hs_matches(translate(anchor, UTF16), wide) if s % 2 == 0]
     for hits in (n_hits, w_hits):
         # Every match overlaps a hit (line anchors also take the line break).
@@ -66,7 +80,7 @@ def test_utf8_path_agrees_with_the_views(monkeypatch: pytest.MonkeyPatch) -> Non
     texts = [(s.text, s.terms) for s in samples]
     texts.append(("附注（此件不得外传）\n内 部\n卡号６２２２０２００１２３４５６７８ 电话（０２５）８３２１６５４７", ("内部资料", "Nebula")))
     expected = [scan_text(t, terms=terms, engine="hyperscan") for t, terms in texts]
-    monkeypatch.setattr(engine_mod, "bmp_utf16", lambda text: None)
+    monkeypatch.setattr(engine_mod, "text_views", lambda text: None)
     assert [scan_text(t, terms=terms, engine="hyperscan") for t, terms in texts] == expected
     assert [scan_text(t, terms=terms, engine="python") for t, terms in texts] == expected
 

@@ -6,7 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guildhall.checker import scan_text
-from guildhall.checker.engine import hyperscan_available
+from guildhall.checker.engine import hyperscan_available, pattern_set
+from guildhall.checker.scanner import _id_digits_valid
+from guildhall.checker.validators import _uscc_check, mask, validate_resident_id, validate_uscc
 
 # Bias generated text towards the characters the patterns care about.
 _ALPHABET = st.sampled_from(
@@ -43,3 +45,63 @@ def test_engines_agree(text: str) -> None:
     assert scan_text(text, engine="python", terms=terms) == scan_text(
         text, engine="hyperscan", terms=terms
     )
+
+
+# Digits, separators and the letters of codes, so that candidates (valid or
+# not) are dense: the Hyperscan engine must report exactly the regexes' matches
+# before any validation, including those it takes straight from an exact anchor.
+_NUMBERS = st.lists(
+    st.sampled_from(
+        list("0123456789 -Xx?AEGHMCZa+（）。\n国@.é\ud800")
+        + list("０１２３４５６７８９－＋ＥｘＸＨＭＣａＮｅｂｕｌ")
+        + ["1234", "5678", "123456", "1234567", "12345678", "0" * 15, "Nebula", "ＮＥＢＵＬＡ"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_NUMBERS)
+def test_candidates_agree(text: str) -> None:
+    if not hyperscan_available():
+        return
+    for terms in ((), ("Nebula", "内部资料", "X1")):
+        pset = pattern_set(None, terms)
+        assert pset.hyperscan_matches(text) == pset.python_matches(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.from_regex(r"[1-8][1-6][0-9]{4}(?:19|20)[0-9]{2}[01][0-9][0-3][0-9]{4}[0-9Xx]", fullmatch=True),
+                 st.from_regex(r"[0-9]{17}[0-9Xx]|[0-9]{15}", fullmatch=True)))
+def test_id_shortcut_agrees_with_the_validator(value: str) -> None:
+    assert _id_digits_valid(value) == (validate_resident_id(value) is None)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.from_regex(r"[0-9A-HJ-NPQRTUW-Y]{2}[0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}", fullmatch=True))
+def test_uscc_shortcut_agrees_with_the_validator(code: str) -> None:
+    assert (_uscc_check(code[:17]) == code[17]) == (validate_uscc(code) is None)
+
+
+def _mask_reference(value: str) -> str:
+    """Mask the letters and digits of a value as validators.mask did before its ASCII shortcut."""
+    chars = list(value)
+    at = value.rfind("@")
+    positions = [i for i in range(at if at > 0 else len(value)) if value[i].isalnum()]
+    k = len(positions)
+    if k:
+        show = min(8, k // 2)
+        head, tail = (show + 1) // 2, show - (show + 1) // 2
+        if k <= 3:
+            head, tail = 1 if k > 1 else 0, 0
+        for p in positions[head : k - tail]:
+            chars[p] = "*"
+    return "".join(chars)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789aZ -().@+转")), min_size=1, max_size=40))
+def test_ascii_mask_shortcut_agrees(value: str) -> None:
+    if value.isalnum() or value[:1] in "(+0":
+        return  # other branches of mask
+    assert mask(value) == _mask_reference(value)
