@@ -33,7 +33,6 @@ normalised character is in the class, which the exact anchors rely on.
 
 from __future__ import annotations
 
-import ctypes
 import re
 import sys
 from re import _constants as _C  # type: ignore[attr-defined]
@@ -247,70 +246,26 @@ NARROW_TABLE = _narrow_table()
 _NARROW_256 = NARROW_TABLE[:256]
 
 
-def _probe_str_layout() -> tuple[int, int] | None:
-    """Find where CPython keeps a str's kind and characters; None if it cannot be trusted.
-
-    A str whose characters all lie below U+10000 (and one above U+00FF) is
-    stored two bytes per character, which is its UTF-16 view.  The layout is
-    checked on sample strings rather than assumed.
-    """
-    if sys.implementation.name != "cpython" or sys.byteorder != "little":
-        return None
-    try:
-        state_at = 32  # PyASCIIObject: refcount, type, length, hash, state
-        samples = {"ascii" * 7: 1, "\u00e9" * 9: 1, "\u4e2d\u6587" * 5: 2, "\U0001f600" * 3: 4}
-        for sample, kind in samples.items():
-            state = ctypes.c_uint32.from_address(id(sample) + state_at).value
-            if (state >> 2) & 7 != kind or not (state >> 5) & 1:
-                return None
-        wide = "\u4e2d\u6587\ud800x" * 9
-        data_at = sys.getsizeof(wide) - 2 * (len(wide) + 1)
-        if ctypes.string_at(id(wide) + data_at, 2 * len(wide)) != wide.encode(
-            UTF16, "surrogatepass"
-        ):
-            return None
-    except (OSError, ValueError, UnicodeError):  # pragma: no cover - defensive
-        return None
-    return state_at, data_at
-
-
-_STR_LAYOUT = _probe_str_layout()
-
-
 def text_views(text: str) -> tuple[object, memoryview | bytes] | None:
     """Return the (narrow, UTF-16) views of ``text``, or None if it leaves the BMP.
 
-    A two-byte str is read in place for its UTF-16 view (the caller keeps
-    ``text`` alive while it uses the views), and its narrow view is one table
-    look-up per code unit (a NumPy array).  Lone surrogates are kept as code
+    The UTF-16 view is the text encoded (for a str of two-byte characters, CPython
+    copies them), and the narrow view of a text beyond Latin-1 is one table look-up
+    per code unit (a NumPy array).  Lone surrogates are kept as code
     units (the anchors treat them as characters, as the regexes do).  Texts
     with characters above U+FFFF are scanned through UTF-8 instead.
     """
-    kind = 0
-    if _STR_LAYOUT is not None:
-        state = ctypes.c_uint32.from_address(id(text) + _STR_LAYOUT[0]).value
-        if (state >> 5) & 1:  # compact: the characters follow the header
-            kind = (state >> 2) & 7
-    if kind == 4:
-        return None
-    if kind != 2:
-        if text.isascii():
-            return text.encode("ascii"), text.encode(UTF16)
-        try:
-            latin = text.encode("latin-1")
-        except UnicodeEncodeError:
-            pass
-        else:
-            return latin.translate(_NARROW_256), text.encode(UTF16)
-    if kind == 2:
-        n = 2 * len(text)
-        wide: memoryview | bytes = memoryview(
-            (ctypes.c_char * n).from_address(id(text) + _STR_LAYOUT[1])  # type: ignore[index]
-        ).cast("B")
+    if text.isascii():
+        return text.encode("ascii"), text.encode(UTF16)
+    try:
+        latin = text.encode("latin-1")
+    except UnicodeEncodeError:
+        pass
     else:
-        wide = text.encode(UTF16, "surrogatepass")
-        if len(wide) != 2 * len(text):
-            return None
+        return latin.translate(_NARROW_256), text.encode(UTF16)
+    wide = text.encode(UTF16, "surrogatepass")
+    if len(wide) != 2 * len(text):
+        return None  # characters above U+FFFF: scanned through UTF-8
     import numpy as np
 
     return _table_array().take(np.frombuffer(wide, dtype="<u2")), wide
