@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import add_domain_error
 from guildhall.core.months import parse_month
+from guildhall.core.pagination import Counted
 from guildhall.events import ical, queries, services
 from guildhall.events.forms import (
     AttachmentForm,
@@ -43,6 +44,7 @@ from guildhall.events.timeline import diff_rows, timeline
 from guildhall.kit import attachments
 from guildhall.kit.actions import beside_field, form_page, run_page_action
 from guildhall.kit.pages import GET_POST, object_page, org_page, viewable
+from guildhall.kit import search as keywords
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records import services as records
@@ -117,11 +119,18 @@ def _list_page(request: HttpRequest, org: Any, qs: Any, template: str,
     params = {k: request.GET.get(k, "") for k in ("type", "month", "q")}
     params["status"] = request.GET.get("status", default_status)
     # A row shows the title, type, start, state and association: the long texts stay behind.
-    qs = qs.select_related(None).select_related("organization").defer(*LIST_DEFERRED)
-    page = Paginator(queries.filter_filings(qs, params), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = queries.filter_filings(qs.select_related(None).select_related("organization")
+                                .defer(*LIST_DEFERRED), params)
+    # A search counts its matches up to keywords.CAP: a word in every filing costs a page.
+    matched = keywords.capped_count(qs) if params["q"] else None
+    pages = Paginator(qs, PAGE_SIZE) if matched is None else Counted(
+        qs, PAGE_SIZE, count=min(matched, keywords.CAP))
+    page = pages.get_page(request.GET.get("page"))
     _label_rows(page.object_list)
     return render(request, template, {
         "org": org, "page": page, "params": params, "query": urlencode(params),
+        "matched": matched, "more": matched is not None and matched > keywords.CAP,
+        "cap": keywords.CAP,
         "statuses": Status.choices, "types": EventType.choices, "today": timezone.localdate(),
         "may_create": can(request.user, "events.create", org), **extra,
     })

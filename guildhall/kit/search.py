@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import Lookup, Q, QuerySet, TextField
+from django.db.models import Exists, Lookup, OuterRef, Q, QuerySet, TextField
 
 from guildhall.orgs.models import Organization
 
@@ -68,46 +68,83 @@ class HasText(Lookup):
 
 
 def bigrams(text: str) -> set[str]:
-    """Return the pairs of adjacent characters of each word of a search text."""
+    """Return the pairs of adjacent characters of each word of a search text (the index as
+    events' migration 0005 wrote it)."""
     return {word[i:i + 2] for word in text.split() for i in range(len(word) - 1)}
 
 
-#: A pair of characters in more records than this is "common": only its count matters.
-GRAM_CAP = 500
+def grams(text: str) -> set[str]:
+    """Return the pairs and the triples of adjacent characters of each word of a search
+    text: what a module's index of grams holds for a record."""
+    return {word[i:i + n] for word in text.split() for n in (2, 3)
+            for i in range(len(word) - n + 1)}
+
+
+def word_grams(word: str) -> list[str]:
+    """Return the grams that find a word: its triples (far rarer than its pairs in Chinese
+    text, where a few hundred pairs make most words), or the pair a word of two is."""
+    n = 3 if len(word) >= 3 else 2
+    return sorted({word[i:i + n] for i in range(len(word) - n + 1)})
+
+
+#: The most matches a search counts: past it the page says "more than CAP" (its pages are
+#: still the first matches in the list's order), so a word in every record costs a page.
+CAP = 1000
+#: A gram in fewer records than this narrows the search to its records (one index range);
+#: counting a gram's records stops here.
+RARE = 5000
 
 
 def matching_indexed(qs: QuerySet, query: str | None, grams: Any, subject: str) -> QuerySet:
-    """Narrow `qs` to the query's records through an index of bigrams (`grams`, a model
-    with `gram` and the foreign key `subject`), the organization's names being in the text
-    (the module writes them there).
+    """Narrow `qs` to the query's records through an index of grams (`grams`, a model with
+    `gram` and the foreign key `subject`), the organization's names being in the text (the
+    module writes them there).
 
-    One query counts the records of each bigram of the query, up to GRAM_CAP. A bigram in
-    none: nothing matches. The rarest one, when rarer than GRAM_CAP, gives the candidates
-    (an index range), whose text is then searched for every word. When every bigram is
-    common, the index would only add work: the words are looked for in the texts that the
-    other filters leave (a state of the queue, an organization). A word of one character
-    has no bigram and is looked for in the texts."""
+    One query counts the records of each gram of the query, up to RARE. A gram in none:
+    nothing matches. Each word's rarest gram, when rarer than RARE, narrows the records:
+    the rarest of all gives the candidates (an index range) and the others are looked up
+    in the index for each of them (the posting lists intersected in the database), before
+    any record is read; the candidates' texts are then searched for every word. A word
+    whose grams are all common narrows nothing: the list's order is read from its index
+    and stops at the first page (`capped_count` stops at CAP + 1). A word of one character
+    has no gram and is looked for in the texts. What stays slow: several words each in
+    thousands of records, together in few (every text below the body is read)."""
     words = terms(query)
-    wanted = sorted({g for w in words for g in bigrams(w)})
-    counts = _gram_counts(grams, wanted)
-    if wanted:
+    by_word = [word_grams(w) for w in words]
+    counts = _gram_counts(grams, sorted({g for wanted in by_word for g in wanted}))
+    rare: list[tuple[int, str]] = []
+    for wanted in by_word:
+        if not wanted:
+            continue
         rarest = min(wanted, key=lambda g: counts.get(g, 0))
         if counts.get(rarest, 0) == 0:
             return qs.none()
-        if counts[rarest] < GRAM_CAP:
-            qs = qs.filter(pk__in=grams.objects.filter(gram=rarest).values(subject))
+        if counts[rarest] < RARE:
+            rare.append((counts[rarest], rarest))
+    if rare:
+        (_, first), *others = sorted(set(rare))
+        candidates = grams.objects.filter(gram=first)
+        for _, gram in others:
+            candidates = candidates.filter(Exists(grams.objects.filter(
+                gram=gram, **{subject: OuterRef(subject)})))
+        qs = qs.filter(pk__in=candidates.values(subject))
     for word in words:
         qs = qs.filter(search_text__has=word)
     return qs
 
 
+def capped_count(qs: QuerySet) -> int:
+    """Count the records of `qs` up to CAP + 1 (which reads "more than CAP")."""
+    return qs.order_by().values("pk")[:CAP + 1].count()
+
+
 def _gram_counts(grams: Any, wanted: list[str]) -> dict[str, int]:
-    """Count the records of each bigram, up to GRAM_CAP, in one query."""
+    """Count the records of each gram, up to RARE, in one query."""
     if not wanted:
         return {}
     table = connection.ops.quote_name(grams._meta.db_table)
     one = (f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE gram = %s "
-           f"LIMIT {GRAM_CAP}) AS capped)")
+           f"LIMIT {RARE}) AS capped)")
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join([one] * len(wanted)),
                        [v for g in wanted for v in (g, g)])
