@@ -222,7 +222,10 @@ class Filing(Workflow, RecordSubject, ReviewedRecord, Searchable):
         verbose_name = _("filing")
         indexes = [
             models.Index(fields=["organization", "status", "starts_at"], name="filing_org_status"),
-            models.Index(fields=["status", "decision_due"], name="filing_queue"),
+            # The queue in one state, in its order; the association in it too, so that the
+            # queue is counted from the index alone.
+            models.Index(fields=["status", "decision_due", "starts_at", "organization"],
+                         name="filing_queue_order"),
             # The queue in every state (queries.queue_filings), read in order by a search
             # that matches most filings, so that it stops at the first page.
             models.Index(SubmittedFirst(), F("decision_due"), F("starts_at"), F("id"),

@@ -2,10 +2,12 @@
 
 Each searchable record keeps one lower-cased text column, `search_text` (its title, body,
 speakers…), written by the module's services whenever its content changes. A query is
-split into at most MAX_TERMS words; a record matches when every word is in its text or in
-its organization's name. The same LIKE runs on SQLite and PostgreSQL: the lists are
-narrowed to one organization, or to one state of the queue, by their indexes first, so the
-LIKE reads a few thousand short rows at most (see bench/pages_bench.py for the figures).
+split into at most MAX_TERMS words; a record matches when every word is in its text (or,
+with `matching`, in its organization's name). Lists of one organization read its few rows;
+lists across a province (`matching_indexed`) go through an index of the texts' grams of two
+and three characters, so that a rare word reads only the records holding it, and count at
+most CAP matches, so that a word in every record reads only the first page (see
+bench/pages_bench.py for the figures).
 """
 
 from __future__ import annotations
@@ -93,6 +95,8 @@ CAP = 1000
 #: A gram in fewer records than this narrows the search to its records (one index range);
 #: counting a gram's records stops here.
 RARE = 5000
+#: Candidates up to this many are read first and given to the list's query as values.
+FEW = 500
 
 
 def matching_indexed(qs: QuerySet, query: str | None, grams: Any, subject: str) -> QuerySet:
@@ -127,7 +131,11 @@ def matching_indexed(qs: QuerySet, query: str | None, grams: Any, subject: str) 
         for _, gram in others:
             candidates = candidates.filter(Exists(grams.objects.filter(
                 gram=gram, **{subject: OuterRef(subject)})))
-        qs = qs.filter(pk__in=candidates.values(subject))
+        ids = list(candidates.values_list(subject, flat=True)[:FEW + 1])
+        # A few are given as they are: a planner that cannot tell how few records a gram
+        # has (PostgreSQL's guess for LIKE) could read every text before the index. More
+        # stay a subquery, which the planner joins with the list's other filters.
+        qs = qs.filter(pk__in=ids if len(ids) <= FEW else candidates.values(subject))
     for word in words:
         qs = qs.filter(search_text__has=word)
     return qs
