@@ -223,8 +223,8 @@ class Filing(Workflow, RecordSubject, ReviewedRecord, Searchable):
         indexes = [
             models.Index(fields=["organization", "status", "starts_at"], name="filing_org_status"),
             # The queue in one state, in its order; the association in it too, so that the
-            # queue is counted from the index alone.
-            models.Index(fields=["status", "decision_due", "starts_at", "organization"],
+            # queue is counted, and a search's candidates kept, from the index alone.
+            models.Index(fields=["status", "decision_due", "starts_at", "id", "organization"],
                          name="filing_queue_order"),
             # The queue in every state (queries.queue_filings), read in order by a search
             # that matches most filings, so that it stops at the first page.

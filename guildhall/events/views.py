@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import add_domain_error
 from guildhall.core.months import parse_month
-from guildhall.core.pagination import Counted
 from guildhall.events import ical, queries, services
 from guildhall.events.forms import (
     AttachmentForm,
@@ -42,9 +41,9 @@ from guildhall.events.models import (
 )
 from guildhall.events.timeline import diff_rows, timeline
 from guildhall.kit import attachments
+from guildhall.kit import search as keywords
 from guildhall.kit.actions import beside_field, form_page, run_page_action
 from guildhall.kit.pages import GET_POST, object_page, org_page, viewable
-from guildhall.kit import search as keywords
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.records import services as records
@@ -121,15 +120,14 @@ def _list_page(request: HttpRequest, org: Any, qs: Any, template: str,
     # A row shows the title, type, start, state and association: the long texts stay behind.
     qs = queries.filter_filings(qs.select_related(None).select_related("organization")
                                 .defer(*LIST_DEFERRED), params)
-    # A search counts its matches up to keywords.CAP: a word in every filing costs a page.
-    matched = keywords.capped_count(qs) if params["q"] else None
-    pages = Paginator(qs, PAGE_SIZE) if matched is None else Counted(
-        qs, PAGE_SIZE, count=min(matched, keywords.CAP))
-    page = pages.get_page(request.GET.get("page"))
+    # A search reads its first keywords.CAP matches: a word in every filing costs a page.
+    found = keywords.Matches(qs) if params["q"] else None
+    page = Paginator(qs if found is None else found, PAGE_SIZE).get_page(request.GET.get("page"))
     _label_rows(page.object_list)
     return render(request, template, {
         "org": org, "page": page, "params": params, "query": urlencode(params),
-        "matched": matched, "more": matched is not None and matched > keywords.CAP,
+        "matched": None if found is None else found.count_found,
+        "more": found is not None and found.more,
         "cap": keywords.CAP,
         "statuses": Status.choices, "types": EventType.choices, "today": timezone.localdate(),
         "may_create": can(request.user, "events.create", org), **extra,

@@ -12,10 +12,11 @@ bench/pages_bench.py for the figures).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 from django.db import connection
-from django.db.models import Exists, Lookup, OuterRef, Q, QuerySet, TextField
+from django.db.models import Exists, IntegerField, Lookup, OuterRef, Q, QuerySet, TextField
 
 from guildhall.orgs.models import Organization
 
@@ -69,6 +70,25 @@ class HasText(Lookup):
         return "%s", [value]
 
 
+@IntegerField.register_lookup
+class Among(Lookup):
+    """`pk__among=[ids]`: the column is one of the values, given to PostgreSQL as one array
+    (a list of thousands of values costs its planner more than the query), to SQLite as a
+    list."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        values = [int(v) for v in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*params, values]
+        if not values:
+            return "1 = 0", []
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
+
+
 def bigrams(text: str) -> set[str]:
     """Return the pairs of adjacent characters of each word of a search text (the index as
     events' migration 0005 wrote it)."""
@@ -95,7 +115,7 @@ CAP = 1000
 #: A gram in fewer records than this narrows the search to its records (one index range);
 #: counting a gram's records stops here.
 RARE = 5000
-#: Candidates up to this many are read first and given to the list's query as values.
+#: Candidates up to this many are read as they are; more, with the list's other filters.
 FEW = 500
 
 
@@ -132,18 +152,43 @@ def matching_indexed(qs: QuerySet, query: str | None, grams: Any, subject: str) 
             candidates = candidates.filter(Exists(grams.objects.filter(
                 gram=gram, **{subject: OuterRef(subject)})))
         ids = list(candidates.values_list(subject, flat=True)[:FEW + 1])
-        # A few are given as they are: a planner that cannot tell how few records a gram
-        # has (PostgreSQL's guess for LIKE) could read every text before the index. More
-        # stay a subquery, which the planner joins with the list's other filters.
-        qs = qs.filter(pk__in=ids if len(ids) <= FEW else candidates.values(subject))
+        if len(ids) > FEW:  # many: those the list's other filters keep, read from indexes
+            ids = list(qs.filter(pk__in=candidates.values(subject)).values_list("pk", flat=True))
+        # Given as values: a planner that cannot tell how few records hold a word (the
+        # guess of PostgreSQL for LIKE) would read every text before the index.
+        qs = qs.filter(pk__among=ids)
     for word in words:
         qs = qs.filter(search_text__has=word)
     return qs
 
 
-def capped_count(qs: QuerySet) -> int:
-    """Count the records of `qs` up to CAP + 1 (which reads "more than CAP")."""
-    return qs.order_by().values("pk")[:CAP + 1].count()
+class Matches(Sequence):
+    """The records of a search for a paginator: the ids of the first CAP + 1, read in the
+    list's order in one query (a word in every record stops there, in the order's index;
+    a rare word's candidates are read and sorted), and each page's records by their ids."""
+
+    def __init__(self, qs: QuerySet) -> None:
+        self.qs = qs
+        self.ids = list(qs.values_list("pk", flat=True)[:CAP + 1])
+        #: How many matched, up to CAP; `more` when there are more.
+        self.count_found = min(len(self.ids), CAP)
+        self.more = len(self.ids) > CAP
+
+    def __len__(self) -> int:
+        return self.count_found
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int):
+            return self[index:index + 1][0]
+        ids = self.ids[:CAP][index]
+        rows = {row.pk: row for row in self.qs.filter(pk__in=ids)} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def _gram_counts(grams: Any, wanted: list[str]) -> dict[str, int]:

@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='filing',
-            index=models.Index(fields=['status', 'decision_due', 'starts_at', 'organization'], name='filing_queue_order'),
+            index=models.Index(fields=['status', 'decision_due', 'starts_at', 'id', 'organization'], name='filing_queue_order'),
         ),
     ]

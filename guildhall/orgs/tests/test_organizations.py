@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from guildhall.audit.models import AuditRecord
+from guildhall.orgs import services
 from guildhall.orgs.demo import credit_code
 from guildhall.orgs.models import Invitation, Membership, Organization
-from guildhall.orgs import services
 from guildhall.orgs.scoping import visible_orgs
 from guildhall.orgs.signals import organization_renamed
 from guildhall.orgs.validators import validate_credit_code
