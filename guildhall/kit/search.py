@@ -130,9 +130,9 @@ def matching_indexed(qs: QuerySet, query: str | None, grams: Any, subject: str) 
     in the index for each of them (the posting lists intersected in the database), before
     any record is read; the candidates' texts are then searched for every word. A word
     whose grams are all common narrows nothing: the list's order is read from its index
-    and stops at the first page (`capped_count` stops at CAP + 1). A word of one character
-    has no gram and is looked for in the texts. What stays slow: several words each in
-    thousands of records, together in few (every text below the body is read)."""
+    and stops after CAP + 1 matches (`Matches`). A word of one character has no gram and
+    is looked for in the texts. What stays slow: several words each in more than RARE
+    records and together in few (every text of the list is read then)."""
     words = terms(query)
     by_word = [word_grams(w) for w in words]
     counts = _gram_counts(grams, sorted({g for wanted in by_word for g in wanted}))
@@ -153,7 +153,8 @@ def matching_indexed(qs: QuerySet, query: str | None, grams: Any, subject: str) 
                 gram=gram, **{subject: OuterRef(subject)})))
         ids = list(candidates.values_list(subject, flat=True)[:FEW + 1])
         if len(ids) > FEW:  # many: those the list's other filters keep, read from indexes
-            ids = list(qs.filter(pk__in=candidates.values(subject)).values_list("pk", flat=True))
+            ids = list(qs.filter(pk__in=candidates.values(subject)).order_by()
+                       .values_list("pk", flat=True))
         # Given as values: a planner that cannot tell how few records hold a word (the
         # guess of PostgreSQL for LIKE) would read every text before the index.
         qs = qs.filter(pk__among=ids)
