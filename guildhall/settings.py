@@ -193,6 +193,8 @@ PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default
 # Invitations an admin may send, and API tokens a person may create, per hour (twice and
 # three times that per client address).
 INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=30)
+# How long an invitation's link works after it was (last) sent.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 TOKENS_PER_HOUR = env.int("TOKENS_PER_HOUR", default=10)
 
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -226,8 +226,9 @@ def texts_in(fields: Iterable[str], texts: Iterable[str]) -> tuple[dict[str, Any
         name = f"_{field}_text"
         aliases[name] = Cast(field, models.TextField())
         for text in texts:
-            condition |= models.Q(**{f"{name}__contains": text})
-            condition |= models.Q(**{f"{name}__contains": json.dumps(text)[1:-1]})
+            # Latin letters in any case, as `lib.masking.replace_text` replaces them.
+            condition |= models.Q(**{f"{name}__icontains": text})
+            condition |= models.Q(**{f"{name}__icontains": json.dumps(text)[1:-1]})
     return aliases, condition
 
 

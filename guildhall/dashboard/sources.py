@@ -104,10 +104,9 @@ def _organization(ids: list[int], period: Period) -> Found:
 
 def overdue_items_q(today: dt.date) -> Q:
     """The plan module's own rule (`PlanItem.is_overdue`), as a filter."""
-    from guildhall.plans.models import ItemStatus
+    from guildhall.plans.queries import overdue_q
 
-    return (Q(status__in=[ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS], due_date__lt=today)
-            | Q(status=ItemStatus.RETURNED, rectification_due__lt=today))
+    return overdue_q(today)
 
 
 def _plans(ids: list[int], period: Period) -> Found:

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guildhall.kit.models import ReviewedRecord, Searchable, Settings, between
+from guildhall.kit.models import ReviewedRecord, Searchable, Settings, author, between
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -214,8 +214,7 @@ class Filing(Workflow, RecordSubject, ReviewedRecord, Searchable):
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
     summary_due = models.DateField(_("summary due"), null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
-                                   verbose_name=_("filed by"))
+    created_by = author(_("filed by"))
 
     class Meta:
         ordering = ["-starts_at", "-pk"]

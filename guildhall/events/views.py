@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from guildhall.core.errors import DomainError
@@ -43,6 +43,7 @@ from guildhall.events.timeline import diff_rows, timeline
 from guildhall.kit import attachments
 from guildhall.kit import search as keywords
 from guildhall.kit.actions import beside_field, form_page, run_page_action
+from guildhall.kit.decisions import Verdict, decision
 from guildhall.kit.pages import GET_POST, object_page, org_page, viewable
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
@@ -74,7 +75,8 @@ def _detail(request: HttpRequest, filing: Filing, *, status: int = 200, error: s
             Status.RETURNED, Status.REJECTED) else None,
         "halt_opens": filing.halt_opens(rules) if filing.status == Status.APPROVED
         and timezone.now() < filing.halt_opens(rules) else None,
-        "decision_form": forms.get("decision_form") or DecisionForm(initial={"revision": filing.revision}),
+        "decision": _decision(filing, actions, forms.get("decision_form") or DecisionForm(
+            initial={"revision": filing.revision})),
         "submit_form": forms.get("submit_form") or SubmitForm(initial={
             "late_reason": request.session.pop(_LATE_REASON % filing.pk, "")}),
         "lead_time": dict(zip(("earliest", "too_early"), services.lead_time_of(filing, rules),
@@ -83,6 +85,24 @@ def _detail(request: HttpRequest, filing: Filing, *, status: int = 200, error: s
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
     }
     return render(request, "events/detail.html", ctx, status=status)
+
+
+def _decision(filing: Filing, actions: Any, form: Any) -> Any:
+    """The sign-off or approval form of the filing page, with the buttons the workflow
+    allows (each posts to its own action's URL)."""
+    def verdict(action: str, label: str, style: str = "") -> Verdict:
+        url = reverse(f"events:filing_{action}", args=(filing.organization_id, filing.pk))
+        return Verdict(action, label, action.replace("_", "-"), url=url, style=style)
+
+    return decision(actions, [
+        verdict("sign_off", _("Sign off")),
+        verdict("approve", _("Approve")),
+        verdict("return", _("Return for revision"), "secondary"),
+        verdict("reject", _("Reject"), "secondary outline"),
+    ], url=reverse("events:filing_approve", args=(filing.organization_id, filing.pk)), form=form,
+        title=_("Internal sign-off") if "sign_off" in actions else _("Your decision"),
+        note=_("on revision %(n)s") % {"n": filing.revision},
+        hint=_("A comment is required to return or reject."))
 
 
 def _act(request: HttpRequest, org_id: int, filing_id: int, action: str,
@@ -166,7 +186,12 @@ def filing_queue(request: HttpRequest, org_id: int) -> HttpResponse:
     status = request.GET.get("status", Status.SUBMITTED)
     return _list_page(request, org, queries.queue_filings(org, status=status), "events/queue.html",
                       default_status=Status.SUBMITTED,
-                      may_decide=can(request.user, "events.decide_many", org))
+                      may_decide=can(request.user, "events.decide_many", org),
+                      verdicts=[Verdict(value, label, f"bulk-{value}", name="action", value=value,
+                                        style=style) for value, label, style in (
+                          ("approve", _("Approve the chosen"), ""),
+                          ("return", _("Return the chosen"), "secondary"),
+                          ("reject", _("Reject the chosen"), "secondary"))])
 
 
 # ---- filing and editing ----------------------------------------------------------------
@@ -376,8 +401,7 @@ record_pages = attachments.RecordPages(
     detach=lambda request, filing, attachment: services.attachment_remove(
         actor=request.user, filing=filing, attachment=attachment),
     accept=lambda request, filing, finding, reason: services.finding_acknowledge(
-        actor=request.user, finding=finding, reason=reason),
-    attached=gettext_lazy("The file was attached."), removed=gettext_lazy("The file was removed."))
+        actor=request.user, finding=finding, reason=reason))
 
 
 # ---- calendar, feed, rules --------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guildhall.kit.models import author
 from guildhall.kit.workflow import Workflow
 from guildhall.records.models import RecordSubject
 
@@ -188,8 +189,7 @@ class Incident(Workflow, RecordSubject):
     stable_at = models.DateTimeField(_("stable since"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopened_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
-                                   verbose_name=_("registered by"))
+    created_by = author(_("registered by"))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     # The board's order, stored by `save` (`set_board_order`) so that an index serves it: the

@@ -87,8 +87,10 @@ class RecordPages:
     - `page(request, obj, status=, error=, attachment_form=)`: its page, drawn again with a
       refusal;
     - `attach(request, obj, cleaned_data)`, `detach(request, obj, attachment)`,
-      `accept(request, obj, finding, reason)`: the module's services;
-    - `attached`, `removed`, `acknowledged`: what the person is told (lazy texts).
+      `accept(request, obj, finding, reason)`: the module's services (without `accept`, the
+      object's files are not checked and it has no finding page);
+    - `attached`, `removed`, `acknowledged`: what the person is told (lazy texts);
+    - `inline_images`: images open in the browser instead of downloading.
     """
 
     fetch: Callable[[HttpRequest, int, int], Any]
@@ -96,9 +98,9 @@ class RecordPages:
     form: Callable[..., Any]
     attach: Callable[[HttpRequest, Any, dict[str, Any]], Any]
     detach: Callable[[HttpRequest, Any, Any], Any]
-    accept: Callable[[HttpRequest, Any, Any, str], Any]
-    attached: str
-    removed: str
+    accept: Callable[[HttpRequest, Any, Any, str], Any] | None = None
+    attached: str = gettext_lazy("The file was attached.")
+    removed: str = gettext_lazy("The file was removed.")
     acknowledged: str = gettext_lazy("The finding was acknowledged.")
     inline_images: bool = False
 
@@ -135,14 +137,16 @@ class RecordPages:
                           lambda o, attachment: self.detach(request, o, attachment),
                           done=self.removed, refused=refused(request, obj))
 
-        @login_required
-        @require_POST
-        def finding_acknowledge(request: HttpRequest, org_id: int, finding_id: int,
-                                **ids: int) -> HttpResponse:
-            obj = self.fetch(request, org_id, ids[key])
-            return acknowledge(request, obj, finding_id,
-                               lambda o, finding, reason: self.accept(request, o, finding, reason),
-                               done=self.acknowledged, refused=refused(request, obj))
-
-        return {view.__name__: view for view in (
-            attachment_upload, attachment_download, attachment_remove, finding_acknowledge)}
+        views = [attachment_upload, attachment_download, attachment_remove]
+        accept = self.accept
+        if accept is not None:
+            @login_required
+            @require_POST
+            def finding_acknowledge(request: HttpRequest, org_id: int, finding_id: int,
+                                    **ids: int) -> HttpResponse:
+                obj = self.fetch(request, org_id, ids[key])
+                return acknowledge(request, obj, finding_id,
+                                   lambda o, finding, reason: accept(request, o, finding, reason),
+                                   done=self.acknowledged, refused=refused(request, obj))
+            views.append(finding_acknowledge)
+        return {view.__name__: view for view in views}

@@ -58,6 +58,14 @@ class Searchable(models.Model):
         abstract = True
 
 
+def author(verbose_name: Any = None) -> models.ForeignKey:
+    """Return the field of who made a record: kept while the record exists (an account that
+    made records is not deleted; an erased person's records move to a placeholder), with no
+    reverse accessor on the user."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                             verbose_name=verbose_name)
+
+
 def between(field: str, low: int, high: int, name: str) -> models.CheckConstraint:
     """Return the database's rule that `field` lies from `low` to `high`, both included."""
     return models.CheckConstraint(

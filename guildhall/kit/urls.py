@@ -18,13 +18,15 @@ RECORD_PATHS = {
 }
 
 
-def record_patterns(prefix: str, pages: RecordPages) -> list[URLPattern]:
+def record_patterns(prefix: str, pages: RecordPages, name_prefix: str = "") -> list[URLPattern]:
     """Return the object's record pages below `prefix` (the object's page, ending in the
     object's id, as "o/<int:org_id>/events/<int:filing_id>/"), named as
-    `records.models.RecordSubject` expects."""
+    `records.models.RecordSubject` expects: `name_prefix` before each name when the module
+    has several kinds of objects with files ("material_attachment_upload")."""
     key = re.findall(r"<int:(\w+)>", prefix)[-1]
     views = pages.views(key)
-    return [path(prefix + tail, views[name], name=name) for name, tail in RECORD_PATHS.items()]
+    return [path(prefix + tail, views[name], name=name_prefix + name)
+            for name, tail in RECORD_PATHS.items() if name in views]
 
 
 def object_patterns(prefix: str, views: Any, thing: str, pages: str) -> list[URLPattern]:

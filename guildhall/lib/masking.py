@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -24,16 +25,26 @@ def mask_email(value: str) -> str:
     return f"{local[0]}{'*' * (len(local) - 2)}{local[-1]}@{domain}"
 
 
+def replace_text(value: str, old: str, new: str) -> str:
+    """Return `value` with every occurrence of `old` replaced by `new`, in any case of its
+    Latin letters (an e-mail address written "Zhang.Wei@Example.cn" is the same address)."""
+    if not old:
+        return value
+    if not old.isascii() or old.lower() == old.upper():
+        return value.replace(old, new)
+    return re.sub(re.escape(old), lambda _match: new, value, flags=re.IGNORECASE)
+
+
 def replace_in(value: Any, replacements: dict[str, str],
                whole: dict[str, str] | None = None) -> Any:
     """Return `value` (a string or JSON data) with every occurrence of each key of
-    `replacements` in its strings replaced by the key's value, and each string that is
+    `replacements` in its strings replaced by the key's value (`replace_text`), and each string that is
     exactly a key of `whole` replaced by its value (dictionary keys untouched)."""
     if isinstance(value, str):
         if whole and value in whole:
             return whole[value]
         for old, new in replacements.items():
-            value = value.replace(old, new)
+            value = replace_text(value, old, new)
         return value
     if isinstance(value, list):
         return [replace_in(v, replacements, whole) for v in value]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.kit import attendees as kit_attendees
-from guildhall.kit.models import time_and_place_errors
+from guildhall.kit.models import author, time_and_place_errors
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Organization
 from guildhall.records.models import RecordSubject
@@ -151,8 +151,7 @@ class Meeting(Workflow, RecordSubject):
     revision = models.PositiveIntegerField(_("revision"), default=1)
     cancel_reason = models.TextField(blank=True)
     recorded_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
-                                   verbose_name=_("recorded by"))
+    created_by = author(_("recorded by"))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from guildhall.kit.urls import record_patterns
 from guildhall.meetings import views
 
 M = "o/<int:org_id>/meetings/<int:meeting_id>/"
@@ -18,9 +19,5 @@ urlpatterns = [
     path(M + "cancel", views.meeting_cancel, name="meeting_cancel"),
     path(M + "follow-up", views.meeting_follow_up, name="meeting_follow_up"),
     path(M + "minutes.docx", views.meeting_minutes, name="meeting_minutes"),
-    path(M + "attachments/", views.attachment_upload, name="attachment_upload"),
-    path(M + "attachments/<int:attachment_id>/", views.attachment_download,
-         name="attachment_download"),
-    path(M + "attachments/<int:attachment_id>/remove", views.attachment_remove,
-         name="attachment_remove"),
+    *record_patterns(M, views.record_pages),
 ]

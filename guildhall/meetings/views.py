@@ -245,31 +245,10 @@ def meeting_minutes(request: HttpRequest, org_id: int, meeting_id: int) -> HttpR
 
 # ---- attachments ----------------------------------------------------------------------
 
-@login_required
-@require_POST
-def attachment_upload(request: HttpRequest, org_id: int, meeting_id: int) -> HttpResponse:
-    meeting = _meeting(request, org_id, meeting_id)
-    return attachments.upload(
-        request, meeting, AttachmentForm(request.POST, request.FILES),
-        lambda data: services.attachment_add(actor=request.user, meeting=meeting, upload=data["file"]),
-        done=_("The file was attached."),
-        page=lambda form: _detail(request, meeting, attachment_form=form))
 
-
-@login_required
-@require_GET
-def attachment_download(request: HttpRequest, org_id: int, meeting_id: int,
-                        attachment_id: int) -> HttpResponse:
-    return attachments.download(_meeting(request, org_id, meeting_id), attachment_id)
-
-
-@login_required
-@require_POST
-def attachment_remove(request: HttpRequest, org_id: int, meeting_id: int,
-                      attachment_id: int) -> HttpResponse:
-    meeting = _meeting(request, org_id, meeting_id)
-    return attachments.remove(
-        request, meeting, attachment_id,
-        lambda m, a: services.attachment_remove(actor=request.user, meeting=m, attachment=a),
-        done=_("The file was removed."), refused=_refused(request, meeting))
-
+record_pages = attachments.RecordPages(
+    fetch=_meeting, page=_detail, form=AttachmentForm,
+    attach=lambda request, meeting, data: services.attachment_add(
+        actor=request.user, meeting=meeting, upload=data["file"]),
+    detach=lambda request, meeting, attachment: services.attachment_remove(
+        actor=request.user, meeting=meeting, attachment=attachment))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -133,6 +134,14 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        """When the link stops working: INVITATION_DAYS after it was last sent."""
+        return (self.sent_at or self.created_at) + dt.timedelta(days=settings.INVITATION_DAYS)
+
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
 
     @classmethod
     def pending_of(cls, org: Organization) -> models.QuerySet[Invitation]:

@@ -246,6 +246,16 @@ def _check_pending(invitation: Invitation) -> None:
         raise DomainError(_("This invitation was cancelled."), "cancelled", status=409)
 
 
+def _check_acceptable(invitation: Invitation) -> None:
+    """Refuse an invitation that is used, cancelled or past its time (a resend renews it)."""
+    _check_pending(invitation)
+    if invitation.is_expired():
+        raise DomainError(_("This invitation expired on %(date)s. Ask the organization's "
+                            "administrator to send it again.") % {
+            "date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d")},
+            "expired", status=410)
+
+
 def _lock_pending(invitation: Invitation) -> Invitation:
     """Return the invitation locked for this transaction, refusing one that is no longer
     pending (used or cancelled meanwhile)."""
@@ -286,15 +296,17 @@ def _send_invitation(invitation: Invitation, actor: Any) -> None:
 
     subject = _("Invitation to join %(org)s on Guildhall") % {"org": invitation.organization.name}
     body = _("%(name)s invites you to join %(org)s as %(role)s. Open this link to accept "
-             "the invitation:\n\n%(link)s") % {"name": actor.display_name, "org": invitation.organization.name,
-                                       "role": invitation.get_role_display(), "link": link}
+             "the invitation:\n\n%(link)s\n\nThe link works until %(date)s.") % {
+        "name": actor.display_name, "org": invitation.organization.name,
+        "role": invitation.get_role_display(), "link": link,
+        "date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d")}
     send_mail(subject, body, None, [invitation.email])
 
 
 def invitation_join(*, invitation: Invitation, user: Any) -> Membership:
     """Make the signed-in account a member, by its own acceptance of the invitation sent
     to its e-mail address."""
-    _check_pending(invitation)
+    _check_acceptable(invitation)
     if (user.email or "").lower() != invitation.email.lower():
         raise DomainError(_("This invitation was sent to another e-mail address. Sign in with "
                             "the account of that address to accept it."), "wrong_account",
@@ -317,7 +329,7 @@ def invitation_accept(*, invitation: Invitation, username: str, full_name: str,
     from django.contrib.auth.password_validation import validate_password
 
     User = get_user_model()
-    _check_pending(invitation)
+    _check_acceptable(invitation)
     if "@" in username:
         # Sign-in accepts a user name or an e-mail address: a user name must not look like one.
         raise DomainError(_("A user name cannot contain “@”."), "bad_username", field="username")

@@ -261,7 +261,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         token=token, accepted_at__isnull=True).first()
     if invitation is None:
         raise Http404("No such invitation")
-    if invitation.cancelled_at:
+    if invitation.cancelled_at or invitation.is_expired():
         return render(request, "orgs/invitation_cancelled.html", {"invitation": invitation},
                       status=410)
     if get_user_model().objects.filter(email__iexact=invitation.email).exists():

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from guildhall.kit.models import author
 from guildhall.kit.workflow import AcknowledgedBySupervisor, Workflow
 from guildhall.records.models import RecordSubject
 
@@ -209,7 +210,7 @@ class PlanTemplate(Workflow, models.Model):
                                   related_name="+")
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     adoption_due = models.DateField(_("adopt by"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_by = author()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

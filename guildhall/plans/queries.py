@@ -108,7 +108,7 @@ def with_item_figures(plans: list[Plan]) -> list[Plan]:
         "plan_id").annotate(
         open_items=Count("pk", filter=Q(status__in=OPEN_ITEM)),
         unscored=Count("pk", filter=Q(status=ItemStatus.DONE, score__isnull=True)),
-        overdue=Count("pk", filter=Q(status__in=OPEN_ITEM, due_date__lt=timezone.localdate())))}
+        overdue=Count("pk", filter=overdue_q(timezone.localdate())))}
     for plan in plans:
         row = figures.get(plan.pk, {})
         plan.open_items, plan.unscored, plan.overdue = (

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guildhall.core.errors import DomainError
 from guildhall.kit import attachments, links
 from guildhall.kit.actions import beside_field, run_page_action, save_form
+from guildhall.kit.decisions import acknowledgement
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.plans import queries, services
@@ -164,8 +165,13 @@ def _plan_page(request: HttpRequest, org: Any, year: int, *, status: int = 200, 
         "window": services.window_text(rules), "window_open": rules.window_is_open(),
         "may_create": plan is None and can(request.user, "plans.edit", Plan(organization=org)),
         "timeline": _timeline(plan) if plan else [],
-        "decision_form": forms.get("decision_form") or DecisionForm(
-            initial={"revision": plan.revision if plan else 1}),
+        "decision": acknowledgement(
+            actions, "plan", url=reverse("plans:plan_acknowledge", args=(org.pk, year)),
+            return_url=reverse("plans:plan_return", args=(org.pk, year)),
+            form=forms.get("decision_form") or DecisionForm(
+                initial={"revision": plan.revision if plan else 1}),
+            title=_("Acknowledge the plan"),
+            note=_("on revision %(n)s") % {"n": plan.revision if plan else 1}),
         "grade_form": forms.get("grade_form") or GradeForm(
             initial={"score": services.suggested_score(plan) if plan else None}),
         "years": [year - 1, year, year + 1],

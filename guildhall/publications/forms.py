@@ -101,9 +101,6 @@ class PublicationForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    verdict = forms.ChoiceField(choices=[("pass", _("Pass")), ("return", _("Return")),
-                                         ("reject", _("Reject"))], widget=forms.HiddenInput,
-                                required=False)
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}),
                               required=False,
                               help_text=_("Every step leaves a written comment."))

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guildhall.kit.models import ReviewedRecord, Searchable, Settings, between
+from guildhall.kit.models import ReviewedRecord, Searchable, Settings, author, between
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -86,7 +86,7 @@ class Channel(models.Model):
     review_roles = models.JSONField(_("review steps"), default=default_step_roles)
     pause_reason = models.TextField(_("reason for the pause"), blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_by = author()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -276,8 +276,7 @@ class Publication(Workflow, RecordSubject, ReviewedRecord, Searchable):
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdraw_reason = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
-                                   verbose_name=_("author"))
+    created_by = author(_("author"))
 
     class Meta:
         ordering = ["-planned_at", "-pk"]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guildhall.core.errors import DomainError
 from guildhall.kit import attachments
 from guildhall.kit.actions import beside_field, form_page, run_page_action
+from guildhall.kit.decisions import Verdict, decision
 from guildhall.kit.pages import GET_POST, object_page, org_page, viewable
 from guildhall.lib import richtext
 from guildhall.orgs.permissions import can, require
@@ -226,6 +227,23 @@ def timeline(publication: Publication) -> list[dict[str, Any]]:
         revision_label=lambda rev: _("Revision %(n)d") % {"n": rev.number})
 
 
+def _review(publication: Publication, actions: Any, step: Any, form: Any) -> Any:
+    """The reviewer's form of the publication page: one URL, the verdict named by the button."""
+    def verdict(value: str, label: str, style: str = "") -> Verdict:
+        return Verdict("review", label, f"review-{value}", name="verdict", value=value,
+                       style=style)
+
+    return decision(actions, [
+        verdict("pass", _("Pass")),
+        verdict("return", _("Return to the author"), "secondary"),
+        verdict("reject", _("Reject"), "secondary outline"),
+    ], url=reverse("publications:publication_review", args=(
+        publication.organization_id, publication.pk)), form=form,
+        title=_("Your review: %(step)s") % {"step": step.name if step else ""},
+        note=_("on revision %(n)s") % {"n": publication.revision},
+        form_id="review-form", article_id="review")
+
+
 def _detail(request: HttpRequest, publication: Publication, *, status: int = 200,
             error: str = "", **forms: Any) -> HttpResponse:
     current = publication.revisions.select_related("created_by").get(number=publication.revision)
@@ -233,6 +251,8 @@ def _detail(request: HttpRequest, publication: Publication, *, status: int = 200
         publication, scanned=publication.scanned_revision == publication.revision)
     steps = publication.review_steps()
     actions = publication.available_actions(request.user)
+    current_step = reviews.current_step(publication, steps) if publication.is_under_review() \
+        else None
     body = records.mark_findings(richtext.sanitize(current.snapshot["body"]), findings,
                                  reveal=services.reveals_found_values(publication, request.user))
     ctx = {
@@ -247,16 +267,15 @@ def _detail(request: HttpRequest, publication: Publication, *, status: int = 200
             Status.RETURNED, Status.REJECTED) else None,
         "timeline": timeline(publication),
         "steps": steps if publication.review_round else [],
-        "current_step": reviews.current_step(publication, steps)
-        if publication.is_under_review() else None,
+        "current_step": current_step,
         "channels": publication.channels.order_by("pk"),
         "paused": services.paused_channels(publication),
         "attachments": records.live_attachments(publication),
         "can_attach": "attach" in actions,
         "can_acknowledge": "acknowledge_finding" in actions,
         "placements": publication.placements.select_related("channel", "recorded_by"),
-        "review_form": forms.get("review_form") or ReviewForm(
-            initial={"revision": publication.revision}),
+        "review": _review(publication, actions, current_step, forms.get("review_form") or ReviewForm(
+            initial={"revision": publication.revision})),
         "reason_form": forms.get("reason_form") or ReasonForm(),
         "published_form": forms.get("published_form") or PublishedForm(publication=publication),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guildhall.kit.models import author
 from guildhall.kit.workflow import AcknowledgedBySupervisor, Workflow
 
 #: The narrative's parts that are not a module's section.
@@ -53,7 +54,7 @@ class Report(AcknowledgedBySupervisor, Workflow, models.Model):
     review_round = models.PositiveIntegerField(default=0)
     #: {section key or closing part: text}
     narratives = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_by = author()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guildhall.core.errors import DomainError
 from guildhall.core.uploads import stored_file_response
 from guildhall.kit.actions import beside_field, run_page_action
+from guildhall.kit.decisions import acknowledgement
 from guildhall.orgs.models import Organization
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
@@ -67,13 +69,19 @@ def _page(request: HttpRequest, org: Organization, year: int, *, status: int = 2
     narratives = (frozen.narratives if frozen else report.narratives) if report else {}
     if "edit" in actions and "narrative_form" not in forms:
         forms["narrative_form"] = NarrativeForm(parts=parts, initial=narratives)
-    if ("acknowledge" in actions or "return" in actions) and "decision_form" not in forms:
-        forms["decision_form"] = DecisionForm(initial={"revision": report.revision})
+    decision = acknowledgement(
+        actions, "report", url=reverse("reports:report_acknowledge", args=(org.pk, year)),
+        return_url=reverse("reports:report_return", args=(org.pk, year)),
+        form=forms.pop("decision_form", None) or DecisionForm(
+            initial={"revision": report.revision if report else 1}),
+        title=_("Acknowledge the report"),
+        note=_("version %(n)s") % {"n": report.revision if report else 1}, in_page=False)
     return render(request, "reports/report.html", {
         "org": org, "year": year, "years": _years(), "report": report, "versions": versions,
         "frozen": frozen, "figures": figures, "actions": actions, "error": error,
         "narrative_parts": [(key, label, narratives.get(key, "")) for key, label in parts],
-        "may_create": report is None and can(request.user, "reports.create", org), **forms,
+        "may_create": report is None and can(request.user, "reports.create", org),
+        "decision": decision, **forms,
     }, status=status)
 
 

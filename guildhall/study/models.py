@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guildhall.kit import attendees as kit_attendees
-from guildhall.kit.models import time_and_place_errors
+from guildhall.kit.models import author, time_and_place_errors
 from guildhall.kit.workflow import Workflow
 from guildhall.orgs.models import Role
 from guildhall.records.models import RecordSubject
@@ -106,8 +106,7 @@ class StudySession(Workflow, RecordSubject):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
                                      blank=True, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
-                                   verbose_name=_("recorded by"))
+    created_by = author(_("recorded by"))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -195,7 +194,7 @@ class Code(RecordSubject):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=CodeKind.choices)
     revision = models.PositiveIntegerField(_("revision"), default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_by = author()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -239,7 +238,7 @@ class CodeVersion(Workflow, models.Model):
     effective_date = models.DateField(_("effective date"))
     status = models.CharField(_("status"), max_length=20, choices=VersionStatus.choices,
                               default=VersionStatus.DRAFT, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_by = author()
     created_at = models.DateTimeField(default=timezone.now)
     #: Counts the edits of the version, so that a review decision is bound to what was read.
     revision = models.PositiveIntegerField(_("revision"), default=1)
@@ -379,7 +378,7 @@ class PlanTopic(models.Model):
     materials = models.TextField(_("materials"), blank=True)
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                     null=True, blank=True, verbose_name=_("responsible member"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_by = author()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -429,7 +428,7 @@ class Material(Workflow, RecordSubject):
                             help_text=_("Separate tags with commas."))
     link = models.URLField(_("link"), max_length=500, blank=True)
     revision = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_by = author()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -490,7 +489,7 @@ class Activity(Workflow, RecordSubject):
     participants = models.PositiveIntegerField(_("participants"), default=0)
     description = models.TextField(_("description"), blank=True)
     revision = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_by = author()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

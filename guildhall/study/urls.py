@@ -1,5 +1,6 @@
 from django.urls import path
 
+from guildhall.kit.urls import record_patterns
 from guildhall.study import views
 
 S = "o/<int:org_id>/study/sessions/<int:session_id>/"
@@ -20,27 +21,15 @@ urlpatterns = [
     path(S + "edit", views.session_edit, name="session_edit"),
     path(S + "confirm", views.session_confirm, name="session_confirm"),
     path(S + "correct", views.session_correct, name="session_correct"),
-    path(S + "attachments/", views.attachment_upload, name="attachment_upload"),
-    path(S + "attachments/<int:attachment_id>/", views.attachment_download,
-         name="attachment_download"),
-    path(S + "attachments/<int:attachment_id>/remove", views.attachment_remove,
-         name="attachment_remove"),
+    *record_patterns(S, views.session_pages),
     path("o/<int:org_id>/study/activities/", views.activity_list, name="activity_list"),
     path(A, views.activity_detail, name="activity_detail"),
     path(A + "delete", views.activity_delete, name="activity_delete"),
-    path(A + "attachments/", views.activity_attachment_upload, name="activity_attachment_upload"),
-    path(A + "attachments/<int:attachment_id>/", views.activity_attachment_download,
-         name="activity_attachment_download"),
-    path(A + "attachments/<int:attachment_id>/remove", views.activity_attachment_remove,
-         name="activity_attachment_remove"),
+    *record_patterns(A, views.activity_pages, "activity_"),
     path("o/<int:org_id>/library/", views.library, name="library"),
     path(L, views.material_detail, name="material_detail"),
     path(L + "delete", views.material_delete, name="material_delete"),
-    path(L + "attachments/", views.material_attachment_upload, name="material_attachment_upload"),
-    path(L + "attachments/<int:attachment_id>/", views.material_attachment_download,
-         name="material_attachment_download"),
-    path(L + "attachments/<int:attachment_id>/remove", views.material_attachment_remove,
-         name="material_attachment_remove"),
+    *record_patterns(L, views.material_pages, "material_"),
     path("o/<int:org_id>/codes/", views.code_list, name="code_list"),
     path("o/<int:org_id>/codes/new", views.code_new, name="code_new"),
     path("o/<int:org_id>/codes/adoption-steps", views.code_rules, name="code_rules"),

@@ -17,6 +17,7 @@ from guildhall.core.lines import line
 from guildhall.kit import attachments
 from guildhall.kit import attendees as kit_attendees
 from guildhall.kit.actions import beside_field, form_page, run_page_action, save_form
+from guildhall.kit.decisions import Verdict, decision
 from guildhall.lib import richtext
 from guildhall.orgs.permissions import can, require
 from guildhall.orgs.scoping import get_org_for_user
@@ -156,35 +157,7 @@ def session_confirm(request: HttpRequest, org_id: int, session_id: int) -> HttpR
                            refused=_refused(request, session))
 
 
-@login_required
-@require_POST
-def attachment_upload(request: HttpRequest, org_id: int, session_id: int) -> HttpResponse:
-    session = _session(request, org_id, session_id)
-    return attachments.upload(
-        request, session, AttachmentForm(request.POST, request.FILES),
-        lambda data: services.attachment_add(actor=request.user, session=session,
-                                             upload=data["file"]),
-        done=_("The file was attached."),
-        page=lambda form: _session_page(request, session, attachment_form=form))
 
-
-@login_required
-@require_GET
-def attachment_download(request: HttpRequest, org_id: int, session_id: int,
-                        attachment_id: int) -> HttpResponse:
-    return attachments.download(_session(request, org_id, session_id), attachment_id,
-                                inline_images=True)
-
-
-@login_required
-@require_POST
-def attachment_remove(request: HttpRequest, org_id: int, session_id: int,
-                      attachment_id: int) -> HttpResponse:
-    session = _session(request, org_id, session_id)
-    return attachments.remove(
-        request, session, attachment_id,
-        lambda s, a: services.attachment_remove(actor=request.user, session=s, attachment=a),
-        done=_("The file was removed."), refused=_refused(request, session))
 
 
 # ---- the supervisor's overview -------------------------------------------------------------
@@ -339,14 +312,16 @@ def _version_page(request: HttpRequest, version: CodeVersion, *, status: int = 2
         if can(request.user, "study.code.who", org):
             who = list(queries.not_acknowledged(version))
     acknowledged = Acknowledgement.objects.filter(version=version, user=request.user).first()
+    actions = version.available_actions(request.user) - ({"acknowledge"} if acknowledged else set())
     return render(request, "study/version_detail.html", {
         "org": org, "version": version, "code": version.code, "error": error,
-        "actions": version.available_actions(request.user) - ({"acknowledge"} if acknowledged else set()),
-        "rate": rate, "who": who, "acknowledged": acknowledged,
-        "body": richtext.sanitize(version.body), **_adoption(version, form)}, status=status)
+        "actions": actions, "rate": rate, "who": who, "acknowledged": acknowledged,
+        "body": richtext.sanitize(version.body), **_adoption(version, actions, form)},
+        status=status)
 
 
-def _adoption(version: CodeVersion, form: AdoptionForm | None) -> dict[str, Any]:
+def _adoption(version: CodeVersion, actions: set[str],
+              form: AdoptionForm | None) -> dict[str, Any]:
     """The adoption steps of the version's round and their decisions; the latest return at
     the top while it is a draft again."""
     from guildhall.reviews import services as reviews
@@ -356,13 +331,21 @@ def _adoption(version: CodeVersion, form: AdoptionForm | None) -> dict[str, Any]
         if version.review_round else []
     by_step = {d.step: d for d in decisions}
     current = reviews.current_step(version, steps, decisions) if version.is_under_review() else None
+    adopting = current is not None and current.position == len(steps)
     return {
         "steps": [{"step": s, "decision": by_step.get(s.position),
                    "current": current is not None and s.position == current.position}
                   for s in steps],
-        "adopting": current is not None and current.position == len(steps),
         "refusal": reviews.last_refusal(version) if version.status == VersionStatus.DRAFT else None,
-        "adoption_form": form or AdoptionForm(initial={"revision": version.revision}),
+        "adoption": decision(actions, [
+            Verdict("adopt", _("Adopt this version") if adopting else _("Approve this step"),
+                    "adopt-version"),
+            Verdict("adopt", _("Return for revision"), "return-version", style="secondary",
+                    url=reverse("study:version_return", args=(version.organization_id,
+                                                              version.pk))),
+        ], url=reverse("study:version_adopt", args=(version.organization_id, version.pk)),
+            form=form or AdoptionForm(initial={"revision": version.revision}),
+            form_id="adoption-form", in_page=False),
     }
 
 
@@ -566,35 +549,7 @@ def material_delete(request: HttpRequest, org_id: int, material_id: int) -> Http
     return redirect("study:library", org_id)
 
 
-@login_required
-@require_POST
-def material_attachment_upload(request: HttpRequest, org_id: int, material_id: int) -> HttpResponse:
-    material = _material(request, org_id, material_id)
-    return attachments.upload(
-        request, material, AttachmentForm(request.POST, request.FILES),
-        lambda data: services.material_attach(actor=request.user, material=material,
-                                              upload=data["file"]),
-        done=_("The file was attached."),
-        page=lambda form: _material_page(request, material, attachment_form=form))
 
-
-@login_required
-@require_GET
-def material_attachment_download(request: HttpRequest, org_id: int, material_id: int,
-                                 attachment_id: int) -> HttpResponse:
-    return attachments.download(_material(request, org_id, material_id), attachment_id)
-
-
-@login_required
-@require_POST
-def material_attachment_remove(request: HttpRequest, org_id: int, material_id: int,
-                               attachment_id: int) -> HttpResponse:
-    material = _material(request, org_id, material_id)
-    return attachments.remove(
-        request, material, attachment_id,
-        lambda m, a: services.material_detach(actor=request.user, material=m, attachment=a),
-        done=_("The file was removed."),
-        refused=lambda exc: _material_page(request, material, status=exc.status, error=str(exc)))
 
 
 # ---- education activities -----------------------------------------------------------------------
@@ -668,33 +623,25 @@ def activity_delete(request: HttpRequest, org_id: int, activity_id: int) -> Http
     return redirect("study:activity_list", org_id)
 
 
-@login_required
-@require_POST
-def activity_attachment_upload(request: HttpRequest, org_id: int, activity_id: int) -> HttpResponse:
-    activity = _activity(request, org_id, activity_id)
-    return attachments.upload(
-        request, activity, AttachmentForm(request.POST, request.FILES),
-        lambda data: services.activity_attach(actor=request.user, activity=activity,
-                                              upload=data["file"]),
-        done=_("The file was attached."),
-        page=lambda form: _activity_page(request, activity, attachment_form=form))
+# ---- files of sessions, library materials and activities ----------------------------------
 
+session_pages = attachments.RecordPages(
+    fetch=_session, page=_session_page, form=AttachmentForm, inline_images=True,
+    attach=lambda request, session, data: services.attachment_add(
+        actor=request.user, session=session, upload=data["file"]),
+    detach=lambda request, session, attachment: services.attachment_remove(
+        actor=request.user, session=session, attachment=attachment))
 
-@login_required
-@require_GET
-def activity_attachment_download(request: HttpRequest, org_id: int, activity_id: int,
-                                 attachment_id: int) -> HttpResponse:
-    return attachments.download(_activity(request, org_id, activity_id), attachment_id,
-                                inline_images=True)
+material_pages = attachments.RecordPages(
+    fetch=_material, page=_material_page, form=AttachmentForm,
+    attach=lambda request, material, data: services.material_attach(
+        actor=request.user, material=material, upload=data["file"]),
+    detach=lambda request, material, attachment: services.material_detach(
+        actor=request.user, material=material, attachment=attachment))
 
-
-@login_required
-@require_POST
-def activity_attachment_remove(request: HttpRequest, org_id: int, activity_id: int,
-                               attachment_id: int) -> HttpResponse:
-    activity = _activity(request, org_id, activity_id)
-    return attachments.remove(
-        request, activity, attachment_id,
-        lambda a, f: services.activity_detach(actor=request.user, activity=a, attachment=f),
-        done=_("The file was removed."),
-        refused=lambda exc: _activity_page(request, activity, status=exc.status, error=str(exc)))
+activity_pages = attachments.RecordPages(
+    fetch=_activity, page=_activity_page, form=AttachmentForm, inline_images=True,
+    attach=lambda request, activity, data: services.activity_attach(
+        actor=request.user, activity=activity, upload=data["file"]),
+    detach=lambda request, activity, attachment: services.activity_detach(
+        actor=request.user, activity=activity, attachment=attachment))

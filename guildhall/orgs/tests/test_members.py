@@ -1,10 +1,14 @@
+import datetime as dt
 import re
 
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from guildhall.accounts.models import User
 from guildhall.audit.models import AuditRecord
+from guildhall.core.errors import DomainError
+from guildhall.orgs import services
 from guildhall.orgs.models import Invitation, Membership
 from guildhall.testing import GuildhallTestCase
 
@@ -220,6 +224,33 @@ class PendingInvitationsTest(GuildhallTestCase):
         # Neither can it be sent again or cancelled twice.
         self.client.post(f"/o/{self.soft.pk}/members/invitations/{invitation.pk}/resend")
         self.assertEqual(len(mail.outbox), 1)
+
+    def test_an_expired_invitation_is_refused_until_it_is_sent_again(self):
+        invitation = self.invite()
+        self.assertIn(f"有效期至 {timezone.localtime(invitation.expires_at):%Y-%m-%d}",
+                      mail.outbox[0].body)
+        Invitation.objects.filter(pk=invitation.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=15), sent_at=None)
+        self.assertContains(self.client.get(f"/o/{self.soft.pk}/members/"), "已过期")
+        visitor = Client()
+        link = f"/invitations/{invitation.token}/"
+        page = visitor.get(link)
+        self.assertEqual(page.status_code, 410)
+        self.assertContains(page, "邀请已过期", status_code=410)
+        visitor.post(link, {"username": "latereader", "full_name": "迟到者",
+                            "password": "a-long-enough-passphrase-42"})
+        self.assertFalse(User.objects.filter(username="latereader").exists())
+        invitation.refresh_from_db()
+        with self.assertRaises(DomainError) as refused:
+            services.invitation_accept(invitation=invitation, username="latereader",
+                                       full_name="迟到者", password="a-long-enough-passphrase-42")
+        self.assertEqual(refused.exception.code, "expired")
+        # Sent again, the same link works for another INVITATION_DAYS.
+        self.client.post(f"/o/{self.soft.pk}/members/invitations/{invitation.pk}/resend")
+        response = visitor.post(link, {"username": "latereader", "full_name": "迟到者",
+                                       "password": "a-long-enough-passphrase-42"})
+        self.assertRedirects(response, "/accounts/login/", fetch_redirect_response=False)
+        self.assertTrue(User.objects.filter(username="latereader").exists())
 
     def test_resending_counts_towards_the_hourly_limit_of_invitations(self):
         invitation = self.invite()

@@ -15,7 +15,7 @@ from guildhall.events.tests.factories import make_filing
 from guildhall.kit import links
 from guildhall.notifications.models import Notification
 from guildhall.notifications.services import tick
-from guildhall.plans import services
+from guildhall.plans import queries, services
 from guildhall.plans.models import (
     Duty,
     ItemStatus,
@@ -155,6 +155,26 @@ class PlanFlowTest(GuildhallTestCase):
         services.item_attach(actor=self.user("soft-editor"), item=item, upload=txt())
         self.assertEqual(services.item_claim_done(actor=self.user("soft-editor"), item=item).status,
                          ItemStatus.DONE)
+
+
+class OverdueRuleTest(GuildhallTestCase):
+    def test_the_plan_page_the_overview_and_the_assessment_queue_count_overdue_alike(self):
+        plan = make_plan(self.cast, self.soft, "acknowledged", items=4)
+        today = timezone.localdate()
+        past, future = today - dt.timedelta(days=3), today + dt.timedelta(days=3)
+        items = list(plan.items.order_by("pk"))
+        # Returned for rectification: late only once the rectification is late, whatever
+        # the item's own date.
+        for item, status, due, fix_by in zip(items, (
+                ItemStatus.RETURNED, ItemStatus.RETURNED, ItemStatus.IN_PROGRESS,
+                ItemStatus.DONE), (past, past, past, past), (future, past, None, None),
+                strict=True):
+            PlanItem.objects.filter(pk=item.pk).update(status=status, due_date=due,
+                                                       rectification_due=fix_by)
+        items = list(plan.items.order_by("pk"))
+        self.assertEqual([i.is_overdue() for i in items], [False, True, True, False])
+        self.assertEqual(queries.item_figures([plan])[plan.pk]["overdue"], 2)
+        self.assertEqual(queries.with_item_figures([plan])[0].overdue, 2)
 
 
 class AssessmentTest(GuildhallTestCase):

@@ -62,7 +62,7 @@ class PersonalDataTest(GuildhallTestCase):
         from guildhall.notifications.models import Notification
 
         Notification.objects.create(recipient=self.person, organization=None, kind="test",
-                                    subject=f"{NAME} 您好", body=f"已发往 {EMAIL}")
+                                    subject=f"{NAME} 您好", body=f"已发往 {EMAIL.title()}")
         record(actor=self.person, action="member.add", organization=self.soft, obj=self.filing,
                after={"name": NAME, "email": EMAIL, "phone": PHONE})
         self.upload = Attachment.objects.create(
@@ -139,6 +139,8 @@ class PersonalDataTest(GuildhallTestCase):
         texts = database_texts()
         for value in (NAME, EMAIL, PHONE, "soft-staff@"):
             self.assertNotIn(value, texts, value)
+        # The address written with capitals is the same address.
+        self.assertNotIn(EMAIL, texts.lower())
         self.person.refresh_from_db()
         self.assertFalse(self.person.is_active)
         self.assertFalse(self.person.has_usable_password())
