@@ -146,13 +146,14 @@ def matching_indexed(qs: QuerySet, query: str | None, grams: Any, subject: str) 
         if counts[rarest] < RARE:
             rare.append((counts[rarest], rarest))
     if rare:
-        (_, first), *others = sorted(set(rare))
+        (fewest, first), *others = sorted(set(rare))
         candidates = grams.objects.filter(gram=first)
         for _, gram in others:
             candidates = candidates.filter(Exists(grams.objects.filter(
                 gram=gram, **{subject: OuterRef(subject)})))
-        ids = list(candidates.values_list(subject, flat=True)[:FEW + 1])
-        if len(ids) > FEW:  # many: those the list's other filters keep, read from indexes
+        if fewest <= FEW:
+            ids = list(candidates.values_list(subject, flat=True))
+        else:  # many: those the list's other filters keep, read from indexes
             ids = list(qs.filter(pk__in=candidates.values(subject)).order_by()
                        .values_list("pk", flat=True))
         # Given as values: a planner that cannot tell how few records hold a word (the

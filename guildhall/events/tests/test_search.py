@@ -110,6 +110,9 @@ class FilingSearchTest(GuildhallTestCase):
         with mock.patch.object(search, "RARE", 1):  # every gram is common: the texts are read
             for q in queries:
                 self.assertEqual(self.titles("sup-approver", url, q=q, status=""), narrowed[q], q)
+        with mock.patch.object(search, "FEW", 0):  # many candidates: kept by the list's filters
+            for q in queries:
+                self.assertEqual(self.titles("sup-approver", url, q=q, status=""), narrowed[q], q)
 
     def test_a_word_of_three_or_more_is_found_by_its_adjacent_triples(self):
         url = reverse("events:filing_queue", args=[self.sup.pk])
