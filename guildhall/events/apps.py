@@ -8,7 +8,10 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from guildhall.core.nav import NavItem, register_nav
-        from guildhall.events import home, links, permissions, reminders, report  # noqa: F401  (registration)
+        from guildhall.events import home, links, permissions, reminders, report, search  # noqa: F401  (registration)
+        from guildhall.orgs.signals import organization_renamed
+
+        organization_renamed.connect(search.organization_renamed, dispatch_uid="events.search")
 
         register_nav(NavItem(_("Event filings"), "events:filing_list", "events.list", order=40))
         register_nav(NavItem(_("Approval queue"), "events:filing_queue", "events.queue", order=41))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -144,6 +145,18 @@ ACTIONS = ["edit", "submit", "sign_off", "approve", "return", "reject", "withdra
            "summarize", "acknowledge_summary", "cancel", "attach", "acknowledge_finding"]
 
 
+class SubmittedFirst(models.Func):
+    """0 for a submitted filing, 1 for any other: the first key of the queue in every state.
+    The value is written into the SQL, not passed as a parameter, so that SQLite, like
+    PostgreSQL, sees the expression of the index `filing_all_states` and reads its order."""
+
+    template = f"CASE WHEN %(expressions)s = '{Status.SUBMITTED.value}' THEN 0 ELSE 1 END"
+    output_field = models.IntegerField()
+
+    def __init__(self) -> None:
+        super().__init__(F("status"))
+
+
 class Filing(Workflow, RecordSubject, ReviewedRecord, Searchable):
     """An association's filing of one event with its supervising body."""
 
@@ -208,7 +221,14 @@ class Filing(Workflow, RecordSubject, ReviewedRecord, Searchable):
         verbose_name = _("filing")
         indexes = [
             models.Index(fields=["organization", "status", "starts_at"], name="filing_org_status"),
-            models.Index(fields=["status", "decision_due"], name="filing_queue"),
+            # The queue in one state, in its order; the association in it too, so that the
+            # queue is counted, and a search's candidates kept, from the index alone.
+            models.Index(fields=["status", "decision_due", "starts_at", "id", "organization"],
+                         name="filing_queue_order"),
+            # The queue in every state (queries.queue_filings), read in order by a search
+            # that matches most filings, so that it stops at the first page.
+            models.Index(SubmittedFirst(), F("decision_due"), F("starts_at"), F("id"),
+                         name="filing_all_states"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
@@ -393,12 +413,12 @@ def _attachment_path(instance: Any, filename: str) -> str:
 
 
 class FilingGram(models.Model):
-    """One pair of adjacent characters of a filing's search text (kit.search): the index
-    that finds the filings holding a word among all those below a supervising body without
-    reading every filing's text."""
+    """One pair or triple of adjacent characters of a filing's search text (kit.search):
+    the index that finds the filings holding a word among all those below a supervising
+    body without reading every filing's text."""
 
     filing = models.ForeignKey(Filing, models.CASCADE, related_name="+")
-    gram = models.CharField(max_length=2)
+    gram = models.CharField(max_length=3)
 
     class Meta:
         indexes = [models.Index(fields=["gram", "filing"], name="filing_gram")]

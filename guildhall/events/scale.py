@@ -40,4 +40,4 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
     bulk_insert(Filing, rows())
     bulk_insert(FilingGram, (gram for filing in Filing.objects.only("pk", "search_text").iterator(
         chunk_size=2000) for gram in grams_of(filing)))
-    log(f"{Filing.objects.count()} event filings, {FilingGram.objects.count()} bigrams")
+    log(f"{Filing.objects.count()} event filings, {FilingGram.objects.count()} grams")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 
 from guildhall.events.models import Filing, FilingGram
-from guildhall.kit.search import bigrams, matching_indexed, text_of
+from guildhall.kit.search import grams, matching_indexed, text_of
 
 
 def filing_text(filing: Filing) -> str:
@@ -20,13 +21,28 @@ def filing_text(filing: Filing) -> str:
 
 
 def grams_of(filing: Any) -> list[FilingGram]:
-    return [FilingGram(filing_id=filing.pk, gram=g) for g in sorted(bigrams(filing.search_text))]
+    return [FilingGram(filing_id=filing.pk, gram=g) for g in sorted(grams(filing.search_text))]
 
 
 def index(filing: Filing) -> None:
-    """Write the filing's bigrams anew (after its search text changed)."""
+    """Write the filing's grams anew (after its search text changed)."""
     FilingGram.objects.filter(filing_id=filing.pk).delete()
     FilingGram.objects.bulk_create(grams_of(filing))
+
+
+def organization_renamed(sender: Any, organization: Any, **kwargs: Any) -> None:
+    """Write anew the search text and grams of the organization's filings, which hold its
+    names (orgs.signals.organization_renamed, sent in the renaming transaction)."""
+    with transaction.atomic():
+        for filing in Filing.objects.filter(organization=organization).only(
+                "pk", "title", "organizer", "co_organizers", "speakers", "venue",
+                "online_platform", "description", "search_text").iterator(chunk_size=500):
+            filing.organization = organization
+            text = filing_text(filing)
+            if text != filing.search_text:
+                filing.search_text = text
+                filing.save(update_fields=["search_text"])
+                index(filing)
 
 
 def matching(qs: QuerySet[Filing], query: str | None) -> QuerySet[Filing]:

@@ -41,6 +41,7 @@ from guildhall.events.models import (
 )
 from guildhall.events.timeline import diff_rows, timeline
 from guildhall.kit import attachments
+from guildhall.kit import search as keywords
 from guildhall.kit.actions import beside_field, form_page, run_page_action
 from guildhall.kit.decisions import Verdict, decision
 from guildhall.kit.pages import GET_POST, object_page, org_page, viewable
@@ -137,11 +138,17 @@ def _list_page(request: HttpRequest, org: Any, qs: Any, template: str,
     params = {k: request.GET.get(k, "") for k in ("type", "month", "q")}
     params["status"] = request.GET.get("status", default_status)
     # A row shows the title, type, start, state and association: the long texts stay behind.
-    qs = qs.select_related(None).select_related("organization").defer(*LIST_DEFERRED)
-    page = Paginator(queries.filter_filings(qs, params), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = queries.filter_filings(qs.select_related(None).select_related("organization")
+                                .defer(*LIST_DEFERRED), params)
+    # A search reads its first keywords.CAP matches: a word in every filing costs a page.
+    found = keywords.Matches(qs) if params["q"] else None
+    page = Paginator(qs if found is None else found, PAGE_SIZE).get_page(request.GET.get("page"))
     _label_rows(page.object_list)
     return render(request, template, {
         "org": org, "page": page, "params": params, "query": urlencode(params),
+        "matched": None if found is None else found.count_found,
+        "more": found is not None and found.more,
+        "cap": keywords.CAP,
         "statuses": Status.choices, "types": EventType.choices, "today": timezone.localdate(),
         "may_create": can(request.user, "events.create", org), **extra,
     })

@@ -21,6 +21,7 @@ from guildhall.core import ratelimit
 from guildhall.core.errors import DomainError
 from guildhall.lib.masking import mask_email, mask_middle
 from guildhall.orgs.models import Invitation, Membership, Organization, Role
+from guildhall.orgs.signals import organization_renamed
 
 ORG_FIELDS = ("code", "name", "short_name", "credit_code", "region", "contact_name",
               "contact_phone", "contact_email")
@@ -52,6 +53,29 @@ def organization_create(*, actor: Any, parent: Organization | None, kind: str,
         record(actor=actor, action="org.create", organization=org, obj=org, after=_org_snapshot(org))
         if admin_email:
             member_invite(actor=actor, org=org, email=admin_email, role=Role.ADMIN)
+    return org
+
+
+def organization_update(*, actor: Any, org: Organization, data: dict[str, Any]) -> Organization:
+    """Change an organization's details (its place in the tree and its kind stay). A new
+    name or short name is told to the modules (`organization_renamed`) in the same
+    transaction, so that what they keep of it (a filing's search text) follows."""
+    editable = [f for f in ORG_FIELDS if f != "code"]
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=org.pk)
+        before = _org_snapshot(org)
+        for name in editable:
+            if name in data:
+                setattr(org, name, data[name] or "")
+        org.full_clean()
+        org.save(update_fields=editable)
+        after = _org_snapshot(org)
+        if after == before:
+            return org
+        record(actor=actor, action="org.update", organization=org, obj=org, before=before,
+               after=after)
+        if (after["name"], after["short_name"]) != (before["name"], before["short_name"]):
+            organization_renamed.send(sender=Organization, organization=org)
     return org
 
 

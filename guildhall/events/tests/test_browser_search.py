@@ -47,6 +47,7 @@ def test_search_several_decisions_and_the_lead_time_hint(live_server, transactio
         content = page.content()
         assert "软件供应链安全研讨会" in content and "物流行业研讨会" in content
         assert "开源社区讲座" not in content
+        assert page.locator("#search-count").inner_text() == "共 2 条结果"
         no_sideways_scroll(page)
         screenshot(page, "search-1-queue-search")
 

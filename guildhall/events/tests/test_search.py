@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from unittest import mock
+
 from django.urls import reverse
 
+from guildhall.audit.models import AuditRecord
 from guildhall.events import services
-from guildhall.events.models import Filing
+from guildhall.events.models import Filing, FilingGram
 from guildhall.events.tests.factories import filing_data, make_filing
+from guildhall.kit import search
+from guildhall.orgs.services import organization_update
 from guildhall.testing import GuildhallTestCase
 
 
@@ -92,3 +98,71 @@ class FilingSearchTest(GuildhallTestCase):
         Filing.objects.filter(organization=self.soft, status="draft").update(status="submitted")
         self.assertEqual(count(), small)
         self.assertLessEqual(small, 12)
+
+    def test_rare_grams_narrow_the_search_and_common_ones_find_the_same(self):
+        make_filing(self.cast, self.soft, "approved", title="软件测试培训")
+        url = reverse("events:filing_queue", args=[self.sup.pk])
+        queries = ["研讨会", "软件", "软件产业", "产业研讨会 软件", "赵教授 数据", "讲", "软件研讨",
+                   self.logi.name, "研讨 物流行业"]
+        narrowed = {q: self.titles("sup-approver", url, q=q, status="") for q in queries}
+        self.assertEqual(narrowed["软件产业"], {"软件产业研讨会"})
+        self.assertEqual(narrowed["研讨 物流行业"], {"物流行业研讨会"})
+        with mock.patch.object(search, "RARE", 1):  # every gram is common: the texts are read
+            for q in queries:
+                self.assertEqual(self.titles("sup-approver", url, q=q, status=""), narrowed[q], q)
+        with mock.patch.object(search, "FEW", 0):  # many candidates: kept by the list's filters
+            for q in queries:
+                self.assertEqual(self.titles("sup-approver", url, q=q, status=""), narrowed[q], q)
+
+    def test_a_word_of_three_or_more_is_found_by_its_adjacent_triples(self):
+        url = reverse("events:filing_queue", args=[self.sup.pk])
+        self.assertEqual(self.titles("sup-approver", url, q="软件产"), {"软件产业研讨会"})
+        self.assertEqual(self.titles("sup-approver", url, q="软件研"), set())  # pairs there, not the triple
+        self.assertTrue(FilingGram.objects.filter(filing=self.seminar, gram="件产业").exists())
+
+    def test_the_page_says_how_many_match(self):
+        url = reverse("events:filing_queue", args=[self.sup.pk])
+        self.login("sup-approver")
+        response = self.client.get(url, {"q": "研讨会"})
+        self.assertEqual(response.context["matched"], 2)
+        self.assertContains(response, 'id="search-count"')
+        self.assertContains(response, "共 2 条结果")
+        self.assertNotContains(self.client.get(url), 'id="search-count"')  # no words, no count
+
+    def test_past_the_cap_it_says_more_and_shows_the_first_matches_in_the_queue_order(self):
+        for days in (1, 2, 3):
+            make_filing(self.cast, self.soft, "submitted", title=f"研讨会{days}",
+                        starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=30 + days),
+                        ends_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=30 + days, hours=2))
+        url = reverse("events:filing_queue", args=[self.sup.pk])
+        self.login("sup-approver")
+        everything = [f.title for f in self.client.get(url, {"q": "研讨会"}).context["page"]]
+        self.assertEqual(len(everything), 5)
+        with mock.patch.object(search, "CAP", 2):
+            response = self.client.get(url, {"q": "研讨会"})
+        self.assertTrue(response.context["more"])
+        self.assertEqual([f.title for f in response.context["page"]], everything[:2])
+        self.assertContains(response, "超过 2 条结果")
+
+    def test_the_queue_in_every_state_puts_the_submitted_first_by_decision_date(self):
+        approved = make_filing(self.cast, self.soft, "approved", title="已批准的活动")
+        Filing.objects.filter(pk=self.lecture.pk).update(decision_due=dt.date(2020, 1, 1))
+        Filing.objects.filter(pk=self.seminar.pk).update(decision_due=dt.date(2099, 1, 1))
+        self.login("sup-approver")
+        response = self.client.get(reverse("events:filing_queue", args=[self.sup.pk]), {"status": ""})
+        titles = [f.title for f in response.context["page"]]
+        self.assertEqual(titles[0], "年度讲座")  # overdue
+        self.assertLess(titles.index("软件产业研讨会"), titles.index(approved.title))
+        self.assertEqual(titles[-1], approved.title)
+
+    def test_renaming_the_association_finds_its_filings_by_the_new_name(self):
+        url = reverse("events:filing_queue", args=[self.sup.pk])
+        self.assertEqual(self.titles("sup-approver", url, q="云端智造"), set())
+        organization_update(actor=self.user("sup-admin"), org=self.logi,
+                            data={"name": "云端智造物联协会", "short_name": "智造物联"})
+        self.assertEqual(self.titles("sup-approver", url, q="云端智造"), {"物流行业研讨会"})
+        self.assertEqual(self.titles("sup-approver", url, q="智造物联 研讨会"), {"物流行业研讨会"})
+        # The organizer stays as the filing states it; the association's names are new.
+        self.assertIn("云端智造物联协会 智造物联", Filing.objects.get(pk=self.logistics.pk).search_text)
+        self.assertTrue(AuditRecord.objects.filter(action="org.update", object_id=str(self.logi.pk))
+                        .exists())

@@ -6,9 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from guildhall.audit.models import AuditRecord
+from guildhall.orgs import services
 from guildhall.orgs.demo import credit_code
 from guildhall.orgs.models import Invitation, Membership, Organization
 from guildhall.orgs.scoping import visible_orgs
+from guildhall.orgs.signals import organization_renamed
 from guildhall.orgs.validators import validate_credit_code
 from guildhall.testing import GuildhallTestCase
 
@@ -206,3 +208,37 @@ class OnboardingTest(GuildhallTestCase):
         upload = SimpleUploadedFile("bomb.xlsx", buffer.getvalue())
         response = self.client.post(f"/o/{self.sup.pk}/associations/import", {"file": upload})
         self.assertContains(response, "不是有效的 .xlsx")
+
+
+class OrganizationUpdateTest(GuildhallTestCase):
+    def setUp(self):
+        self.heard = []
+        organization_renamed.connect(self.hear)
+        self.addCleanup(organization_renamed.disconnect, self.hear)
+
+    def hear(self, sender, organization, **kwargs):
+        self.heard.append((organization.pk, organization.name))
+
+    def test_a_new_name_is_audited_and_told_to_the_modules(self):
+        services.organization_update(actor=self.user("sup-admin"), org=self.soft,
+                                     data={"name": "省软件与信息服务业协会"})
+        self.assertEqual(self.heard, [(self.soft.pk, "省软件与信息服务业协会")])
+        entry = AuditRecord.objects.get(action="org.update", object_id=str(self.soft.pk))
+        self.assertEqual(entry.after["name"], "省软件与信息服务业协会")
+        self.assertNotEqual(entry.before["name"], entry.after["name"])
+
+    def test_other_details_are_not_a_rename_and_nothing_changed_is_not_recorded(self):
+        services.organization_update(actor=self.user("sup-admin"), org=self.soft,
+                                     data={"region": "苏州工业园区"})
+        self.assertEqual(self.heard, [])
+        self.assertEqual(AuditRecord.objects.filter(action="org.update").count(), 1)
+        services.organization_update(actor=self.user("sup-admin"), org=self.soft,
+                                     data={"region": "苏州工业园区"})
+        self.assertEqual(AuditRecord.objects.filter(action="org.update").count(), 1)
+
+    def test_a_bad_value_changes_nothing(self):
+        with self.assertRaises(ValidationError):
+            services.organization_update(actor=self.user("sup-admin"), org=self.soft,
+                                         data={"name": "", "credit_code": "123"})
+        self.assertEqual(self.heard, [])
+        self.assertNotEqual(Organization.objects.get(pk=self.soft.pk).name, "")
