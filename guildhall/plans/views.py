@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guildhall.core.errors import DomainError
+from guildhall.core.lines import add_labels
 from guildhall.kit import attachments, links
 from guildhall.kit.actions import beside_field, run_page_action, save_form
 from guildhall.orgs.permissions import can, require
@@ -50,6 +51,7 @@ from guildhall.plans.models import (
     ListStatus,
     Plan,
     PlanItem,
+    PlanStatus,
     PlanRules,
     PlanTemplate,
     ResponsibilityList,
@@ -531,6 +533,10 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
         Prefetch("holders", queryset=DutyHolder.objects.select_related("member")))}
     plans = {p.organization_id: p for p in Plan.objects.filter(organization__in=below, year=year)}
     figures = queries.item_figures(list(plans.values()))
+    # The names of states and duties translated once for the page, not once a row.
+    add_labels(lists.values(), status=ListStatus)
+    add_labels([h for r in lists.values() for h in r.holders.all()], duty=Duty)
+    add_labels(plans.values(), status=PlanStatus)
     rows = []
     for association in below:
         plan = plans.get(association.pk)
@@ -544,6 +550,12 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
         "page": page, "query": urlencode({"year": year})})
 
 
+def _with_duty(items: list[Any]) -> list[Any]:
+    """The items, each with its duty's name (`duty_label`), translated once for the page."""
+    add_labels(items, duty=Duty)
+    return items
+
+
 @login_required
 @require_GET
 def assessment_queue(request: HttpRequest, org_id: int) -> HttpResponse:
@@ -552,7 +564,8 @@ def assessment_queue(request: HttpRequest, org_id: int) -> HttpResponse:
     rules = PlanRules.for_supervisor(org)
     page = Paginator(queries.plans_to_grade(org, year), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/queue.html", {
-        "org": org, "year": year, "items": queries.awaiting_assessment(org, limit=PAGE_SIZE),
+        "org": org, "year": year,
+        "items": _with_duty(queries.awaiting_assessment(org, limit=PAGE_SIZE)),
         "plans": queries.with_item_figures(list(page)), "page": page,
         "query": urlencode({"year": year}),
         "window": services.window_text(rules),
