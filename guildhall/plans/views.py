@@ -152,8 +152,8 @@ def _plan_page(request: HttpRequest, org: Any, year: int, *, status: int = 200, 
     chosen = {"status": params.get("status"), "duty": params.get("duty"),
               "owner": params["owner"].pk if params.get("owner") else None}
     # Unfiltered, the items shown are all of them: not read twice.
-    shown = list(queries.filter_items(plan.items.select_related("owner"), chosen)) \
-        if plan and any(chosen.values()) else all_items
+    shown = _with_duty(list(queries.filter_items(plan.items.select_related("owner"), chosen))
+                       if plan and any(chosen.values()) else all_items)
     actions = plan.available_actions(request.user) if plan else set()
     rules = PlanRules.for_association(org)
     ctx = {
