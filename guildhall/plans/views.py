@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guildhall.core.errors import DomainError
-from guildhall.core.lines import add_labels
+from guildhall.core.lines import add_labels, line
 from guildhall.kit import attachments, links
 from guildhall.kit.actions import beside_field, run_page_action, save_form
 from guildhall.orgs.permissions import can, require
@@ -550,6 +550,17 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
         "page": page, "query": urlencode({"year": year})})
 
 
+def _with_lines(plans: list[Plan]) -> list[Plan]:
+    """Each plan of the queue with its figures' sentences, built here: two `blocktranslate`
+    tags a row cost more than the page's queries."""
+    items, overdue = _("%(open)s open items · %(unscored)s done items not yet scored"), _(
+        "%(n)s overdue")
+    for plan in plans:
+        plan.items_line = line(items, open=plan.open_items, unscored=plan.unscored)
+        plan.overdue_line = line(overdue, n=plan.overdue)
+    return plans
+
+
 def _with_duty(items: list[Any]) -> list[Any]:
     """The items, each with its duty's name (`duty_label`), translated once for the page."""
     add_labels(items, duty=Duty)
@@ -566,7 +577,7 @@ def assessment_queue(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "plans/queue.html", {
         "org": org, "year": year,
         "items": _with_duty(queries.awaiting_assessment(org, limit=PAGE_SIZE)),
-        "plans": queries.with_item_figures(list(page)), "page": page,
+        "plans": _with_lines(queries.with_item_figures(list(page))), "page": page,
         "query": urlencode({"year": year}),
         "window": services.window_text(rules),
         "window_open": rules.window_is_open(), "today": timezone.localdate()})
