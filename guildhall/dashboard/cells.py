@@ -94,7 +94,7 @@ def export_rows(columns: list[Column]) -> Any:
         if not value:
             return ""
         if value.tzinfo is None:  # the UTC time SQLite holds, as its driver reads it
-            value = value.replace(tzinfo=dt.timezone.utc)
+            value = value.replace(tzinfo=dt.UTC)
         return value.astimezone(tz).date().isoformat()
 
     def hours(value: Any) -> float:

@@ -51,8 +51,8 @@ from guildhall.plans.models import (
     ListStatus,
     Plan,
     PlanItem,
-    PlanStatus,
     PlanRules,
+    PlanStatus,
     PlanTemplate,
     ResponsibilityList,
 )
