@@ -3,6 +3,7 @@ from here, so both show the same figures."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -90,7 +91,11 @@ def export_rows(columns: list[Column]) -> Any:
     tz = timezone.get_current_timezone()
 
     def day(value: Any) -> str:
-        return value.astimezone(tz).date().isoformat() if value else ""
+        if not value:
+            return ""
+        if value.tzinfo is None:  # the UTC time SQLite holds, as its driver reads it
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(tz).date().isoformat()
 
     def hours(value: Any) -> float:
         return float(value or 0)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from guildhall.core.errors import DomainError
 from guildhall.core.forms import add_domain_error
+from guildhall.core.lines import add_labels
 from guildhall.core.months import parse_month
 from guildhall.events import ical, queries, services
 from guildhall.events.forms import (
@@ -159,14 +160,9 @@ LIST_DEFERRED = ("description", "search_text", "speakers", "co_organizers", "hal
 
 
 def _label_rows(filings: Any) -> None:
-    """Give each row its type's and state's names, translated once per page: the model's
-    get_*_display translates every choice of the field for each call (a third of the
-    queue's time at 30 rows)."""
-    types = {value: str(label) for value, label in EventType.choices}
-    states = {value: str(label) for value, label in Status.choices}
-    for filing in filings:
-        filing.type_label = types.get(filing.type, filing.type)
-        filing.status_label = states.get(filing.status, filing.status)
+    """Give each row its type's and state's names, translated once per page (a third of the
+    queue's time at 30 rows went to get_*_display)."""
+    add_labels(filings, type=EventType, status=Status)
 
 
 @login_required

@@ -426,7 +426,9 @@ class PlanItem(Workflow, RecordSubject):
 
     @property
     def shown_status_label(self) -> Any:
-        return _("Overdue") if self.is_overdue() else self.get_status_display()
+        # The state's own name, not get_status_display(): that translates every state's name
+        # on each call, and the lists ask this of every row.
+        return _("Overdue") if self.is_overdue() else ItemStatus(self.status).label
 
     @property
     def done_share(self) -> int:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guildhall.core.errors import DomainError
+from guildhall.core.lines import add_labels, line
 from guildhall.kit import attachments, links
 from guildhall.kit.actions import beside_field, run_page_action, save_form
 from guildhall.kit.decisions import acknowledgement
@@ -52,6 +53,7 @@ from guildhall.plans.models import (
     Plan,
     PlanItem,
     PlanRules,
+    PlanStatus,
     PlanTemplate,
     ResponsibilityList,
 )
@@ -151,8 +153,8 @@ def _plan_page(request: HttpRequest, org: Any, year: int, *, status: int = 200, 
     chosen = {"status": params.get("status"), "duty": params.get("duty"),
               "owner": params["owner"].pk if params.get("owner") else None}
     # Unfiltered, the items shown are all of them: not read twice.
-    shown = list(queries.filter_items(plan.items.select_related("owner"), chosen)) \
-        if plan and any(chosen.values()) else all_items
+    shown = _with_duty(list(queries.filter_items(plan.items.select_related("owner"), chosen))
+                       if plan and any(chosen.values()) else all_items)
     actions = plan.available_actions(request.user) if plan else set()
     rules = PlanRules.for_association(org)
     ctx = {
@@ -537,6 +539,10 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
         Prefetch("holders", queryset=DutyHolder.objects.select_related("member")))}
     plans = {p.organization_id: p for p in Plan.objects.filter(organization__in=below, year=year)}
     figures = queries.item_figures(list(plans.values()))
+    # The names of states and duties translated once for the page, not once a row.
+    add_labels(lists.values(), status=ListStatus)
+    add_labels([h for r in lists.values() for h in r.holders.all()], duty=Duty)
+    add_labels(plans.values(), status=PlanStatus)
     rows = []
     for association in below:
         plan = plans.get(association.pk)
@@ -550,6 +556,23 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
         "page": page, "query": urlencode({"year": year})})
 
 
+def _with_lines(plans: list[Plan]) -> list[Plan]:
+    """Each plan of the queue with its figures' sentences, built here: two `blocktranslate`
+    tags a row cost more than the page's queries."""
+    items, overdue = _("%(open)s open items · %(unscored)s done items not yet scored"), _(
+        "%(n)s overdue")
+    for plan in plans:
+        plan.items_line = line(items, open=plan.open_items, unscored=plan.unscored)
+        plan.overdue_line = line(overdue, n=plan.overdue)
+    return plans
+
+
+def _with_duty(items: list[Any]) -> list[Any]:
+    """The items, each with its duty's name (`duty_label`), translated once for the page."""
+    add_labels(items, duty=Duty)
+    return items
+
+
 @login_required
 @require_GET
 def assessment_queue(request: HttpRequest, org_id: int) -> HttpResponse:
@@ -558,8 +581,9 @@ def assessment_queue(request: HttpRequest, org_id: int) -> HttpResponse:
     rules = PlanRules.for_supervisor(org)
     page = Paginator(queries.plans_to_grade(org, year), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/queue.html", {
-        "org": org, "year": year, "items": queries.awaiting_assessment(org, limit=PAGE_SIZE),
-        "plans": queries.with_item_figures(list(page)), "page": page,
+        "org": org, "year": year,
+        "items": _with_duty(queries.awaiting_assessment(org, limit=PAGE_SIZE)),
+        "plans": _with_lines(queries.with_item_figures(list(page))), "page": page,
         "query": urlencode({"year": year}),
         "window": services.window_text(rules),
         "window_open": rules.window_is_open(), "today": timezone.localdate()})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from guildhall.core.errors import DomainError
+from guildhall.core.lines import add_labels
 from guildhall.kit import attachments
 from guildhall.kit.actions import beside_field, form_page, run_page_action
 from guildhall.kit.decisions import Verdict, decision
@@ -152,6 +153,12 @@ def _params(request: HttpRequest) -> dict[str, str]:
     return {k: request.GET.get(k, "") for k in ("channel", "status", "month", "findings", "q")}
 
 
+def _labelled(page: Any) -> Any:
+    """The page with each row's state name, translated once for the page."""
+    add_labels(page, status=Status)
+    return page
+
+
 @login_required
 @require_GET
 def publication_list(request: HttpRequest, org_id: int) -> HttpResponse:
@@ -160,7 +167,7 @@ def publication_list(request: HttpRequest, org_id: int) -> HttpResponse:
     params = _params(request)
     qs = queries.with_channels(Publication.objects.filter(organization=org))
     qs = queries.filter_publications(qs, params).order_by("-planned_at", "-pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _labelled(Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")))
     return render(request, "publications/list.html", {
         "org": org, "page": page, "params": params,
         "query": urlencode({k: v for k, v in params.items() if v}),
@@ -175,7 +182,7 @@ def publication_waiting(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "publications.waiting", org)
     qs = queries.with_channels(queries.waiting_for(request.user, org))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _labelled(Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")))
     return render(request, "publications/waiting.html", {"org": org, "page": page, "query": ""})
 
 

@@ -270,7 +270,10 @@ def audit_log(request: HttpRequest, org_id: int) -> HttpResponse:
     query.pop("page", None)
     return render(request, "audit/log.html", {
         "org": org, "page": page, "rows": readable(page.object_list, org),
-        "filters": request.GET, "query": query.urlencode(), "actions": action_choices(),
+        # Every filter named, empty when not given: a name missing from the query made the
+        # template's comparison in each of the action list's options a failed lookup.
+        "filters": {k: request.GET.get(k, "") for k in ("from", "to", "action", "person")},
+        "query": query.urlencode(), "actions": action_choices(),
         "people": _people(org)})
 
 

@@ -26,7 +26,7 @@ def study_this_year(user: Any, org: Any) -> HomeSection | None:
                   "n": figures.sessions, "h": figures.hours, "r": figures.participation_percent})}]
     mine = set(Acknowledgement.objects.filter(user=user, version__organization=org).values_list(
         "version_id", flat=True))
-    for version in queries.published_versions([org.pk]).defer("body"):
+    for version in queries.current_versions([org.pk]).defer("body"):  # no rates shown here
         if version.pk not in mine and can(user, "study.version.acknowledge", version):
             items.append({"label": version.code.title, "url": version.get_absolute_url(),
                           "note": str(_("Read and acknowledge"))})
