@@ -34,7 +34,6 @@ normalised character is in the class, which the exact anchors rely on.
 from __future__ import annotations
 
 import re
-import sys
 from re import _constants as _C  # type: ignore[attr-defined]
 from re import _parser as _P  # type: ignore[attr-defined]
 
