@@ -102,15 +102,9 @@ def _organization(ids: list[int], period: Period) -> Found:
 
 # ---- plans --------------------------------------------------------------------------------
 
-def overdue_items_q(today: dt.date) -> Q:
-    """The plan module's own rule (`PlanItem.is_overdue`), as a filter."""
-    from guildhall.plans.queries import overdue_q
-
-    return overdue_q(today)
-
-
 def _plans(ids: list[int], period: Period) -> Found:
     from guildhall.plans.models import ItemStatus, Plan, PlanItem
+    from guildhall.plans.queries import overdue_q
 
     found = _blank(ids, plan_status="", plan_items=0, plan_done=0, completion=None, overdue=0,
                    grade="")
@@ -119,11 +113,11 @@ def _plans(ids: list[int], period: Period) -> Found:
         status=ItemStatus.DROPPED)
     for row in items.values("organization_id").annotate(
             total=Count("pk"), done=Count("pk", filter=Q(status=ItemStatus.DONE)),
-            late=Count("pk", filter=overdue_items_q(today))).order_by():
+            late=Count("pk", filter=overdue_q(today))).order_by():
         f = found[row["organization_id"]]
         f["plan_items"], f["plan_done"], f["overdue"] = row["total"], row["done"], row["late"]
         f["completion"] = round(row["done"] * 100 / row["total"]) if row["total"] else None
-    for org_id, status, due, fix_by in items.filter(overdue_items_q(today)).values_list(
+    for org_id, status, due, fix_by in items.filter(overdue_q(today)).values_list(
             "organization_id", "status", "due_date", "rectification_due"):
         when = fix_by if status == ItemStatus.RETURNED else due
         month = f"{when:%Y-%m}"
