@@ -33,7 +33,10 @@ normalised character is in the class, which the exact anchors rely on.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import re
+import threading
 from re import _constants as _C  # type: ignore[attr-defined]
 from re import _parser as _P  # type: ignore[attr-defined]
 
@@ -295,3 +298,67 @@ def _table_array():  # type: ignore[no-untyped-def]
 
         _TABLE_ARRAY = np.frombuffer(NARROW_TABLE, dtype=np.uint8)
     return _TABLE_ARRAY
+
+
+# --- The C helper (optional) ---------------------------------------------------
+
+try:  # built by ``pip install -e .`` from _views.c; without it, text_views/markers
+    from . import _views as _cviews
+except ImportError:  # pragma: no cover - depends on the build
+    _cviews = None
+
+#: Reused view buffers are kept per thread up to this many characters.
+_KEEP_CHARS = 1 << 19
+_buffers = threading.local()
+
+
+def c_views_available() -> bool:
+    """Tell whether the compiled view builder (_views.c) is in use."""
+    return _cviews is not None
+
+
+def fast_views(text: str) -> FastViews | None | bool:
+    """Return the views of ``text`` built by the C helper, or None beyond the BMP.
+
+    The same narrow and UTF-16 bytes as :func:`text_views` and the same runs as
+    :func:`markers`, plus the compressed narrow view, all built in one call into
+    buffers this thread reuses: they are valid until the thread's next call
+    (the engine scans them at once).  Return False when the C helper is not
+    built.
+    """
+    if _cviews is None:
+        return False
+    n = len(text)
+    bufs = getattr(_buffers, "bufs", None)
+    if bufs is None or len(bufs[0]) < n:
+        size = max(n, _KEEP_CHARS)
+        bufs = (bytearray(size), bytearray(2 * size), bytearray(size), bytearray(4 * size))
+        if size == _KEEP_CHARS:
+            _buffers.bufs = bufs
+    narrow_buf, wide_buf, comp_buf, pos_buf = bufs
+    out = _cviews.fill(text, narrow_buf, wide_buf, comp_buf, pos_buf)
+    if out is None:
+        return None
+    runs, m = out
+    return FastViews(
+        memoryview(narrow_buf)[:n],
+        memoryview(wide_buf)[: 2 * n],
+        runs,
+        memoryview(comp_buf)[:m],
+        memoryview(pos_buf).cast("I")[:m],
+    )
+
+
+class FastViews(NamedTuple):
+    """The views the C helper builds (see _views.c)."""
+
+    #: One byte per character (as text_views).
+    narrow: memoryview
+    #: The UTF-16-LE code units (as text_views).
+    wide: memoryview
+    #: Runs [start, end) of full-width forms (as markers).
+    runs: list[tuple[int, int]]
+    #: The narrow view with every run of "?" written as one "?".
+    compressed: memoryview
+    #: pos[k]: the character offset of the compressed view's k-th byte.
+    pos: memoryview

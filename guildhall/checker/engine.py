@@ -18,6 +18,7 @@ from .byteviews import (
     NARROW,
     UTF16,
     UntranslatableError,
+    fast_views,
     latin1_only,
     markers,
     text_views,
@@ -82,6 +83,9 @@ def _compile(hs: Any, expressions: list[bytes], ids: list[int], flags: list[int]
 
 #: Latin-1 anchors compiled into a database of their own (see _view_databases).
 _APART = frozenset({"email"})
+#: The group of Latin custom terms in the narrow view (never compressed: a term
+#: may spell two characters in a row that the narrow view writes as "?").
+_TERMS = "terms"
 
 
 def _needs_wide(spec: PatternSpec, anchor: str) -> bool:
@@ -117,6 +121,8 @@ class PatternSet:
         self.specs = tuple(specs)
         self._db: Any | None = None
         self._view_dbs: tuple[Any | None, Any] | bool | None = None
+        #: Per narrow database: may it scan the compressed narrow view?
+        self._compressible: tuple[bool, ...] = ()
         self._db_lock = threading.Lock()
         self._local = threading.local()
 
@@ -185,10 +191,13 @@ class PatternSet:
                     for idx, spec in enumerate(self.specs):
                         for anchor in spec.hs:
                             view = UTF16 if _needs_wide(spec, anchor) else NARROW
-                            group = groups.setdefault(
-                                view if view == UTF16 or spec.key not in _APART else spec.key,
-                                ([], [], []),
-                            )
+                            if view == UTF16:
+                                key = UTF16
+                            elif spec.type == "CUSTOM_TERM":
+                                key = _TERMS
+                            else:
+                                key = spec.key if spec.key in _APART else NARROW
+                            group = groups.setdefault(key, ([], [], []))
                             group[0].append(translate(anchor, view, caseless=spec.hs_caseless))
                             group[1].append(idx)
                             # Line anchors are translated to consume the line
@@ -202,6 +211,7 @@ class PatternSet:
                         tuple(_compile(hs, *g) for g in groups.values()),
                         _compile(hs, *wide) if wide else None,
                     )
+                    self._compressible = tuple(key != _TERMS for key in groups)
                 except (UntranslatableError, hs.error):
                     # A construct the translation does not know, or a pattern
                     # Hyperscan refuses in byte mode: scan through UTF-8.
@@ -228,16 +238,23 @@ class PatternSet:
         dbs = self._view_databases()
         if dbs is None:
             return None
-        try:
-            views = text_views(text)  # reads ``text`` in place: keep it alive
-        except ImportError:  # pragma: no cover - NumPy is a dependency
-            return None
-        if views is None:
-            return None
-        narrow, wide = views
+        fast = fast_views(text)
+        if fast is None:
+            return None  # beyond the BMP
+        if fast is False:
+            # No C helper: the pure-Python views (the same bytes, tested).
+            try:
+                views = text_views(text)
+            except ImportError:  # pragma: no cover - NumPy is a dependency
+                return None
+            if views is None:
+                return None
+            narrow, wide = views
+            runs = markers(narrow)
+        else:
+            narrow, wide, runs = fast.narrow, fast.wide, fast.runs
         narrow_dbs, wide_db = dbs
         norm = text
-        runs = markers(narrow)
         if runs:
             # The Python regexes and rules read the normalised text; the views
             # already read full-width forms as ASCII.
@@ -254,8 +271,20 @@ class PatternSet:
             def on_narrow(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
                 per_spec[idx].append((start, end))
 
-            for db in narrow_dbs:
-                db.scan(narrow, match_event_handler=on_narrow, scratch=self._scratch(db))
+            if fast is not False:
+                compressed, pos = fast.compressed, fast.pos
+
+                # Offsets in the compressed view, mapped back through pos: a
+                # hit's last byte may be a "?" standing for a run, whose first
+                # character it is.
+                def on_compressed(idx: int, start: int, end: int, flags: int, ctx: object) -> None:
+                    per_spec[idx].append((pos[start], pos[end - 1] + 1))
+
+            for db, compressible in zip(narrow_dbs, self._compressible, strict=True):
+                if compressible and fast is not False:
+                    db.scan(compressed, match_event_handler=on_compressed, scratch=self._scratch(db))
+                else:
+                    db.scan(narrow, match_event_handler=on_narrow, scratch=self._scratch(db))
         if wide_db is not None:
             # Two bytes per character.  A hit at an odd offset straddles two
             # characters: it is not a match of the anchor (every match of it

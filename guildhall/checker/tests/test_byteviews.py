@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from guildhall.checker import byteviews, scan_text, scanner
 from guildhall.checker import engine as engine_mod
-from guildhall.checker import scan_text, scanner
 from guildhall.checker.byteviews import NARROW, UTF16, markers, text_views, translate
 from guildhall.checker.corpus import generate_corpus
 from guildhall.checker.engine import hyperscan_available
@@ -80,9 +80,40 @@ def test_utf8_path_agrees_with_the_views(monkeypatch: pytest.MonkeyPatch) -> Non
     texts = [(s.text, s.terms) for s in samples]
     texts.append(("附注（此件不得外传）\n内 部\n卡号６２２２０２００１２３４５６７８ 电话（０２５）８３２１６５４７", ("内部资料", "Nebula")))
     expected = [scan_text(t, terms=terms, engine="hyperscan") for t, terms in texts]
+    monkeypatch.setattr(engine_mod, "fast_views", lambda text: False)
     monkeypatch.setattr(engine_mod, "text_views", lambda text: None)
     assert [scan_text(t, terms=terms, engine="hyperscan") for t, terms in texts] == expected
     assert [scan_text(t, terms=terms, engine="python") for t, terms in texts] == expected
+
+
+@needs_hs
+def test_c_views_agree_with_the_python_views(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled view builder and the pure-Python one give the same findings."""
+    if not byteviews.c_views_available():
+        pytest.skip("the C helper (_views.c) is not built")
+    samples = generate_corpus(80, seed=5) + generate_realistic(80, "heldout", seed=9)
+    texts = [(s.text, s.terms) for s in samples]
+    texts.append(("卡号６２２２０２００１２３４５６７８，ＡＢ@ｅｘ.cn ＋８６ １３８１２３４５６７８", ()))
+    expected = [scan_text(t, terms=terms, engine="hyperscan") for t, terms in texts]
+    monkeypatch.setattr(byteviews, "_cviews", None)
+    assert byteviews.fast_views("x") is False
+    assert [scan_text(t, terms=terms, engine="hyperscan") for t, terms in texts] == expected
+
+
+def test_c_views_buffers(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not byteviews.c_views_available():
+        pytest.skip("the C helper (_views.c) is not built")
+    # A long text gets buffers of its own; a short one reuses the thread's.
+    monkeypatch.setattr(byteviews, "_KEEP_CHARS", 8)
+    long = "号码１３８1234５６７８ｘ"
+    fast = byteviews.fast_views(long)
+    assert (bytes(fast.narrow), bytes(fast.wide)) == _views(long)  # type: ignore[union-attr]
+    assert fast.runs == markers(text_views(long)[0])  # type: ignore[index,union-attr]
+    assert bytes(fast.compressed) == b"?\x83\x85\x8a1234\x87\x88\x89\x8a\xbd"  # type: ignore[union-attr]
+    assert fast.pos.tolist() == [0, *range(2, 14)]  # type: ignore[union-attr]
+    assert byteviews.fast_views("a\U0001F600") is None
+    with pytest.raises(ValueError):
+        byteviews._cviews.fill("abc", bytearray(2), bytearray(6), bytearray(3), bytearray(12))  # type: ignore[union-attr]
 
 
 def test_text_beyond_the_bmp_is_scanned(engine: str) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guildhall.checker import scan_text
+from guildhall.checker import byteviews, scan_text
 from guildhall.checker.engine import hyperscan_available, pattern_set
 from guildhall.checker.scanner import _id_digits_valid
 from guildhall.checker.validators import _uscc_check, mask, validate_resident_id, validate_uscc
@@ -53,6 +55,7 @@ def test_engines_agree(text: str) -> None:
 _NUMBERS = st.lists(
     st.sampled_from(
         list("0123456789 -Xx?AEGHMCZa+（）。\n国@.é\ud800")
+        + ["））", "国国", "??", "）-", "Ré?é"]
         + list("０１２３４５６７８９－＋ＥｘＸＨＭＣａＮｅｂｕｌ")
         + ["1234", "5678", "123456", "1234567", "12345678", "0" * 15, "Nebula", "ＮＥＢＵＬＡ"]
     ),
@@ -65,9 +68,52 @@ _NUMBERS = st.lists(
 def test_candidates_agree(text: str) -> None:
     if not hyperscan_available():
         return
-    for terms in ((), ("Nebula", "内部资料", "X1")):
+    c_views = byteviews._cviews
+    for terms in ((), ("Nebula", "内部资料", "X1", "Ré?é")):
         pset = pattern_set(None, terms)
-        assert pset.hyperscan_matches(text) == pset.python_matches(text)
+        expected = pset.python_matches(text)
+        assert pset.hyperscan_matches(text) == expected
+        if c_views is not None:
+            # Without the C helper: the uncompressed narrow view.
+            byteviews._cviews = None
+            try:
+                assert pset.hyperscan_matches(text) == expected
+            finally:
+                byteviews._cviews = c_views
+
+
+# Any str: ASCII, Latin-1, BMP (with full-width forms and lone surrogates) or
+# beyond, of any length (the C helper works in blocks of 2048 code units).
+_VIEW_TEXT = st.one_of(
+    st.text(max_size=200),
+    st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=300),
+    st.lists(
+        st.sampled_from(list("0a?é中，：；＠［｀｛ＡＺａｚ０９＋－\uff0a\uff0c\uff0e\ud800\udfff") + ["\U0001F600"]),
+        max_size=60,
+    ).map("".join),
+    st.tuples(st.integers(0, 5000), st.sampled_from("中ａ１")).map(lambda t: "中" * t[0] + t[1] * 3),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_VIEW_TEXT)
+def test_c_views_agree_with_the_python_views(text: str) -> None:
+    if not byteviews.c_views_available():
+        return
+    fast = byteviews.fast_views(text)
+    slow = byteviews.text_views(text)
+    if slow is None:
+        assert fast is None
+        return
+    assert fast is not None and fast is not False
+    narrow = bytes(slow[0])  # type: ignore[call-overload]
+    assert bytes(fast.narrow) == narrow
+    assert bytes(fast.wide) == bytes(slow[1])
+    assert fast.runs == byteviews.markers(slow[0])
+    # The compressed view: each run of "?" once, at the offset of its first.
+    kept = [m.start() for m in re.finditer(rb"\?+|[^?]", narrow)]
+    assert bytes(fast.compressed) == bytes(narrow[i] for i in kept)
+    assert fast.pos.tolist() == kept
 
 
 @settings(max_examples=1500, deadline=None)
