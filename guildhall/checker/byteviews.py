@@ -33,12 +33,11 @@ normalised character is in the class, which the exact anchors rely on.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import re
 import threading
 from re import _constants as _C  # type: ignore[attr-defined]
 from re import _parser as _P  # type: ignore[attr-defined]
+from typing import NamedTuple
 
 NARROW = "narrow"
 UTF16 = "utf-16-le"
