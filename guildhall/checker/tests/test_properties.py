@@ -47,6 +47,9 @@ def test_engines_agree(text: str) -> None:
     assert scan_text(text, engine="python", terms=terms) == scan_text(
         text, engine="hyperscan", terms=terms
     )
+    # And the candidates before validation, without custom terms.
+    pset = pattern_set(None, ())
+    assert pset.hyperscan_matches(text) == pset.python_matches(text)
 
 
 # Digits, separators and the letters of codes, so that candidates (valid or
