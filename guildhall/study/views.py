@@ -169,7 +169,9 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "study.overview", org)
     year = queries.parse_year(request.GET.get("year"))
-    page = Paginator(queries.associations_below(org), 50).get_page(request.GET.get("page"))
+    # Only the names are shown: whole rows sorted cost page 20 a millisecond more.
+    page = Paginator(queries.associations_below(org).only("name"), 50).get_page(
+        request.GET.get("page"))
     ids = [o.pk for o in page]
     figures, codes = queries.figures_by_org(ids, year), queries.codes_below(ids)
     rows = [{"org": o, "figures": figures[o.pk], "codes": codes[o.pk],
