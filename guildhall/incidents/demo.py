@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
-from guildhall.incidents import services
+from guildhall.incidents import figures, services
 from guildhall.incidents.models import Incident, Report
 from guildhall.kit import links
 from guildhall.records.models import Entry
@@ -32,6 +32,8 @@ def _passes(incident: Incident, minutes: int) -> Incident:
     Report.objects.filter(incident=incident).update(**{f: F(f) - delta for f in REPORT_TIMES})
     Entry.objects.filter(subject_id=incident.pk, subject_type__model="incident",
                          subject_type__app_label="incidents").update(at=F("at") - delta)
+    # The stored figures keep the deadlines of the first reports not made yet.
+    figures.refresh([incident.organization_id])
     incident.refresh_from_db()
     return incident
 

@@ -9,7 +9,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -17,17 +31,25 @@ from guildhall.incidents.models import AssociationFigures, Incident, Report, Sta
 from guildhall.orgs.models import Organization
 
 FIELDS = [f.name for f in AssociationFigures._meta.concrete_fields if f.name != "organization"]
+#: What the board reads of them (the first reports not made yet give its overdue ones).
+SHOWN = [f for f in FIELDS if not f.startswith("unreported")]
+_DUES = ("unreported_due_first", "unreported_due_last")
 
 
 def compute(org_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The stored figures of `org_ids`, from their incidents and reports (two queries)."""
-    found: dict[int, dict[str, Any]] = {pk: dict.fromkeys(FIELDS, 0) for pk in org_ids}
+    found: dict[int, dict[str, Any]] = {
+        pk: {**dict.fromkeys(FIELDS, 0), **dict.fromkeys(_DUES)} for pk in org_ids}
+    unreported = Q(first_reported_at=None)
     for row in Incident.objects.filter(organization_id__in=org_ids).order_by().values(
             "organization_id").annotate(
             total=Count("pk"), open=Count("pk", filter=~Q(status=Status.CLOSED)),
             late=Count("pk", filter=Q(first_report_late=True)),
             to_first_minutes=Sum("minutes_to_first_report"),
-            to_first_count=Count("minutes_to_first_report")):
+            to_first_count=Count("minutes_to_first_report"),
+            unreported=Count("pk", filter=unreported),
+            unreported_due_first=Min("first_report_due", filter=unreported),
+            unreported_due_last=Max("first_report_due", filter=unreported)):
         found[row.pop("organization_id")].update(row)
     for row in Report.objects.filter(incident__organization_id__in=org_ids).order_by().values(
             "incident__organization_id").annotate(
@@ -70,22 +92,40 @@ def below(supervisor: Any, now: dt.datetime | None = None) -> QuerySet:
     page): the same rows `services.figures` computes from the incidents."""
     now = now or timezone.now()
     orgs = Organization.objects.filter(path__startswith=supervisor.path, is_active=True)
-    missed = Incident.objects.filter(
+    counted = Incident.objects.filter(
         organization_id=OuterRef("organization_id"), first_reported_at=None,
         first_report_due__lte=now).order_by().values("organization_id").annotate(
         n=Count("pk")).values("n")
+    # Their overdue first reports: none, all or (counted) some of the ones not made yet, as
+    # the present falls before, after or between the earliest and latest deadline. Sorting
+    # by a count made for every association below cost more than the rest of the page.
+    missed = Case(
+        When(unreported=0, then=Value(0)),
+        When(unreported_due_last__lte=now, then=F("unreported")),
+        When(unreported_due_first__gt=now, then=Value(0)),
+        default=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+        output_field=IntegerField())
     return AssociationFigures.objects.filter(
         organization__in=orgs.values("pk"), total__gt=0).annotate(
-        missed=Coalesce(Subquery(missed, output_field=IntegerField()), Value(0)),
-        organization_name=F("organization__name")).values(
-        "organization_id", "organization_name", "missed", *FIELDS).order_by(
+        missed=missed, organization_name=F("organization__name")).values(
+        "organization_id", "organization_name", "missed", *SHOWN).order_by(
         "-late", "-missed", "organization_name", "organization_id")
 
 
-def count_below(supervisor: Any) -> int:
+def totals_below(supervisor: Any) -> dict[str, int]:
+    """The incidents below `supervisor` (`total`), the open ones and the associations that
+    have any, added up from the stored rows (one query)."""
     orgs = Organization.objects.filter(path__startswith=supervisor.path, is_active=True)
-    return AssociationFigures.objects.filter(organization__in=orgs.values("pk"),
-                                             total__gt=0).count()
+    found = AssociationFigures.objects.filter(organization__in=orgs.values("pk")).aggregate(
+        incidents=Sum("total"), still_open=Sum("open"),
+        associations=Count("pk", filter=Q(total__gt=0)))
+    return {"total": found["incidents"] or 0, "open": found["still_open"] or 0,
+            "associations": found["associations"]}
+
+
+def count_below(supervisor: Any) -> int:
+    """How many rows `below` lists."""
+    return totals_below(supervisor)["associations"]
 
 
 def finished(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ def _item(incident: Any, now: Any, with_org: bool) -> dict[str, Any]:
 def open_incidents(user: Any, org: Any) -> HomeSection | None:
     now = timezone.now()
     if can(user, "incidents.board", org):
-        found = queries.first_of(queries.board_incidents(org), 5)
+        found = queries.board_incidents(org)[:5]
         return HomeSection(title=_("Open incidents"), items=[_item(i, now, True) for i in found],
                            empty=_("No open incidents."),
                            url=reverse("incidents:incident_board", args=[org.pk]))

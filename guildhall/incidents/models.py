@@ -351,7 +351,9 @@ class AssociationFigures(models.Model):
     """An association's incident figures as the board lists them, kept by the services in the
     same transaction as every change of its incidents and reports (`figures.refresh`): the
     board then pages them at the database instead of counting every incident below. The
-    overdue first reports change with the clock and are counted when read."""
+    overdue first reports change with the clock: they follow from the first reports not made
+    yet and the earliest and latest of their deadlines, and are counted when read only for an
+    association whose deadlines the present falls between (`figures.below`)."""
 
     organization = models.OneToOneField("orgs.Organization", models.CASCADE, primary_key=True,
                                         related_name="incident_figures")
@@ -365,6 +367,9 @@ class AssociationFigures(models.Model):
     to_ack_count = models.PositiveIntegerField(default=0)
     late_acks = models.PositiveIntegerField(default=0)
     waiting = models.PositiveIntegerField(default=0)
+    unreported = models.PositiveIntegerField(default=0)
+    unreported_due_first = models.DateTimeField(null=True, blank=True)
+    unreported_due_last = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"incident figures of {self.organization_id}"

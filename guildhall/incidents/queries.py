@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
-from guildhall.incidents.models import AssociationFigures, Incident, Report, Status
+from guildhall.incidents.figures import totals_below
+from guildhall.incidents.models import Incident, Report, Status
 from guildhall.orgs.models import Organization
 from guildhall.orgs.scoping import get_for_user, visible_to
 
@@ -73,23 +74,10 @@ def board_incidents(supervisor: Any, state: str = "open") -> QuerySet[Incident]:
     return qs.exclude(status=Status.CLOSED).order_by(*Incident.BOARD_ORDER)
 
 
-def board_count(supervisor: Any, state: str = "open") -> int:
+def board_count(supervisor: Any, state: str = "open",
+                totals: dict[str, int] | None = None) -> int:
     """How many incidents `board_incidents` lists: added up from the associations' stored
-    figures (2,000 rows) rather than counted from their incidents."""
-    orgs = Organization.objects.filter(path__startswith=supervisor.path, is_active=True)
-    found = AssociationFigures.objects.filter(organization__in=orgs.values("pk")).aggregate(
-        total=Sum("total"), open=Sum("open"))
-    total, still_open = found["total"] or 0, found["open"] or 0
-    return total - still_open if state == "closed" else still_open
-
-
-def first_of(qs: QuerySet[Incident], n: int) -> list[Incident]:
-    """The first `n` of a sorted list read in two steps: the ids sorted (narrow rows), then
-    those rows. Sorting thousands of whole rows by the computed rank costs twice as much."""
-    return rows_in_order(list(qs.values_list("pk", flat=True)[:n]))
-
-
-def rows_in_order(ids: list[int]) -> list[Incident]:
-    """The incidents of `ids`, with their organizations, in that order."""
-    found = {i.pk: i for i in Incident.objects.filter(pk__in=ids).select_related("organization")}
-    return [found[pk] for pk in ids if pk in found]
+    figures (2,000 rows, `figures.totals_below`, or `totals` read from it already) rather
+    than counted from their incidents."""
+    found = totals or totals_below(supervisor)
+    return found["total"] - found["open"] if state == "closed" else found["open"]

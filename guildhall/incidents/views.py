@@ -179,12 +179,11 @@ def incident_board(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "incidents.board", org)
     state = "closed" if request.GET.get("state") == "closed" else "open"
-    # The page's ids sorted first, then their rows (`first_of`'s reason).
-    page = Counted(queries.board_incidents(org, state).values_list("pk", flat=True), PAGE_SIZE,
-                   count=queries.board_count(org, state)).get_page(request.GET.get("page"))
-    page.object_list = queries.rows_in_order(list(page.object_list))
+    totals = figures.totals_below(org)
+    page = Counted(queries.board_incidents(org, state), PAGE_SIZE,
+                   count=queries.board_count(org, state, totals)).get_page(request.GET.get("page"))
     # The figures stored per association (`figures`), paged at the database.
-    found = Counted(figures.below(org), PAGE_SIZE, count=figures.count_below(org)).get_page(
+    found = Counted(figures.below(org), PAGE_SIZE, count=totals["associations"]).get_page(
         request.GET.get("fpage"))
     found.object_list = _with_lines(figures.finished(found.object_list))
     return render(request, "incidents/board.html", {

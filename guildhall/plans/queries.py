@@ -99,10 +99,12 @@ def awaiting_assessment(supervisor: Organization, limit: int = 30) -> list[PlanI
 
 
 def plans_to_grade(supervisor: Organization, year: int):
-    """The acknowledged plans of the year below the body, by association name."""
+    """The acknowledged plans of the year below the body, by association name: only what the
+    queue shows of them (PostgreSQL sorted all of them whole rows and all, twice as slow)."""
     return Plan.objects.filter(organization__in=associations_below(supervisor), year=year,
                                status=PlanStatus.ACKNOWLEDGED).select_related(
-        "organization").order_by("organization__name", "pk")
+        "organization").only("organization_id", "year", "organization__name",
+                             "organization__short_name").order_by("organization__name", "pk")
 
 
 def with_item_figures(plans: list[Plan]) -> list[Plan]:

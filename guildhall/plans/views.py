@@ -174,8 +174,9 @@ def _plan_page(request: HttpRequest, org: Any, year: int, *, status: int = 200, 
                 initial={"revision": plan.revision if plan else 1}),
             title=_("Acknowledge the plan"),
             note=_("on revision %(n)s") % {"n": plan.revision if plan else 1}),
-        "grade_form": forms.get("grade_form") or GradeForm(
-            initial={"score": services.suggested_score(plan) if plan else None}),
+        # Only those who grade the plan see its form (and the score its items suggest).
+        "grade_form": forms.get("grade_form") or (GradeForm(
+            initial={"score": services.suggested_score(plan)}) if "grade" in actions else None),
         "years": [year - 1, year, year + 1],
     }
     if plan and plan.needs_adoption and "adopt" in actions:

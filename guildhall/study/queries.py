@@ -166,9 +166,10 @@ class Rate:
 
 
 def _member_count(org_ids: list[int]) -> dict[int, int]:
+    # Unordered: the memberships' own order joined every organization only to sort them.
     rows = Membership.objects.filter(organization_id__in=org_ids, is_active=True,
-                                     user__is_active=True).values("organization_id").annotate(
-        n=Count("user_id", distinct=True))
+                                     user__is_active=True).order_by().values(
+        "organization_id").annotate(n=Count("user_id", distinct=True))
     return {r["organization_id"]: r["n"] for r in rows}
 
 

@@ -169,30 +169,41 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "study.overview", org)
     year = queries.parse_year(request.GET.get("year"))
-    page = Paginator(queries.associations_below(org), 50).get_page(request.GET.get("page"))
+    # Only the names are shown: whole rows sorted cost page 20 a millisecond more.
+    page = Paginator(queries.associations_below(org).only("name"), 50).get_page(
+        request.GET.get("page"))
     ids = [o.pk for o in page]
     figures, codes = queries.figures_by_org(ids, year), queries.codes_below(ids)
+    texts = _overview_texts()
     rows = [{"org": o, "figures": figures[o.pk], "codes": codes[o.pk],
-             **_overview_lines(figures[o.pk], codes[o.pk])} for o in page]
+             **_overview_lines(figures[o.pk], codes[o.pk], texts)} for o in page]
     return render(request, "study/overview.html", {
         "org": org, "page": page, "rows": rows, "year": year, "years": queries.year_choices(),
         "query": f"year={year}"})
 
 
-def _overview_lines(figures: queries.Figures, codes: list[dict[str, Any]]) -> dict[str, Any]:
-    """The overview's sentences of one association, built here: fifty rows of three
-    `blocktranslate` tags cost more than the page's queries."""
+def _overview_texts() -> dict[str, str]:
+    """The overview's sentences, translated once a page."""
+    return {"study": _("%(n)s sessions · %(h)s hours · participation %(r)s"),
+            "plan": _("%(n)s topics planned · %(held)s carried out · %(missed)s missed"),
+            "code": _("%(title)s: version %(n)s, effective %(date)s, acknowledged %(rate)s"),
+            "draft": _("%(title)s: not yet published")}
+
+
+def _overview_lines(figures: queries.Figures, codes: list[dict[str, Any]],
+                    texts: dict[str, str]) -> dict[str, Any]:
+    """The overview's sentences of one association (`texts` from `_overview_texts`), built
+    here: fifty rows of three `blocktranslate` tags cost more than the page's queries."""
     return {
-        "study_line": line(_("%(n)s sessions · %(h)s hours · participation %(r)s"),
-                           n=figures.sessions, h=figures.hours, r=figures.participation_percent),
-        "plan_line": line(_("%(n)s topics planned · %(held)s carried out · %(missed)s missed"),
-                          n=figures.planned, held=figures.planned_held, missed=figures.missed),
+        "study_line": line(texts["study"], n=figures.sessions, h=figures.hours,
+                           r=figures.participation_percent),
+        "plan_line": line(texts["plan"], n=figures.planned, held=figures.planned_held,
+                          missed=figures.missed),
         "code_lines": [{"published": True, "text": line(
-            _("%(title)s: version %(n)s, effective %(date)s, acknowledged %(rate)s"),
-            title=c["code"].title, n=c["version"].number, rate=c["rate"].percent,
+            texts["code"], title=c["code"].title, n=c["version"].number, rate=c["rate"].percent,
             date=c["version"].effective_date.isoformat() if c["version"].effective_date else "")}
             if c["version"] else {"published": False, "text": line(
-                _("%(title)s: not yet published"), title=c["title"])} for c in codes],
+                texts["draft"], title=c["title"])} for c in codes],
     }
 
 

@@ -81,11 +81,18 @@ class StoredFiguresTest(GuildhallTestCase):
     """The figures stored per association are the ones counted from the incidents, after
     every service that changes an incident or a report."""
 
-    def assertFigures(self, step: str) -> None:
-        counted = services.figures(queries.below(self.sup))
-        stored = figures.finished(figures.below(self.sup))
+    def assertFigures(self, step: str, now: dt.datetime | None = None) -> None:
+        counted = services.figures(queries.below(self.sup), now)
+        stored = figures.finished(figures.below(self.sup, now))
         self.assertEqual(stored, counted, step)
         self.assertEqual(figures.count_below(self.sup), len(counted), step)
+        for row in AssociationFigures.objects.all():
+            unreported = Incident.objects.filter(
+                organization_id=row.organization_id, first_reported_at=None)
+            dues = sorted(unreported.values_list("first_report_due", flat=True))
+            self.assertEqual(
+                (row.unreported, row.unreported_due_first, row.unreported_due_last),
+                (len(dues), dues[0] if dues else None, dues[-1] if dues else None), step)
 
     def test_every_service_keeps_the_stored_figures(self):
         editor, principal = self.user("soft-editor"), self.user("soft-principal")
@@ -116,6 +123,27 @@ class StoredFiguresTest(GuildhallTestCase):
         register(self.cast, self.logi, send=True, severity="general")
         self.assertFigures("a second association")
         self.assertEqual(AssociationFigures.objects.get(organization=self.soft).total, 1)
+
+    def test_the_overdue_first_reports_follow_the_clock(self):
+        now = timezone.now()
+        for hours in (30, 20, 10):
+            register(self.cast, self.soft, send=False, severity="general",
+                     discovered_at=now - dt.timedelta(hours=hours))
+        register(self.cast, self.logi, send=False, severity="general", discovered_at=now)
+        make_incident(self.cast, self.logi, "reported", severity="general")
+        dues = sorted(Incident.objects.filter(organization=self.soft).values_list(
+            "first_report_due", flat=True))
+        second = dt.timedelta(seconds=1)
+        moments = [dues[0] - second, dues[0], dues[1] + second, dues[2] - second, dues[2],
+                   dues[2] + dt.timedelta(days=3)]
+        missed = []
+        for moment in moments:
+            self.assertFigures(f"at {moment}", now=moment)
+            rows = {r["organization_id"]: r for r in figures.below(self.sup, moment)}
+            missed.append(rows[self.soft.pk]["missed"])
+        # Before, at, between and after the deadlines: every way the count is made.
+        self.assertEqual(missed, [0, 1, 2, 2, 3, 3])
+        self.assertEqual(rows[self.logi.pk]["missed"], 1)
 
     def test_a_change_rolled_back_leaves_the_figures(self):
         incident = make_incident(self.cast, self.soft, "reported")
