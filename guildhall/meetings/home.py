@@ -28,14 +28,12 @@ def meetings_this_year(user: Any, org: Any) -> HomeSection | None:
                 "label": str(_("Special meetings held")), "note": str(note),
                 "url": reverse("meetings:meeting_list", args=[org.pk])}])
     if can(user, "meetings.overview", org):
-        rows = list(queries.associations_below(org, year)[:50])
-        rules = queries.rules_by_supervisor(rows)
-        behind = [o for o in rows if o.held < rules[o.pk].minimum_per_year][:5]
+        behind = queries.below_minimum(org, year)[:5]
         return HomeSection(
             title=_("Associations below the minimum of special meetings"),
             items=[{"label": o.name, "url": reverse("meetings:meeting_list", args=[o.pk]),
                     "note": str(_("held %(held)d of at least %(minimum)d") % {
-                        "held": o.held, "minimum": rules[o.pk].minimum_per_year})} for o in behind],
+                        "held": o.held, "minimum": o.minimum})} for o in behind],
             empty=_("Every association has held its special meetings."),
             url=reverse("meetings:meeting_overview", args=[org.pk]))
     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, FilteredRelation, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -52,16 +52,25 @@ def associations_below(supervisor: Any, year: int) -> QuerySet[Organization]:
     """Return the active associations below a supervising body with the meetings each held
     in `year` (`held`), those fewest first.
 
-    The count is a subquery per association read from the index on (organization, status,
-    held_at), not a join grouped over every meeting below (twice as fast at province scale)."""
-    start, end = year_bounds(year)
-    held = Meeting.objects.filter(organization=OuterRef("pk"), status=Status.HELD,
-                                  held_at__gte=start, held_at__lt=end).order_by().values(
-        "organization").annotate(n=Count("pk")).values("n")
+    The count is the stored one (`counts`, kept by the services), joined once, not counted
+    from every meeting below."""
     return Organization.objects.filter(
         path__startswith=supervisor.path, kind=Organization.Kind.ASSOCIATION, is_active=True,
-    ).annotate(held=Coalesce(Subquery(held, output_field=IntegerField()), 0)).order_by(
-        "held", "name", "pk")
+    ).annotate(
+        counted=FilteredRelation("meetings_held", condition=Q(meetings_held__year=year)),
+        held=Coalesce(F("counted__held"), 0),
+    ).order_by("held", "name", "pk")
+
+
+def below_minimum(supervisor: Any, year: int) -> QuerySet[Organization]:
+    """Return the associations of `associations_below` that held fewer meetings in `year`
+    than the body directly above each asks for (`minimum`), fewest first. The rules below
+    the supervisor are few (one per supervising body): they become one CASE."""
+    rules = list(MeetingRules.objects.filter(supervisor__path__startswith=supervisor.path))
+    default = MeetingRules().minimum_per_year
+    return associations_below(supervisor, year).annotate(minimum=Case(
+        *[When(parent_id=r.supervisor_id, then=Value(r.minimum_per_year)) for r in rules],
+        default=Value(default), output_field=IntegerField())).filter(held__lt=F("minimum"))
 
 
 def year_bounds(year: int) -> tuple[Any, Any]:
