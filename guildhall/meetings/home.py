@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.home import HomeSection, home_section
 from guildhall.meetings import queries
-from guildhall.meetings.models import MeetingRules
 from guildhall.orgs.permissions import can
 
 
@@ -19,8 +18,7 @@ from guildhall.orgs.permissions import can
 def meetings_this_year(user: Any, org: Any) -> HomeSection | None:
     year = timezone.localdate().year
     if can(user, "meetings.list", org):
-        rules = MeetingRules.for_association(org)
-        held = queries.held_count(org, year)
+        held, rules = queries.year_of(org, year)
         note = _("held %(held)d of at least %(minimum)d, by %(date)s") % {
             "held": held, "minimum": rules.minimum_per_year, "date": rules.held_by(year).isoformat()}
         return HomeSection(title=_("Special meetings this year"), url=reverse(
