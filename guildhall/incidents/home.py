@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.home import HomeSection, home_section
 from guildhall.incidents import queries, services
-from guildhall.incidents.models import Incident
 from guildhall.orgs.permissions import can
 
 
@@ -23,7 +22,8 @@ def _item(incident: Any, now: Any, with_org: bool) -> dict[str, Any]:
     return {"label": label, "url": incident.get_absolute_url(), "note": " · ".join(map(str, notes))}
 
 
-#: What `_item` reads of an incident: whole rows cost more here than the query.
+#: What `_item` reads of an incident (an association's list; the board's rows come from
+#: `queries.first_of`): whole rows cost more here than the query.
 SHOWN = ("title", "severity", "status", "first_report_late", "first_reported_at",
          "first_report_due", "written_due", "written_reported_at", "followup_due",
          "organization__name", "organization__short_name")
@@ -33,10 +33,7 @@ SHOWN = ("title", "severity", "status", "first_report_late", "first_reported_at"
 def open_incidents(user: Any, org: Any) -> HomeSection | None:
     now = timezone.now()
     if can(user, "incidents.board", org):
-        # The board's first five (its order's ids, then those rows: `queries.first_of`).
-        ids = list(queries.board_incidents(org).values_list("pk", flat=True)[:5])
-        rows = Incident.objects.filter(pk__in=ids).select_related("organization").only(*SHOWN)
-        found = sorted(rows, key=lambda i: ids.index(i.pk))
+        found = queries.first_of(queries.board_incidents(org), 5)
         return HomeSection(title=_("Open incidents"), items=[_item(i, now, True) for i in found],
                            empty=_("No open incidents."),
                            url=reverse("incidents:incident_board", args=[org.pk]))
