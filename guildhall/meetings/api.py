@@ -281,8 +281,6 @@ def meeting_counts(request: HttpRequest, org_id: int, filters: Query[OverviewFil
 
 
 def _counts(orgs: list[Any], year: int) -> list[dict[str, Any]]:
-    """A page of the overview's rows (the rules of a page in one query)."""
-    rules = queries.rules_by_supervisor(orgs)
+    """A page of the overview's rows (their rules joined by `associations_below`)."""
     return [{"organization": o.pk, "name": o.name, "year": year, "held": o.held,
-             "minimum": rules[o.pk].minimum_per_year, "held_by": rules[o.pk].held_by(year)}
-            for o in orgs]
+             "minimum": o.minimum, "held_by": queries.held_by(o, year)} for o in orgs]

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.home import HomeSection, home_section
 from guildhall.meetings import queries
-from guildhall.meetings.models import MeetingRules
 from guildhall.orgs.permissions import can
 
 
@@ -19,8 +18,7 @@ from guildhall.orgs.permissions import can
 def meetings_this_year(user: Any, org: Any) -> HomeSection | None:
     year = timezone.localdate().year
     if can(user, "meetings.list", org):
-        rules = MeetingRules.for_association(org)
-        held = queries.held_count(org, year)
+        held, rules = queries.year_of(org, year)
         note = _("held %(held)d of at least %(minimum)d, by %(date)s") % {
             "held": held, "minimum": rules.minimum_per_year, "date": rules.held_by(year).isoformat()}
         return HomeSection(title=_("Special meetings this year"), url=reverse(
@@ -28,14 +26,12 @@ def meetings_this_year(user: Any, org: Any) -> HomeSection | None:
                 "label": str(_("Special meetings held")), "note": str(note),
                 "url": reverse("meetings:meeting_list", args=[org.pk])}])
     if can(user, "meetings.overview", org):
-        rows = list(queries.associations_below(org, year)[:50])
-        rules = queries.rules_by_supervisor(rows)
-        behind = [o for o in rows if o.held < rules[o.pk].minimum_per_year][:5]
+        behind = queries.below_minimum(org, year)[:5]
         return HomeSection(
             title=_("Associations below the minimum of special meetings"),
             items=[{"label": o.name, "url": reverse("meetings:meeting_list", args=[o.pk]),
                     "note": str(_("held %(held)d of at least %(minimum)d") % {
-                        "held": o.held, "minimum": rules[o.pk].minimum_per_year})} for o in behind],
+                        "held": o.held, "minimum": o.minimum})} for o in behind],
             empty=_("Every association has held its special meetings."),
             url=reverse("meetings:meeting_overview", args=[org.pk]))
     return None

@@ -227,3 +227,22 @@ class AssociationMeetings(Organization):
     @property
     def organization(self) -> Organization:
         return self
+
+
+class HeldCount(models.Model):
+    """How many meetings an association held in a year (the local year of `held_at`), kept
+    by the services in the same transaction as every change that can alter it
+    (`counts.refresh`): the supervisor's overview and home then sort the associations by a
+    stored figure instead of counting every meeting below. No row means none held."""
+
+    organization = models.ForeignKey("orgs.Organization", models.CASCADE,
+                                     related_name="meetings_held")
+    year = models.PositiveSmallIntegerField()
+    held = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "year"],
+                                               name="meetings_held_count_once")]
+
+    def __str__(self) -> str:
+        return f"{self.held} meetings held by {self.organization_id} in {self.year}"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from guildhall.meetings.models import MEETING_YEARS, Meeting, MeetingRules, Status
+from guildhall.meetings.models import MEETING_YEARS, Meeting, MeetingRules, Status, held_by_date
 from guildhall.orgs.models import Organization
 from guildhall.orgs.scoping import get_for_user, visible_to
 
@@ -48,20 +48,51 @@ def held_q(year: int, prefix: str = "meetings__") -> Q:
     return Q(**{f"{prefix}status": Status.HELD, f"{prefix}held_at__year": year})
 
 
+def with_rules(orgs: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Annotate associations with the rules of the body directly above each, joined
+    (`minimum`, `held_by_month`, `held_by_day`; the defaults where it set none)."""
+    default = MeetingRules()
+    return orgs.annotate(**{name: Coalesce(F(f"parent__meeting_rules__{field}"), Value(getattr(
+        default, field))) for name, field in (("minimum", "minimum_per_year"),
+                                               ("held_by_month", "held_by_month"),
+                                               ("held_by_day", "held_by_day"))})
+
+
+def with_held(orgs: QuerySet[Organization], year: int) -> QuerySet[Organization]:
+    """Annotate associations with the meetings each held in `year` (`held`): the stored
+    count (`counts`, kept by the services), joined, not counted from every meeting."""
+    return orgs.annotate(
+        counted=FilteredRelation("meetings_held", condition=Q(meetings_held__year=year)),
+        held=Coalesce(F("counted__held"), 0))
+
+
 def associations_below(supervisor: Any, year: int) -> QuerySet[Organization]:
     """Return the active associations below a supervising body with the meetings each held
-    in `year` (`held`), those fewest first.
-
-    The count is a subquery per association read from the index on (organization, status,
-    held_at), not a join grouped over every meeting below (twice as fast at province scale)."""
-    start, end = year_bounds(year)
-    held = Meeting.objects.filter(organization=OuterRef("pk"), status=Status.HELD,
-                                  held_at__gte=start, held_at__lt=end).order_by().values(
-        "organization").annotate(n=Count("pk")).values("n")
-    return Organization.objects.filter(
+    in `year` (`held`) and the rules of the body above each (`with_rules`), fewest first."""
+    return with_rules(with_held(Organization.objects.filter(
         path__startswith=supervisor.path, kind=Organization.Kind.ASSOCIATION, is_active=True,
-    ).annotate(held=Coalesce(Subquery(held, output_field=IntegerField()), 0)).order_by(
-        "held", "name", "pk")
+    ), year)).order_by("held", "name", "pk")
+
+
+def below_minimum(supervisor: Any, year: int) -> QuerySet[Organization]:
+    """Return the associations of `associations_below` that held fewer meetings in `year`
+    than the body directly above each asks for, fewest first."""
+    return associations_below(supervisor, year).filter(held__lt=F("minimum"))
+
+
+def year_of(org: Any, year: int) -> tuple[int, MeetingRules]:
+    """Return the meetings the association held in `year` and the rules it is held to, in
+    one query."""
+    row = with_rules(with_held(Organization.objects.filter(pk=org.pk), year)).values(
+        "held", "minimum", "held_by_month", "held_by_day").get()
+    return row["held"], MeetingRules(
+        supervisor_id=org.parent_id, minimum_per_year=row["minimum"],
+        held_by_month=row["held_by_month"], held_by_day=row["held_by_day"])
+
+
+def held_by(org: Any, year: int) -> Any:
+    """The day `year`'s meetings are due of an association of `associations_below`."""
+    return held_by_date(year, org.held_by_month, org.held_by_day)
 
 
 def year_bounds(year: int) -> tuple[Any, Any]:
@@ -70,13 +101,6 @@ def year_bounds(year: int) -> tuple[Any, Any]:
 
     return (timezone.make_aware(dt.datetime(year, 1, 1)),
             timezone.make_aware(dt.datetime(year + 1, 1, 1)))
-
-
-def rules_by_supervisor(orgs: list[Any]) -> dict[int, MeetingRules]:
-    """Return the rules that apply to each of `orgs` (by organization id), in one query."""
-    parents = {o.parent_id for o in orgs}
-    found = {r.supervisor_id: r for r in MeetingRules.objects.filter(supervisor_id__in=parents)}
-    return {o.pk: found.get(o.parent_id) or MeetingRules(supervisor_id=o.parent_id) for o in orgs}
 
 
 def year_choices(today_year: int | None = None) -> list[int]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from guildhall.kit.scale import bulk_insert, numbered, people_of
+from guildhall.meetings import counts
 from guildhall.meetings.models import Meeting, Status
 
 #: Between none and four a year (most associations hold the minimum of two).
@@ -32,4 +33,5 @@ def seed_scale(orgs: list[Any], *, years: int, rnd: random.Random, log: Any) -> 
                 status=status, recorded_at=held_at if status == Status.HELD else None,
                 created_by_id=editors[org.code])
     bulk_insert(Meeting, rows())
+    counts.refresh_all()  # the rows were inserted past the services
     log(f"{Meeting.objects.count()} special meetings")

@@ -16,6 +16,7 @@ from guildhall.core.errors import DomainError
 from guildhall.kit import attendees as kit_attendees
 from guildhall.kit import links
 from guildhall.kit.actions import auditor
+from guildhall.meetings import counts
 from guildhall.meetings.models import (
     MEETING_YEARS,
     OWNER_NOT_MEMBER,
@@ -109,12 +110,14 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any],
         meeting = _lock(meeting)
         meeting.guard("edit")
         records.refuse_stale(meeting, revision)
-        before = meeting.snapshot()
+        before, was_held_at = meeting.snapshot(), meeting.held_at
         attendees = _apply(meeting, data)
         if meeting.status == Status.HELD and (problems := meeting.record_problems()):
             raise DomainError(" ".join(problems), "held_meeting_incomplete",
                               field="held_at" if not meeting.is_over() else "conclusions")
         meeting.save()
+        if meeting.status == Status.HELD and meeting.held_at != was_held_at:
+            counts.refresh_meeting(meeting, was_held_at)  # it may have moved to another year
         kit_attendees.set_attendees(meeting, attendees)
         new = _new_revision(meeting, actor, before)
         if new is None:
@@ -136,6 +139,7 @@ def meeting_record(*, actor: Any, meeting: Meeting, now: dt.datetime | None = No
                               field="held_at" if not meeting.is_over(now) else "conclusions")
         meeting.status, meeting.recorded_at = Status.HELD, now
         _save(meeting, "status", "recorded_at")
+        counts.refresh_meeting(meeting)
         records.add_entry(meeting, Meeting.EntryKind.RECORDED, actor)
         _audit(actor, "record", meeting, before={"status": Status.DRAFT},
                after={"status": meeting.status, "revision": meeting.revision})

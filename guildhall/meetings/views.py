@@ -87,8 +87,7 @@ def meeting_list(request: HttpRequest, org_id: int) -> HttpResponse:
     year = queries.parse_year(request.GET.get("year"))
     meetings = queries.association_meetings(org, year).order_by("-held_at", "-pk")
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
-    rules = MeetingRules.for_association(org)
-    held = queries.held_count(org, year)
+    held, rules = queries.year_of(org, year)
     return render(request, "meetings/list.html", {
         "org": org, "page": page, "year": year, "years": queries.year_choices(),
         "query": f"year={year}", "held": held, "rules": rules, "held_by": rules.held_by(year),
@@ -104,12 +103,11 @@ def meeting_overview(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "meetings.overview", org)
     year = queries.parse_year(request.GET.get("year"))
     page = Paginator(queries.associations_below(org, year), 50).get_page(request.GET.get("page"))
-    rules = queries.rules_by_supervisor(list(page))
     # The sentences built here, not by `blocktranslate` fifty times (most of the page's time).
     held_text, by_text = _("Held %(held)s of at least %(minimum)s"), _("by %(date)s")
-    rows = [{"org": o, "held": o.held, "minimum": rules[o.pk].minimum_per_year,
-             "held_text": line(held_text, held=o.held, minimum=rules[o.pk].minimum_per_year),
-             "by_text": line(by_text, date=rules[o.pk].held_by(year).isoformat())} for o in page]
+    rows = [{"org": o, "held": o.held, "minimum": o.minimum,
+             "held_text": line(held_text, held=o.held, minimum=o.minimum),
+             "by_text": line(by_text, date=queries.held_by(o, year).isoformat())} for o in page]
     return render(request, "meetings/overview.html", {
         "org": org, "page": page, "rows": rows, "year": year, "years": queries.year_choices(),
         "query": f"year={year}"})

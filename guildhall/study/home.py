@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +25,12 @@ def study_this_year(user: Any, org: Any) -> HomeSection | None:
     items = [{"label": str(_("Study sessions held")), "url": reverse("study:session_list", args=[org.pk]),
               "note": str(_("%(n)s sessions · %(h)s hours · participation %(r)s") % {
                   "n": figures.sessions, "h": figures.hours, "r": figures.participation_percent})}]
-    mine = set(Acknowledgement.objects.filter(user=user, version__organization=org).values_list(
-        "version_id", flat=True))
-    for version in queries.current_versions([org.pk]).defer("body"):  # no rates shown here
-        if version.pk not in mine and can(user, "study.version.acknowledge", version):
+    # The current versions the person has not acknowledged, in the same query; only what
+    # is shown and asked of them (no rates here).
+    mine = Acknowledgement.objects.filter(user=user, version=OuterRef("pk"))
+    for version in queries.current_versions([org.pk]).only(
+            "organization_id", "status", "code__title").exclude(Exists(mine)):
+        if can(user, "study.version.acknowledge", version):
             items.append({"label": version.code.title, "url": version.get_absolute_url(),
                           "note": str(_("Read and acknowledge"))})
     return HomeSection(title=_("Study and codes of conduct"),
