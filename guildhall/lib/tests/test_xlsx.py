@@ -57,3 +57,11 @@ def test_a_sheet_name_excel_refuses_is_made_acceptable():
 def test_a_value_of_another_kind_is_refused():
     with pytest.raises(TypeError):
         b"".join(xlsx.stream("A", ["a"], [[object()]]))
+
+
+def test_rows_written_by_shape_are_the_rows_written_cell_by_cell():
+    # Rows of several shapes, texts to escape or empty among them, each shape seen twice.
+    rows = [["协会", 1, None, True, 2.5, Decimal("1.10"), ""], ["a&b", None, 3, False, 0.0, Decimal("0"), "x"],
+            ["", 1, None, True, 2.5, Decimal("-1"), "<"], ["甲", 2, None, False, 1e20, Decimal("3"), "乙"],
+            ["\x02", None, 3, True, -0.5, Decimal("2"), ""], [], [None], [""], ['"', 'q"']]
+    assert list(xlsx._rows_xml(rows, xlsx._Shapes())) == [xlsx._row(r) for r in rows]
