@@ -106,7 +106,10 @@ def _row(values: Iterable[Any]) -> str:
     return "<row>" + "".join(map(_cell, values)) + "</row>"
 
 
-_INLINE = '<c t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
+#: A text of a row written by its shape: one that needs no escaping and no kept spaces at
+#: its ends (those are written cell by cell, with xml:space="preserve"), 21 bytes a cell
+#: fewer to write and compress.
+_INLINE = '<c t="inlineStr"><is><t>%s</t></is></c>'
 #: Each kind of value's cell, as a %-format of its value (None: no value).
 _FORMATS: dict[type, str | None] = {
     str: _INLINE, type(None): None, bool: '<c t="b"><v>%d</v></c>', int: "<c><v>%s</v></c>",
@@ -143,16 +146,23 @@ def _picker(indexes: list[int]) -> Any:
 
 
 _EMPTY_TEXT = _INLINE % ""
+#: In a row's texts joined by NUL: a character to escape or drop, a tab or a line break, two
+#: spaces, or white space at either end of a text (a NUL within a text is told by the count
+#: of NULs): such a row is written cell by cell, its spaces kept as they are.
+_NEEDS_CARE_OR_SPACE = re.compile('[&<>"\x01-\x1f\ufffe\uffff]|  |^\\s|\\s$|\x00\\s|\\s\x00')
 
 
 def _rows_xml(rows: Iterable[Sequence[Any]], shapes: _Shapes) -> Iterator[str]:
-    """Each row's XML, as `_row` writes it (an empty text is an empty cell)."""
+    """Each row's XML, as `_row` writes it (an empty text is an empty cell), without
+    `xml:space="preserve"` where no text has spaces to keep."""
     for values in rows:
         template, values_of, texts_of = shapes[tuple(map(type, values))]
         texts = texts_of(values)
-        if texts and _NEEDS_CARE.search("".join(texts)):
-            yield _row(values)  # escaped cell by cell
-            continue
+        if texts:
+            joined = "\x00".join(texts)
+            if _NEEDS_CARE_OR_SPACE.search(joined) or joined.count("\x00") >= len(texts):
+                yield _row(values)  # escaped cell by cell, spaces kept
+                continue
         line = template % values_of(values)
         yield line.replace(_EMPTY_TEXT, "<c/>") if "" in texts else line
 
