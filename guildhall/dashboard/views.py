@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from guildhall.dashboard import detail, export, home, queries, services
+from guildhall.dashboard.cells import PAGE_FIELDS
 from guildhall.dashboard.models import ReportStatus
 from guildhall.dashboard.sources import columns, installed_keys
 from guildhall.orgs.permissions import can, require
@@ -29,7 +30,7 @@ def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
     filters = queries.Filters.parse(request.GET)
     rows = queries.filtered(org, filters)
     summary = queries.summary(org, filters)
-    page = queries.Pages(queries.sorted_rows(rows, filters), queries.PAGE_SIZE,
+    page = queries.Pages(queries.sorted_rows(rows, filters).only(*PAGE_FIELDS), queries.PAGE_SIZE,
                          count=summary["headline"]["associations"]).get_page(request.GET.get("page"))
     return render(request, "dashboard/dashboard.html", {
         "org": org, "page": page, "filters": filters, "columns": columns(),

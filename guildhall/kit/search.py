@@ -12,6 +12,7 @@ bench/pages_bench.py for the figures).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any, overload
 
@@ -189,8 +190,20 @@ class Matches(Sequence):
         if isinstance(index, int):
             return self[index:index + 1][0]
         ids = self.ids[:CAP][index]
-        rows = {row.pk: row for row in self.qs.filter(pk__in=ids)} if ids else {}
+        rows = {row.pk: row for row in self.by_ids(ids)} if ids else {}
         return [rows[pk] for pk in ids if pk in rows]
+
+    def by_ids(self, ids: list[Any]) -> QuerySet:
+        """The records `ids` (found by the search just now), as the list's queryset reads
+        them (its related rows and deferred fields), without its filters again: the
+        search's conditions over the candidates cost more than reading the page's rows."""
+        query = self.qs.query
+        if query.annotation_select:  # what the list computes: read through the list itself
+            return self.qs.filter(pk__in=ids)
+        rows = self.qs.model._base_manager.using(self.qs.db).filter(pk__in=ids).order_by()
+        rows.query.select_related = copy.deepcopy(query.select_related)
+        rows.query.deferred_loading = query.deferred_loading
+        return rows
 
 
 def _gram_counts(grams: Any, wanted: list[str]) -> dict[str, int]:

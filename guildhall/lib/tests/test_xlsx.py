@@ -57,3 +57,18 @@ def test_a_sheet_name_excel_refuses_is_made_acceptable():
 def test_a_value_of_another_kind_is_refused():
     with pytest.raises(TypeError):
         b"".join(xlsx.stream("A", ["a"], [[object()]]))
+
+
+def test_rows_written_by_shape_are_the_rows_written_cell_by_cell():
+    # Rows of several shapes, empty texts among them, each shape seen twice; then rows with a
+    # text to escape, or whose spaces a spreadsheet would drop: those are written cell by
+    # cell, their spaces kept.
+    plain = [["协会", 1, None, True, 2.5, Decimal("1.10"), ""], ["甲", 2, None, False, 1e20, Decimal("3"), "乙"],
+             ["", 1, None, True, -0.5, Decimal("-1"), "x"], [], [None], [""], ["a b", 1, None, True, 2.5, Decimal("1"), "c"]]
+    careful = [["a&b", None, 3, False, 0.0, Decimal("0"), "x"], ["", 1, None, True, 2.5, Decimal("-1"), "<"],
+               ["\x02", None, 3, True, -0.5, Decimal("2"), ""], ['"', 'q"'], [" a", 1], ["a ", 1],
+               ["a\tb", 1], ["a\nb", 1], ["a  b", 1], ["a\x00b", 1], ["a", 1, "\r"]]
+    preserve = ' xml:space="preserve"'
+    written = list(xlsx._rows_xml(plain + careful, xlsx._Shapes()))
+    assert written[:len(plain)] == [xlsx._row(r).replace(preserve, "") for r in plain]
+    assert written[len(plain):] == [xlsx._row(r) for r in careful]
