@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.template import Context, Template
 from django.urls import reverse
 
-from guildhall.core.home import HomeSection, _SOURCES
+from guildhall.core.home import _SOURCES, HomeSection
 from guildhall.site.views import _items_html
 from guildhall.testing import GuildhallTestCase
 
