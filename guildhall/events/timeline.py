@@ -56,7 +56,8 @@ def _show(name: str, value: Any) -> str:
         return "\n".join(" | ".join(filter(None, (s.get("name"), s.get("affiliation"),
                                                    s.get("topic")))) for s in value)
     if name == "co_organizers":
-        return "\n".join(c["name"] + (f" ({_('foreign')})" if c.get("foreign") else "")
+        foreign = _("foreign")
+        return "\n".join(c["name"] + (f" ({foreign})" if c.get("foreign") else "")
                          for c in value)
     if name == "attachments":
         return "\n".join(a["name"] for a in value)

@@ -300,7 +300,7 @@ def template_issue(*, actor: Any, template: PlanTemplate, recipients: list[Any] 
         for org in orgs:
             notify(members(org.pk, {Role.PRINCIPAL}), Message(
                 kind="plans.template_issued",
-                subject=lambda t=template.title: f"{_('Key tasks to adopt')}: {t}",
+                subject=lambda t=template.title: _("Key tasks to adopt: %(title)s") % {"title": t},
                 body=lambda d=due: str(_("Adopt them by %(date)s.") % {"date": d.isoformat()}),
                 url=Plan(organization=org, year=template.year).get_absolute_url(),
                 organization=org))
@@ -643,8 +643,9 @@ def item_return(*, actor: Any, item: PlanItem, comment: str, due: dt.date | None
         item.status, item.rectification_due, item.rectification_note = (
             ItemStatus.RETURNED, due, comment)
         item.save(update_fields=["status", "rectification_due", "rectification_note"])
+        rectify_by = _("rectify by")
         records.add_entry(item, PlanItem.EntryKind.RETURNED, actor,
-                          f"{comment} ({_('rectify by')} {due.isoformat()})")
+                          f"{comment} ({rectify_by} {due.isoformat()})")
         _audit(actor, "item.return", item, after={"due": due.isoformat(), "comment": comment})
         _tell(owner_and_principal(item), item, "returned",
               _("A plan item was returned for rectification"),

@@ -271,7 +271,7 @@ def entries_html(rows: list[Row]) -> SafeString:
     """The trail's entries as the page shows them, written here rather than by a template
     loop (fifty entries of a dozen values each were most of the page's time)."""
     if not rows:
-        return mark_safe(f'<li class="empty">{escape(_("No records match."))}</li>')
+        return mark_safe('<li class="empty">' + escape(_("No records match.")) + "</li>")
     user_name, system = escape(_("User name")), escape(_("the system"))
     removed, raw_label = escape(_("removed")), escape(_("Raw record"))
     tz = timezone.get_current_timezone()

@@ -70,7 +70,8 @@ class SessionForm(forms.Form):
         self.fields["library_items"].queryset = library(
             org, keep=self.initial.get("library_items") or ())
         self.fields["library_items"].label_from_instance = (
-            lambda m: f"{m.title}（{gettext('From above: %(name)s') % {'name': m.organization.name}}）"
+            lambda m: "{}（{}）".format(
+                m.title, gettext("From above: %(name)s") % {"name": m.organization.name})
             if m.from_above else m.title)
         kit_attendees.fill_choices(self, org)
         self.fields["plan_topic"].queryset = PlanTopic.objects.filter(organization=org).order_by(

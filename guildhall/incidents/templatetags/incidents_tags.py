@@ -91,5 +91,5 @@ def incident_figures(figures: Any, show_org: bool = False) -> SafeString:
             f'  {" · " + f["waiting_line"] if f["waiting"] else ""}</span>\n'
             f'</li>')
     if not out:
-        out.append(f'<li class="empty">{escape(_("No incidents yet."))}</li>')
+        out.append('<li class="empty">' + escape(_("No incidents yet.")) + "</li>")
     return mark_safe(f'<ul class="figures">{"".join(out)}</ul>')

@@ -67,7 +67,7 @@ def plan_item_rows(items: list[Any]) -> SafeString:
             f'    <p class="muted">{escape(i.duty_label)} · {owner}{dated}{scored}</p>\n'
             f'    <progress value="{i.done_share}" max="100"></progress>\n'
             f'  </article></li>')
-    return mark_safe("".join(out) or f'<li class="empty">{escape(_("No items."))}</li>')
+    return mark_safe("".join(out) or '<li class="empty">' + escape(_("No items.")) + "</li>")
 
 
 @register.simple_tag
@@ -90,7 +90,7 @@ def queue_item_rows(items: list[Any]) -> SafeString:
             f'{returned}</p>\n'
             f'  </article></li>')
     return mark_safe("".join(out) or
-                     f'<li class="empty">{escape(_("Nothing waits for assessment."))}</li>')
+                     '<li class="empty">' + escape(_("Nothing waits for assessment.")) + "</li>")
 
 
 @register.simple_tag
@@ -107,4 +107,4 @@ def queue_plan_rows(plans: list[Any]) -> SafeString:
             f'    <p class="muted">{p.items_line}{late}</p>\n'
             f'  </article></li>')
     return mark_safe("".join(out) or
-                     f'<li class="empty">{escape(_("No plan waits for a grade."))}</li>')
+                     '<li class="empty">' + escape(_("No plan waits for a grade.")) + "</li>")

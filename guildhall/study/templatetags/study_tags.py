@@ -33,4 +33,4 @@ def overview_rows(rows: list[dict[str, Any]]) -> SafeString:
             f'    <br>{row["plan_line"]}\n'
             f'    {shown}\n'
             f'    <br>{codes}</li>\n')
-    return mark_safe("".join(out) or f'<li class="empty">{escape(_("No associations yet."))}</li>')
+    return mark_safe("".join(out) or '<li class="empty">' + escape(_("No associations yet.")) + "</li>")
