@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from guildhall.accounts.models import User
 from guildhall.orgs.models import Membership, Organization
 from guildhall.orgs.scoping import get_for_user, visible_to
 from guildhall.study.models import (
@@ -165,11 +166,20 @@ class Rate:
         return "—" if self.value is None else f"{self.value * 100:.1f}%"
 
 
-def _member_count(org_ids: list[int]) -> dict[int, int]:
+def _active_memberships(org_ids: list[int]) -> QuerySet[Membership]:
+    """The active memberships of active accounts in the organizations. Whether the account
+    is active is read by its key, row by row: joined, PostgreSQL read all the accounts of
+    the province to keep a few hundred (5 ms of 5.1 at 2,000 associations)."""
+    active = Subquery(User.objects.filter(pk=OuterRef("user_id")).order_by().values(
+        "is_active"))
     # Unordered: the memberships' own order joined every organization only to sort them.
-    rows = Membership.objects.filter(organization_id__in=org_ids, is_active=True,
-                                     user__is_active=True).order_by().values(
-        "organization_id").annotate(n=Count("user_id", distinct=True))
+    return Membership.objects.filter(organization_id__in=org_ids, is_active=True).alias(
+        user_active=active).filter(user_active=True).order_by()
+
+
+def _member_count(org_ids: list[int]) -> dict[int, int]:
+    rows = _active_memberships(org_ids).values("organization_id").annotate(
+        n=Count("user_id", distinct=True))
     return {r["organization_id"]: r["n"] for r in rows}
 
 
@@ -215,6 +225,48 @@ def codes_below(org_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         "organization_id", "title")
     for org_id, title in drafts:
         found[org_id].append({"code": None, "title": title, "version": None, "rate": None})
+    return found
+
+
+def code_standings(org_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """For each association: its codes as the overview shows them (`title`, `number`,
+    `effective_date`, `rate`; a code not yet published has `published` False and no rate),
+    in the order of `codes_below` and with its rates. Three queries read pairs (each code
+    with its versions, the memberships, the acknowledgements) and the rates are counted
+    here: the annotation of `published_versions` cost the page 3 ms of Python to build, at
+    2,000 associations, and the codes without a published version a query of their own."""
+    codes: dict[int, list[tuple]] = {}
+    for code_pk, org_id, title, kind, pk, status, number, effective in Code.objects.filter(
+            organization_id__in=org_ids).order_by().values_list(
+            "pk", "organization_id", "title", "kind", "versions__pk", "versions__status",
+            "versions__number", "versions__effective_date"):
+        codes.setdefault(code_pk, []).append((org_id, title, kind, pk, status, number, effective))
+    published, drafts = [], []
+    for code_pk, versions in codes.items():
+        org_id, title, kind = versions[0][:3]
+        published += [(kind, title, pk, org_id, number, effective)
+                      for _o, _t, _k, pk, status, number, effective in versions
+                      if status == VersionStatus.PUBLISHED]
+        if not any(v[4] in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
+                   for v in versions):
+            drafts.append((kind, title, code_pk, org_id))
+    members: dict[int, set[int]] = {pk: set() for pk in org_ids}
+    for org_id, user_id in _active_memberships(org_ids).values_list("organization_id",
+                                                                     "user_id"):
+        members[org_id].add(user_id)
+    readers: dict[int, set[int]] = {}
+    for version_id, user_id in Acknowledgement.objects.filter(
+            version_id__in=[v[2] for v in published]).values_list("version_id", "user_id"):
+        readers.setdefault(version_id, set()).add(user_id)
+    found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in org_ids}
+    for _kind, title, pk, org_id, number, effective in sorted(published, key=lambda v: v[:3]):
+        them = members[org_id]
+        found[org_id].append({"title": title, "published": True, "number": number,
+                              "effective_date": effective,
+                              "rate": Rate(len(readers.get(pk, set()) & them), len(them))})
+    for _kind, title, _pk, org_id in sorted(drafts, key=lambda v: v[:3]):
+        found[org_id].append({"title": title, "published": False, "number": None,
+                              "effective_date": None, "rate": None})
     return found
 
 

@@ -173,7 +173,7 @@ def overview(request: HttpRequest, org_id: int) -> HttpResponse:
     page = Paginator(queries.associations_below(org).only("name"), 50).get_page(
         request.GET.get("page"))
     ids = [o.pk for o in page]
-    figures, codes = queries.figures_by_org(ids, year), queries.codes_below(ids)
+    figures, codes = queries.figures_by_org(ids, year), queries.code_standings(ids)
     texts = _overview_texts()
     rows = [{"org": o, "figures": figures[o.pk], "codes": codes[o.pk],
              **_overview_lines(figures[o.pk], codes[o.pk], texts)} for o in page]
@@ -192,17 +192,18 @@ def _overview_texts() -> dict[str, str]:
 
 def _overview_lines(figures: queries.Figures, codes: list[dict[str, Any]],
                     texts: dict[str, str]) -> dict[str, Any]:
-    """The overview's sentences of one association (`texts` from `_overview_texts`), built
-    here: fifty rows of three `blocktranslate` tags cost more than the page's queries."""
+    """The overview's sentences of one association (`texts` from `_overview_texts`; `codes`
+    from `queries.code_standings`), built here: fifty rows of three `blocktranslate` tags
+    cost more than the page's queries."""
     return {
         "study_line": line(texts["study"], n=figures.sessions, h=figures.hours,
                            r=figures.participation_percent),
         "plan_line": line(texts["plan"], n=figures.planned, held=figures.planned_held,
                           missed=figures.missed),
         "code_lines": [{"published": True, "text": line(
-            texts["code"], title=c["code"].title, n=c["version"].number, rate=c["rate"].percent,
-            date=c["version"].effective_date.isoformat() if c["version"].effective_date else "")}
-            if c["version"] else {"published": False, "text": line(
+            texts["code"], title=c["title"], n=c["number"], rate=c["rate"].percent,
+            date=c["effective_date"].isoformat() if c["effective_date"] else "")}
+            if c["published"] else {"published": False, "text": line(
                 texts["draft"], title=c["title"])} for c in codes],
     }
 

@@ -251,6 +251,55 @@ class DemoTest(GuildhallTestCase):
         self.assertEqual(sorted(rates[v.pk].percent for v in versions), ["20.0%", "60.0%"])
         self.assertEqual(CodeVersion.objects.filter(organization=self.soft).count(), 4)
 
+    def test_the_overview_standings_equal_a_recount_of_the_records(self):
+        """`code_standings` (the overview's) counts the rates from pairs read apart: they
+        equal `codes_below` and a recount, also once an acknowledger's account or
+        membership is no longer active."""
+        from guildhall.study.models import Acknowledgement
+
+        demo.seed(self.cast, "")
+        orgs = [self.soft.pk, self.cast.orgs["logi"].pk, self.cast.orgs["chem"].pk]
+
+        def recount() -> dict[int, list[tuple]]:
+            found: dict[int, list[tuple]] = {pk: [] for pk in orgs}
+            for org_id in orgs:
+                members = {m.user_id for m in Membership.objects.filter(organization_id=org_id)
+                           if m.is_active and m.user.is_active}
+                for v in CodeVersion.objects.filter(organization_id=org_id, status="published"):
+                    readers = {a.user_id for a in Acknowledgement.objects.filter(version=v)}
+                    found[org_id].append((v.code.title, v.number, v.effective_date,
+                                          len(readers & members), len(members)))
+                found[org_id].sort()
+            return found
+
+        def standings() -> dict[int, list[tuple]]:
+            got = queries.code_standings(orgs)
+            old = queries.codes_below(orgs)
+            for org_id in orgs:  # the same order and figures as the versions' own query
+                self.assertEqual(
+                    [(c["title"], c["number"], c["rate"] and (c["rate"].acknowledged,
+                                                            c["rate"].members))
+                     for c in got[org_id]],
+                    [(c["code"].title if c["code"] else c["title"],
+                      c["version"].number if c["version"] else None,
+                      c["rate"] and (c["rate"].acknowledged, c["rate"].members))
+                     for c in old[org_id]])
+            return {org_id: sorted((c["title"], c["number"], c["effective_date"],
+                                    c["rate"].acknowledged, c["rate"].members)
+                                   for c in got[org_id] if c["published"]) for org_id in orgs}
+
+        self.assertEqual(standings(), recount())
+        readers = list(Acknowledgement.objects.filter(version__organization=self.soft))
+        self.assertGreaterEqual(len(readers), 2)
+        readers[0].user.is_active = False
+        readers[0].user.save(update_fields=["is_active"])
+        self.assertEqual(standings(), recount())
+        Membership.objects.filter(user_id=readers[1].user_id, organization=self.soft).update(
+            is_active=False)
+        self.assertEqual(standings(), recount())
+        self.assertLess(sum(c[3] for c in standings()[self.soft.pk]),
+                        len({(r.version_id, r.user_id) for r in readers}))
+
     def test_other_associations_and_sup2_see_nothing_of_soft(self):
         demo.seed(self.cast, "")
         session = self.soft.study_sessions.first()
