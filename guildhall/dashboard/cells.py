@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guildhall.dashboard.models import ReportStatus, Row
 from guildhall.dashboard.sources import Column
@@ -27,19 +28,28 @@ def plan_status_label(value: str) -> str:
     return str(PlanStatus(value).label) if value else _("No plan")
 
 
+#: The export's header labels of the columns whose figures a cell combines (the messages,
+#: translated when the header is built); the other columns' header is their own label.
+_SPLIT_HEADERS: dict[str, tuple[str, ...]] = {
+    "name": (gettext_noop("Association"), gettext_noop("Unified social credit code")),
+    "completion": (gettext_noop("Plan completion (%)"), gettext_noop("Plan status")),
+    "pending": (gettext_noop("Pending approvals"), gettext_noop("Of them overdue")),
+    "incidents": (gettext_noop("Open incidents"), gettext_noop("Highest severity")),
+    "study": (gettext_noop("Study sessions"), gettext_noop("Planned topics"), gettext_noop("Study hours")),
+    "ack_rate": (gettext_noop("Codes acknowledged (%)"),),
+    "last_activity": (gettext_noop("Last activity"),),
+}
+
+
 def export_header(columns: list[Column]) -> list[str]:
-    """The export's header: every column, the figures a cell combines split in two."""
+    """The export's header: every column, the figures a cell combines split in two.
+
+    Each column translates only its own labels (the table of every column's labels, built
+    for each column, was two hundred translations a home page)."""
     out = []
     for c in columns:
-        out += {
-            "name": [_("Association"), _("Unified social credit code")],
-            "completion": [_("Plan completion (%)"), _("Plan status")],
-            "pending": [_("Pending approvals"), _("Of them overdue")],
-            "incidents": [_("Open incidents"), _("Highest severity")],
-            "study": [_("Study sessions"), _("Planned topics"), _("Study hours")],
-            "ack_rate": [_("Codes acknowledged (%)")],
-            "last_activity": [_("Last activity")],
-        }.get(c.key, [str(c.label)])
+        split = _SPLIT_HEADERS.get(c.key)
+        out += [_(m) for m in split] if split else [str(c.label)]
     return out
 
 

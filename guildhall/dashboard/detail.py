@@ -12,6 +12,9 @@ from guildhall.orgs.models import Membership, Organization, Role
 
 LIMIT = 10
 
+# The sections read only the columns the page shows of each record: whole rows (texts,
+# search words, revisions) cost the page more than the queries.
+
 
 def members(org: Organization) -> dict[str, Any]:
     """Active members counted by role, and the admins' names (no other names), in one query."""
@@ -40,18 +43,21 @@ def sections(org: Organization) -> dict[str, Any]:
         from guildhall.events.models import UNDER_REVIEW, Filing
 
         found["filings"] = list(Filing.objects.filter(organization=org, status__in=UNDER_REVIEW)
+                                .only("organization_id", "title", "status", "decision_due")
                                 .order_by("decision_due", "pk")[:LIMIT])
     if "publications" in keys:
         from guildhall.publications.models import Publication, Status
         from guildhall.publications.queries import paused_channels_of
 
         found["publications"] = list(Publication.objects.filter(
-            organization=org, status=Status.IN_REVIEW).order_by("review_due", "pk")[:LIMIT])
+            organization=org, status=Status.IN_REVIEW).only(
+            "organization_id", "title", "review_due").order_by("review_due", "pk")[:LIMIT])
         found["paused"] = list(paused_channels_of(org)[:LIMIT])
     if "incidents" in keys:
         from guildhall.incidents.queries import association_incidents
 
-        found["incidents"] = list(association_incidents(org, "open")[:LIMIT])
+        found["incidents"] = list(association_incidents(org, "open").select_related(None).only(
+            "organization_id", "title", "severity", "status", "first_report_late")[:LIMIT])
     if "study" in keys:
         from guildhall.study import queries as study
 

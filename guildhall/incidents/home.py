@@ -33,7 +33,7 @@ SHOWN = ("title", "severity", "status", "first_report_late", "first_reported_at"
 def open_incidents(user: Any, org: Any) -> HomeSection | None:
     now = timezone.now()
     if can(user, "incidents.board", org):
-        found = queries.board_incidents(org)[:5]
+        found = queries.board_incidents(org).only(*SHOWN)[:5]
         return HomeSection(title=_("Open incidents"), items=[_item(i, now, True) for i in found],
                            empty=_("No open incidents."),
                            url=reverse("incidents:incident_board", args=[org.pk]))
