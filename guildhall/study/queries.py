@@ -100,8 +100,9 @@ def _rows(orgs: list[int], year: int) -> QuerySet:
         present=Count("attendees")).order_by("held_at", "pk")
 
 
-def figures_by_org(org_ids: list[int], year: int) -> dict[int, Figures]:
-    """The figures of each association of `org_ids` in `year`, in one query."""
+def figures_by_org(org_ids: list[int], year: int, *, plan: bool = True) -> dict[int, Figures]:
+    """The figures of each association of `org_ids` in `year`: its sessions in one query,
+    and its study plan in another unless `plan` is false (the planned figures stay 0)."""
     found = {pk: Figures() for pk in org_ids}
     rates: dict[int, list[float]] = {pk: [] for pk in org_ids}
     for row in _rows(org_ids, year):
@@ -115,6 +116,8 @@ def figures_by_org(org_ids: list[int], year: int) -> dict[int, Figures]:
     for pk, values in rates.items():
         if values:
             found[pk].participation = sum(values) / len(values)
+    if not plan:
+        return found
     today = timezone.localdate()
     for row in PlanTopic.objects.filter(organization_id__in=org_ids, year=year).values(
             "pk", "organization_id", "month").annotate(
@@ -140,8 +143,8 @@ def plan_topics(org: Any, year: int) -> list[PlanTopic]:
     return topics
 
 
-def figures(org: Any, year: int) -> Figures:
-    return figures_by_org([org.pk], year)[org.pk]
+def figures(org: Any, year: int, *, plan: bool = True) -> Figures:
+    return figures_by_org([org.pk], year, plan=plan)[org.pk]
 
 
 def associations_below(supervisor: Any) -> QuerySet[Organization]:
