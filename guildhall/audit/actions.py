@@ -197,7 +197,7 @@ FIELDS: dict[str, Promise] = {
     "records": _("Records"), "files": _("Files"),
     "action": _("Action"), "after": _("After"), "at": _("Time"), "attachments": _("Attachments"),
     "changed": _("Changed fields"), "channel": _("Channel"), "channels": _("Channels"),
-    "code": pgettext_lazy("audit", "Code"), "comment": _("Comment"), "count": _("Count"),
+    "body": _("Text"), "code": pgettext_lazy("audit", "Code"), "comment": _("Comment"), "count": _("Count"),
     "credit_code": _("Unified social credit code"), "decision": _("Decision"),
     "due": _("Due date"), "email": _("E-mail"), "failures": _("Failed attempts"),
     "file": _("File"), "grade": _("Grade"), "id": _("Number"), "item": _("Item"),

@@ -31,6 +31,9 @@ NEXT_STEP = "next_step"
 APPROVED = "approved"
 RETURNED = "returned"
 REJECTED = "rejected"
+#: What a decision's outcome is called (the audit trail names the outcome it recorded).
+OUTCOMES = {NEXT_STEP: _("Passed on to the next step"), APPROVED: _("Approved"),
+            RETURNED: _("Returned for revision"), REJECTED: _("Rejected")}
 
 ALL_VERDICTS = frozenset(Verdict.values)
 

@@ -30,14 +30,40 @@ from django.views.decorators.http import require_GET
 
 from guildhall.audit.actions import FIELDS, OBJECTS, action_choices, action_label
 from guildhall.audit.models import AuditRecord
+from guildhall.incidents.models import Report
 from guildhall.orgs.models import Membership, Role
 from guildhall.orgs.permissions import require
 from guildhall.orgs.scoping import get_org_for_user
 from guildhall.orgs.services import looks_like_formula
+from guildhall.records.models import FINDING_TYPES
+from guildhall.reviews.models import Verdict
+from guildhall.reviews.services import OUTCOMES
 
 PAGE_SIZE = 50
 #: Recorded fields that hold roles (a membership's, a channel's review steps).
-ROLE_KEYS = {"role", "review_roles"}
+ROLE_KEYS = {"role", "review_roles", "steps"}
+#: Recorded keys that hold the id of an object of another kind than the record's own
+#: object (which is named by the model's own foreign keys), by model label.
+REFERENCES = {"channel": "publications.channel", "plan_item": "plans.planitem",
+              "owner": "accounts.user", "report": "incidents.report",
+              "attachment": "records.attachment"}
+#: Recorded keys that are not shown when the record holds the key beside them, which
+#: says the same in words: a review step's number beside its name, a decision's id beside
+#: the step it decided, a finding's id beside its masked value, an attachment's id beside
+#: its name, the version under review beside the report's version. The raw record keeps
+#: them.
+#: Recorded keys shown first, in this order (a review decision reads as step, verdict,
+#: comment, outcome); the others follow in the record's order.
+FIRST = ("step_name", "verdict", "comment", "outcome", "status")
+SHOWN_BY = {"step": "step_name", "decision": "step_name", "finding": "masked",
+            "attachment": "name", "revision": "version"}
+
+
+def _coded_values() -> dict[str, dict[str, Any]]:
+    """Coded values of recorded keys that are not a choice of the object's own model (a
+    review's verdict and outcome, a finding's type, an incident report's kind), by key."""
+    return {"verdict": dict(Verdict.choices), "outcome": OUTCOMES, "type": FINDING_TYPES,
+            "kind": dict(Report.Kind.choices)}
 #: The most rows one export writes (a year of a busy association is far below it).
 EXPORT_LIMIT = 50_000
 
@@ -143,9 +169,24 @@ class _Names:
         return self.found.get((model, str(pk))) if model is not None else None
 
 
-def _related(model: type[models.Model] | None, key: str) -> type[models.Model] | None:
+def _related(model: type[models.Model] | None, key: str,
+             data: dict[str, Any] | None = None) -> type[models.Model] | None:
+    """Return the model whose id the recorded key holds, if it holds one: the object's own
+    foreign key, a key of `REFERENCES`, or a link's target, whose kind the record names."""
     f = _field(model, key)
-    return getattr(f, "related_model", None) if f is not None and f.is_relation else None
+    if f is not None:
+        return getattr(f, "related_model", None) if f.is_relation else None
+    if model is None:
+        return None
+    if key == "target" and data:
+        kind = data.get("kind") or data.get("link")
+        return _model(kind) if isinstance(kind, str) else None
+    if key in REFERENCES:
+        try:
+            return apps.get_model(REFERENCES[key])
+        except LookupError:
+            return None
+    return None
 
 
 def _name_of(obj: models.Model) -> str:
@@ -154,7 +195,8 @@ def _name_of(obj: models.Model) -> str:
     return getattr(obj, "display_name", None) or str(obj)
 
 
-def _value(model: type[models.Model] | None, key: str, value: Any, names: _Names) -> str:
+def _value(model: type[models.Model] | None, key: str, value: Any, names: _Names,
+           data: dict[str, Any] | None = None) -> str:
     """Return a recorded value as a reader sees it: choices by their label, yes or no,
     related objects by name, lists joined, field lists by their labels."""
     if value is None or value == "" or value == []:
@@ -163,7 +205,7 @@ def _value(model: type[models.Model] | None, key: str, value: Any, names: _Names
         return _("yes") if value else _("no")
     if key == "changed" and isinstance(value, list):
         return "、".join(field_label(model, str(v)) for v in value)
-    related = _related(model, key)
+    related = _related(model, key, data)
     if related is not None:
         items = value if isinstance(value, list) else [value]
         shown = [_name_of(obj) if (obj := names.get(related, v)) is not None else str(v)
@@ -180,6 +222,10 @@ def _value(model: type[models.Model] | None, key: str, value: Any, names: _Names
                         for k, v in value.items())
     if choices and value in choices:
         return str(choices[value])
+    if isinstance(value, str) and value in (coded := _coded_values().get(key, {})):
+        return str(coded[value])
+    if key in ("kind", "link") and isinstance(value, str) and (label := object_label(value)):
+        return label  # a link's kind: the kind of record linked
     return str(value)
 
 
@@ -201,7 +247,7 @@ def readable(records: Iterable[AuditRecord], org: Any) -> list[Row]:
         names.want(model, r.object_id)
         for data in (r.before, r.after):
             for key, value in (data or {}).items() if isinstance(data, dict) else ():
-                if (related := _related(model, key)) is not None:
+                if (related := _related(model, key, data)) is not None:
                     for v in value if isinstance(value, list) else [value]:
                         if isinstance(v, int | str):
                             names.want(related, v)
@@ -221,13 +267,16 @@ def readable(records: Iterable[AuditRecord], org: Any) -> list[Row]:
         keys = list(dict.fromkeys([*(r.before or {}), *(r.after or {})])) \
             if isinstance(r.before or {}, dict) and isinstance(r.after or {}, dict) else []
         before, after = r.before or {}, r.after or {}
+        keys.sort(key=lambda k: FIRST.index(k) if k in FIRST else len(FIRST))
         for key in keys:
             if key in before and key in after and before[key] == after[key]:
                 continue  # recorded for context, not changed
+            if (beside := SHOWN_BY.get(key)) and (beside in before or beside in after):
+                continue
             row.changes.append(Change(
                 label=field_label(model, key),
-                before=_value(model, key, before[key], names) if key in before else "",
-                after=_value(model, key, after[key], names) if key in after else ""))
+                before=_value(model, key, before[key], names, before) if key in before else "",
+                after=_value(model, key, after[key], names, after) if key in after else ""))
         rows.append(row)
     return rows
 

@@ -153,6 +153,45 @@ class DemoTrailTest(GuildhallTestCase):
         self.assertGreater(AuditRecord.objects.count(), 100)
         self.assertEqual(unnamed, set())
 
+    def test_no_recorded_value_of_the_demo_is_shown_as_a_code_and_no_field_twice(self):
+        from django.utils import translation
+
+        from guildhall.orgs.models import Organization
+        from guildhall.site.audit_views import readable
+
+        code = re.compile(r"[a-z]+(?:_[a-z]+)*|[A-Z]+(?:_[A-Z]+)+|[a-z]+\.[a-z]+")
+        typed = {"账号或网址", "名称"}  # what people typed (an account, a file name)
+        coded, twice = set(), set()
+        with translation.override("zh-hans"):
+            for org in Organization.objects.all():
+                for row in readable(AuditRecord.objects.filter(organization_id=org.pk), org):
+                    labels = [c.label for c in row.changes]
+                    twice |= {(row.record.action, label) for label in labels
+                              if labels.count(label) > 1}
+                    coded |= {(row.record.action, c.label, value) for c in row.changes
+                              for value in (c.before, c.after)
+                              if c.label not in typed and code.fullmatch(value)}
+        self.assertEqual(coded, set())
+        self.assertEqual(twice, set())
+
+    def test_a_review_decision_reads_in_words_without_its_ids(self):
+        from django.utils import translation
+
+        from guildhall.orgs.models import Organization
+        from guildhall.site.audit_views import readable
+
+        record = AuditRecord.objects.filter(action="events.filing.approve").first()
+        after = record.after
+        self.assertIn("decision", after)
+        with translation.override("zh-hans"):
+            [row] = readable([record], Organization.objects.get(pk=record.organization_id))
+        shown = {c.label: c.after for c in row.changes}
+        self.assertEqual(shown["意见"], "批准")
+        self.assertEqual(shown["结果"], "已通过")
+        self.assertEqual(shown["环节"], after["step_name"])
+        self.assertNotIn("决定", shown)
+        self.assertNotIn(str(after["decision"]), shown.values())
+
 
 #: The trail's entries as the page's template drew them before `entries_html` wrote them.
 _ENTRIES_TEMPLATE = """{% load i18n %}{% for row in rows %}
