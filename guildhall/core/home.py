@@ -25,5 +25,10 @@ def home_section(fn: SectionSource) -> SectionSource:
     return fn
 
 
+def remove_home_section(fn: SectionSource) -> None:
+    """Take a registered source off the home page again (for a test's own section)."""
+    _SOURCES.remove(fn)
+
+
 def home_sections(user: Any, org: Any) -> list[HomeSection]:
     return [s for s in (source(user, org) for source in _SOURCES) if s is not None]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.template import Context, Template
 from django.urls import reverse
 
-from guildhall.core.home import _SOURCES, HomeSection
+from guildhall.core.home import HomeSection, home_section, remove_home_section
 from guildhall.site.views import _items_html
 from guildhall.testing import GuildhallTestCase
 
@@ -30,11 +30,11 @@ class ItemsTest(GuildhallTestCase):
             return HomeSection(title="测试栏目", items=[
                 {"label": "<事项>", "url": "/o/1/", "note": "备注"}, {"label": "纯文字"}])
 
-        _SOURCES.append(source)
+        home_section(source)
         try:
             self.login("soft-staff")
             page = self.client.get(reverse("site:org_home", args=[self.soft.pk]))
         finally:
-            _SOURCES.remove(source)
+            remove_home_section(source)
         self.assertContains(page, '<ul><li><a href="/o/1/">&lt;事项&gt;</a> <span class="muted">备注'
                                   '</span></li><li>纯文字</li></ul>', html=False)
