@@ -54,7 +54,8 @@ def association(request: HttpRequest, org_id: int) -> HttpResponse:
         "org": queries.supervising_body(request.user, org), "row": row, "association": org,
         "sources": installed_keys(), "members": detail.members(org), **detail.sections(org),
         "figures": home.row_items(row), "report_column": queries.column("report"),
-        "may_act": can(request.user, "dashboard.act_on", org)})
+        "may_act": can(request.user, "dashboard.act_on", org),
+        "may_edit": can(request.user, "org.edit", org)})
 
 
 @login_required

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from guildhall.core.errors import DomainError
@@ -40,6 +40,27 @@ def org_list(request: HttpRequest):
 @router.get("/orgs/{org_id}", response=OrganizationOut, url_name="org_detail")
 def org_detail(request: HttpRequest, org_id: int):
     return get_org_for_user(request.user, org_id)
+
+
+class OrganizationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    short_name: str | None = Field(None, max_length=60)
+    credit_code: str | None = Field(None, max_length=18)
+    region: str | None = Field(None, max_length=100)
+    contact_name: str | None = Field(None, max_length=100)
+    contact_phone: str | None = Field(None, max_length=30)
+    contact_email: str | None = Field(None, max_length=254)
+
+
+@router.patch("/orgs/{org_id}", response=OrganizationOut, url_name="org_detail")
+def org_update(request: HttpRequest, org_id: int, payload: OrganizationPatch):
+    """Change the organization's details (its own admin, or a supervising body's admin);
+    the short code, kind and place in the tree stay. 422 with the fields' messages when a
+    value is not valid (a credit code's check digit, a credit code another one has)."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.edit", org)
+    return services.organization_update(actor=request.user, org=org,
+                                        data=payload.dict(exclude_unset=True))
 
 
 class MembershipOut(Schema):

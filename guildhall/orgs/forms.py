@@ -18,6 +18,15 @@ class OrganizationForm(forms.ModelForm):
                   "contact_phone", "contact_email"]
 
 
+class OrganizationDetailsForm(forms.ModelForm):
+    """An organization's details as its admins change them (its short code stays)."""
+
+    class Meta:
+        model = Organization
+        fields = ["name", "short_name", "credit_code", "region", "contact_name",
+                  "contact_phone", "contact_email"]
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
 

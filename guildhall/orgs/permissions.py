@@ -152,6 +152,13 @@ def _onboard(access: Access, org: Organization) -> bool:
     return org.is_supervisor and access.role_in(org) == Role.ADMIN
 
 
+@rule("org.edit")
+def _org_edit(access: Access, org: Organization) -> bool:
+    """An organization's details (name, code, region, contacts): its own admin, or the
+    admin of a supervising body above it."""
+    return access.role_in(org) == Role.ADMIN or access.supervisor_role_over(org) == Role.ADMIN
+
+
 @rule("org.view_below")
 def _view_below(access: Access, org: Organization) -> bool:
     return org.is_supervisor and access.role_in(org) in SUPERVISOR_ROLES

@@ -9,6 +9,7 @@ urlpatterns = [
     path("o/<int:org_id>/associations/new", views.association_new, name="association_new"),
     path("o/<int:org_id>/associations/import", views.association_import, name="association_import"),
     path("o/<int:org_id>/associations/template.xlsx", views.import_template, name="import_template"),
+    path("o/<int:org_id>/details", views.organization_edit, name="org_edit"),
     path("o/<int:org_id>/members/", views.members, name="members"),
     path("o/<int:org_id>/members/invite", views.member_invite, name="member_invite"),
     path("o/<int:org_id>/members/<int:membership_id>/role", views.member_role, name="member_role"),

@@ -22,6 +22,7 @@ from guildhall.orgs.forms import (
     AcceptInvitationForm,
     ImportForm,
     InviteForm,
+    OrganizationDetailsForm,
     OrganizationForm,
     RoleForm,
 )
@@ -109,6 +110,27 @@ def association_new(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def organization_edit(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Change the organization's details: its own admin, or a supervising body's admin."""
+    org = get_org_for_user(request.user, org_id)
+    require(request.user, "org.edit", org)
+    form = OrganizationDetailsForm(request.POST or None, instance=Organization.objects.get(pk=org.pk))
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.organization_update(actor=request.user, org=org, data=data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The details of %(name)s were saved.") % {
+                "name": data["name"]})
+            return redirect("orgs:org_edit", org.pk)
+    return render(request, "orgs/org_edit.html", {"org": org, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def association_import(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_id)
     require(request.user, "org.onboard", org)
@@ -165,6 +187,7 @@ def members(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "orgs/members.html", {
         "org": org, "page": page, "locked": locked, "with_second_factor": with_second_factor, "invite_form": InviteForm(org=org),
         "invitations": _pending_invitations(org), "can_manage": can(request.user, "org.manage_members", org),
+        "can_edit": can(request.user, "org.edit", org),
     })
 
 

@@ -119,3 +119,15 @@ def _import_file(cast, org):
 
 matrix_case(MatrixCase("orgs:association_import", build=_org, own=ONBOARD, method="POST",
                        data=_import_file, ok_statuses=(302,)))
+
+# An organization's details: its own admin, or a supervising body's admin above it.
+EDIT = {"association": {"admin"}, "supervisor": {"admin"}}
+matrix_case(MatrixCase("orgs:org_edit", build=_org, own=EDIT, above={"association": {"admin"}}))
+matrix_case(MatrixCase("orgs:org_edit", method="POST", build=_org, own=EDIT,
+                       above={"association": {"admin"}}, ok_statuses=(302,),
+                       data=lambda cast, org: {"name": org.name, "short_name": org.short_name,
+                                               "credit_code": org.credit_code,
+                                               "region": "矩阵区"}))
+matrix_case(MatrixCase("api:org_detail", api=True, method="PATCH", build=_org, own=EDIT,
+                       above={"association": {"admin"}},
+                       json=True, data=lambda cast, org: {"region": "矩阵区"}))

@@ -34,3 +34,32 @@ def test_a_new_association_comes_with_its_first_admin_invited(live_server, trans
         assert page.evaluate(SIDEWAYS) == 0
         screenshot(page, "onboarding-2-without-admin")
     assert Invitation.objects.get(email="li.admin@food.example.cn").role == "admin"
+
+
+@pytest.mark.browser
+def test_an_association_admin_corrects_its_details_on_a_phone(live_server, transactional_db):
+    from guildhall.orgs.models import Organization
+
+    cast = seed(modules=())
+    soft = cast.orgs["soft"]
+    with phone_browser() as page:
+        sign_in(page, live_server.url, "soft-admin")
+        page.goto(f"{live_server.url}/o/{soft.pk}/members/")
+        page.click("#org-details-link")
+        page.wait_for_load_state()
+        page.fill("#id_contact_name", "周敏")
+        page.fill("#id_contact_phone", "025-83456789")
+        page.fill("#id_credit_code", soft.credit_code[:17] + ("1" if soft.credit_code[17] != "1" else "2"))
+        page.click("#org-details-form button[type=submit]")
+        page.wait_for_load_state()
+        assert "校验码（第 18 位）" in page.content()
+        assert page.input_value("#id_contact_name") == "周敏"  # nothing typed is lost
+        assert page.evaluate(SIDEWAYS) == 0
+        screenshot(page, "org-details-1-wrong-credit-code")
+        page.fill("#id_credit_code", soft.credit_code)
+        page.click("#org-details-form button[type=submit]")
+        page.wait_for_load_state()
+        assert "单位信息已保存" in page.content()
+        screenshot(page, "org-details-2-saved")
+    soft = Organization.objects.get(pk=soft.pk)
+    assert (soft.contact_name, soft.contact_phone) == ("周敏", "025-83456789")

@@ -242,3 +242,83 @@ class OrganizationUpdateTest(GuildhallTestCase):
                                          data={"name": "", "credit_code": "123"})
         self.assertEqual(self.heard, [])
         self.assertNotEqual(Organization.objects.get(pk=self.soft.pk).name, "")
+
+
+class DetailsPageTest(GuildhallTestCase):
+    """An organization's details changed in the browser and through the API, by the same
+    service: its own admin or a supervising body's admin; nobody else."""
+
+    def setUp(self):
+        from django.urls import reverse
+
+        self.url = reverse("orgs:org_edit", args=[self.soft.pk])
+        self.api_url = reverse("api:org_detail", args=[self.soft.pk])
+
+    def form(self, **changes):
+        data = {"name": self.soft.name, "short_name": self.soft.short_name,
+                "credit_code": self.soft.credit_code, "region": self.soft.region,
+                "contact_name": self.soft.contact_name, "contact_phone": self.soft.contact_phone,
+                "contact_email": self.soft.contact_email}
+        return {**data, **changes}
+
+    def test_the_association_admin_changes_its_contacts_and_the_trail_keeps_them_masked(self):
+        self.login("soft-admin")
+        page = self.client.get(self.url)
+        self.assertContains(page, "单位信息")
+        self.assertContains(page, self.soft.credit_code)
+        answer = self.client.post(self.url, self.form(contact_name="周敏",
+                                                      contact_phone="13912345678"), follow=True)
+        self.assertContains(answer, "已保存")
+        soft = Organization.objects.get(pk=self.soft.pk)
+        self.assertEqual((soft.contact_name, soft.contact_phone), ("周敏", "13912345678"))
+        entry = AuditRecord.objects.get(action="org.update", object_id=str(self.soft.pk))
+        self.assertNotIn("13912345678", str(entry.after))
+        self.assertEqual(entry.actor_name, "soft-admin")
+
+    def test_a_wrong_credit_code_is_refused_in_chinese_and_nothing_is_saved(self):
+        self.login("sup-admin")
+        code = self.soft.credit_code
+        wrong = code[:17] + ("1" if code[17] != "1" else "2")
+        answer = self.client.post(self.url, self.form(name="新名称", credit_code=wrong))
+        self.assertEqual(answer.status_code, 400)
+        self.assertContains(answer, "校验码（第 18 位）", status_code=400)
+        self.assertContains(answer, "新名称", status_code=400)  # what was typed stays
+        self.assertEqual(Organization.objects.get(pk=self.soft.pk).name, self.soft.name)
+        taken = self.client.post(self.url, self.form(credit_code=self.logi.credit_code))
+        self.assertEqual(taken.status_code, 400)
+        self.assertFalse(AuditRecord.objects.filter(action="org.update").exists())
+
+    def test_staff_and_another_supervisor_may_not(self):
+        self.login("soft-staff")
+        self.assertEqual(self.client.get(self.url).status_code, 403)
+        self.login("sup2-admin")
+        self.assertEqual(self.client.post(self.url, self.form(name="别人的")).status_code, 404)
+        self.assertEqual(Organization.objects.get(pk=self.soft.pk).name, self.soft.name)
+
+    def test_the_api_changes_the_same_details_and_refuses_a_bad_value_in_the_callers_language(self):
+        client = self.api_client("sup-admin", language="zh-hans")
+        answer = client.patch(self.api_url, {"region": "苏州工业园区"}, content_type="application/json")
+        self.assertEqual(answer.status_code, 200, answer.content)
+        self.assertEqual(answer.json()["region"], "苏州工业园区")
+        self.assertEqual(Organization.objects.get(pk=self.soft.pk).region, "苏州工业园区")
+        bad = client.patch(self.api_url, {"credit_code": "123"}, content_type="application/json")
+        self.assertEqual(bad.status_code, 422)
+        self.assertEqual(bad.json()["errors"][0]["field"], "credit_code")
+        self.assertRegex(bad.json()["errors"][0]["message"], r"[\u4e00-\u9fff]")
+        staff = self.api_client("soft-staff").patch(self.api_url, {"region": "x"},
+                                                    content_type="application/json")
+        self.assertEqual(staff.status_code, 403)
+        self.assertEqual(Organization.objects.get(pk=self.soft.pk).region, "苏州工业园区")
+
+    def test_the_links_show_to_those_who_may_edit(self):
+        from django.urls import reverse
+
+        self.login("soft-admin")
+        self.assertContains(self.client.get(reverse("orgs:members", args=[self.soft.pk])),
+                            f'href="{self.url}"')
+        self.login("sup-admin")
+        self.assertContains(self.client.get(reverse("dashboard:association", args=[self.soft.pk])),
+                            f'href="{self.url}"')
+        self.login("sup-viewer")
+        self.assertNotContains(self.client.get(reverse("dashboard:association", args=[self.soft.pk])),
+                               f'href="{self.url}"')
