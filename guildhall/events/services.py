@@ -213,7 +213,7 @@ def filing_update(*, actor: Any, filing: Filing, data: dict[str, Any],
             filing.amended_after_approval = True
             _save(filing, "status", "amended_after_approval")
             records.add_entry(filing, Filing.EntryKind.AMENDED, actor,
-                   ", ".join(str(Filing._meta.get_field(f).verbose_name)
+                   "、".join(str(Filing._meta.get_field(f).verbose_name)
                              for f in new.changed_fields if f in MATERIAL_FIELDS))
             _tell(approvers_of(filing), filing, "amended",
                   _("An approved event was changed and will be filed again"))

@@ -40,7 +40,7 @@ def _revision_label(rev: Any) -> str:
 
 
 def _revision_text(rev: Any) -> str:
-    return ", ".join(_field_label(f) for f in rev.changed_fields) if rev.number > 1 else ""
+    return "、".join(_field_label(f) for f in rev.changed_fields) if rev.number > 1 else ""
 
 
 def _field_label(name: str) -> str:
