@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "guildhall.site.context_processors.guildhall",
             ],
+            "builtins": ["guildhall.core.templatetags.text"],
         },
     },
 ]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 
 def _shown(value: Any) -> str:
@@ -41,3 +42,14 @@ def add_labels(objects: Any, **choices: Any) -> None:
         for field, found in names.items():
             value = getattr(obj, field)
             setattr(obj, f"{field}_label", found.get(value, value))
+
+
+def colon() -> str:
+    """The mark between a label and its value in the reader's language ("：" in Chinese,
+    ": " in English): `{% colon %}` in a template."""
+    return pgettext("between a label and its value", ": ")
+
+
+def labelled(label: Any, value: Any) -> str:
+    """`label` and `value` joined by the reader's colon: "内部签批：批准", "Sign-off: Approve"."""
+    return f"{label}{colon()}{value}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
+from guildhall.core.lines import labelled
 from guildhall.events import search
 from guildhall.events.models import (
     EDITABLE,
@@ -89,7 +90,7 @@ def _settle(filing: Filing, *kinds: str) -> None:
 def _tell(recipients: Any, filing: Filing, kind: str, subject: Any, body: Any = "") -> None:
     title = filing.title
     notify(recipients, Message(
-        kind=f"events.{kind}", subject=lambda: f"{subject}: {title}", body=body,
+        kind=f"events.{kind}", subject=lambda: labelled(subject, title), body=body,
         url=_url(filing), organization=filing.organization))
 
 

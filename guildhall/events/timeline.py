@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from guildhall.core.lines import labelled
 from guildhall.events.models import Filing
 from guildhall.records import services as records
 from guildhall.reviews import services as reviews
@@ -16,7 +17,7 @@ def timeline(filing: Filing) -> list[dict[str, Any]]:
     extra: list[dict[str, Any]] = []
     for decision in reviews.decisions_for(filing):
         extra.append({"at": decision.decided_at, "kind": f"decision-{decision.verdict}",
-                      "label": f"{decision.step_name}: {decision.get_verdict_display()}",
+                      "label": labelled(decision.step_name, decision.get_verdict_display()),
                       "actor": decision.reviewer, "revision": decision.revision,
                       "text": decision.comment})
     for halt in filing.halts.select_related("recorded_by"):

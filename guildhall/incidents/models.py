@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guildhall.core.lines import labelled
 from guildhall.kit.models import author
 from guildhall.kit.workflow import Workflow
 from guildhall.records.models import RecordSubject
@@ -334,7 +335,7 @@ class Report(models.Model):
         indexes = [models.Index(fields=["acknowledged_at", "ack_due"], name="report_ack_due")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.incident.title}"
+        return labelled(self.get_kind_display(), self.incident.title)
 
     @property
     def organization(self) -> Any:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
+from guildhall.core.lines import labelled
 from guildhall.notifications import calendar
 from guildhall.notifications.models import Notification
 
@@ -198,7 +199,7 @@ def _deadline_message(declared: Deadline, notice: Notice, item: Any) -> Message:
         date = date.isoformat() if date else ""
     body = notice.body
     return Message(
-        kind=notice.kind, subject=lambda: f"{notice.subject}: {title}",
+        kind=notice.kind, subject=lambda: labelled(notice.subject, title),
         body=(lambda: str(body) % {"date": date}) if body else "",
         url=declared.url(item), organization=item.organization,
         dedupe_key=f"{declared.key(item)}{notice.key}")

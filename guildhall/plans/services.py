@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError, required_text
+from guildhall.core.lines import labelled
 from guildhall.kit import links, workflow
 from guildhall.kit.actions import auditor
 from guildhall.notifications import calendar
@@ -85,7 +86,7 @@ def owner_and_principal(item: PlanItem) -> list[Any]:
 
 def _tell(recipients: Any, obj: Any, kind: str, subject: Any, body: Any = "") -> None:
     title = str(obj)
-    notify(recipients, Message(kind=f"plans.{kind}", subject=lambda: f"{subject}: {title}",
+    notify(recipients, Message(kind=f"plans.{kind}", subject=lambda: labelled(subject, title),
                                body=body, url=obj.get_absolute_url(),
                                organization=obj.organization))
 
@@ -531,7 +532,7 @@ def item_report(*, actor: Any, item: PlanItem, text: str, progress: Any = None,
             item.progress = value
         if link_kind:
             link = links.link(item, link_kind, link_id, actor=actor, role=Link.Role.EVIDENCE)
-            text = f"{text}\n{links.kind(link_kind).label}: {links.kind(link_kind).name(link.target)}"
+            text = f"{text}\n" + labelled(links.kind(link_kind).label, links.kind(link_kind).name(link.target))
         if item.status == ItemStatus.NOT_STARTED:
             item.status = ItemStatus.IN_PROGRESS
         item.save(update_fields=["progress", "status"])
@@ -547,7 +548,7 @@ def item_link(*, actor: Any, item: PlanItem, kind: str, target_id: Any) -> Link:
         item.guard("report")
         link = links.link(item, kind, target_id, actor=actor, role=Link.Role.EVIDENCE)
         records.add_entry(item, PlanItem.EntryKind.LINKED, actor,
-                          f"{links.kind(kind).label}: {links.kind(kind).name(link.target)}")
+                          labelled(links.kind(kind).label, links.kind(kind).name(link.target)))
         _audit(actor, "item.link", item, after={"kind": kind, "target": link.target_id})
         return link
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
+from guildhall.core.lines import labelled
 from guildhall.kit.actions import auditor
 from guildhall.kit.richtext import clean_rich_text
 from guildhall.lib import richtext
@@ -87,7 +88,7 @@ def _tell(recipients: Any, publication: Publication, kind: str, subject: Any,
           body: Any = "") -> None:
     title = publication.title
     notify(recipients, Message(
-        kind=f"publications.{kind}", subject=lambda: f"{subject}: {title}", body=body,
+        kind=f"publications.{kind}", subject=lambda: labelled(subject, title), body=body,
         url=_url(publication), organization=publication.organization))
 
 
@@ -95,7 +96,7 @@ def _tell_channel(channel: Channel, kind: str, subject: Any, body: str) -> None:
     name = channel.name
     org = channel.organization
     notify(supervisor_approvers(org), Message(
-        kind=f"publications.{kind}", subject=lambda: f"{subject}: {org} · {name}", body=body,
+        kind=f"publications.{kind}", subject=lambda: labelled(subject, f"{org} · {name}"), body=body,
         url=reverse("publications:channel_detail", args=[org.pk, channel.pk]), organization=org))
 
 
@@ -688,7 +689,7 @@ def publication_record_published(*, actor: Any, publication: Publication, channe
         publication.status = Status.PUBLISHED
         publication.published_at = publication.published_at or placement.published_at
         _save(publication, "status", "published_at")
-        records.add_entry(publication, Publication.EntryKind.PUBLISHED, actor, f"{channel.name}: {placement.url}")
+        records.add_entry(publication, Publication.EntryKind.PUBLISHED, actor, labelled(channel.name, placement.url))
         _audit(actor, "published", publication, before={"status": was}, after={
             "status": publication.status, "channel": channel.pk, "url": placement.url,
             "published_at": placement.published_at.isoformat(), "revision": placement.revision})

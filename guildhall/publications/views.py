@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from guildhall.core.errors import DomainError
-from guildhall.core.lines import add_labels
+from guildhall.core.lines import add_labels, labelled
 from guildhall.kit import attachments
 from guildhall.kit.actions import beside_field, form_page, run_page_action
 from guildhall.kit.decisions import Verdict, decision
@@ -226,7 +226,7 @@ def publication_edit(request: HttpRequest, publication: Publication) -> HttpResp
 def timeline(publication: Publication) -> list[dict[str, Any]]:
     """Return the publication's revisions, history entries and review decisions."""
     decisions = [{"at": d.decided_at, "kind": f"decision-{d.verdict}",
-                  "label": f"{d.step_name}: {d.get_verdict_display()}", "actor": d.reviewer,
+                  "label": labelled(d.step_name, d.get_verdict_display()), "actor": d.reviewer,
                   "revision": d.revision, "text": d.comment}
                  for d in reviews.decisions_for(publication)]
     return records.timeline_items(

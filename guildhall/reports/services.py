@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError
+from guildhall.core.lines import labelled
 from guildhall.documents.numbers import document_number
 from guildhall.kit import report as sections
 from guildhall.kit import workflow
@@ -35,7 +36,7 @@ def _members(org_id: int | None, roles: set[str]):
 
 def _tell(recipients: Any, report: Report, kind: str, subject: Any, body: Any = "") -> None:
     title = str(report)
-    notify(recipients, Message(kind=f"reports.{kind}", subject=lambda: f"{subject}: {title}",
+    notify(recipients, Message(kind=f"reports.{kind}", subject=lambda: labelled(subject, title),
                                body=body, url=report.get_absolute_url(),
                                organization=report.organization))
 

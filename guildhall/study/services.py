@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record
 from guildhall.core.errors import DomainError, required_text
+from guildhall.core.lines import labelled
 from guildhall.kit import attendees as kit_attendees
 from guildhall.kit.actions import auditor
 from guildhall.kit.richtext import clean_rich_text
@@ -359,7 +360,7 @@ def _tell_authors(version: CodeVersion, kind: str, subject: Any, body: str) -> N
     title = version.code.title
     notify([version.created_by], Message(
         kind=f"study.version_{kind}", organization=version.organization,
-        url=_version_url(version), subject=lambda: f"{subject}: {title}", body=body))
+        url=_version_url(version), subject=lambda: labelled(subject, title), body=body))
 
 
 def step_people(version: CodeVersion, step: Any) -> list[Any]:
@@ -409,7 +410,7 @@ def _decide(*, actor: Any, version: CodeVersion, verdict: str, comment: str,
         else:
             item.status = VersionStatus.DRAFT
             records.add_entry(item.code, Code.EntryKind.RETURNED, actor,
-                              f"{number}: {result.decision.comment}")
+                              labelled(number, result.decision.comment))
             _tell_authors(item, "returned", _("The version was returned for revision"),
                           result.decision.comment)
         item.save(update_fields=["status", "adopted_by", "adopted_at"])
