@@ -303,7 +303,7 @@ def finding_acknowledge(*, actor: Any, finding: Finding, reason: str) -> None:
                               status=403)
         finding = records.acknowledge_finding(filing, finding, actor=actor, reason=reason)
         records.add_entry(filing, Filing.EntryKind.FINDING_ACKNOWLEDGED, actor,
-                          f"{finding.type_label} {finding.masked}: {finding.acknowledged_reason}")
+                          labelled(f"{finding.type_label} {finding.masked}", finding.acknowledged_reason))
         _audit(actor, "finding_acknowledged", filing, after={
             "finding": finding.pk, "type": finding.type, "masked": finding.masked,
             "reason": finding.acknowledged_reason})

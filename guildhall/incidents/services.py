@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guildhall.audit.services import record, record_refusal
 from guildhall.core.errors import DomainError, domain_errors, required_text
+from guildhall.core.lines import labelled
 from guildhall.incidents.figures import refresh as incident_figures_refresh
 from guildhall.incidents.models import (
     MAX_MINUTES,
@@ -148,7 +149,7 @@ def _tell_supervisor(incident: Incident, report: Report) -> None:
     ack_due = report.ack_due
 
     def subject() -> str:
-        return f"[{Severity(severity).label}] {Report.Kind(kind).label}: {title}"
+        return f"[{Severity(severity).label}] " + labelled(Report.Kind(kind).label, title)
 
     def body() -> str:
         lines = [f"{org} · {Severity(severity).label}",

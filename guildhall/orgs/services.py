@@ -19,6 +19,7 @@ from guildhall.accounts import lockout, second_factor
 from guildhall.audit.services import record
 from guildhall.core import ratelimit
 from guildhall.core.errors import DomainError
+from guildhall.core.lines import labelled
 from guildhall.lib.masking import mask_email, mask_middle
 from guildhall.orgs.models import Invitation, Membership, Organization, Role
 from guildhall.orgs.signals import organization_renamed
@@ -167,7 +168,7 @@ def organizations_import(*, actor: Any, parent: Organization, fileobj: IO[bytes]
             for field_name, messages in exc.message_dict.items():
                 label = dict(IMPORT_COLUMNS).get(field_name, field_name)
                 for message in messages:
-                    report.errors.append((number, f"{label}: {message}"))
+                    report.errors.append((number, labelled(label, message)))
             continue
         candidates.append((org, admin_email))
     if report.errors:

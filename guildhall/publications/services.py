@@ -642,7 +642,7 @@ def publication_acknowledge_finding(*, actor: Any, publication: Publication, fin
         _count_findings(publication)
         _save(publication, "finding_count", "open_finding_count")
         records.add_entry(publication, Publication.EntryKind.FINDING_ACKNOWLEDGED, actor,
-                          f"{finding.type_label} {finding.masked}: {finding.acknowledged_reason}")
+                          labelled(f"{finding.type_label} {finding.masked}", finding.acknowledged_reason))
         _audit(actor, "finding_acknowledged", publication, after={
             "finding": finding.pk, "type": finding.type, "masked": finding.masked,
             "reason": finding.acknowledged_reason, "revision": publication.revision})

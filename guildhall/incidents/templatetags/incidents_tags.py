@@ -12,6 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from guildhall.core.lines import colon
+
 register = template.Library()
 
 #: A number no incident or organization has: replaced by the card's own in its address.
@@ -74,6 +76,7 @@ def incident_figures(figures: Any, show_org: bool = False) -> SafeString:
     counts, late and overdue first reports and the average minutes to report and to
     acknowledge."""
     to_first, to_ack = escape(_("Discovery to first report")), escape(_("Report to acknowledgement"))
+    mark = escape(colon())
     out = []
     for f in figures:
         name = f'<strong>{escape(f["organization_name"])}</strong><br>' if show_org else ""
@@ -84,9 +87,9 @@ def incident_figures(figures: Any, show_org: bool = False) -> SafeString:
             f'  {f["count_line"]} · {f["open_line"]}\n'
             f'  · <span class="{"flag" if f["late"] or f["missed"] else ""}">{f["late_line"]}'
             f'{missed}</span>\n'
-            f'  <br><span class="muted">{to_first}: '
+            f'  <br><span class="muted">{to_first}{mark}'
             f'{f["to_first_line"] if f["to_first"] is not None else "—"}\n'
-            f'  · {to_ack}: {f["to_ack_line"] if f["to_ack"] is not None else "—"}\n'
+            f'  · {to_ack}{mark}{f["to_ack_line"] if f["to_ack"] is not None else "—"}\n'
             f'  {late_acks}\n'
             f'  {" · " + f["waiting_line"] if f["waiting"] else ""}</span>\n'
             f'</li>')
