@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
+from . import byteviews
 from .byteviews import UTF16
 from .engine import TERMS_GROUP, PatternSet, normalize_runs, pattern_set, resolve_engine
 from .extract import (
@@ -357,8 +358,39 @@ def native_engine(pset: PatternSet) -> object | None:
                         cached = _native.Engine(dbs, specs, _CONTEXT_WORDS, provinces, Finding, mask)
                     except ValueError:  # a pattern this libhs refuses
                         cached = None
+                    if cached is not None and not _reports_what_the_binding_reports(pset, cached):
+                        cached = None
             pset.__dict__["_native_engine"] = cached
     return cached
+
+
+#: A text on which a libhs must report the hits the Python binding reports.  The
+#: first line made Vectorscan 5.4.9 (Debian's libvectorscan5) miss the second
+#: e-mail anchor with start-of-match reporting on; the rest has every type.
+_PROBE = (
+    "@q.com?l meeting approved the budget for 2024. ?\n?3.2?HT-2023-0456?2024?3?11:45?"
+    "E-mail: wangwu88@3.o\n机密★1年 身份证11010519491231002X 手机+86 138-1234-5678 "
+    "电话（025）83216547转12 卡号6222 0200 1234 5671 91350100M000100Y43 护照E12345678 "
+    "此件不得外传，严禁复制。\n内 部\n仅限内部使用 Nebula 内部资料"
+)
+
+
+def _reports_what_the_binding_reports(pset: PatternSet, eng: object) -> bool:
+    """Check the C engine (and its libhs) against the Python rules and binding on _PROBE."""
+
+    def findings(native: object | None) -> list[Hit | Finding]:
+        scanner = _ChunkScanner(pset, "hyperscan", deadline=None, excerpt_width=None,
+                                line_numbers=True, native=native)  # fmt: skip
+        scanner.feed(_PROBE)
+        return scanner.finish()
+
+    if findings(eng) != findings(None):
+        return False
+    viewed = pset._view_hits(_PROBE)
+    if viewed is None or not byteviews.c_views_available():
+        return True  # the binding scanned the uncompressed view: other hits
+    expected = sorted((idx, s, e) for idx, spans in viewed[1].items() for s, e in spans)
+    return eng.hits(_PROBE, _today()) == expected  # type: ignore[attr-defined]
 
 
 def _today() -> int:
@@ -404,7 +436,9 @@ class _ChunkScanner:
         excerpt_width: int | None,
         line_numbers: bool,
         bare: bool = False,
+        native: object | None | bool = True,
     ) -> None:
+        """``native``: the C engine to use, None for none, True for native_engine(pset)'s."""
         self.pset = pset
         self.bare = bare
         self.engine = engine
@@ -417,7 +451,9 @@ class _ChunkScanner:
         self._rules = [RULES[spec.key] for spec in specs]
         self._types = [spec.type for spec in specs]
         self._prio = [_PRIORITY.get(spec.type, 99) for spec in specs]
-        self._native = native_engine(pset) if engine == "hyperscan" else None
+        if native is True:
+            native = native_engine(pset) if engine == "hyperscan" else None
+        self._native = native
         self._regexes = [(spec.py.finditer, spec.value_group) for spec in specs]
         self._carry = ""
         self._base = 0  # global offset of _carry[0]
