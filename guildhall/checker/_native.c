@@ -777,12 +777,34 @@ static Py_ssize_t build_views(const text_t *t, unsigned char *nb, unsigned char 
                 run_start = -1;
             }
         }
-        for (Py_ssize_t i = lo; i < hi; i++) {
-            unsigned char c = nb[i];
-            cb[k] = c;
-            pos[k] = (uint32_t)i;
-            k += !(c == '?' && prev == '?');
-            prev = c;
+        /* Eight bytes at a time: all '?' after a '?' are all dropped; none '?'
+         * are all kept; otherwise byte by byte. */
+        for (Py_ssize_t i = lo; i < hi;) {
+            uint64_t w;
+            if (i + 8 <= hi) {
+                memcpy(&w, nb + i, 8);
+                if (w == 0x3f3f3f3f3f3f3f3fULL && prev == '?') {
+                    i += 8;
+                    continue;
+                }
+                uint64_t x = w ^ 0x3f3f3f3f3f3f3f3fULL; /* a zero byte where nb has '?' */
+                if (!((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL)) {
+                    memcpy(cb + k, &w, 8);
+                    for (int j = 0; j < 8; j++) pos[k + j] = (uint32_t)(i + j);
+                    k += 8;
+                    i += 8;
+                    prev = nb[i - 1];
+                    continue;
+                }
+            }
+            Py_ssize_t stop = i + 8 < hi ? i + 8 : hi;
+            for (; i < stop; i++) {
+                unsigned char c = nb[i];
+                cb[k] = c;
+                pos[k] = (uint32_t)i;
+                k += !(c == '?' && prev == '?');
+                prev = c;
+            }
         }
     }
     if (run_start >= 0 && add_run(runs, run_start, n) < 0) return -1;
@@ -1043,49 +1065,47 @@ static int stronger(const Engine *E, const cand_t *x, const cand_t *k) {
     return E->specs[x->idx].prio < E->specs[k->idx].prio;
 }
 
-static inline int ascii_alnum(Py_UCS1 c) { return is_alnum(c); }
-
-/* validators._mask_ascii on v[a:b], written to out[a:b] (already a copy of v). */
-static void mask_ascii(Py_UCS1 *out, Py_ssize_t a, Py_ssize_t b) {
+/* validators._mask_run over the positions of v[a:b] whose character is
+ * alphanumeric (str.isalnum), in place. */
+static void mask_run(Py_UCS4 *v, Py_ssize_t a, Py_ssize_t b) {
     Py_ssize_t k = 0;
-    for (Py_ssize_t i = a; i < b; i++) k += ascii_alnum(out[i]);
+    for (Py_ssize_t i = a; i < b; i++) k += Py_UNICODE_ISALNUM(v[i]) != 0;
     if (k == 0) return;
     Py_ssize_t show = k / 2 < 8 ? k / 2 : 8, head = (show + 1) / 2, tail = show - head;
     if (k <= 3) {
         head = k > 1 ? 1 : 0;
         tail = 0;
     }
-    Py_ssize_t i = a, seen = 0;
-    while (seen < head) seen += ascii_alnum(out[i++]);
-    Py_ssize_t j = b;
-    seen = 0;
-    while (seen < tail) seen += ascii_alnum(out[--j]);
-    for (Py_ssize_t p = i; p < j; p++)
-        if (ascii_alnum(out[p])) out[p] = '*';
+    Py_ssize_t seen = 0;
+    for (Py_ssize_t i = a; i < b; i++) {
+        if (!Py_UNICODE_ISALNUM(v[i])) continue;
+        if (seen >= head && seen < k - tail) v[i] = '*';
+        seen++;
+    }
 }
 
-/* validators.mask for an ASCII value (in place on a copy). */
-static void mask_ascii_value(Py_UCS1 *v, Py_ssize_t n) {
-    Py_ssize_t p = 0;
-    if (n && (v[0] == '(' || v[0] == '+' || v[0] == '0')) {
-        /* [(（]?(?:\+|＋|00|００)(?:86|８６)[)）]?[ -]? on ASCII */
+/* validators.mask (for a type other than markings and terms), in place. */
+static void mask_value(Py_UCS4 *v, Py_ssize_t n) {
+    if (n && (v[0] == '(' || v[0] == 0xFF08 || v[0] == '+' || v[0] == 0xFF0B || v[0] == '0' ||
+              v[0] == 0xFF10)) {
+        /* _COUNTRY_CODE: [(（]?(?:\+|＋|00|００)(?:86|８６)[)）]?[ -]? */
         Py_ssize_t i = 0;
-        if (i < n && v[i] == '(') i++;
+        if (v[i] == '(' || v[i] == 0xFF08) i++;
         int ok = 1;
-        if (i < n && v[i] == '+') i++;
-        else if (i + 1 < n && v[i] == '0' && v[i + 1] == '0') i += 2;
-        else ok = 0;
-        if (ok && i + 1 < n && v[i] == '8' && v[i + 1] == '6') {
+        if (i < n && (v[i] == '+' || v[i] == 0xFF0B)) i++;
+        else if (i + 1 < n && ((v[i] == '0' && v[i + 1] == '0') || (v[i] == 0xFF10 && v[i + 1] == 0xFF10)))
             i += 2;
-            if (i < n && v[i] == ')') i++;
+        else ok = 0;
+        if (ok && i + 1 < n && ((v[i] == '8' && v[i + 1] == '6') || (v[i] == 0xFF18 && v[i + 1] == 0xFF16))) {
+            i += 2;
+            if (i < n && (v[i] == ')' || v[i] == 0xFF09)) i++;
             if (i < n && (v[i] == ' ' || v[i] == '-')) i++;
-            p = i;
-            mask_ascii_value(v + p, n - p);
+            mask_value(v + i, n - i);
             return;
         }
     }
     int alnum = n > 0;
-    for (Py_ssize_t i = 0; i < n && alnum; i++) alnum = ascii_alnum(v[i]);
+    for (Py_ssize_t i = 0; i < n && alnum; i++) alnum = Py_UNICODE_ISALNUM(v[i]) != 0;
     if (alnum) {
         Py_ssize_t k = n, show = k / 2 < 8 ? k / 2 : 8, head = (show + 1) / 2, tail = show - head;
         if (k <= 3) {
@@ -1097,8 +1117,12 @@ static void mask_ascii_value(Py_UCS1 *v, Py_ssize_t n) {
     }
     Py_ssize_t at_ = -1;
     for (Py_ssize_t i = n - 1; i >= 0; i--)
-        if (v[i] == '@') { at_ = i; break; }
-    mask_ascii(v, 0, at_ > 0 ? at_ : n);
+        if (v[i] == '@') {
+            at_ = i;
+            break;
+        }
+    /* Only the local part of an e-mail address (the ASCII path and the other agree). */
+    mask_run(v, 0, at_ > 0 ? at_ : n);
 }
 
 static PyObject *masked_of(Engine *self, const spec_t *sp, PyObject *value) {
@@ -1106,14 +1130,12 @@ static PyObject *masked_of(Engine *self, const spec_t *sp, PyObject *value) {
         Py_INCREF(value);
         return value;
     }
-    if (!PyUnicode_IS_ASCII(value)) return PyObject_CallFunctionObjArgs(self->mask, value, sp->type, NULL);
+    Py_UCS4 buf[256], *v = buf;
     Py_ssize_t n = PyUnicode_GET_LENGTH(value);
-    PyObject *out = PyUnicode_New(n, 127);
-    if (out == NULL) return NULL;
-    Py_UCS1 *o = PyUnicode_1BYTE_DATA(out);
-    memcpy(o, PyUnicode_1BYTE_DATA(value), (size_t)n);
-    mask_ascii_value(o, n);
-    return out;
+    if (n > 256) return PyObject_CallFunctionObjArgs(self->mask, value, sp->type, NULL);
+    if (PyUnicode_AsUCS4(value, v, 256, 0) == NULL) return NULL;
+    mask_value(v, n);
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, v, n);
 }
 
 static int set(PyObject *obj, PyObject *name, PyObject *value) {
@@ -1267,8 +1289,22 @@ static PyTypeObject EngineType = {
 
 static PyObject *version(PyObject *self, PyObject *unused) { return PyUnicode_FromString(hs_version()); }
 
+/* mask(value) -> validators.mask(value, a personal-data type), for tests. */
+static PyObject *mask_fn(PyObject *self, PyObject *args) {
+    PyObject *value;
+    if (!PyArg_ParseTuple(args, "U", &value)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+    Py_UCS4 *v = PyUnicode_AsUCS4Copy(value);
+    if (v == NULL) return NULL;
+    mask_value(v, n);
+    PyObject *out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, v, n);
+    PyMem_Free(v);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"hs_version", version, METH_NOARGS, "The version of the libhs this module uses."},
+    {"mask", mask_fn, METH_VARARGS, "mask(value): validators.mask for a personal-data type (tests)."},
     {NULL, NULL, 0, NULL},
 };
 

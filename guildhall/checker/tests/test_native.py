@@ -224,3 +224,19 @@ def test_a_libhs_that_misses_hits_is_not_used() -> None:
             return eng.hits(text, today)  # type: ignore[union-attr]
 
     assert not scanner._reports_what_the_binding_reports(pset, Forgetful())
+
+
+_VALUES = st.one_of(
+    st.text(max_size=40),
+    st.lists(st.sampled_from(list("0123456789０８６ -+＋()（）@.aZé转分机中\u0130") + ["+86", "0086", "(+86)", "（＋８６）", "００８６"]),
+             max_size=20).map("".join),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_VALUES)
+def test_masking_agrees(value: str) -> None:
+    from guildhall.checker import _native
+    from guildhall.checker.validators import mask
+
+    assert _native.mask(value) == mask(value, "CN_MOBILE")
