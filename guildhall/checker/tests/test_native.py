@@ -240,3 +240,33 @@ def test_masking_agrees(value: str) -> None:
     from guildhall.checker.validators import mask
 
     assert _native.mask(value) == mask(value, "CN_MOBILE")
+
+
+_VIEW_TEXT = st.one_of(
+    st.text(max_size=200),
+    st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=300),
+    st.lists(
+        st.sampled_from(list("0a?é中，：；＠［｀｛ＡＺａｚ０９＋－\uff0a\uff0c\uff0e\ud800\udfff") + ["?" * 7, "中" * 17, "abcdefgh" * 3]),
+        max_size=80,
+    ).map("".join),
+    st.tuples(st.integers(0, 5000), st.sampled_from("中ａ１?")).map(lambda t: "中" * t[0] + t[1] * 19),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_VIEW_TEXT)
+def test_views_agree_with_the_python_views(text: str) -> None:
+    """The narrow and compressed views _native.c scans (sixteen bytes at a time) are byteviews'."""
+    import re
+
+    from guildhall.checker import _native
+
+    got = _native.views(text)
+    slow = byteviews.text_views(text)
+    if slow is None or any(ord(ch) > 0xFFFF for ch in text):
+        assert got is None
+        return
+    narrow = bytes(slow[0])  # type: ignore[call-overload]
+    assert got is not None
+    kept = [m.start() for m in re.finditer(rb"\?+|[^?]", narrow)]
+    assert got == (narrow, bytes(narrow[i] for i in kept), kept, byteviews.markers(slow[0]))
