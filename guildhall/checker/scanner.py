@@ -295,7 +295,7 @@ _FIXED_RULE = 8
 _VIEW_CODES = {UTF16: 2, TERMS_GROUP: 1}  # any other group: the compressed narrow view (0)
 _CONTEXT_WORDS = (USCC_CONTEXT, CARD_CONTEXT, NUMBER_NEGATIVE_CONTEXT, PASSPORT_CONTEXT,
                   TAIWAN_CONTEXT)  # fmt: skip
-_native_lock = threading.Lock()
+_native_lock = threading.RLock()
 
 
 def native_available() -> bool:
@@ -323,45 +323,67 @@ def _words_lower_safely(words: Iterable[str]) -> bool:
 
 
 def native_engine(pset: PatternSet) -> object | None:
-    """Return the C engine for ``pset`` (built once), or None when it cannot be used."""
+    """Return the C engine for ``pset`` (built once), or None when it cannot be used.
+
+    The first engine built in a process is checked on a probe text against the
+    Python rules and binding (see _PROBE); if it disagrees, none is used.
+    """
     if not native_available():
         return None
     cached = pset.__dict__.get("_native_engine", False)
     if cached is not False:
         return cached
+    if not _library_agrees():
+        return None
     with _native_lock:
         cached = pset.__dict__.get("_native_engine", False)
         if cached is False:
-            cached = None
-            groups = pset.view_groups()
-            if groups is not None and _words_lower_safely(w for ws in _CONTEXT_WORDS for w in ws):
-                specs = []
-                for spec in pset.specs:
-                    fixed = FIXED_VERDICTS.get(spec.key)
-                    rule = _FIXED_RULE if fixed else _RULE_CODES.get(spec.key)
-                    if rule is None or spec.exact not in _EXACT_CODES:
-                        break
-                    specs.append((
-                        _EXACT_CODES[spec.exact], rule,
-                        "".join(sorted(spec.allowed)) if spec.allowed is not None else None,
-                        "".join(sorted(spec.cuts)) if spec.cuts is not None else None,
-                        spec.max_span, _PRIORITY.get(spec.type, 99), spec.type,
-                        spec.type in ("CONFIDENTIAL_MARKING", "CUSTOM_TERM"),
-                        fixed[0] if fixed else None, fixed[1] if fixed else 0.0,
-                        bool(fixed and fixed[2]),
-                    ))  # fmt: skip
-                else:
-                    dbs = [(_VIEW_CODES.get(key, 0), exprs, ids, flags)
-                           for key, exprs, ids, flags in groups]  # fmt: skip
-                    provinces = [int(code) for code in PROVINCE_CODES]
-                    try:
-                        cached = _native.Engine(dbs, specs, _CONTEXT_WORDS, provinces, Finding, mask)
-                    except ValueError:  # a pattern this libhs refuses
-                        cached = None
-                    if cached is not None and not _reports_what_the_binding_reports(pset, cached):
-                        cached = None
-            pset.__dict__["_native_engine"] = cached
+            cached = pset.__dict__["_native_engine"] = _build_native(pset)
     return cached
+
+
+_library_checked: bool | None = None
+
+
+def _library_agrees() -> bool:
+    """Build the engine for every type and the probe's terms once, and check it on _PROBE."""
+    global _library_checked
+    with _native_lock:
+        if _library_checked is None:
+            pset = pattern_set(None, _PROBE_TERMS)
+            eng = _build_native(pset)
+            _library_checked = eng is not None and _reports_what_the_binding_reports(pset, eng)
+            pset.__dict__["_native_engine"] = eng if _library_checked else None
+    return _library_checked
+
+
+def _build_native(pset: PatternSet) -> object | None:
+    """Compile the C engine for ``pset``; None when some spec or anchor is beyond it."""
+    groups = pset.view_groups()
+    if groups is None or not _words_lower_safely(w for ws in _CONTEXT_WORDS for w in ws):
+        return None
+    specs = []
+    for spec in pset.specs:
+        fixed = FIXED_VERDICTS.get(spec.key)
+        rule = _FIXED_RULE if fixed else _RULE_CODES.get(spec.key)
+        if rule is None or spec.exact not in _EXACT_CODES:
+            return None
+        specs.append((
+            _EXACT_CODES[spec.exact], rule,
+            "".join(sorted(spec.allowed)) if spec.allowed is not None else None,
+            "".join(sorted(spec.cuts)) if spec.cuts is not None else None,
+            spec.max_span, _PRIORITY.get(spec.type, 99), spec.type,
+            spec.type in ("CONFIDENTIAL_MARKING", "CUSTOM_TERM"),
+            fixed[0] if fixed else None, fixed[1] if fixed else 0.0,
+            bool(fixed and fixed[2]),
+        ))  # fmt: skip
+    dbs = [(_VIEW_CODES.get(key, 0), exprs, ids, flags) for key, exprs, ids, flags in groups]
+    try:
+        return _native.Engine(  # type: ignore[union-attr]
+            dbs, specs, _CONTEXT_WORDS, [int(code) for code in PROVINCE_CODES], Finding, mask
+        )
+    except ValueError:  # a pattern this libhs refuses
+        return None
 
 
 #: A text on which a libhs must report the hits the Python binding reports.  The
@@ -373,6 +395,7 @@ _PROBE = (
     "电话（025）83216547转12 卡号6222 0200 1234 5671 91350100M000100Y43 护照E12345678 "
     "此件不得外传，严禁复制。\n内 部\n仅限内部使用 Nebula 内部资料"
 )
+_PROBE_TERMS = ("Nebula", "内部资料")
 
 
 def _reports_what_the_binding_reports(pset: PatternSet, eng: object) -> bool:

@@ -208,6 +208,7 @@ def test_a_libhs_that_misses_hits_is_not_used() -> None:
     """The engine is checked on a probe text when it is built (Vectorscan 5.4.9 fails it)."""
     pset = pattern_set(None, ())
     eng = native_engine(pset)
+    assert scanner._library_checked is True  # checked once, when the first engine was built
     assert scanner._reports_what_the_binding_reports(pset, eng)
 
     class Forgetful:
