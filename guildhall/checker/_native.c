@@ -36,6 +36,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <hs/hs.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -173,6 +174,9 @@ typedef struct {
     verdict_t verdicts[MAX_VERDICTS];
     int nverdicts;
     PyObject *finding_type, *mask;
+    /* Offsets of Finding's slots (type, start, end, value, detail, masked, location,
+     * confidence), or 0: then set through PyObject_GenericSetAttr. */
+    Py_ssize_t slot[8];
     /* Buffers reused between calls (busy while a scan uses them). */
     unsigned char *nbuf, *cbuf, *wbuf;
     uint32_t *pbuf;
@@ -417,6 +421,20 @@ static PyObject *Engine_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
             word_t *w = &self->words[k].w[i];
             if (ucs4_of(PyTuple_GET_ITEM(list, i), &w->chars, &w->len) < 0) goto fail;
             self->words[k].n++;
+        }
+    }
+    {
+        /* Finding is a slots dataclass: write its slots as the member descriptors do. */
+        PyObject *names[8] = {N_type, N_start, N_end, N_value, N_detail, N_masked, N_location,
+                              N_confidence};
+        for (int k = 0; k < 8; k++) {
+            PyObject *d = PyObject_GetAttr(finding_type, names[k]);
+            if (d == NULL) goto fail;
+            if (Py_IS_TYPE(d, &PyMemberDescr_Type)) {
+                PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+                if (m->type == T_OBJECT_EX && !(m->flags & READONLY)) self->slot[k] = m->offset;
+            }
+            Py_DECREF(d);
         }
     }
     PyObject *it = PyObject_GetIter(provinces);
@@ -1147,8 +1165,14 @@ static PyObject *masked_of(Engine *self, const spec_t *sp, PyObject *value) {
     return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, v, n);
 }
 
-static int set(PyObject *obj, PyObject *name, PyObject *value) {
+/* Set field k of a new Finding to value (a new reference, or NULL on error: -1). */
+static int set(const Engine *E, PyObject *obj, int k, PyObject *name, PyObject *value) {
     if (value == NULL) return -1;
+    if (E->slot[k]) {
+        PyObject **p = (PyObject **)((char *)obj + E->slot[k]);
+        Py_XSETREF(*p, value);
+        return 0;
+    }
     int rc = PyObject_GenericSetAttr(obj, name, value);
     Py_DECREF(value);
     return rc;
@@ -1251,11 +1275,13 @@ static PyObject *Engine_finish(Engine *self, PyObject *args) {
         Py_INCREF(v->detail);
         Py_INCREF(v->conf_obj);
         Py_INCREF(value);
-        if (set(f, N_type, sp->type) < 0 || set(f, N_start, PyLong_FromSsize_t(base + s)) < 0 ||
-            set(f, N_end, PyLong_FromSsize_t(base + e)) < 0 ||
-            set(f, N_masked, masked_of(self, sp, value)) < 0 || set(f, N_value, value) < 0 ||
-            set(f, N_detail, v->detail) < 0 || set(f, N_location, location) < 0 ||
-            set(f, N_confidence, v->conf_obj) < 0) {
+        if (set(self, f, 0, N_type, sp->type) < 0 ||
+            set(self, f, 1, N_start, PyLong_FromSsize_t(base + s)) < 0 ||
+            set(self, f, 2, N_end, PyLong_FromSsize_t(base + e)) < 0 ||
+            set(self, f, 5, N_masked, masked_of(self, sp, value)) < 0 ||
+            set(self, f, 3, N_value, value) < 0 || set(self, f, 4, N_detail, v->detail) < 0 ||
+            set(self, f, 6, N_location, location) < 0 ||
+            set(self, f, 7, N_confidence, v->conf_obj) < 0) {
             Py_DECREF(f);
             Py_DECREF(value);
             goto fail;
