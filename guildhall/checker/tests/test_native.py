@@ -271,3 +271,13 @@ def test_views_agree_with_the_python_views(text: str) -> None:
     assert got is not None
     kept = [m.start() for m in re.finditer(rb"\?+|[^?]", narrow)]
     assert got == (narrow, bytes(narrow[i] for i in kept), kept, byteviews.markers(slow[0]))
+
+
+def test_without_the_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a machine without libhs: no C engine, the same findings."""
+    text = "\n".join(s.text for s in generate_corpus(20, seed=31))
+    expected = scan_text(text)
+    monkeypatch.setattr(scanner, "_native", None)
+    assert not native_available()
+    assert native_engine(pattern_set(None, ())) is None
+    assert scan_text(text) == expected
