@@ -177,12 +177,16 @@ typedef struct {
     /* Offsets of Finding's slots (type, start, end, value, detail, masked, location,
      * confidence), or 0: then set through PyObject_GenericSetAttr. */
     Py_ssize_t slot[8];
-    /* Buffers reused between calls (busy while a scan uses them). */
-    unsigned char *nbuf, *cbuf, *wbuf;
-    uint32_t *pbuf;
-    Py_ssize_t bufsize;
-    int busy;
 } Engine;
+
+/* The views' buffers, shared by all engines and reused between calls (busy while a
+ * scan uses them: another scan meanwhile, from a thread that got the GIL while this
+ * one ran Python code, allocates its own). */
+static unsigned char *nbuf, *cbuf, *wbuf;
+static uint32_t *pbuf;
+static Py_ssize_t bufsize;
+static int busy;
+#define KEEP_CHARS (1 << 19)
 
 static PyObject *N_type, *N_start, *N_end, *N_value, *N_detail, *N_masked, *N_location,
     *N_confidence, *EMPTY_TUPLE;
@@ -261,6 +265,7 @@ static int cset_init(cset_t *set, PyObject *chars) {
     memset(set->ascii, 0, sizeof set->ascii);
     set->other = NULL;
     set->n_other = 0;
+    if (chars == Py_None) return 0;
     Py_UCS4 *u;
     Py_ssize_t n;
     if (ucs4_of(chars, &u, &n) < 0) return -1;
@@ -299,10 +304,6 @@ static void Engine_dealloc(Engine *self) {
     }
     Py_XDECREF(self->finding_type);
     Py_XDECREF(self->mask);
-    free(self->nbuf);
-    free(self->cbuf);
-    free(self->wbuf);
-    free(self->pbuf);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -385,8 +386,7 @@ static PyObject *Engine_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
         sp->type = stype;
         sp->has_allowed = allowed != Py_None;
         sp->has_cuts = cuts != Py_None;
-        if (cset_init(&sp->allowed, sp->has_allowed ? allowed : PyUnicode_New(0, 0)) < 0) goto fail;
-        if (cset_init(&sp->cuts, sp->has_cuts ? cuts : PyUnicode_New(0, 0)) < 0) goto fail;
+        if (cset_init(&sp->allowed, allowed) < 0 || cset_init(&sp->cuts, cuts) < 0) goto fail;
         if (sp->rule == R_FIXED) {
             if (!PyUnicode_Check(detail)) {
                 PyErr_SetString(PyExc_TypeError, "a fixed verdict needs a detail");
@@ -950,23 +950,21 @@ static PyObject *scan(Engine *self, PyObject *args, int raw_hits) {
     }
     unsigned char *nb, *cb, *wb = NULL;
     uint32_t *pos;
-    int own = self->busy || n > self->bufsize;
-    if (own && !self->busy && n <= (1 << 19)) {
-        /* grow the engine's buffers */
-        free(self->nbuf); free(self->cbuf); free(self->wbuf); free(self->pbuf);
-        self->bufsize = 1 << 19;
-        self->nbuf = malloc((size_t)self->bufsize);
-        self->cbuf = malloc((size_t)self->bufsize);
-        self->wbuf = malloc(2 * (size_t)self->bufsize);
-        self->pbuf = malloc(4 * (size_t)self->bufsize);
-        if (!self->nbuf || !self->cbuf || !self->wbuf || !self->pbuf) {
-            free(self->nbuf); free(self->cbuf); free(self->wbuf); free(self->pbuf);
-            self->nbuf = self->cbuf = self->wbuf = NULL;
-            self->pbuf = NULL;
-            self->bufsize = 0;
+    int own = busy || n > KEEP_CHARS;
+    if (!own && n > bufsize) {
+        free(nbuf); free(cbuf); free(wbuf); free(pbuf);
+        bufsize = KEEP_CHARS;
+        nbuf = malloc((size_t)bufsize);
+        cbuf = malloc((size_t)bufsize);
+        wbuf = malloc(2 * (size_t)bufsize);
+        pbuf = malloc(4 * (size_t)bufsize);
+        if (!nbuf || !cbuf || !wbuf || !pbuf) {
+            free(nbuf); free(cbuf); free(wbuf); free(pbuf);
+            nbuf = cbuf = wbuf = NULL;
+            pbuf = NULL;
+            bufsize = 0;
             return PyErr_NoMemory();
         }
-        own = 0;
     }
     if (own) {
         nb = malloc(n ? (size_t)n : 1);
@@ -978,11 +976,11 @@ static PyObject *scan(Engine *self, PyObject *args, int raw_hits) {
             return PyErr_NoMemory();
         }
     } else {
-        nb = self->nbuf;
-        cb = self->cbuf;
-        pos = self->pbuf;
-        wb = self->wbuf;
-        self->busy = 1;
+        nb = nbuf;
+        cb = cbuf;
+        pos = pbuf;
+        wb = wbuf;
+        busy = 1;
     }
     PyObject *result = NULL, *runs = PyList_New(0), *wins = PyList_New(0), *cands_obj = NULL;
     vec_t hits = {0}, cands = {0};
@@ -1062,7 +1060,7 @@ done:
     if (own) {
         free(nb); free(cb); free(pos); free(wb);
     } else {
-        self->busy = 0;
+        busy = 0;
     }
     return result;
 }
