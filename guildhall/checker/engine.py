@@ -246,6 +246,13 @@ class PatternSet:
                     self._view_dbs = False
             return self._view_dbs or None
 
+    def release_view_databases(self) -> None:
+        """Drop the compiled view databases and this thread's scratches (compiled again on use)."""
+        with self._db_lock:
+            self._view_dbs = None
+            self._compressible = ()
+        self._local = threading.local()
+
     def _scratch(self, db: Any) -> Any:
         """Return this thread's scratch space for ``db``; a scratch cannot be shared by threads."""
         scratches = getattr(self._local, "scratches", None)

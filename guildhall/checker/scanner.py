@@ -354,6 +354,10 @@ def _library_agrees() -> bool:
             eng = _build_native(pset)
             _library_checked = eng is not None and _reports_what_the_binding_reports(pset, eng)
             pset.__dict__["_native_engine"] = eng if _library_checked else None
+            if _library_checked:
+                # The Python path's databases and buffers were only needed for the check.
+                pset.release_view_databases()
+                byteviews.release_buffers()
     return _library_checked
 
 
