@@ -481,7 +481,7 @@ class _ChunkScanner:
         if native is True:
             native = native_engine(pset) if engine == "hyperscan" else None
         self._native = native
-        self._regexes = [(spec.py.finditer, spec.value_group) for spec in specs]
+        self._regexes = [(spec.py.search, spec.value_group) for spec in specs]
         self._carry = ""
         self._base = 0  # global offset of _carry[0]
         self._accept_from = 0  # global offset: findings before it are done
@@ -570,12 +570,18 @@ class _ChunkScanner:
             norm = normalize_runs(buf, runs)
             regexes = self._regexes
             for idx, ws, stop, end in windows:
-                finditer, group = regexes[idx]
-                for m in finditer(norm, ws, end):
-                    if m.start() >= stop:
-                        break
+                # finditer's matches that start before stop: each search starts
+                # where the last match ended, and none is needed once that is at
+                # or past stop (finditer's last, fruitless search ran to end).
+                search, group = regexes[idx]
+                m = search(norm, ws, end)
+                while m is not None and m.start() < stop:
                     matches.append(idx)
                     matches.extend(m.span(group) if group else m.span())
+                    pos = m.end()
+                    if pos == m.start():  # no pattern matches the empty string; a guard
+                        pos += 1
+                    m = search(norm, pos, end) if pos < stop else None
         out: list[Finding] = self.hits if self.bare else []  # type: ignore[assignment]
         self._lines_before = self._native.finish(  # type: ignore[union-attr]
             buf, candidates, matches, base, lo, hi, self.line_numbers, self._lines_before, out,
