@@ -817,12 +817,11 @@ static Py_ssize_t build_views(const text_t *t, unsigned char *nb, unsigned char 
                 k += 16;
                 continue;
             }
-            while (keep) {
-                int j = __builtin_ctz(keep);
+            /* Branch-free: every byte written at k, k advanced by its keep bit. */
+            for (int j = 0; j < 16; j++) {
                 cb[k] = nb[i + j];
                 pos[k] = (uint32_t)(i + j);
-                k++;
-                keep &= keep - 1;
+                k += keep >> j & 1;
             }
         }
 #endif
