@@ -1,7 +1,12 @@
-"""Build the checker's optional C helper (guildhall/checker/_views.c); the rest is in pyproject.toml.
+"""Build the checker's optional C helpers; the rest is in pyproject.toml.
 
-The extension is optional: when it cannot be compiled the checker uses its
-pure-Python path (byteviews.text_views), which gives identical results.
+* guildhall/checker/_views.c: the narrow and UTF-16 views (no library needed);
+* guildhall/checker/_native.c: the per-chunk work (scans with libhs, exact
+  anchors, validation, windows, overlaps, findings), linked with the system's
+  libhs (Debian: libvectorscan-dev, which `make install` installs).
+
+Both are optional: when one cannot be compiled (no compiler, no libhs headers)
+the checker uses its pure-Python path, which gives identical results.
 """
 
 from setuptools import Extension, setup
@@ -13,6 +18,13 @@ setup(
             ["guildhall/checker/_views.c"],
             extra_compile_args=["-O3"],
             optional=True,
-        )
+        ),
+        Extension(
+            "guildhall.checker._native",
+            ["guildhall/checker/_native.c"],
+            libraries=["hs"],
+            extra_compile_args=["-O3", "-Wall"],
+            optional=True,
+        ),
     ]
 )

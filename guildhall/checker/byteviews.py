@@ -316,6 +316,12 @@ def c_views_available() -> bool:
     return _cviews is not None
 
 
+def release_buffers() -> None:
+    """Free this thread's reused view buffers (allocated again on the next call)."""
+    if hasattr(_buffers, "bufs"):
+        del _buffers.bufs
+
+
 def fast_views(text: str) -> FastViews | None | bool:
     """Return the views of ``text`` built by the C helper, or None beyond the BMP.
 

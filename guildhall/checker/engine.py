@@ -59,6 +59,18 @@ def normalize_text(text: str) -> str:
     return _FW_RE.sub(lambda m: m.group().translate(_FW_TABLE), text)
 
 
+def normalize_runs(text: str, runs: list[tuple[int, int]]) -> str:
+    """Return ``text`` with its runs [a, b) of full-width forms mapped to ASCII (see markers)."""
+    if not runs:
+        return text
+    pieces, prev = [], 0
+    for a, b in runs:
+        pieces += (text[prev:a], text[a:b].translate(_FW_TABLE))
+        prev = b
+    pieces.append(text[prev:])
+    return "".join(pieces)
+
+
 def _load_hyperscan() -> Any | None:
     """Import hyperscan if available; the checker works without it."""
     try:
@@ -85,7 +97,7 @@ def _compile(hs: Any, expressions: list[bytes], ids: list[int], flags: list[int]
 _APART = frozenset({"email"})
 #: The group of Latin custom terms in the narrow view (never compressed: a term
 #: may spell two characters in a row that the narrow view writes as "?").
-_TERMS = "terms"
+_TERMS = TERMS_GROUP = "terms"
 
 
 def _needs_wide(spec: PatternSpec, anchor: str) -> bool:
@@ -172,51 +184,74 @@ class PatternSet:
             hs.HS_FLAG_MULTILINE if spec.hs_multiline else 0
         )
 
-    def _view_databases(self) -> tuple[tuple[Any, ...], Any | None] | None:
-        """Compile the anchors for the narrow and UTF-16 views (see byteviews).
+    def view_groups(self) -> list[tuple[str, list[bytes], list[int], list[int]]] | None:
+        """Translate the anchors for the narrow and UTF-16 views (see byteviews).
 
-        Return (narrow databases, UTF-16 database or None).  Markings and
-        Chinese custom terms go to the UTF-16 view; numbers, e-mail addresses
-        and Latin terms to the narrow view, the e-mail anchor in a database of
-        its own (Hyperscan scans the two faster than their union: 1.65 against
-        1.97 ms per million characters of the benchmark's prose).  Return None
-        when an anchor cannot be translated (the UTF-8 database is then used
-        for everything).
+        Return (group, expressions, spec indices, Hyperscan flags) per database:
+        group UTF16 (markings and Chinese custom terms, on the UTF-16 view),
+        _TERMS (Latin custom terms, on the narrow view) or another name (numbers
+        and e-mail addresses, on the compressed narrow view).  Return None when
+        an anchor cannot be translated (the UTF-8 database is then used for
+        everything).  The C engine (scanner.py, _native.c) compiles the same.
+        """
+        hs = _hyperscan()
+        groups: dict[str, tuple[list[bytes], list[int], list[int]]] = {}
+        try:
+            for idx, spec in enumerate(self.specs):
+                for anchor in spec.hs:
+                    view = UTF16 if _needs_wide(spec, anchor) else NARROW
+                    if view == UTF16:
+                        key = UTF16
+                    elif spec.type == "CUSTOM_TERM":
+                        key = _TERMS
+                    else:
+                        key = spec.key if spec.key in _APART else NARROW
+                    group = groups.setdefault(key, ([], [], []))
+                    group[0].append(translate(anchor, view, caseless=spec.hs_caseless))
+                    group[1].append(idx)
+                    # Line anchors are translated to consume the line
+                    # break, so no multi-line flag is needed.
+                    group[2].append(
+                        hs.HS_FLAG_SOM_LEFTMOST | (hs.HS_FLAG_CASELESS if spec.hs_caseless else 0)
+                    )
+        except UntranslatableError:
+            return None
+        return [(key, *g) for key, g in groups.items()]
+
+    def _view_databases(self) -> tuple[tuple[Any, ...], Any | None] | None:
+        """Compile the anchors for the narrow and UTF-16 views (see view_groups).
+
+        Return (narrow databases, UTF-16 database or None).  The e-mail anchor
+        has a database of its own (Hyperscan scans the two faster than their
+        union: 1.65 against 1.97 ms per million characters of the benchmark's
+        prose).  Return None when an anchor cannot be translated or compiled.
         """
         with self._db_lock:
             if self._view_dbs is None:
                 hs = _hyperscan()
-                groups: dict[str, tuple[list[bytes], list[int], list[int]]] = {}
+                groups = self.view_groups()
                 try:
-                    for idx, spec in enumerate(self.specs):
-                        for anchor in spec.hs:
-                            view = UTF16 if _needs_wide(spec, anchor) else NARROW
-                            if view == UTF16:
-                                key = UTF16
-                            elif spec.type == "CUSTOM_TERM":
-                                key = _TERMS
-                            else:
-                                key = spec.key if spec.key in _APART else NARROW
-                            group = groups.setdefault(key, ([], [], []))
-                            group[0].append(translate(anchor, view, caseless=spec.hs_caseless))
-                            group[1].append(idx)
-                            # Line anchors are translated to consume the line
-                            # break, so no multi-line flag is needed.
-                            group[2].append(
-                                hs.HS_FLAG_SOM_LEFTMOST
-                                | (hs.HS_FLAG_CASELESS if spec.hs_caseless else 0)
-                            )
-                    wide = groups.pop(UTF16, None)
+                    if groups is None:
+                        raise UntranslatableError("an anchor cannot be translated")
+                    narrow = [g for g in groups if g[0] != UTF16]
+                    wide = [g for g in groups if g[0] == UTF16]
                     self._view_dbs = (
-                        tuple(_compile(hs, *g) for g in groups.values()),
-                        _compile(hs, *wide) if wide else None,
+                        tuple(_compile(hs, *g[1:]) for g in narrow),
+                        _compile(hs, *wide[0][1:]) if wide else None,
                     )
-                    self._compressible = tuple(key != _TERMS for key in groups)
+                    self._compressible = tuple(g[0] != _TERMS for g in narrow)
                 except (UntranslatableError, hs.error):
                     # A construct the translation does not know, or a pattern
                     # Hyperscan refuses in byte mode: scan through UTF-8.
                     self._view_dbs = False
             return self._view_dbs or None
+
+    def release_view_databases(self) -> None:
+        """Drop the compiled view databases and this thread's scratches (compiled again on use)."""
+        with self._db_lock:
+            self._view_dbs = None
+            self._compressible = ()
+        self._local = threading.local()
 
     def _scratch(self, db: Any) -> Any:
         """Return this thread's scratch space for ``db``; a scratch cannot be shared by threads."""
@@ -254,16 +289,9 @@ class PatternSet:
         else:
             narrow, wide, runs = fast.narrow, fast.wide, fast.runs
         narrow_dbs, wide_db = dbs
-        norm = text
-        if runs:
-            # The Python regexes and rules read the normalised text; the views
-            # already read full-width forms as ASCII.
-            pieces, prev = [], 0
-            for a, b in runs:
-                pieces += (text[prev:a], text[a:b].translate(_FW_TABLE))
-                prev = b
-            pieces.append(text[prev:])
-            norm = "".join(pieces)
+        # The Python regexes and rules read the normalised text; the views
+        # already read full-width forms as ASCII.
+        norm = normalize_runs(text, runs)
         # Hits go straight into one list per spec; _windows sorts and merges them.
         per_spec: list[list[tuple[int, int]]] = [[] for _ in self.specs]
         if narrow_dbs:

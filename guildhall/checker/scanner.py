@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import re
+import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-from .engine import PatternSet, pattern_set, resolve_engine
+from . import byteviews
+from .byteviews import UTF16
+from .engine import TERMS_GROUP, PatternSet, normalize_runs, pattern_set, resolve_engine
 from .extract import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIME_BUDGET,
@@ -247,6 +252,18 @@ def _rule_term(norm: str, s: int, e: int, base: int) -> Verdict:
     return "custom confidential term", 1.0
 
 
+#: The rules whose verdict does not depend on the value: (detail, confidence,
+#: standalone line).  A line mark's confidence is 0.95 near the top, else 0.8.
+FIXED_VERDICTS: dict[str, tuple[str, float, bool]] = {
+    "classification_star": ("classification", 0.99, False),
+    "classification_level": ("classification", 0.99, False),
+    "classification_line": ("classification", 0.95, True),
+    "internal_line": ("internal", 0.95, True),
+    "internal_inline": ("internal", 0.9, False),
+    "distribution": ("distribution", 0.9, False),
+    "term": ("custom confidential term", 1.0, False),
+}
+
 RULES: dict[str, Callable[[str, int, int, int], Verdict]] = {
     "id": _rule_id,
     "uscc": _rule_uscc,
@@ -255,18 +272,157 @@ RULES: dict[str, Callable[[str, int, int, int], Verdict]] = {
     "landline": _rule_landline,
     "passport": _rule_passport,
     "email": _rule_email,
-    "classification_star": _rule_mark("classification", 0.99),
-    "classification_level": _rule_mark("classification", 0.99),
-    "classification_line": _rule_mark("classification", 0.95, line=True),
-    "internal_line": _rule_mark("internal", 0.95, line=True),
-    "internal_inline": _rule_mark("internal", 0.9),
-    "distribution": _rule_mark("distribution", 0.9),
+    **{key: _rule_mark(*verdict) for key, verdict in FIXED_VERDICTS.items() if key != "term"},
     "term": _rule_term,
 }
 
 
 def _validate(spec: PatternSpec, norm: str, s: int, e: int, base: int) -> Verdict:
     return RULES[spec.key](norm, s, e, base)
+
+
+# --- The C engine (optional) ------------------------------------------------------
+
+try:  # built by ``pip install -e .`` from _native.c when libhs and its headers are there
+    from . import _native
+except ImportError:  # pragma: no cover - depends on the build
+    _native = None
+
+_EXACT_CODES = {None: 0, "token": 1, "passport": 2, "chain": 3}
+_RULE_CODES = {"id": 1, "uscc": 2, "card": 3, "mobile": 4, "landline": 5, "passport": 6, "email": 7}
+_FIXED_RULE = 8
+#: The view each group of view_groups() is scanned in by _native.c.
+_VIEW_CODES = {UTF16: 2, TERMS_GROUP: 1}  # any other group: the compressed narrow view (0)
+_CONTEXT_WORDS = (USCC_CONTEXT, CARD_CONTEXT, NUMBER_NEGATIVE_CONTEXT, PASSPORT_CONTEXT,
+                  TAIWAN_CONTEXT)  # fmt: skip
+_native_lock = threading.RLock()
+
+
+def native_available() -> bool:
+    """Tell whether the C engine (_native.c) is built and not switched off.
+
+    ``GUILDHALL_CHECKER_NATIVE=0`` switches it off (the Hyperscan engine then
+    runs its Python rules, with identical findings).
+    """
+    return _native is not None and os.environ.get("GUILDHALL_CHECKER_NATIVE", "1") != "0"
+
+
+def _words_lower_safely(words: Iterable[str]) -> bool:
+    """Tell whether _native.c's lower-casing agrees with str.lower for these words.
+
+    It folds ASCII letters and U+0130/U+212A, and leaves every other character
+    alone: right when each word spells lower-case ASCII and caseless (``Lo``)
+    characters only, since no other character lowers to one of those (a test
+    checks that for the whole BMP).
+    """
+    return all(
+        (ch.isascii() and not ch.isupper()) or unicodedata.category(ch) == "Lo"
+        for word in words
+        for ch in word
+    )
+
+
+def native_engine(pset: PatternSet) -> object | None:
+    """Return the C engine for ``pset`` (built once), or None when it cannot be used.
+
+    The first engine built in a process is checked on a probe text against the
+    Python rules and binding (see _PROBE); if it disagrees, none is used.
+    """
+    if not native_available():
+        return None
+    cached = pset.__dict__.get("_native_engine", False)
+    if cached is not False:
+        return cached
+    if not _library_agrees():
+        return None
+    with _native_lock:
+        cached = pset.__dict__.get("_native_engine", False)
+        if cached is False:
+            cached = pset.__dict__["_native_engine"] = _build_native(pset)
+    return cached
+
+
+_library_checked: bool | None = None
+
+
+def _library_agrees() -> bool:
+    """Build the engine for every type and the probe's terms once, and check it on _PROBE."""
+    global _library_checked
+    with _native_lock:
+        if _library_checked is None:
+            pset = pattern_set(None, _PROBE_TERMS)
+            eng = _build_native(pset)
+            _library_checked = eng is not None and _reports_what_the_binding_reports(pset, eng)
+            pset.__dict__["_native_engine"] = eng if _library_checked else None
+            if _library_checked:
+                # The Python path's databases and buffers were only needed for the check.
+                pset.release_view_databases()
+                byteviews.release_buffers()
+    return _library_checked
+
+
+def _build_native(pset: PatternSet) -> object | None:
+    """Compile the C engine for ``pset``; None when some spec or anchor is beyond it."""
+    groups = pset.view_groups()
+    if groups is None or not _words_lower_safely(w for ws in _CONTEXT_WORDS for w in ws):
+        return None
+    specs = []
+    for spec in pset.specs:
+        fixed = FIXED_VERDICTS.get(spec.key)
+        rule = _FIXED_RULE if fixed else _RULE_CODES.get(spec.key)
+        if rule is None or spec.exact not in _EXACT_CODES:
+            return None
+        specs.append((
+            _EXACT_CODES[spec.exact], rule,
+            "".join(sorted(spec.allowed)) if spec.allowed is not None else None,
+            "".join(sorted(spec.cuts)) if spec.cuts is not None else None,
+            spec.max_span, _PRIORITY.get(spec.type, 99), spec.type,
+            spec.type in ("CONFIDENTIAL_MARKING", "CUSTOM_TERM"),
+            fixed[0] if fixed else None, fixed[1] if fixed else 0.0,
+            bool(fixed and fixed[2]),
+        ))  # fmt: skip
+    dbs = [(_VIEW_CODES.get(key, 0), exprs, ids, flags) for key, exprs, ids, flags in groups]
+    try:
+        return _native.Engine(  # type: ignore[union-attr]
+            dbs, specs, _CONTEXT_WORDS, [int(code) for code in PROVINCE_CODES], Finding, mask
+        )
+    except ValueError:  # a pattern this libhs refuses
+        return None
+
+
+#: A text on which a libhs must report the hits the Python binding reports.  The
+#: first line made Vectorscan 5.4.9 (Debian's libvectorscan5) miss the second
+#: e-mail anchor with start-of-match reporting on; the rest has every type.
+_PROBE = (
+    "@q.com?l meeting approved the budget for 2024. ?\n?3.2?HT-2023-0456?2024?3?11:45?"
+    "E-mail: wangwu88@3.o\n机密★1年 身份证11010519491231002X 手机+86 138-1234-5678 "
+    "电话（025）83216547转12 卡号6222 0200 1234 5671 91350100M000100Y43 护照E12345678 "
+    "此件不得外传，严禁复制。\n内 部\n仅限内部使用 Nebula 内部资料"
+)
+_PROBE_TERMS = ("Nebula", "内部资料")
+
+
+def _reports_what_the_binding_reports(pset: PatternSet, eng: object) -> bool:
+    """Check the C engine (and its libhs) against the Python rules and binding on _PROBE."""
+
+    def findings(native: object | None) -> list[Hit | Finding]:
+        scanner = _ChunkScanner(pset, "hyperscan", deadline=None, excerpt_width=None,
+                                line_numbers=True, native=native)  # fmt: skip
+        scanner.feed(_PROBE)
+        return scanner.finish()
+
+    if findings(eng) != findings(None):
+        return False
+    viewed = pset._view_hits(_PROBE)
+    if viewed is None or not byteviews.c_views_available():
+        return True  # the binding scanned the uncompressed view: other hits
+    expected = sorted((idx, s, e) for idx, spans in viewed[1].items() for s, e in spans)
+    return eng.hits(_PROBE, _today()) == expected  # type: ignore[attr-defined]
+
+
+def _today() -> int:
+    d = _dt.date.today()
+    return d.year * 10000 + d.month * 100 + d.day
 
 
 # --- Overlaps ----------------------------------------------------------------
@@ -307,7 +463,9 @@ class _ChunkScanner:
         excerpt_width: int | None,
         line_numbers: bool,
         bare: bool = False,
+        native: object | None | bool = True,
     ) -> None:
+        """``native``: the C engine to use, None for none, True for native_engine(pset)'s."""
         self.pset = pset
         self.bare = bare
         self.engine = engine
@@ -320,6 +478,10 @@ class _ChunkScanner:
         self._rules = [RULES[spec.key] for spec in specs]
         self._types = [spec.type for spec in specs]
         self._prio = [_PRIORITY.get(spec.type, 99) for spec in specs]
+        if native is True:
+            native = native_engine(pset) if engine == "hyperscan" else None
+        self._native = native
+        self._regexes = [(spec.py.search, spec.value_group) for spec in specs]
         self._carry = ""
         self._base = 0  # global offset of _carry[0]
         self._accept_from = 0  # global offset: findings before it are done
@@ -353,6 +515,13 @@ class _ChunkScanner:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise ScanTimeoutError("scanning took longer than the time budget")
         base, lo = self._base, self._accept_from
+        if self._native is not None:
+            today = _today()
+            scanned = self._native.scan(buf, today)  # type: ignore[attr-defined]
+            if scanned is not None:
+                self._process_native(buf, hi, scanned, today)
+                return
+            # A chunk beyond the BMP: the Python rules below.
         norm, matches = self.pset.matches(buf, self.engine)
         rules, types, prio = self._rules, self._types, self._prio
         # Candidates stay tuples (start, end, spec index, verdict) until the
@@ -390,6 +559,44 @@ class _ChunkScanner:
                 out.append(Hit(f, base + xs, buf[xs : e + width]))
         if self.line_numbers:
             self._lines_before = line_no + buf.count("\n", line_pos, max(line_pos, hi_rel))
+
+
+    def _process_native(self, buf: str, hi: int, scanned: tuple, today: int) -> None:
+        """Do _process with the C engine: only the windowed regexes run in Python."""
+        runs, candidates, windows = scanned
+        base, lo = self._base, self._accept_from
+        matches: list[int] = []
+        if windows:
+            norm = normalize_runs(buf, runs)
+            regexes = self._regexes
+            for idx, ws, stop, end in windows:
+                # finditer's matches that start before stop: each search starts
+                # where the last match ended, and none is needed once that is at
+                # or past stop (finditer's last, fruitless search ran to end).
+                search, group = regexes[idx]
+                m = search(norm, ws, end)
+                while m is not None and m.start() < stop:
+                    matches.append(idx)
+                    matches.extend(m.span(group) if group else m.span())
+                    pos = m.end()
+                    if pos == m.start():  # no pattern matches the empty string; a guard
+                        pos += 1
+                    m = search(norm, pos, end) if pos < stop else None
+        out: list[Finding] = self.hits if self.bare else []  # type: ignore[assignment]
+        self._lines_before = self._native.finish(  # type: ignore[union-attr]
+            buf, candidates, matches, base, lo, hi, self.line_numbers, self._lines_before, out,
+            today,
+        )
+        if self.bare:
+            return
+        width = self.excerpt_width
+        for f in out:
+            if width is None:
+                self.hits.append(Hit(f, f.start, ""))
+            else:
+                s, e = f.start - base, f.end - base
+                xs = max(0, s - width)
+                self.hits.append(Hit(f, base + xs, buf[xs : e + width]))
 
 
 def _resolve(
