@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from guildhall.checker import scan_text  # noqa: E402
 from guildhall.checker.corpus import generate_corpus, generate_prose, score  # noqa: E402
 from guildhall.checker.engine import hyperscan_available, pattern_set  # noqa: E402
+from guildhall.checker.scanner import native_available  # noqa: E402
 from guildhall.checker.realistic_corpus import PARTS, generate_realistic  # noqa: E402
 
 # A fair naive pass: one alternation of every type's shape, no validation,
@@ -203,6 +204,8 @@ def main() -> int:
         "python": platform.python_version(),
         "machine": f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPUs",
         "hyperscan_available": hyperscan_available(),
+        # Whether the checker ran its C engine (_native.c, built against libhs).
+        "c_engine": native_available(),
     }
 
     print(f"generating {args.mb} MB of prose ...", flush=True)
