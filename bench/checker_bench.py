@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 from guildhall.checker import scan_text  # noqa: E402
 from guildhall.checker.corpus import generate_corpus, generate_prose, score  # noqa: E402
 from guildhall.checker.engine import hyperscan_available, pattern_set  # noqa: E402
-from guildhall.checker.scanner import native_available  # noqa: E402
 from guildhall.checker.realistic_corpus import PARTS, generate_realistic  # noqa: E402
+from guildhall.checker.scanner import native_available  # noqa: E402
 
 # A fair naive pass: one alternation of every type's shape, no validation,
 # no boundaries, no context words — what a first attempt would look like.
