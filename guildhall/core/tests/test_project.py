@@ -30,6 +30,21 @@ def test_check_deploy_is_clean_with_debug_off_and_a_real_secret_key():
 GETTEXT_CALL = re.compile(r"\b(_|gettext|ngettext|pgettext|gettext_lazy|ngettext_lazy|pgettext_lazy)\(")
 
 
+#: A label's translation, or a value, followed by an ASCII colon: in Chinese the colon is
+#: "：", so templates write `{% colon %}` (outside a `blocktranslate`, whose own text is
+#: translated whole).
+ASCII_COLON = re.compile(r"(%\}|%\}</strong>|%\}</b>|\}\})[ ]?:( |\n)")
+BLOCK = re.compile(r"\{% blocktranslate.*?\{% endblocktranslate %\}", re.S)
+
+
+def test_no_template_joins_a_label_and_its_value_with_an_ascii_colon():
+    found = []
+    for path in sorted((ROOT / "guildhall").rglob("templates/**/*.html")):
+        text = BLOCK.sub("", path.read_text(encoding="utf-8"))
+        found += [f"{path.relative_to(ROOT)}: {m.group(0)!r}" for m in ASCII_COLON.finditer(text)]
+    assert not found, "write {% colon %} instead:\n" + "\n".join(found)
+
+
 def test_no_message_is_marked_inside_an_f_string():
     """`makemessages` (xgettext) does not read inside an f-string's braces: a message marked
     there never reaches the catalogue and shows in English. Mark it outside, then format."""
