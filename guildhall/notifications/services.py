@@ -38,7 +38,9 @@ class Message:
 def latest_unread(user: Any, n: int = 5) -> list[Notification]:
     """The person's `n` latest unread notices, with how many are unread in all counted in the
     same query (`COUNT(*) OVER ()`) and kept for the header's `unread_count`."""
-    found = list(user.notifications.filter(read_at__isnull=True).only(
+    # Not through `user.notifications`, which would read each notice's recipient (deferred
+    # here) to attach the user to it.
+    found = list(Notification.objects.filter(recipient=user, read_at__isnull=True).only(
         "subject", "url", "created_at").annotate(unread=Window(Count("pk"))).order_by(
         "-created_at", "-pk")[:n])
     user._guildhall_unread = found[0].unread if found else 0
