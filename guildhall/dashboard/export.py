@@ -93,21 +93,28 @@ def _values(rows: QuerySet, fields: list[str]) -> Iterator[tuple[int, list[tuple
 
 
 def write_lines(org_ids: Iterable[int], using: str = "default") -> int:
-    """Write the export lines of these rows in every language (with their row's refresh)."""
+    """Write the export lines of these rows in every language (with their row's refresh).
+    A line that is already what it would be is left as it is: most refreshes change no
+    figure the export shows, and a rewritten line is a dead row for PostgreSQL to vacuum."""
     shown = columns()
     fields = export_fields(shown)
     written = 0
     for pks, values in _values(Row.objects.using(using).filter(pk__in=list(org_ids)), fields):
+        kept = {(pk, language): (found, head, tail) for pk, language, found, head, tail in
+                ExportLine.objects.using(using).filter(row_id__in=pks).values_list(
+                    "row_id", "language", "version", "head", "tail")}
         lines = []
         for language, _name in settings.LANGUAGES:
             with override(language):
                 found, parts = version(shown), line_parts(shown)(values)
             lines += [ExportLine(row_id=pk, language=language, version=found, head=head, tail=tail)
-                      for pk, (head, tail) in zip(pks, parts, strict=True)]
-        ExportLine.objects.using(using).bulk_create(
-            lines, update_conflicts=True, unique_fields=["row", "language"],
-            update_fields=["version", "head", "tail"])
-        written += len(pks)
+                      for pk, (head, tail) in zip(pks, parts, strict=True)
+                      if kept.get((pk, language)) != (found, head, tail)]
+        if lines:
+            ExportLine.objects.using(using).bulk_create(
+                lines, update_conflicts=True, unique_fields=["row", "language"],
+                update_fields=["version", "head", "tail"])
+        written += len(lines)
     return written
 
 
