@@ -109,6 +109,43 @@ class _Translated(dict):
 def _changes() -> dict[str, Any]:
     """The fields whose driver values are changed for the export, each with its change:
     coded values turned into labels (each translated once), the day of a time, hours."""
+    def hours(value: Any) -> float:
+        return float(value or 0)
+
+    return {"plan_status": _Translated(plan_status_label).__getitem__,
+            "top_severity": _Translated(severity_label).__getitem__,
+            "report_status": _Translated(_report_label).__getitem__,
+            "has_admin": _Translated(_yes_no).__getitem__,
+            "last_activity": local_day(), "study_hours": hours}
+
+
+def _coded_values() -> dict[str, list[Any]]:
+    """The values of the fields `_changes` turns into labels (those of an installed module)."""
+    from django.apps import apps
+
+    found: dict[str, list[Any]] = {"report_status": ["", *ReportStatus.values],
+                                   "has_admin": [False, True]}
+    if apps.is_installed("guildhall.plans"):
+        from guildhall.plans.models import PlanStatus
+
+        found["plan_status"] = ["", *PlanStatus.values]
+    if apps.is_installed("guildhall.incidents"):
+        from guildhall.incidents.models import Severity
+
+        found["top_severity"] = ["", *Severity.values]
+    return found
+
+
+def labels(columns: list[Column]) -> list[str]:
+    """Every label the export of these columns can write for a coded value, in the current
+    language (what a line kept ready depends on besides the row's own values)."""
+    changes, fields = _changes(), export_fields(columns)
+    return [changes[f](v) for f, values in _coded_values().items() if f in fields for v in values]
+
+
+def local_day() -> Any:
+    """A function from a time as the database driver gives it to the export's text of its
+    day in the current time zone ("" for none)."""
     tz = timezone.get_current_timezone()
     #: For each UTC day seen, when the local day changes and the local days either side.
     by_utc_day: dict[str, tuple[str, str, str] | None] = {}
@@ -132,14 +169,7 @@ def _changes() -> dict[str, Any]:
             value = value.replace(tzinfo=dt.UTC)
         return value.astimezone(tz).date().isoformat()
 
-    def hours(value: Any) -> float:
-        return float(value or 0)
-
-    return {"plan_status": _Translated(plan_status_label).__getitem__,
-            "top_severity": _Translated(severity_label).__getitem__,
-            "report_status": _Translated(_report_label).__getitem__,
-            "has_admin": _Translated(_yes_no).__getitem__,
-            "last_activity": day, "study_hours": hours}
+    return day
 
 
 def _local_days(utc_day: str, tz: Any) -> tuple[str, str, str] | None:

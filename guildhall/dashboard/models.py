@@ -70,3 +70,27 @@ class Row(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.year}"
+
+
+class ExportLine(models.Model):
+    """A row's line of the .xlsx export in one language, written with the row (`export.
+    write_lines`) so that the export of 2,000 rows reads and joins them: the cells before
+    the last activity's (`head`, from `<row>`) and after it (`tail`, to `</row>`); the day of
+    the last activity is written by each export, in its time zone. `version` names what the
+    line was written with (the columns, the labels of the coded values in `language`, the
+    writing's format): a line of another version is not used, the export writes that row
+    itself and the periodic refresh writes the line again."""
+
+    row = models.ForeignKey(Row, models.CASCADE, related_name="export_lines")
+    language = models.CharField(max_length=15)
+    version = models.CharField(max_length=16)
+    head = models.TextField()
+    tail = models.TextField()
+
+    class Meta:
+        verbose_name = _("dashboard export line")
+        constraints = [models.UniqueConstraint(fields=["row", "language"],
+                                               name="dash_export_line")]
+
+    def __str__(self) -> str:
+        return f"{self.row_id} {self.language}"

@@ -120,7 +120,10 @@ def chart_q(chart: str) -> Q:
     return Q(**{f"charts__{name}__has_key": key})
 
 
-def association_row(org: Organization) -> Row | None:
+def association_row(org: Organization, fields: list[str] | None = None) -> Row | None:
+    """The association's row, with its organization; only `fields` when given."""
+    if fields is not None:
+        return Row.objects.filter(organization=org).only(*fields).order_by().first()
     return Row.objects.filter(organization=org).select_related("organization").first()
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from guildhall.dashboard import export
 from guildhall.dashboard.models import Row
 from guildhall.dashboard.sources import NOT_ACTIVITY, Period, installed_sources
 from guildhall.orgs.models import Organization
@@ -57,6 +58,7 @@ def refresh(org_ids: Iterable[int], now: dt.datetime | None = None) -> int:
             [Row(organization_id=pk, **{k: v for k, v in fields.items() if k in _FIELDS})
              for pk, fields in values.items()],
             update_conflicts=True, unique_fields=["organization"], update_fields=_FIELDS)
+        export.write_lines(batch)
     return len(ids)
 
 
@@ -78,15 +80,20 @@ def stale_below(supervisor: Organization, now: dt.datetime, limit: int | None) -
 
 
 def refresh_stale(supervisor: Organization | None = None, limit: int | None = READ_REFRESH_LIMIT) -> int:
-    """Refresh the stale rows below `supervisor` (every stale row without one)."""
+    """Refresh the stale rows below `supervisor` (every stale row without one, and the export
+lines of the rows missing a line of the current version)."""
     now = timezone.now()
     if supervisor is None:
         ids = list(Row.objects.filter(stale_after__lte=now).values_list("organization_id", flat=True))
         ids += list(Organization.objects.filter(
             kind=Organization.Kind.ASSOCIATION, is_active=True, dashboard_row__isnull=True,
         ).values_list("pk", flat=True))
-    else:
-        ids = stale_below(supervisor, now, limit)
+        refreshed = refresh(ids, now) if ids else 0
+        unlined = sorted(export.rows_without_lines() - set(ids))
+        for start in range(0, len(unlined), BATCH):
+            export.write_lines(unlined[start:start + BATCH])
+        return refreshed
+    ids = stale_below(supervisor, now, limit)
     return refresh(ids, now) if ids else 0
 
 

@@ -3,6 +3,9 @@ zipfile into whatever chunks the caller reads, so a sheet of any length takes fl
 
     for chunk in xlsx.stream("Associations", header, rows): ...
 
+A caller that keeps rows already written (`"<row>" + xlsx.cells(values) + "</row>"`, or a
+row's cells in parts joined later) streams them with `stream_lines`.
+
 Every value is a string (an inline string), a number (int, float, Decimal) or a bool, or
 None (an empty cell). Nothing here is ever a formula: a text starting with "=" is written
 as text, and a caller that fears a spreadsheet re-reading it as one prefixes it itself.
@@ -191,9 +194,25 @@ class _Chunks:
         return data
 
 
+def cells(values: Sequence[Any]) -> str:
+    """A row's cells as `stream` writes them, without the row's element: the parts of a row
+    kept ready (a row is `"<row>" + cells(values) + "</row>"`, and the cells of its values
+    split anywhere join to the cells of the whole row, up to `xml:space` on texts)."""
+    return next(_rows_xml((values,), _SHAPES))[5:-6]
+
+
+_SHAPES = _Shapes()
+
+
 def stream(name: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], *,
            compresslevel: int = 1) -> Iterator[bytes]:
     """The workbook's bytes in chunks: one sheet `name`, the `header` row, then `rows`."""
+    return stream_lines(name, header, _rows_xml(rows, _Shapes()), compresslevel=compresslevel)
+
+
+def stream_lines(name: str, header: Sequence[Any], lines: Iterable[str], *,
+                 compresslevel: int = 1) -> Iterator[bytes]:
+    """As `stream`, the rows given written: each line a `<row>` element of `cells`."""
     out = _Chunks()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as book:
         for part, content in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
@@ -202,13 +221,13 @@ def stream(name: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], *,
                               ("xl/styles.xml", _STYLES)):
             book.writestr(part, content)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            lines = [_SHEET_START, _row(header)]
-            for line in _rows_xml(rows, _Shapes()):
-                lines.append(line)
-                if len(lines) >= ROWS_PER_WRITE:
-                    sheet.write("".join(lines).encode())
-                    lines.clear()
+            parts = [_SHEET_START, _row(header)]
+            for line in lines:
+                parts.append(line)
+                if len(parts) >= ROWS_PER_WRITE:
+                    sheet.write("".join(parts).encode())
+                    parts.clear()
                     yield out.take()
-            lines.append(_SHEET_END)
-            sheet.write("".join(lines).encode())
+            parts.append(_SHEET_END)
+            sheet.write("".join(parts).encode())
     yield out.take()

@@ -6,13 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.home import HomeSection, home_section
+from guildhall.notifications.services import latest_unread
 
 
 @home_section
 def unread_notifications(user: Any, org: Any) -> HomeSection:
     # The person's own unread notices, as the header counts them: a supervisor's are mostly
     # about the associations below, not the body itself. Each opens what it is about.
-    notes = user.notifications.filter(read_at__isnull=True).order_by("-created_at", "-pk")[:5]
+    notes = latest_unread(user, 5)  # the header's count from the same query
     return HomeSection(
         title=_("Unread notifications"),
         items=[{"label": n.subject, "url": n.url or reverse("notifications:inbox"),

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone, translation
 
 from guildhall.core.lines import labelled
@@ -32,6 +32,29 @@ class Message:
     url: str = ""
     organization: Any = None
     dedupe_key: str | None = None
+
+
+# ---- the person's unread notices ----------------------------------------------------------
+
+def latest_unread(user: Any, n: int = 5) -> list[Notification]:
+    """The person's `n` latest unread notices, with how many are unread in all counted in the
+    same query (`COUNT(*) OVER ()`) and kept for the header's `unread_count`."""
+    # Not through `user.notifications`, which would read each notice's recipient (deferred
+    # here) to attach the user to it.
+    found = list(Notification.objects.filter(recipient=user, read_at__isnull=True).only(
+        "subject", "url", "created_at").annotate(unread=Window(Count("pk"))).order_by(
+        "-created_at", "-pk")[:n])
+    user._guildhall_unread = found[0].unread if found else 0
+    return found
+
+
+def unread_count(user: Any) -> int:
+    """How many unread notices the person has (the header's count): counted once a request
+    (the user object is the request's), or taken from `latest_unread`."""
+    found = getattr(user, "_guildhall_unread", None)
+    if found is None:
+        found = user._guildhall_unread = user.notifications.filter(read_at__isnull=True).count()
+    return found
 
 
 def _render(text: Any) -> str:

@@ -57,6 +57,10 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Lists of the associations below a body are read by name, a page at a time: from
+        # this index, not by sorting the province's 2,000 (the supervisor home's first ten,
+        # the overviews' twentieth page).
+        indexes = [models.Index(fields=["name", "id"], name="org_name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="supervisor") | Q(parent__isnull=False),

@@ -47,9 +47,11 @@ class Access:
             return cached
         access = cls(user=user)
         if user is not None and user.is_authenticated and user.is_active:
+            # With each organization's parent: the organization pages take the organization
+            # from here (`scoping.get_org_for_user`) and show what it is supervised by.
             memberships = Membership.objects.filter(
                 user=user, is_active=True, organization__is_active=True
-            ).select_related("organization")
+            ).select_related("organization__parent")
             for m in memberships:
                 access.roles[m.organization_id] = m.role
                 access.orgs[m.organization_id] = m.organization

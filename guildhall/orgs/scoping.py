@@ -12,9 +12,14 @@ from guildhall.orgs.permissions import Access
 
 
 def get_org_for_user(user: Any, pk: int) -> Organization:
-    """Return the organization if the user may see it; the same 404 otherwise."""
+    """Return the organization if the user may see it; the same 404 otherwise. One of the
+    user's own organizations is the one their access has read (active, with its parent)."""
+    access = Access.for_user(user)
+    org = access.orgs.get(pk)
+    if org is not None:
+        return org
     org = Organization.objects.select_related("parent").filter(pk=pk, is_active=True).first()
-    if org is None or not Access.for_user(user).can_see(org):
+    if org is None or not access.can_see(org):
         raise Http404("No such organization")
     return org
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from guildhall.kit import links
+from guildhall.kit import links, widgets
 from guildhall.orgs.models import Organization, Role
 from guildhall.plans.models import Duty, EvidenceKind, ItemStatus, PlanRules
 from guildhall.plans.services import EVIDENCE_LINK_KINDS
@@ -232,12 +232,14 @@ class RulesForm(forms.ModelForm):
 
 
 class FilterForm(forms.Form):
+    # Drop-downs drawn in Python (`kit.widgets`): with Django's templates, an include per
+    # option, they were a quarter of the work plan's page.
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
-        ("", _("All")), *ItemStatus.choices, ("overdue", _("Overdue"))])
+        ("", _("All")), *ItemStatus.choices, ("overdue", _("Overdue"))], widget=widgets.Select)
     duty = forms.ChoiceField(label=_("Guideline duty"), required=False,
-                             choices=[("", _("All")), *Duty.choices])
+                             choices=[("", _("All")), *Duty.choices], widget=widgets.Select)
     owner = MemberField(label=_("Owner"), required=False, queryset=get_user_model().objects.none(),
-                        empty_label=_("All"))
+                        empty_label=_("All"), widget=widgets.Select)
 
     def __init__(self, *args: Any, org: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

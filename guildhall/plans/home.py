@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guildhall.core.home import HomeSection, home_section
 from guildhall.orgs.permissions import can
 from guildhall.plans import queries
-from guildhall.plans.models import OPEN_ITEM, PlanItem
+from guildhall.plans.models import OPEN_ITEM, Plan, PlanItem
 
 
 @home_section
@@ -29,8 +29,10 @@ def plan_items(user: Any, org: Any) -> HomeSection | None:
     year = timezone.localdate().year
     # Only what the section shows: whole rows (and the owner's account) cost more here than
     # the query.
-    items = list(PlanItem.objects.filter(organization=org, plan__year=year,
-                                         status__in=OPEN_ITEM).select_related("owner")
+    # Through the year's plan, read by its key: PostgreSQL otherwise combined the index of
+    # the organization's items with that of every open item of the province (0.5 ms).
+    plan = Plan.objects.filter(organization=org, year=year).values("pk")
+    items = list(PlanItem.objects.filter(plan__in=plan, status__in=OPEN_ITEM).select_related("owner")
                  .only("organization_id", "title", "status", "due_date", "rectification_due",
                        "owner__full_name", "owner__username")
                  .order_by("due_date", "pk")[:5])

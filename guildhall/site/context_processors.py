@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from guildhall.core.nav import nav_items
+from guildhall.notifications.services import unread_count
 from guildhall.orgs.models import Role
 from guildhall.orgs.permissions import Access, can
 
@@ -36,7 +37,7 @@ def guildhall(request: HttpRequest) -> dict[str, Any]:
         "current_org": org,
         "my_orgs": sorted(access.orgs.values(), key=lambda o: o.pk),
         "my_role": access.role_in(org) if org else None,
-        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
+        "unread_count": unread_count(user),
         "menu": menu,
         "may_integrate": any(access.role_in(o) in INTEGRATING_ROLES for o in access.orgs.values())
         or user.api_tokens.filter(revoked_at__isnull=True).exists(),

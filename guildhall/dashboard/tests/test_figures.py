@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from guildhall.audit.models import AuditRecord
-from guildhall.dashboard.models import Row
+from guildhall.dashboard.models import ExportLine, Row
 from guildhall.dashboard.services import refresh_all
 from guildhall.events.models import Filing
 from guildhall.events.models import Status as FilingStatus
@@ -93,7 +93,30 @@ class FiguresMatchRecordsMixin:
             if row.top_rank is not None:
                 self.assertEqual(RANK[row.top_severity], row.top_rank)
             checked |= {k for k, v in expected.items() if v not in (None, 0, "", False)}
+        self.assert_export_lines_match_rows(rows)
         return checked
+
+    def assert_export_lines_match_rows(self, rows: list[Row]) -> None:
+        """Each row's export lines, in every language, are what its figures write now."""
+        from django.conf import settings
+        from django.utils.translation import override
+
+        from guildhall.dashboard import export
+        from guildhall.dashboard.cells import export_fields
+        from guildhall.dashboard.sources import columns
+
+        shown = columns()
+        fields = ["pk", *export_fields(shown)]
+        values = [v for chunk in export.driver_chunks(Row.objects.order_by("pk"), fields) for v in chunk]
+        for language, _name in settings.LANGUAGES:
+            with override(language):
+                expected = dict(zip([v[0] for v in values], export.line_parts(shown)(
+                    [v[1:] for v in values]), strict=True))
+                version = export.version(shown)
+            kept = {line.row_id: (line.head, line.tail) for line in ExportLine.objects.filter(
+                language=language, version=version)}
+            self.assertEqual(kept, expected, language)
+            self.assertEqual(len(kept), len(rows))
 
 
 class DemoFiguresTest(FiguresMatchRecordsMixin, GuildhallTestCase):

@@ -7,12 +7,16 @@ import io
 import re
 import sys
 import types
+import zipfile
 from unittest import mock
+from urllib.parse import urlencode
 
+from django.http import QueryDict
 from django.test import override_settings
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from guildhall.dashboard import sources
+from guildhall.dashboard import queries, sources
 from guildhall.dashboard.models import Row
 from guildhall.dashboard.services import refresh, refresh_all
 from guildhall.orgs.models import Organization
@@ -148,8 +152,13 @@ class DashboardPageTest(GuildhallTestCase):
                         (zone, row.last_activity))
 
     def test_the_export_neutralizes_formulas(self):
-        Organization.objects.filter(pk=self.tour.pk).update(name='=HYPERLINK("http://x","y")',
-                                                            region="@SUM(1)")
+        from guildhall.orgs.services import organization_update
+
+        # Through the service, as every change of a name: audited, so the row (and its export
+        # line) is refreshed once the change is committed.
+        with self.captureOnCommitCallbacks(execute=True):
+            organization_update(actor=self.user("sup-admin"), org=self.tour, data={
+                "name": '=HYPERLINK("http://x","y")', "region": "@SUM(1)"})
         self.login("sup-viewer")
         response = self.client.get(f"/o/{self.sup.pk}/dashboard/export.xlsx")
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -157,6 +166,74 @@ class DashboardPageTest(GuildhallTestCase):
         self.assertIn("'=HYPERLINK(\"http://x\",\"y\")", values)
         self.assertIn("'@SUM(1)", values)
         self.assertNotIn('=HYPERLINK("http://x","y")', values)
+
+    def sheet_xml(self, query=None) -> bytes:
+        response = self.client.get(f"/o/{self.sup.pk}/dashboard/export.xlsx", query or {})
+        with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as book:
+            return book.read("xl/worksheets/sheet1.xml")
+
+    def test_the_export_joins_the_lines_kept_with_the_rows_as_it_would_write_the_values(self):
+        from django.utils import translation
+
+        from guildhall.dashboard import export
+        from guildhall.dashboard.cells import export_chunks, export_fields, export_header
+        from guildhall.dashboard.models import ExportLine
+        from guildhall.dashboard.sources import columns
+        from guildhall.lib import xlsx
+
+        rows = Row.objects.filter(organization__path__startswith=self.sup.path)
+        self.assertEqual(ExportLine.objects.filter(row__in=rows).count(), rows.count() * 2)
+        self.login("sup-viewer")
+        for language in ("zh-hans", "en"):
+            self.client.cookies["django_language"] = language
+            for query in ({}, {"sort": "-last_activity"}, {"only": "overdue"}):
+                kept = self.sheet_xml(query)
+                # What the values of the same rows make when written cell by cell.
+                with translation.override(language):
+                    shown = columns()
+                    filters = queries.Filters.parse(QueryDict(urlencode(query)))
+                    ordered = queries.sorted_rows(queries.filtered(self.sup, filters), filters)
+                    convert = export_chunks(shown, export.neutralized)
+                    values = [line for chunk in export.driver_chunks(ordered, export_fields(shown))
+                              for line in convert(chunk)]
+                    header = [export.neutralized(h) for h in export_header(shown)]
+                    data = b"".join(xlsx.stream(_("Associations"), header, values))
+                with zipfile.ZipFile(io.BytesIO(data)) as book:
+                    self.assertEqual(kept, book.read("xl/worksheets/sheet1.xml"), (language, query))
+                self.assertEqual(kept.count(b"<row>"), len(values) + 1)
+                # Without the lines (another version, or none), the rows are written the same.
+                ExportLine.objects.filter(pk=ExportLine.objects.filter(
+                    language=language).order_by("pk").values("pk")[:1]).update(version="old")
+                self.assertEqual(self.sheet_xml(query), kept)
+                ExportLine.objects.all().delete()
+                self.assertEqual(self.sheet_xml(query), kept)
+                refresh_all()
+
+    def test_a_line_of_another_version_is_not_used_and_is_written_again(self):
+        from guildhall.dashboard.models import ExportLine
+        from guildhall.dashboard.services import refresh_stale
+
+        line = ExportLine.objects.get(row__organization=self.soft, language="zh-hans")
+        current = line.version
+        ExportLine.objects.filter(pk=line.pk).update(head="<row>" + line.head[5:].replace(
+            self.soft.name, "旧的名称"))
+        self.login("sup-viewer")
+        self.assertIn("旧的名称".encode(), self.sheet_xml())  # the line kept is what is read
+        ExportLine.objects.filter(pk=line.pk).update(version="0" * 16)
+        self.assertNotIn("旧的名称".encode(), self.sheet_xml())
+        self.assertIn(self.soft.name.encode(), self.sheet_xml())
+        refresh_stale(None)
+        line.refresh_from_db()
+        self.assertEqual((line.version, line.head.count(self.soft.name)), (current, 1))
+
+    def test_a_new_name_is_in_the_next_export(self):
+        from guildhall.orgs.services import organization_update
+
+        with self.captureOnCommitCallbacks(execute=True):
+            organization_update(actor=self.user("sup-admin"), org=self.soft,
+                                data={"name": "新名称软件协会"})
+        self.login("sup-viewer")
+        self.assertIn("新名称软件协会".encode(), self.sheet_xml())
 
     def test_query_count_does_not_grow_with_the_associations(self):
         self.login("sup-viewer")

@@ -72,3 +72,18 @@ def test_rows_written_by_shape_are_the_rows_written_cell_by_cell():
     written = list(xlsx._rows_xml(plain + careful, xlsx._Shapes()))
     assert written[:len(plain)] == [xlsx._row(r).replace(preserve, "") for r in plain]
     assert written[len(plain):] == [xlsx._row(r) for r in careful]
+
+
+def test_a_rows_cells_kept_in_parts_are_the_row_streamed():
+    rows = [["协会", 1, None, True, 2.5, Decimal("1.10"), "", "2026-12-02", "是"],
+            ["a&b", 2, "", False, -1.0, Decimal("0"), " x", "", "否"], [], [None, ""]]
+    lines = []
+    for values in rows:
+        cut = len(values) // 2
+        lines.append("<row>" + xlsx.cells(values[:cut]) + xlsx.cells(values[cut:]) + "</row>")
+        preserve = ' xml:space="preserve"'
+        assert xlsx.cells(values).replace(preserve, "") == xlsx._row(values)[5:-6].replace(preserve, "")
+    _book, kept = read(xlsx.stream_lines("A", ["h"], lines))
+    _book, streamed = read(xlsx.stream("A", ["h"], rows))
+    assert kept == streamed
+    assert kept[1] == ("协会", 1, None, True, 2.5, 1.1, None, "2026-12-02", "是")

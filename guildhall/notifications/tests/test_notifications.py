@@ -62,6 +62,23 @@ class NotifyTest(GuildhallTestCase):
         note.refresh_from_db()
         self.assertIsNotNone(note.read_at)
 
+    def test_the_home_lists_the_latest_unread_and_the_header_counts_them_all_in_one_query(self):
+        editor = self.login("soft-editor")
+        for i in range(7):
+            services.deliver([editor], Message(kind="test", subject=f"第{i}条通知"))
+        Notification.objects.filter(subject="第0条通知").update(read_at=timezone.now())
+        with CaptureQueriesContext(connection) as queries:
+            page = self.client.get(f"/o/{self.soft.pk}/")
+        self.assertContains(page, '<span class="badge">6</span>', html=False)
+        for i in range(2, 7):
+            self.assertContains(page, f"第{i}条通知")
+        self.assertNotContains(page, "第1条通知")  # the sixth unread: not among the latest five
+        self.assertNotContains(page, "第0条通知")
+        counted = [q["sql"] for q in queries.captured_queries if "notifications_notification" in q["sql"]]
+        self.assertEqual(len(counted), 1, counted)
+        # A page without the list counts them on its own.
+        self.assertContains(self.client.get("/inbox/"), '<span class="badge">6</span>', html=False)
+
     def test_someone_elses_notification_is_404(self):
         note = services.deliver([self.user("logi-editor")], Message(kind="t", subject="x"))[0]
         self.login("soft-editor")

@@ -3,6 +3,7 @@ from io import BytesIO
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 from openpyxl import Workbook
 
 from guildhall.audit.models import AuditRecord
@@ -75,6 +76,25 @@ class VisibilityTest(GuildhallTestCase):
         self.assertContains(self.client.get(f"/o/{self.soft.pk}/"), self.soft.name)
         self.login("sup2-viewer")
         self.assertEqual(self.client.get(f"/o/{self.soft.pk}/").status_code, 404)
+
+    def test_ones_own_organization_comes_from_ones_access_with_its_parent(self):
+        from guildhall.orgs.permissions import Access
+        from guildhall.orgs.scoping import get_org_for_user
+
+        user = self.user("soft-admin")
+        Access.for_user(user)
+        with self.assertNumQueries(0):
+            org = get_org_for_user(user, self.soft.pk)
+            self.assertEqual((org, org.parent), (self.soft, self.sup))
+        # Left, or the organization closed: the same 404 as for any other.
+        fresh = type(user).objects.get  # a new request's user, with no access read yet
+        Organization.objects.filter(pk=self.soft.pk).update(is_active=False)
+        with self.assertRaises(Http404):
+            get_org_for_user(fresh(pk=user.pk), self.soft.pk)
+        Organization.objects.filter(pk=self.soft.pk).update(is_active=True)
+        Membership.objects.filter(user=user, organization=self.soft).update(is_active=False)
+        with self.assertRaises(Http404):
+            get_org_for_user(fresh(pk=user.pk), self.soft.pk)
 
 
 class OnboardingTest(GuildhallTestCase):
