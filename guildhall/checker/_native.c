@@ -215,7 +215,10 @@ static int add_verdict(Engine *self, const char *detail, PyObject *detail_obj, d
     }
     v->conf = conf;
     v->conf_obj = PyFloat_FromDouble(conf);
-    if (v->conf_obj == NULL) return -1;
+    if (v->conf_obj == NULL) {
+        Py_CLEAR(v->detail); /* not counted in nverdicts: dealloc would not free it */
+        return -1;
+    }
     return self->nverdicts++;
 }
 
@@ -373,7 +376,10 @@ static PyObject *Engine_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     if (init_verdicts(self) < 0) goto fail;
     self->nspecs = PyList_GET_SIZE(specs);
     self->specs = PyMem_Calloc(self->nspecs ? self->nspecs : 1, sizeof(spec_t));
-    if (self->specs == NULL) goto fail;
+    if (self->specs == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
     for (Py_ssize_t i = 0; i < self->nspecs; i++) {
         spec_t *sp = &self->specs[i];
         PyObject *allowed, *cuts, *stype, *detail;
@@ -416,7 +422,10 @@ static PyObject *Engine_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
         }
         Py_ssize_t n = PyTuple_GET_SIZE(list);
         self->words[k].w = PyMem_Calloc(n ? n : 1, sizeof(word_t));
-        if (self->words[k].w == NULL) goto fail;
+        if (self->words[k].w == NULL) {
+            PyErr_NoMemory();
+            goto fail;
+        }
         for (Py_ssize_t i = 0; i < n; i++) {
             word_t *w = &self->words[k].w[i];
             if (ucs4_of(PyTuple_GET_ITEM(list, i), &w->chars, &w->len) < 0) goto fail;
@@ -1339,7 +1348,11 @@ static PyObject *views_fn(PyObject *self, PyObject *args) {
     if (m < 0) goto done;
     plist = PyList_New(m);
     if (plist == NULL) goto done;
-    for (Py_ssize_t k = 0; k < m; k++) PyList_SET_ITEM(plist, k, PyLong_FromUnsignedLong(pos[k]));
+    for (Py_ssize_t k = 0; k < m; k++) {
+        PyObject *x = PyLong_FromUnsignedLong(pos[k]);
+        if (x == NULL) goto done;
+        PyList_SET_ITEM(plist, k, x);
+    }
     result = Py_BuildValue("(y#y#OO)", nb, t.n, cb, m, plist, runs);
 done:
     free(nb);

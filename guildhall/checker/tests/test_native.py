@@ -289,3 +289,63 @@ def test_without_the_module(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not native_available()
     assert native_engine(pattern_set(None, ())) is None
     assert scan_text(text) == expected
+
+
+def _engine_args(
+    monkeypatch: pytest.MonkeyPatch, types: tuple[str, ...] | None = None, terms: tuple[str, ...] = ()
+) -> tuple:
+    """The arguments scanner._build_native passes to _native.Engine."""
+    captured: list[tuple] = []
+    real = scanner._native.Engine  # type: ignore[union-attr]
+
+    def record(*args: object) -> object:
+        captured.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(scanner._native, "Engine", record)
+    assert scanner._build_native(pattern_set(types, terms)) is not None
+    monkeypatch.undo()
+    return captured[0]
+
+
+def _fail_one_allocation(i: int, call: object) -> BaseException | None:
+    """Run call() with the i-th Python allocation failing; its exception, or None."""
+    testcapi = pytest.importorskip("_testcapi")
+    testcapi.set_nomemory(i, i + 1)
+    try:
+        call()  # type: ignore[operator]
+    except BaseException as exc:  # noqa: BLE001 - anything raised is the point
+        testcapi.remove_mem_hooks()
+        return exc
+    testcapi.remove_mem_hooks()
+    return None
+
+
+def test_allocation_failures_raise_memory_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each failing allocation gives a MemoryError, never "returned NULL without setting
+    an exception" (a SystemError) nor a result with an exception set."""
+    pytest.importorskip("_testcapi")
+    engine_type = scanner._native.Engine  # type: ignore[union-attr]
+    eng = engine_type(*_engine_args(monkeypatch, None, TERMS))
+    small = _engine_args(monkeypatch, ("EMAIL",), ("Nebula",))  # quick to compile
+    text = "身份证11010519491231002X 手机１３８12345678 机密★1年 wang@ex.com 卡号6222020012345671 " * 3
+    runs, cands, wins = eng.scan(text, 20260101)
+
+    def finish() -> None:
+        eng.finish(text, cands, [], 0, 0, len(text), True, 0, [], 20260101)
+
+    calls = {
+        "Engine": lambda: engine_type(*small),
+        "scan": lambda: eng.scan(text, 20260101),
+        "hits": lambda: eng.hits(text, 20260101),
+        "finish": finish,
+        "views": lambda: scanner._native.views("a" * 300 + "１"),  # type: ignore[union-attr]
+    }
+    for name, call in calls.items():
+        i = quiet = 0
+        while quiet < 40:  # past the call's last allocation: nothing fails any more
+            exc = _fail_one_allocation(i, call)
+            assert exc is None or type(exc) is MemoryError, (name, i, repr(exc))
+            quiet = quiet + 1 if exc is None else 0
+            i += 1
+        assert i > 40, name  # some allocation did fail
