@@ -1277,22 +1277,22 @@ static PyObject *Engine_finish(Engine *self, PyObject *args) {
             Py_DECREF(location);
             goto fail;
         }
-        Py_INCREF(sp->type);
-        Py_INCREF(v->detail);
-        Py_INCREF(v->conf_obj);
-        Py_INCREF(value);
-        if (set(self, f, 0, N_type, sp->type) < 0 ||
-            set(self, f, 1, N_start, PyLong_FromSsize_t(base + s)) < 0 ||
-            set(self, f, 2, N_end, PyLong_FromSsize_t(base + e)) < 0 ||
-            set(self, f, 5, N_masked, masked_of(self, sp, value)) < 0 ||
-            set(self, f, 3, N_value, value) < 0 || set(self, f, 4, N_detail, v->detail) < 0 ||
-            set(self, f, 6, N_location, location) < 0 ||
-            set(self, f, 7, N_confidence, v->conf_obj) < 0) {
+        /* Each set() takes the reference it is given; the references are taken as
+         * the calls are reached, so none is left over when one fails. */
+        int failed = set(self, f, 0, N_type, Py_NewRef(sp->type)) < 0 ||
+                     set(self, f, 1, N_start, PyLong_FromSsize_t(base + s)) < 0 ||
+                     set(self, f, 2, N_end, PyLong_FromSsize_t(base + e)) < 0 ||
+                     set(self, f, 5, N_masked, masked_of(self, sp, value)) < 0 ||
+                     set(self, f, 3, N_value, Py_NewRef(value)) < 0 ||
+                     set(self, f, 4, N_detail, Py_NewRef(v->detail)) < 0 ||
+                     set(self, f, 6, N_location, Py_NewRef(location)) < 0 ||
+                     set(self, f, 7, N_confidence, Py_NewRef(v->conf_obj)) < 0;
+        Py_DECREF(value);
+        Py_DECREF(location);
+        if (failed) {
             Py_DECREF(f);
-            Py_DECREF(value);
             goto fail;
         }
-        Py_DECREF(value);
         int rc = PyList_Append(out, f);
         Py_DECREF(f);
         if (rc < 0) goto fail;

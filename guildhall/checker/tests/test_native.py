@@ -8,6 +8,7 @@ engine="python" runs the regexes over the whole text.  All three must agree.
 from __future__ import annotations
 
 import random
+import sys
 import threading
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from guildhall.checker.scanner import (
     scan_file_hits,
     scan_pieces,
 )
+from guildhall.checker.types import Finding
+from guildhall.checker.validators import mask
 
 pytestmark = pytest.mark.skipif(
     not (hyperscan_available() and native_available()),
@@ -349,3 +352,31 @@ def test_allocation_failures_raise_memory_error(monkeypatch: pytest.MonkeyPatch)
             quiet = quiet + 1 if exc is None else 0
             i += 1
         assert i > 40, name  # some allocation did fail
+
+
+def test_a_failing_finding_leaks_no_references(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When building a Finding fails (here: mask() raises), finish() drops every reference."""
+    args = list(_engine_args(monkeypatch, ("EMAIL",)))
+    failing = [False]
+
+    def mask_or_fail(value: str, type_: str | None = None) -> str:
+        if failing[0]:
+            raise ValueError("mask failed")
+        return mask(value, type_)
+
+    args[5] = mask_or_fail  # called for values longer than 256 characters
+    eng = scanner._native.Engine(*args)  # type: ignore[union-attr]
+    idx = next(i for i, spec in enumerate(pattern_set(("EMAIL",), ()).specs) if spec.type == "EMAIL")
+    text = "a" * 300 + "@example.com"
+    match = [idx, 0, len(text)]
+    out: list[Finding] = []
+    eng.finish(text, b"", match, 0, 0, len(text), True, 0, out, 20260101)
+    # The engine's own detail and confidence objects, which every such Finding shares.
+    detail, confidence = out[0].detail, out[0].confidence
+    del out
+    before = sys.getrefcount(detail), sys.getrefcount(confidence)
+    failing[0] = True
+    for _ in range(100):
+        with pytest.raises(ValueError, match="mask failed"):
+            eng.finish(text, b"", match, 0, 0, len(text), True, 0, [], 20260101)
+    assert (sys.getrefcount(detail), sys.getrefcount(confidence)) == before
