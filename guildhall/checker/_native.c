@@ -1214,12 +1214,21 @@ static PyObject *Engine_finish(Engine *self, PyObject *args) {
     cand_t *c = malloc(sizeof(cand_t) * (size_t)(nc + nm + 1));
     if (c == NULL) return PyErr_NoMemory();
     memcpy(c, PyBytes_AS_STRING(cands_obj), sizeof(cand_t) * (size_t)nc);
+    for (Py_ssize_t i = 0; i < nc; i++)
+        if (c[i].idx < 0 || c[i].idx >= self->nspecs || c[i].verdict < 0 ||
+            c[i].verdict >= self->nverdicts || c[i].s < 0 || c[i].e <= c[i].s || c[i].e > t.n) {
+            free(c);
+            PyErr_SetString(PyExc_ValueError, "bad candidate");
+            return NULL;
+        }
     Py_ssize_t k = nc;
     for (Py_ssize_t i = 0; i < nm; i++) {
         Py_ssize_t idx = PyLong_AsSsize_t(PyList_GET_ITEM(matches, 3 * i));
         Py_ssize_t s = PyLong_AsSsize_t(PyList_GET_ITEM(matches, 3 * i + 1));
         Py_ssize_t e = PyLong_AsSsize_t(PyList_GET_ITEM(matches, 3 * i + 2));
-        if (PyErr_Occurred() || idx < 0 || idx >= self->nspecs || s < 0 || e > t.n) {
+        /* The rules of exact specs read their fixed lengths: only scan() makes those. */
+        if (PyErr_Occurred() || idx < 0 || idx >= self->nspecs || self->specs[idx].exact || s < 0 ||
+            e > t.n) {
             free(c);
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "bad match");
             return NULL;

@@ -380,3 +380,24 @@ def test_a_failing_finding_leaks_no_references(monkeypatch: pytest.MonkeyPatch) 
         with pytest.raises(ValueError, match="mask failed"):
             eng.finish(text, b"", match, 0, 0, len(text), True, 0, [], 20260101)
     assert (sys.getrefcount(detail), sys.getrefcount(confidence)) == before
+
+
+def test_finish_refuses_what_scan_cannot_have_made() -> None:
+    """finish() checks its inputs instead of reading past the text: an exact spec's
+    match (its rule reads 15-18 characters), candidates that do not fit the text."""
+    pset = pattern_set(None, ())
+    eng = native_engine(pset)
+    today = 20260101
+    for type_ in ("CN_USCC", "CN_RESIDENT_ID", "BANK_CARD", "PASSPORT"):
+        idx = next(i for i, spec in enumerate(pset.specs) if spec.type == type_)
+        with pytest.raises(ValueError, match="bad match"):
+            eng.finish("91", b"", [idx, 0, 2], 0, 0, 2, False, 0, [], today)  # type: ignore[attr-defined]
+    text = "身份证11010519491231002X"
+    _, candidates, _ = eng.scan(text, today)  # type: ignore[attr-defined]
+    out: list[Finding] = []
+    eng.finish(text, candidates, [], 0, 0, len(text), False, 0, out, today)  # type: ignore[attr-defined]
+    assert [f.value for f in out] == ["11010519491231002X"]
+    for bad in (text[:10], text + "x" * 3):  # the text is shorter, or the candidates made up
+        cands = candidates if bad is text[:10] else candidates[:8] + (10**6).to_bytes(4, "little") * 2
+        with pytest.raises(ValueError, match="bad candidate"):
+            eng.finish(bad, cands, [], 0, 0, len(bad), False, 0, [], today)  # type: ignore[attr-defined]
