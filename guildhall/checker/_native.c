@@ -1026,7 +1026,7 @@ static PyObject *scan(Engine *self, PyObject *args, int raw_hits) {
         }
     }
     hit_t *h = hits.v;
-    qsort(h, (size_t)hits.n, sizeof(hit_t), cmp_hit);
+    if (hits.n > 1) qsort(h, (size_t)hits.n, sizeof(hit_t), cmp_hit); /* h is NULL without hits */
     if (raw_hits) {
         /* Engine.hits(): the anchors' hits, for tests. */
         result = PyList_New(0);
