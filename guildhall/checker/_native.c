@@ -215,7 +215,10 @@ static int add_verdict(Engine *self, const char *detail, PyObject *detail_obj, d
     }
     v->conf = conf;
     v->conf_obj = PyFloat_FromDouble(conf);
-    if (v->conf_obj == NULL) return -1;
+    if (v->conf_obj == NULL) {
+        Py_CLEAR(v->detail); /* not counted in nverdicts: dealloc would not free it */
+        return -1;
+    }
     return self->nverdicts++;
 }
 
@@ -373,7 +376,10 @@ static PyObject *Engine_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     if (init_verdicts(self) < 0) goto fail;
     self->nspecs = PyList_GET_SIZE(specs);
     self->specs = PyMem_Calloc(self->nspecs ? self->nspecs : 1, sizeof(spec_t));
-    if (self->specs == NULL) goto fail;
+    if (self->specs == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
     for (Py_ssize_t i = 0; i < self->nspecs; i++) {
         spec_t *sp = &self->specs[i];
         PyObject *allowed, *cuts, *stype, *detail;
@@ -416,7 +422,10 @@ static PyObject *Engine_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
         }
         Py_ssize_t n = PyTuple_GET_SIZE(list);
         self->words[k].w = PyMem_Calloc(n ? n : 1, sizeof(word_t));
-        if (self->words[k].w == NULL) goto fail;
+        if (self->words[k].w == NULL) {
+            PyErr_NoMemory();
+            goto fail;
+        }
         for (Py_ssize_t i = 0; i < n; i++) {
             word_t *w = &self->words[k].w[i];
             if (ucs4_of(PyTuple_GET_ITEM(list, i), &w->chars, &w->len) < 0) goto fail;
@@ -1017,7 +1026,7 @@ static PyObject *scan(Engine *self, PyObject *args, int raw_hits) {
         }
     }
     hit_t *h = hits.v;
-    qsort(h, (size_t)hits.n, sizeof(hit_t), cmp_hit);
+    if (hits.n > 1) qsort(h, (size_t)hits.n, sizeof(hit_t), cmp_hit); /* h is NULL without hits */
     if (raw_hits) {
         /* Engine.hits(): the anchors' hits, for tests. */
         result = PyList_New(0);
@@ -1205,12 +1214,21 @@ static PyObject *Engine_finish(Engine *self, PyObject *args) {
     cand_t *c = malloc(sizeof(cand_t) * (size_t)(nc + nm + 1));
     if (c == NULL) return PyErr_NoMemory();
     memcpy(c, PyBytes_AS_STRING(cands_obj), sizeof(cand_t) * (size_t)nc);
+    for (Py_ssize_t i = 0; i < nc; i++)
+        if (c[i].idx < 0 || c[i].idx >= self->nspecs || c[i].verdict < 0 ||
+            c[i].verdict >= self->nverdicts || c[i].s < 0 || c[i].e <= c[i].s || c[i].e > t.n) {
+            free(c);
+            PyErr_SetString(PyExc_ValueError, "bad candidate");
+            return NULL;
+        }
     Py_ssize_t k = nc;
     for (Py_ssize_t i = 0; i < nm; i++) {
         Py_ssize_t idx = PyLong_AsSsize_t(PyList_GET_ITEM(matches, 3 * i));
         Py_ssize_t s = PyLong_AsSsize_t(PyList_GET_ITEM(matches, 3 * i + 1));
         Py_ssize_t e = PyLong_AsSsize_t(PyList_GET_ITEM(matches, 3 * i + 2));
-        if (PyErr_Occurred() || idx < 0 || idx >= self->nspecs || s < 0 || e > t.n) {
+        /* The rules of exact specs read their fixed lengths: only scan() makes those. */
+        if (PyErr_Occurred() || idx < 0 || idx >= self->nspecs || self->specs[idx].exact || s < 0 ||
+            e > t.n) {
             free(c);
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "bad match");
             return NULL;
@@ -1268,22 +1286,22 @@ static PyObject *Engine_finish(Engine *self, PyObject *args) {
             Py_DECREF(location);
             goto fail;
         }
-        Py_INCREF(sp->type);
-        Py_INCREF(v->detail);
-        Py_INCREF(v->conf_obj);
-        Py_INCREF(value);
-        if (set(self, f, 0, N_type, sp->type) < 0 ||
-            set(self, f, 1, N_start, PyLong_FromSsize_t(base + s)) < 0 ||
-            set(self, f, 2, N_end, PyLong_FromSsize_t(base + e)) < 0 ||
-            set(self, f, 5, N_masked, masked_of(self, sp, value)) < 0 ||
-            set(self, f, 3, N_value, value) < 0 || set(self, f, 4, N_detail, v->detail) < 0 ||
-            set(self, f, 6, N_location, location) < 0 ||
-            set(self, f, 7, N_confidence, v->conf_obj) < 0) {
+        /* Each set() takes the reference it is given; the references are taken as
+         * the calls are reached, so none is left over when one fails. */
+        int failed = set(self, f, 0, N_type, Py_NewRef(sp->type)) < 0 ||
+                     set(self, f, 1, N_start, PyLong_FromSsize_t(base + s)) < 0 ||
+                     set(self, f, 2, N_end, PyLong_FromSsize_t(base + e)) < 0 ||
+                     set(self, f, 5, N_masked, masked_of(self, sp, value)) < 0 ||
+                     set(self, f, 3, N_value, Py_NewRef(value)) < 0 ||
+                     set(self, f, 4, N_detail, Py_NewRef(v->detail)) < 0 ||
+                     set(self, f, 6, N_location, Py_NewRef(location)) < 0 ||
+                     set(self, f, 7, N_confidence, Py_NewRef(v->conf_obj)) < 0;
+        Py_DECREF(value);
+        Py_DECREF(location);
+        if (failed) {
             Py_DECREF(f);
-            Py_DECREF(value);
             goto fail;
         }
-        Py_DECREF(value);
         int rc = PyList_Append(out, f);
         Py_DECREF(f);
         if (rc < 0) goto fail;
@@ -1339,7 +1357,11 @@ static PyObject *views_fn(PyObject *self, PyObject *args) {
     if (m < 0) goto done;
     plist = PyList_New(m);
     if (plist == NULL) goto done;
-    for (Py_ssize_t k = 0; k < m; k++) PyList_SET_ITEM(plist, k, PyLong_FromUnsignedLong(pos[k]));
+    for (Py_ssize_t k = 0; k < m; k++) {
+        PyObject *x = PyLong_FromUnsignedLong(pos[k]);
+        if (x == NULL) goto done;
+        PyList_SET_ITEM(plist, k, x);
+    }
     result = Py_BuildValue("(y#y#OO)", nb, t.n, cb, m, plist, runs);
 done:
     free(nb);

@@ -8,6 +8,7 @@ engine="python" runs the regexes over the whole text.  All three must agree.
 from __future__ import annotations
 
 import random
+import sys
 import threading
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from guildhall.checker.scanner import (
     scan_file_hits,
     scan_pieces,
 )
+from guildhall.checker.types import Finding
+from guildhall.checker.validators import mask
 
 pytestmark = pytest.mark.skipif(
     not (hyperscan_available() and native_available()),
@@ -289,3 +292,112 @@ def test_without_the_module(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not native_available()
     assert native_engine(pattern_set(None, ())) is None
     assert scan_text(text) == expected
+
+
+def _engine_args(
+    monkeypatch: pytest.MonkeyPatch, types: tuple[str, ...] | None = None, terms: tuple[str, ...] = ()
+) -> tuple:
+    """The arguments scanner._build_native passes to _native.Engine."""
+    captured: list[tuple] = []
+    real = scanner._native.Engine  # type: ignore[union-attr]
+
+    def record(*args: object) -> object:
+        captured.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(scanner._native, "Engine", record)
+    assert scanner._build_native(pattern_set(types, terms)) is not None
+    monkeypatch.undo()
+    return captured[0]
+
+
+def _fail_one_allocation(i: int, call: object) -> BaseException | None:
+    """Run call() with the i-th Python allocation failing; its exception, or None."""
+    testcapi = pytest.importorskip("_testcapi")
+    testcapi.set_nomemory(i, i + 1)
+    try:
+        call()  # type: ignore[operator]
+    except BaseException as exc:  # noqa: BLE001 - anything raised is the point
+        testcapi.remove_mem_hooks()
+        return exc
+    testcapi.remove_mem_hooks()
+    return None
+
+
+def test_allocation_failures_raise_memory_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each failing allocation gives a MemoryError, never "returned NULL without setting
+    an exception" (a SystemError) nor a result with an exception set."""
+    pytest.importorskip("_testcapi")
+    engine_type = scanner._native.Engine  # type: ignore[union-attr]
+    eng = engine_type(*_engine_args(monkeypatch, None, TERMS))
+    small = _engine_args(monkeypatch, ("EMAIL",), ("Nebula",))  # quick to compile
+    text = "身份证11010519491231002X 手机１３８12345678 机密★1年 wang@ex.com 卡号6222020012345671 " * 3
+    runs, cands, wins = eng.scan(text, 20260101)
+
+    def finish() -> None:
+        eng.finish(text, cands, [], 0, 0, len(text), True, 0, [], 20260101)
+
+    calls = {
+        "Engine": lambda: engine_type(*small),
+        "scan": lambda: eng.scan(text, 20260101),
+        "hits": lambda: eng.hits(text, 20260101),
+        "finish": finish,
+        "views": lambda: scanner._native.views("a" * 300 + "１"),  # type: ignore[union-attr]
+    }
+    for name, call in calls.items():
+        i = quiet = 0
+        while quiet < 40:  # past the call's last allocation: nothing fails any more
+            exc = _fail_one_allocation(i, call)
+            assert exc is None or type(exc) is MemoryError, (name, i, repr(exc))
+            quiet = quiet + 1 if exc is None else 0
+            i += 1
+        assert i > 40, name  # some allocation did fail
+
+
+def test_a_failing_finding_leaks_no_references(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When building a Finding fails (here: mask() raises), finish() drops every reference."""
+    args = list(_engine_args(monkeypatch, ("EMAIL",)))
+    failing = [False]
+
+    def mask_or_fail(value: str, type_: str | None = None) -> str:
+        if failing[0]:
+            raise ValueError("mask failed")
+        return mask(value, type_)
+
+    args[5] = mask_or_fail  # called for values longer than 256 characters
+    eng = scanner._native.Engine(*args)  # type: ignore[union-attr]
+    idx = next(i for i, spec in enumerate(pattern_set(("EMAIL",), ()).specs) if spec.type == "EMAIL")
+    text = "a" * 300 + "@example.com"
+    match = [idx, 0, len(text)]
+    out: list[Finding] = []
+    eng.finish(text, b"", match, 0, 0, len(text), True, 0, out, 20260101)
+    # The engine's own detail and confidence objects, which every such Finding shares.
+    detail, confidence = out[0].detail, out[0].confidence
+    del out
+    before = sys.getrefcount(detail), sys.getrefcount(confidence)
+    failing[0] = True
+    for _ in range(100):
+        with pytest.raises(ValueError, match="mask failed"):
+            eng.finish(text, b"", match, 0, 0, len(text), True, 0, [], 20260101)
+    assert (sys.getrefcount(detail), sys.getrefcount(confidence)) == before
+
+
+def test_finish_refuses_what_scan_cannot_have_made() -> None:
+    """finish() checks its inputs instead of reading past the text: an exact spec's
+    match (its rule reads 15-18 characters), candidates that do not fit the text."""
+    pset = pattern_set(None, ())
+    eng = native_engine(pset)
+    today = 20260101
+    for type_ in ("CN_USCC", "CN_RESIDENT_ID", "BANK_CARD", "PASSPORT"):
+        idx = next(i for i, spec in enumerate(pset.specs) if spec.type == type_)
+        with pytest.raises(ValueError, match="bad match"):
+            eng.finish("91", b"", [idx, 0, 2], 0, 0, 2, False, 0, [], today)  # type: ignore[attr-defined]
+    text = "身份证11010519491231002X"
+    _, candidates, _ = eng.scan(text, today)  # type: ignore[attr-defined]
+    out: list[Finding] = []
+    eng.finish(text, candidates, [], 0, 0, len(text), False, 0, out, today)  # type: ignore[attr-defined]
+    assert [f.value for f in out] == ["11010519491231002X"]
+    for bad in (text[:10], text + "x" * 3):  # the text is shorter, or the candidates made up
+        cands = candidates if bad is text[:10] else candidates[:8] + (10**6).to_bytes(4, "little") * 2
+        with pytest.raises(ValueError, match="bad candidate"):
+            eng.finish(bad, cands, [], 0, 0, len(bad), False, 0, [], today)  # type: ignore[attr-defined]
