@@ -59,11 +59,12 @@ SHOWN_BY = {"step": "step_name", "decision": "step_name", "finding": "masked",
             "attachment": "name", "revision": "version"}
 
 
-def _coded_values() -> dict[str, dict[str, Any]]:
-    """Coded values of recorded keys that are not a choice of the object's own model (a
-    review's verdict and outcome, a finding's type, an incident report's kind), by key."""
-    return {"verdict": dict(Verdict.choices), "outcome": OUTCOMES, "type": FINDING_TYPES,
-            "kind": dict(Report.Kind.choices)}
+#: Coded values of recorded keys that are not a choice of the object's own model (a
+#: review's verdict and outcome, a finding's type, an incident report's kind), by key; the
+#: names are lazy, translated when shown.
+CODED_VALUES: dict[str, dict[str, Any]] = {
+    "verdict": dict(Verdict.choices), "outcome": OUTCOMES, "type": FINDING_TYPES,
+    "kind": dict(Report.Kind.choices)}
 #: The most rows one export writes (a year of a busy association is far below it).
 EXPORT_LIMIT = 50_000
 
@@ -222,7 +223,7 @@ def _value(model: type[models.Model] | None, key: str, value: Any, names: _Names
                         for k, v in value.items())
     if choices and value in choices:
         return str(choices[value])
-    if isinstance(value, str) and value in (coded := _coded_values().get(key, {})):
+    if isinstance(value, str) and value in (coded := CODED_VALUES.get(key, {})):
         return str(coded[value])
     if key in ("kind", "link") and isinstance(value, str) and (label := object_label(value)):
         return label  # a link's kind: the kind of record linked
