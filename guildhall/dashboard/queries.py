@@ -120,10 +120,12 @@ def chart_q(chart: str) -> Q:
     return Q(**{f"charts__{name}__has_key": key})
 
 
-def association_row(org: Organization, fields: list[str] | None = None) -> Row | None:
-    """The association's row, with its organization; only `fields` when given."""
+def association_row(org: Any, fields: list[str] | None = None, *, first: bool = True) -> Any:
+    """The association's row, with its organization; only `fields` when given (then, with
+    `first=False`, the queryset of the row)."""
     if fields is not None:
-        return Row.objects.filter(organization=org).only(*fields).order_by().first()
+        rows = Row.objects.filter(organization=org).only(*fields).order_by("pk")
+        return rows.first() if first else rows
     return Row.objects.filter(organization=org).select_related("organization").first()
 
 

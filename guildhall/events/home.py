@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.home import HomeSection, home_section
+from guildhall.core.prepared import Prepared
 from guildhall.events import queries
 from guildhall.events.models import Halt, Status
 from guildhall.orgs.permissions import can
@@ -35,6 +36,23 @@ def _item(filing: Any, note: str) -> dict[str, Any]:
             "note": " · ".join([note, *flags])}
 
 
+#: An association's open filings, the next first, but approved ones over for 60 days (the
+#: SQL built once).
+_open_of = Prepared(lambda org_id, ended: _shown(queries.association_filings(org_id).filter(
+    queries.open_filings_q()).exclude(status=Status.APPROVED, ends_at__lt=ended).order_by(
+    "starts_at"))[:5])
+
+
+def _first_halts(halts: Any) -> Any:
+    return halts.select_related("filing__organization").only(
+        "halted_at", "reason", *(f"filing__{f}" for f in SHOWN)).order_by("-halted_at")[:5]
+
+
+#: An association's latest halts since a moment (the SQL built once).
+_halts_of = Prepared(lambda org_id, since: _first_halts(Halt.objects.filter(
+    halted_at__gte=since, filing__organization_id=org_id)))
+
+
 @home_section
 def open_filings(user: Any, org: Any) -> HomeSection | None:
     if can(user, "events.queue", org):
@@ -45,9 +63,7 @@ def open_filings(user: Any, org: Any) -> HomeSection | None:
                 "status": f.get_status_display(), "date": f.decision_due}) for f in filings],
             empty=_("No filing awaits a decision."), url=reverse("events:filing_queue", args=[org.pk]))
     if can(user, "events.list", org):
-        filings = _shown(queries.association_filings(org).filter(queries.open_filings_q()).exclude(
-            status=Status.APPROVED, ends_at__lt=timezone.now() - dt.timedelta(days=60),
-        ).order_by("starts_at"))[:5]
+        filings = _open_of(org_id=org.pk, ended=timezone.now() - dt.timedelta(days=60))
         return HomeSection(
             title=_("Open event filings"),
             items=[_item(f, f"{f.get_status_display()} · {timezone.localtime(f.starts_at):%Y-%m-%d}")
@@ -62,13 +78,11 @@ def recent_halts(user: Any, org: Any) -> HomeSection | None:
     if not (can(user, "events.queue", org) or can(user, "events.list", org)):
         return None
     since = timezone.now() - dt.timedelta(days=30)
-    halts = Halt.objects.filter(halted_at__gte=since).select_related("filing__organization")
+    halts = Halt.objects.filter(halted_at__gte=since)
     if org.is_supervisor:
-        halts = halts.filter(filing__organization__path__startswith=org.path)
+        halts = list(_first_halts(halts.filter(filing__organization__path__startswith=org.path)))
     else:
-        halts = halts.filter(filing__organization=org)
-    halts = list(halts.only("halted_at", "reason", *(f"filing__{f}" for f in SHOWN))
-                 .order_by("-halted_at")[:5])
+        halts = _halts_of(org_id=org.pk, since=since)
     if not halts:
         return None
     return HomeSection(

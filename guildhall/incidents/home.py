@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.home import HomeSection, home_section
+from guildhall.core.prepared import Prepared
 from guildhall.incidents import queries, services
 from guildhall.orgs.permissions import can
 
@@ -29,6 +30,10 @@ SHOWN = ("title", "severity", "status", "first_report_late", "first_reported_at"
          "organization__name", "organization__short_name")
 
 
+#: An association's latest open incidents (the SQL built once).
+_open_of = Prepared(lambda org_id: queries.association_incidents(org_id, "open").only(*SHOWN)[:5])
+
+
 @home_section
 def open_incidents(user: Any, org: Any) -> HomeSection | None:
     now = timezone.now()
@@ -38,7 +43,7 @@ def open_incidents(user: Any, org: Any) -> HomeSection | None:
                            empty=_("No open incidents."),
                            url=reverse("incidents:incident_board", args=[org.pk]))
     if can(user, "incidents.list", org):
-        found = queries.association_incidents(org, "open").only(*SHOWN)[:5]
+        found = _open_of(org_id=org.pk)
         return HomeSection(title=_("Open incidents"), items=[_item(i, now, False) for i in found],
                            empty=_("No open incidents."),
                            url=reverse("incidents:incident_list", args=[org.pk]))

@@ -8,6 +8,7 @@ from django.db.models import F, FilteredRelation, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from guildhall.core.prepared import Prepared
 from guildhall.meetings.models import MEETING_YEARS, Meeting, MeetingRules, Status, held_by_date
 from guildhall.orgs.models import Organization
 from guildhall.orgs.scoping import get_for_user, visible_to
@@ -83,11 +84,15 @@ def below_minimum(supervisor: Any, year: int) -> QuerySet[Organization]:
 def year_of(org: Any, year: int) -> tuple[int, MeetingRules]:
     """Return the meetings the association held in `year` and the rules it is held to, in
     one query."""
-    row = with_rules(with_held(Organization.objects.filter(pk=org.pk), year)).values(
-        "held", "minimum", "held_by_month", "held_by_day").get()
+    row = _year_of(org_id=org.pk, year=year)[0]
     return row["held"], MeetingRules(
         supervisor_id=org.parent_id, minimum_per_year=row["minimum"],
         held_by_month=row["held_by_month"], held_by_day=row["held_by_day"])
+
+
+#: `year_of`'s query (the SQL built once).
+_year_of = Prepared(lambda org_id, year: with_rules(with_held(Organization.objects.filter(
+    pk=org_id), year)).values("held", "minimum", "held_by_month", "held_by_day"))
 
 
 def held_by(org: Any, year: int) -> Any:

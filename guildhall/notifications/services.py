@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone, translation
 
 from guildhall.core.lines import labelled
+from guildhall.core.prepared import Prepared
 from guildhall.notifications import calendar
 from guildhall.notifications.models import Notification
 
@@ -36,14 +37,23 @@ class Message:
 
 # ---- the person's unread notices ----------------------------------------------------------
 
-def latest_unread(user: Any, n: int = 5) -> list[Notification]:
-    """The person's `n` latest unread notices, with how many are unread in all counted in the
-    same query (`COUNT(*) OVER ()`) and kept for the header's `unread_count`."""
+def _latest_unread(n: int) -> Prepared:
     # Not through `user.notifications`, which would read each notice's recipient (deferred
     # here) to attach the user to it.
-    found = list(Notification.objects.filter(recipient=user, read_at__isnull=True).only(
-        "subject", "url", "created_at").annotate(unread=Window(Count("pk"))).order_by(
-        "-created_at", "-pk")[:n])
+    return Prepared(lambda user_id: Notification.objects.filter(
+        recipient_id=user_id, read_at__isnull=True).only("subject", "url", "created_at").annotate(
+        unread=Window(Count("pk"))).order_by("-created_at", "-pk")[:n])
+
+
+_LATEST_UNREAD = {5: _latest_unread(5)}
+
+
+def latest_unread(user: Any, n: int = 5) -> list[Notification]:
+    """The person's `n` latest unread notices, with how many are unread in all counted in the
+    same query (`COUNT(*) OVER ()`) and kept for the header's `unread_count` (the SQL built
+    once for each `n`)."""
+    query = _LATEST_UNREAD.get(n) or _LATEST_UNREAD.setdefault(n, _latest_unread(n))
+    found = query(user_id=user.pk)
     user._guildhall_unread = found[0].unread if found else 0
     return found
 

@@ -9,9 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guildhall.core.home import HomeSection, home_section
+from guildhall.core.prepared import Prepared
 from guildhall.orgs.permissions import can
 from guildhall.plans import queries
 from guildhall.plans.models import OPEN_ITEM, Plan, PlanItem
+
+#: The year's first open items of an association, with their owners: only what the section
+#: shows (whole rows and the owner's account cost more here than the query), the SQL built
+#: once. Through the year's plan, read by its key: PostgreSQL otherwise combined the index
+#: of the organization's items with that of every open item of the province (0.5 ms).
+_due_next = Prepared(lambda org_id, year: PlanItem.objects.filter(
+    plan__in=Plan.objects.filter(organization_id=org_id, year=year).values("pk"),
+    status__in=OPEN_ITEM).select_related("owner").only(
+    "organization_id", "title", "status", "due_date", "rectification_due",
+    "owner__full_name", "owner__username").order_by("due_date", "pk")[:5])
 
 
 @home_section
@@ -27,15 +38,7 @@ def plan_items(user: Any, org: Any) -> HomeSection | None:
     if not can(user, "plans.list", org):
         return None
     year = timezone.localdate().year
-    # Only what the section shows: whole rows (and the owner's account) cost more here than
-    # the query.
-    # Through the year's plan, read by its key: PostgreSQL otherwise combined the index of
-    # the organization's items with that of every open item of the province (0.5 ms).
-    plan = Plan.objects.filter(organization=org, year=year).values("pk")
-    items = list(PlanItem.objects.filter(plan__in=plan, status__in=OPEN_ITEM).select_related("owner")
-                 .only("organization_id", "title", "status", "due_date", "rectification_due",
-                       "owner__full_name", "owner__username")
-                 .order_by("due_date", "pk")[:5])
+    items = _due_next(org_id=org.pk, year=year)
     return HomeSection(
         title=_("Plan items due next"),
         items=[{"label": i.title, "url": i.get_absolute_url(),

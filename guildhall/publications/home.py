@@ -18,8 +18,7 @@ def waiting_publications(user: Any, org: Any) -> HomeSection | None:
         return None
     # Only what the section shows: whole rows (the text, its search words) cost more here
     # than the query.
-    waiting = queries.waiting_for(user, org).select_related("organization").only(
-        "title", "review_due", "organization__name", "organization__short_name")[:5]
+    waiting = queries.first_waiting_for(user, org)
     return HomeSection(
         title=_("Publications waiting for your review"),
         items=[{"label": f"{p.title} · {p.organization}",
@@ -34,7 +33,7 @@ def waiting_publications(user: Any, org: Any) -> HomeSection | None:
 def paused_channels(user: Any, org: Any) -> HomeSection | None:
     if not can(user, "publications.list", org):
         return None
-    paused = list(queries.paused_channels_of(org)[:5])
+    paused = queries.first_paused_channels(org_id=org.pk)
     if not paused:
         return None
     return HomeSection(

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from guildhall.core.months import month_bounds, parse_month
 from guildhall.core.pagination import MAX_ID
+from guildhall.core.prepared import Prepared
 from guildhall.kit import search
 from guildhall.orgs.permissions import Access
 from guildhall.orgs.scoping import get_for_user, visible_to
@@ -97,16 +98,48 @@ def waiting_for(user: Any, org: Any | None = None) -> QuerySet[Publication]:
                    current_step_role=role)
         else:
             q |= Q(organization_id=org_id, current_step_level=OWN, current_step_role=role)
+    return _not_theirs(Publication.objects.filter(q), user.pk, ContentType.objects.get_for_model(
+        Publication).pk)
+
+
+def _not_theirs(publications: QuerySet[Publication], user_id: int,
+                publication_type_id: int) -> QuerySet[Publication]:
+    """Of `publications`, those in review that the person neither wrote nor decided a step of
+    in this round, in the order of their review dates."""
     decided = Decision.objects.filter(
         subject_type=Publication.review_subject_type, subject_id=OuterRef("pk"),
-        revision=OuterRef("revision"), round=OuterRef("review_round"), reviewer=user)
+        revision=OuterRef("revision"), round=OuterRef("review_round"), reviewer_id=user_id)
     wrote = Revision.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Publication), subject_id=OuterRef("pk"),
-        created_by=user)
-    return (Publication.objects.filter(q, status=Status.IN_REVIEW, organization__is_active=True)
-            .exclude(created_by=user).exclude(Exists(decided)).exclude(Exists(wrote))
+        subject_type_id=publication_type_id, subject_id=OuterRef("pk"), created_by_id=user_id)
+    return (publications.filter(status=Status.IN_REVIEW, organization__is_active=True)
+            .exclude(created_by_id=user_id).exclude(Exists(decided)).exclude(Exists(wrote))
             .order_by("review_due", "step_since", "pk"))
+
+
+#: `waiting_for(user, association)[:5]` with what the home page shows, for a member of the
+#: association (the SQL built once).
+_first_waiting_in = Prepared(lambda org_id, role, user_id, type_id: _not_theirs(
+    Publication.objects.filter(organization_id=org_id, current_step_level=OWN,
+                               current_step_role=role), user_id, type_id).select_related(
+    "organization").only("title", "review_due", "organization__name",
+                         "organization__short_name")[:5])
+
+
+def first_waiting_for(user: Any, org: Any) -> list[Publication]:
+    """The first five of `waiting_for(user, org)`, their titles, review dates and
+    organizations only (the home page's)."""
+    role = Access.for_user(user).role_in(org)
+    if org.is_supervisor or role is None:
+        return list(waiting_for(user, org).select_related("organization").only(
+            "title", "review_due", "organization__name", "organization__short_name")[:5])
+    return _first_waiting_in(org_id=org.pk, role=role, user_id=user.pk,
+                             type_id=ContentType.objects.get_for_model(Publication).pk)
 
 
 def paused_channels_of(org: Any) -> QuerySet[Channel]:
     return Channel.objects.filter(organization=org, status=ChannelStatus.PAUSED)
+
+
+#: The first paused channels of an association (the home page's, its SQL built once).
+first_paused_channels = Prepared(lambda org_id: paused_channels_of(org_id).only(
+    "organization_id", "name", "pause_reason")[:5])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from guildhall.core.home import HomeSection, home_section
 from guildhall.orgs.permissions import can
 from guildhall.study import queries
-from guildhall.study.models import Acknowledgement
 
 
 @home_section
@@ -22,15 +20,13 @@ def study_this_year(user: Any, org: Any) -> HomeSection | None:
         return None
     year = timezone.localdate().year
     # The section shows nothing of the study plan, whose query was a sixth of it.
-    figures = queries.figures(org, year, plan=False)
+    figures = queries.sessions_figures(org, year)
     items = [{"label": str(_("Study sessions held")), "url": reverse("study:session_list", args=[org.pk]),
               "note": str(_("%(n)s sessions · %(h)s hours · participation %(r)s") % {
                   "n": figures.sessions, "h": figures.hours, "r": figures.participation_percent})}]
     # The current versions the person has not acknowledged, in the same query; only what
     # is shown and asked of them (no rates here).
-    mine = Acknowledgement.objects.filter(user=user, version=OuterRef("pk"))
-    for version in queries.current_versions([org.pk]).only(
-            "organization_id", "status", "code__title").exclude(Exists(mine)):
+    for version in queries.unacknowledged_versions(org_id=org.pk, user_id=user.pk):
         if can(user, "study.version.acknowledge", version):
             items.append({"label": version.code.title, "url": version.get_absolute_url(),
                           "note": str(_("Read and acknowledge"))})

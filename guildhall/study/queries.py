@@ -6,15 +6,17 @@ topics, the acknowledgement rate. Nothing counts, sums or orders anything per pe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from guildhall.accounts.models import User
+from guildhall.core.prepared import Prepared
 from guildhall.orgs.models import Membership, Organization
 from guildhall.orgs.scoping import get_for_user, visible_to
 from guildhall.study.models import (
@@ -103,19 +105,7 @@ def _rows(orgs: list[int], year: int) -> QuerySet:
 def figures_by_org(org_ids: list[int], year: int, *, plan: bool = True) -> dict[int, Figures]:
     """The figures of each association of `org_ids` in `year`: its sessions in one query,
     and its study plan in another unless `plan` is false (the planned figures stay 0)."""
-    found = {pk: Figures() for pk in org_ids}
-    rates: dict[int, list[float]] = {pk: [] for pk in org_ids}
-    for row in _rows(org_ids, year):
-        fig = found[row["organization_id"]]
-        fig.sessions += 1
-        fig.hours += row["hours"]
-        if row["topic"] not in fig.topics:
-            fig.topics.append(row["topic"])
-        if row["members_then"]:
-            rates[row["organization_id"]].append(min(row["present"] / row["members_then"], 1.0))
-    for pk, values in rates.items():
-        if values:
-            found[pk].participation = sum(values) / len(values)
+    found = _figures_from(_rows(org_ids, year), org_ids)
     if not plan:
         return found
     today = timezone.localdate()
@@ -128,6 +118,24 @@ def figures_by_org(org_ids: list[int], year: int, *, plan: bool = True) -> dict[
             fig.planned_held += 1
         elif (year, row["month"]) < (today.year, today.month):
             fig.missed += 1
+    return found
+
+
+def _figures_from(rows: Any, org_ids: list[int]) -> dict[int, Figures]:
+    """The sessions' figures of each association from the rows of `_rows`."""
+    found = {pk: Figures() for pk in org_ids}
+    rates: dict[int, list[float]] = {pk: [] for pk in org_ids}
+    for row in rows:
+        fig = found[row["organization_id"]]
+        fig.sessions += 1
+        fig.hours += row["hours"]
+        if row["topic"] not in fig.topics:
+            fig.topics.append(row["topic"])
+        if row["members_then"]:
+            rates[row["organization_id"]].append(min(row["present"] / row["members_then"], 1.0))
+    for pk, values in rates.items():
+        if values:
+            found[pk].participation = sum(values) / len(values)
     return found
 
 
@@ -145,6 +153,29 @@ def plan_topics(org: Any, year: int) -> list[PlanTopic]:
 
 def figures(org: Any, year: int, *, plan: bool = True) -> Figures:
     return figures_by_org([org.pk], year, plan=plan)[org.pk]
+
+
+#: One association's confirmed sessions of a year, as `_rows` reads them (the home page's
+#: figures; the SQL built once).
+_rows_of_one = Prepared(lambda org_id, start, end: StudySession.objects.filter(
+    organization_id=org_id, status=SessionStatus.CONFIRMED, held_at__gte=start, held_at__lt=end,
+).values("pk", "organization_id", "topic", "hours", "members_then").annotate(
+    present=Count("attendees")).order_by("held_at", "pk"))
+
+
+def sessions_figures(org: Any, year: int) -> Figures:
+    """`figures(org, year, plan=False)`: the year's sessions, without the study plan."""
+    start, end = (timezone.make_aware(dt.datetime(y, 1, 1)) for y in (year, year + 1))
+    return _figures_from(_rows_of_one(org_id=org.pk, start=start, end=end), [org.pk])[org.pk]
+
+
+#: The current versions of an association's codes the person has not acknowledged, with
+#: their codes (the home page's; the SQL built once).
+unacknowledged_versions = Prepared(lambda org_id, user_id: CodeVersion.objects.filter(
+    organization_id=org_id, status=VersionStatus.PUBLISHED).select_related("code").order_by(
+    "code__kind", "code__title", "pk").exclude(Exists(Acknowledgement.objects.filter(
+        user_id=user_id, version=OuterRef("pk")))).only(
+    "organization_id", "status", "code__title"))
 
 
 def associations_below(supervisor: Any) -> QuerySet[Organization]:

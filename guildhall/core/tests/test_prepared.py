@@ -1,0 +1,92 @@
+"""`core.prepared.Prepared`: the same answers as the queryset, the SQL built once, and a
+refusal (not a wrong answer) for what it cannot keep."""
+
+import datetime as dt
+from unittest import mock
+
+from django.db import connection
+from django.db.models import Count, F, Value
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from guildhall.core.prepared import Prepared
+from guildhall.notifications.models import Notification
+from guildhall.orgs.models import Membership, Organization
+from guildhall.testing import GuildhallTestCase
+
+
+def memberships(org_id, role):
+    return Membership.objects.filter(organization_id=org_id, role=role, is_active=True).select_related(
+        "user", "organization").only("role", "user__username", "organization__name").annotate(
+        where=F("organization__short_name"), fixed=Value(30011)).order_by("user__username", "pk")
+
+
+def notices(user_id, since, day):
+    return Notification.objects.filter(recipient_id=user_id, created_at__gte=since,
+                                       created_at__date__gte=day).order_by("-created_at", "-pk")
+
+
+class PreparedTest(GuildhallTestCase):
+    def test_it_answers_what_the_queryset_answers_for_every_value(self):
+        query = Prepared(memberships)
+        for org in Organization.objects.all():
+            for role in ("admin", "editor", "reviewer", "viewer", "nobody"):
+                expected = list(memberships(org.pk, role))
+                found = query(org_id=org.pk, role=role)
+                self.assertEqual([m.pk for m in found], [m.pk for m in expected], (org, role))
+                for got, want in zip(found, expected, strict=True):
+                    self.assertEqual((got.role, got.user.username, got.organization.name, got.where,
+                                      got.fixed), (want.role, want.user.username,
+                                                   want.organization.name, want.where, 30011))
+                    self.assertEqual(got.get_deferred_fields(), want.get_deferred_fields())
+
+    def test_dates_and_moments_and_values_rows(self):
+        user = self.user("soft-editor")
+        for days in (0, 1, 3, 400):
+            Notification.objects.create(recipient=user, subject=f"s{days}", body="b")
+            Notification.objects.filter(subject=f"s{days}").update(
+                created_at=timezone.now() - dt.timedelta(days=days))
+        query = Prepared(notices)
+        rows = Prepared(lambda user_id, since, day: notices(user_id, since, day).values(
+            "subject", n=Count("pk")))
+        for since_days, day_days in ((2, 10), (500, 2), (0, 0), (500, 500)):
+            since = timezone.now() - dt.timedelta(days=since_days)
+            day = timezone.localdate() - dt.timedelta(days=day_days)
+            expected = notices(user.pk, since, day)
+            self.assertEqual([n.pk for n in query(user_id=user.pk, since=since, day=day)],
+                             [n.pk for n in expected])
+            self.assertEqual(rows(user_id=user.pk, since=since, day=day),
+                             list(expected.values("subject", n=Count("pk"))))
+
+    def test_the_sql_is_built_once_and_each_call_is_one_query(self):
+        query = Prepared(memberships)
+        query(org_id=self.soft.pk, role="admin")
+        with mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError("built again")):
+            with CaptureQueriesContext(connection) as queries:
+                found = query(org_id=self.soft.pk, role="editor")
+        self.assertEqual(len(queries), 1)
+        self.assertEqual([m.user.username for m in found],
+                         [m.user.username for m in memberships(self.soft.pk, "editor")])
+
+    def test_what_it_cannot_keep_is_refused_when_first_built(self):
+        cases = [
+            (lambda name: Organization.objects.filter(name__startswith=name), {"name": "软"}),
+            (lambda org_id: Organization.objects.filter(pk=1), {"org_id": 1}),
+            (lambda org_id: Organization.objects.filter(pk=org_id).values_list("pk"), {"org_id": 1}),
+            (lambda org_id: Organization.objects.filter(pk=org_id + 1), {"org_id": 1}),
+            (lambda active: Organization.objects.filter(is_active=active), {"active": True}),
+            (lambda day: Organization.objects.filter(created_at__gte=day), {
+                "day": dt.datetime(2026, 1, 1)}),  # noqa: DTZ001 - a naive moment, refused
+        ]
+        for build, values in cases:
+            with self.subTest(values=values), self.assertRaises((TypeError, ValueError)):
+                Prepared(build)(**values)
+
+    def test_an_argument_keeps_its_type_and_its_name(self):
+        query = Prepared(lambda org_id: Organization.objects.filter(pk=org_id))
+        self.assertEqual([o.pk for o in query(org_id=self.soft.pk)], [self.soft.pk])
+        with self.assertRaises(TypeError):
+            query(org_id=str(self.soft.pk))
+        with self.assertRaises(TypeError):
+            query(org=self.soft.pk)
