@@ -14,9 +14,10 @@ values and reads the rows into model instances as the queryset would (with what
 `select_related`, `only` and annotations put there). What is refused when the query is
 first built, rather than answered wrongly:
 
-- an argument that does not reach the parameters as it was given (`__startswith`
-  patterns, values computed from it), or that changes the SQL itself: keep such a query
-  a queryset;
+- an argument that does not reach the parameters as it was given or as the pattern of
+  `__startswith`, `__endswith` or `__contains` (and their case-insensitive forms) — a
+  value computed from it, say —, or that changes the SQL itself: keep such a query a
+  queryset;
 - querysets other than a plain model query (`values()`, `prefetch_related`);
 - an argument the query does not use.
 
@@ -182,4 +183,11 @@ def _adaptations(standin: Any, ops: Any) -> list[Callable[[Any], Any]]:
         return [ops.adapt_datetimefield_value, same]
     if isinstance(standin, dt.date):
         return [ops.adapt_datefield_value, same]
+    if isinstance(standin, str):
+        # The patterns of `__startswith`, `__endswith` and `__contains`, escaped as Django does.
+        return [same, *(_like(pattern, ops) for pattern in ("%s%%", "%%%s", "%%%s%%"))]
     return [same]
+
+
+def _like(pattern: str, ops: Any) -> Callable[[Any], Any]:
+    return lambda value: pattern % ops.prep_for_like_query(value)

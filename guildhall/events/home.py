@@ -13,6 +13,7 @@ from guildhall.core.home import HomeSection, home_section
 from guildhall.core.prepared import Prepared
 from guildhall.events import queries
 from guildhall.events.models import Halt, Status
+from guildhall.orgs.models import Organization
 from guildhall.orgs.permissions import can
 
 #: What `_item` reads of a filing: whole rows (the description, the search words, the
@@ -48,15 +49,22 @@ def _first_halts(halts: Any) -> Any:
         "halted_at", "reason", *(f"filing__{f}" for f in SHOWN)).order_by("-halted_at")[:5]
 
 
-#: An association's latest halts since a moment (the SQL built once).
+#: An association's latest halts since a moment, and those below a supervising body (the
+#: SQL built once).
 _halts_of = Prepared(lambda org_id, since: _first_halts(Halt.objects.filter(
     halted_at__gte=since, filing__organization_id=org_id)))
+_halts_below = Prepared(lambda path, since: _first_halts(Halt.objects.filter(
+    halted_at__gte=since, filing__organization__path__startswith=path)))
+
+#: The first filings awaiting the decision of a supervising body (the SQL built once).
+_queue_first = Prepared(lambda path: _shown(queries.queue_filings(
+    Organization(path=path), status=Status.SUBMITTED))[:5])
 
 
 @home_section
 def open_filings(user: Any, org: Any) -> HomeSection | None:
     if can(user, "events.queue", org):
-        filings = _shown(queries.queue_filings(org, status=Status.SUBMITTED))[:5]
+        filings = _queue_first(path=org.path)
         return HomeSection(
             title=_("Event filings awaiting a decision"),
             items=[_item(f, _("%(status)s · decide by %(date)s") % {
@@ -78,9 +86,8 @@ def recent_halts(user: Any, org: Any) -> HomeSection | None:
     if not (can(user, "events.queue", org) or can(user, "events.list", org)):
         return None
     since = timezone.now() - dt.timedelta(days=30)
-    halts = Halt.objects.filter(halted_at__gte=since)
     if org.is_supervisor:
-        halts = list(_first_halts(halts.filter(filing__organization__path__startswith=org.path)))
+        halts = _halts_below(path=org.path, since=since)
     else:
         halts = _halts_of(org_id=org.pk, since=since)
     if not halts:

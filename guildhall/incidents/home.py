@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guildhall.core.home import HomeSection, home_section
 from guildhall.core.prepared import Prepared
 from guildhall.incidents import queries, services
+from guildhall.orgs.models import Organization
 from guildhall.orgs.permissions import can
 
 
@@ -30,15 +31,18 @@ SHOWN = ("title", "severity", "status", "first_report_late", "first_reported_at"
          "organization__name", "organization__short_name")
 
 
-#: An association's latest open incidents (the SQL built once).
+#: An association's latest open incidents, and the board's first below a supervising body
+#: (the SQL built once).
 _open_of = Prepared(lambda org_id: queries.association_incidents(org_id, "open").only(*SHOWN)[:5])
+_board_first = Prepared(lambda path: queries.board_incidents(Organization(path=path)).only(
+    *SHOWN)[:5])
 
 
 @home_section
 def open_incidents(user: Any, org: Any) -> HomeSection | None:
     now = timezone.now()
     if can(user, "incidents.board", org):
-        found = queries.board_incidents(org).only(*SHOWN)[:5]
+        found = _board_first(path=org.path)
         return HomeSection(title=_("Open incidents"), items=[_item(i, now, True) for i in found],
                            empty=_("No open incidents."),
                            url=reverse("incidents:incident_board", args=[org.pk]))

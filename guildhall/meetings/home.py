@@ -26,7 +26,7 @@ def meetings_this_year(user: Any, org: Any) -> HomeSection | None:
                 "label": str(_("Special meetings held")), "note": str(note),
                 "url": reverse("meetings:meeting_list", args=[org.pk])}])
     if can(user, "meetings.overview", org):
-        behind = queries.below_minimum(org, year).only("name")[:5]
+        behind = queries.first_below_minimum(org, year)
         return HomeSection(
             title=_("Associations below the minimum of special meetings"),
             items=[{"label": o.name, "url": reverse("meetings:meeting_list", args=[o.pk]),

@@ -95,6 +95,15 @@ _year_of = Prepared(lambda org_id, year: with_rules(with_held(Organization.objec
     pk=org_id), year)).values("held", "minimum", "held_by_month", "held_by_day"))
 
 
+#: The first five of `below_minimum`, their names only (the home page's; the SQL built once).
+_first_below = Prepared(lambda path, year: below_minimum(Organization(path=path), year).only(
+    "name")[:5])
+
+
+def first_below_minimum(supervisor: Any, year: int) -> list[Organization]:
+    return _first_below(path=supervisor.path, year=year)
+
+
 def held_by(org: Any, year: int) -> Any:
     """The day `year`'s meetings are due of an association of `associations_below`."""
     return held_by_date(year, org.held_by_month, org.held_by_day)

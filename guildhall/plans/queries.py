@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from guildhall.core.prepared import Prepared
 from guildhall.orgs.models import Organization
 from guildhall.orgs.scoping import get_for_user
 from guildhall.plans.models import (
@@ -74,6 +75,33 @@ def associations_below(org: Organization):
     return org.descendants().filter(kind=Organization.Kind.ASSOCIATION, is_active=True)
 
 
+def _awaiting_items(org_id: int, path: str, returned: bool, limit: int) -> QuerySet[PlanItem]:
+    base = PlanItem.objects.filter(
+        organization__path__startswith=path,
+        organization__kind=Organization.Kind.ASSOCIATION, organization__is_active=True,
+        plan__status=PlanStatus.ACKNOWLEDGED).exclude(organization_id=org_id)
+    # Only what the queue and the home page show: whole rows cost more than the query.
+    base = base.select_related("organization").only(
+        "title", "status", "duty", "due_date", "rectification_due", "organization__name",
+        "organization__short_name")
+    if returned:
+        return base.filter(status=ItemStatus.RETURNED).order_by("due_date", "pk")[:limit]
+    return base.filter(status=ItemStatus.DONE, score__isnull=True).order_by("due_date", "pk")[:limit]
+
+
+_AWAITING: dict[int, tuple[Prepared, Prepared]] = {}
+
+
+def _awaiting(limit: int) -> tuple[Prepared, Prepared]:
+    """The two queries of `awaiting_assessment` for `limit` (their SQL built once)."""
+    found = _AWAITING.get(limit)
+    if found is None:
+        found = _AWAITING[limit] = tuple(Prepared(
+            lambda org_id, path, returned=returned: _awaiting_items(org_id, path, returned, limit))
+            for returned in (False, True))
+    return found
+
+
 def awaiting_assessment(supervisor: Organization, limit: int = 30) -> list[PlanItem]:
     """Items done and not yet scored, and items returned for rectification, in acknowledged
     plans below the body: the `limit` due first.
@@ -83,17 +111,9 @@ def awaiting_assessment(supervisor: Organization, limit: int = 30) -> list[PlanI
     and one query over both would sort them all. The association and the plan are joined,
     each item's checked by its key, rather than given as lists of ids (SQLite built the
     list of every acknowledged plan below first: three times slower)."""
-    base = PlanItem.objects.filter(
-        organization__path__startswith=supervisor.path,
-        organization__kind=Organization.Kind.ASSOCIATION, organization__is_active=True,
-        plan__status=PlanStatus.ACKNOWLEDGED).exclude(organization=supervisor)
-    # Only what the queue and the home page show: whole rows cost more than the query.
-    base = base.select_related("organization").only(
-        "title", "status", "duty", "due_date", "rectification_due", "organization__name",
-        "organization__short_name")
-    done = base.filter(status=ItemStatus.DONE, score__isnull=True).order_by("due_date", "pk")
-    returned = base.filter(status=ItemStatus.RETURNED).order_by("due_date", "pk")
-    items = [*done[:limit], *returned[:limit]]
+    done, returned = _awaiting(limit)
+    items = [*done(org_id=supervisor.pk, path=supervisor.path),
+             *returned(org_id=supervisor.pk, path=supervisor.path)]
     items.sort(key=lambda i: (i.due_date is None, i.due_date or timezone.localdate(), i.pk))
     return items[:limit]
 

@@ -71,7 +71,7 @@ class PreparedTest(GuildhallTestCase):
 
     def test_what_it_cannot_keep_is_refused_when_first_built(self):
         cases = [
-            (lambda name: Organization.objects.filter(name__startswith=name), {"name": "软"}),
+            (lambda name: Organization.objects.filter(name=name + "x"), {"name": "软"}),
             (lambda org_id: Organization.objects.filter(pk=1), {"org_id": 1}),
             (lambda org_id: Organization.objects.filter(pk=org_id).values_list("pk"), {"org_id": 1}),
             (lambda org_id: Organization.objects.filter(pk=org_id + 1), {"org_id": 1}),
@@ -82,6 +82,17 @@ class PreparedTest(GuildhallTestCase):
         for build, values in cases:
             with self.subTest(values=values), self.assertRaises((TypeError, ValueError)):
                 Prepared(build)(**values)
+
+    def test_patterns_take_the_value_escaped(self):
+        query = Prepared(lambda path, name: Organization.objects.filter(
+            path__startswith=path, name__contains=name).order_by("pk"))
+        sup = Organization.objects.filter(kind=Organization.Kind.SUPERVISOR).first()
+        for path, name in ((sup.path, ""), (sup.path, "协会"), ("/", "软件"), ("%", ""), ("_", ""),
+                           (sup.path + "%", ""), ("", "%"), ("", "_"), ("", "\\")):
+            expected = list(Organization.objects.filter(path__startswith=path, name__contains=name)
+                            .order_by("pk").values_list("pk", flat=True))
+            self.assertEqual([o.pk for o in query(path=path, name=name)], expected, (path, name))
+        self.assertTrue(query(path=sup.path, name=""))
 
     def test_an_argument_keeps_its_type_and_its_name(self):
         query = Prepared(lambda org_id: Organization.objects.filter(pk=org_id))
