@@ -22,8 +22,11 @@ first built, rather than answered wrongly:
 - an argument the query does not use.
 
 The shape of the query may not depend on the values: the function must not branch on its
-arguments (it sees only stand-ins). Each argument's type is fixed by its first call
-(int, str, date or datetime).
+arguments (it sees only stand-ins), and it passes them as given: a value computed from an
+argument is refused when it differs between the two sets of stand-ins the query is built
+with, but one that does not (an argument divided down to nothing) would be kept as a
+constant. Each argument's type is fixed by its first call (int, str, date or aware
+datetime).
 """
 
 from __future__ import annotations
@@ -33,11 +36,21 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db import connections, router
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import get_language
 
 _KEYS = itertools.count(1)
+#: Bumped when a setting changes (in tests), so that every query is built again.
+_generation = [0]
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs: Any) -> None:
+    _generation[0] += 1
 
 
 class Prepared:
@@ -53,32 +66,52 @@ class Prepared:
         if self._alias is None:
             standins = {k: _standin(i, v) for i, (k, v) in enumerate(values.items())}
             self._alias = router.db_for_read(self.build(**standins).model)
-        # One plan per connection: each thread has its own, and the compiler is tied to it.
+        # One plan per connection (each thread has its own, and the compiler is tied to it),
+        # time zone and language (the SQL may hold a zone's name or a translated text), and
+        # settings (a test's changed settings may change what a query reads).
         connection = connections[self._alias]
-        plan = getattr(connection, self._key, None)
+        plans = getattr(connection, self._key, None)
+        if plans is None:
+            plans = {}
+            setattr(connection, self._key, plans)
+        key = (timezone.get_current_timezone_name(), get_language(), _generation[0])
+        plan = plans.get(key)
         if plan is None:
-            plan = _Plan(self.build, values, connection)
-            setattr(connection, self._key, plan)
+            plan = plans[key] = _Plan(self.build, values, connection)
         return plan.run(values)
 
 
 def _standin(index: int, value: Any, variant: int = 0) -> Any:
-    """A value of the argument's type that Django takes as given: small enough for any
-    integer column (Django answers "nothing" for a value outside the column's range rather
-    than compiling it). Two variants, to tell the arguments from constants of the query."""
+    """A value of the argument's type that Django takes as given, in two variants far apart
+    (another month, year, case and spacing; integers on two different steps), so that a
+    value computed from an argument — another argument's stand-in plus a step, the first of
+    its month, its lower-case or stripped form — matches neither and is refused. Integers
+    stay small enough for any integer column: Django answers "nothing" for a value outside
+    the column's range rather than compiling it."""
     if isinstance(value, bool):
         raise TypeError("a Prepared query takes no bool argument (it is not told apart from 1)")
     if isinstance(value, int):
-        return 30_011 + 2 * index + variant
+        return 21_001 + 113 * index if variant == 0 else 27_103 + 257 * index
     if isinstance(value, str):
-        return f"\u2983prepared argument {index}.{variant}\u2984"
+        # With the characters a LIKE pattern escapes, so that an escaped form is told apart.
+        return f" Prepared_Argument%{index}\\{'ab'[variant]} " if variant == 0 else \
+            f"  prepared_ARGUMENT%{index}\\{'ab'[variant]}  "
     if isinstance(value, dt.datetime):
-        if timezone.is_naive(value):
-            raise TypeError("a Prepared query takes aware datetimes")
-        return dt.datetime(1901, 2, 3 + variant, 4, 5, index % 60, 7000 + index, tzinfo=dt.UTC)
+        _aware(value)
+        if variant == 0:
+            return dt.datetime(1901, 2, 3, 4, 5, 6, 7000 + index, tzinfo=dt.UTC) + dt.timedelta(
+                days=index)
+        return dt.datetime(1937, 7, 19, 13, 31, 47, 123000 + index, tzinfo=dt.UTC) + dt.timedelta(
+            days=3 * index)
     if isinstance(value, dt.date):
-        return dt.date(1901, 2, 3 + variant) + dt.timedelta(days=30 + index)
+        return (dt.date(1901, 2, 3) + dt.timedelta(days=index) if variant == 0
+                else dt.date(1937, 7, 19) + dt.timedelta(days=3 * index))
     raise TypeError(f"a Prepared query takes int, str, date or datetime arguments, not {type(value)}")
+
+
+def _aware(value: dt.datetime) -> None:
+    if timezone.is_naive(value):
+        raise TypeError("a Prepared query takes aware datetimes")
 
 
 class _Plan:
@@ -147,6 +180,8 @@ class _Plan:
             value = values[name]
             if type(value) is not self.types[name]:
                 raise TypeError(f"the argument {name!r} was {self.types[name]}, now {type(value)}")
+            if isinstance(value, dt.datetime):
+                _aware(value)
             params[pos] = adapt(value)
         connection = connections[self.db]
         with connection.cursor() as cursor:
@@ -184,8 +219,10 @@ def _adaptations(standin: Any, ops: Any) -> list[Callable[[Any], Any]]:
     if isinstance(standin, dt.date):
         return [ops.adapt_datefield_value, same]
     if isinstance(standin, str):
-        # The patterns of `__startswith`, `__endswith` and `__contains`, escaped as Django does.
-        return [same, *(_like(pattern, ops) for pattern in ("%s%%", "%%%s", "%%%s%%"))]
+        # Escaped as Django escapes them: `__iexact` on SQLite (a LIKE without wildcards),
+        # and the patterns of `__startswith`, `__endswith` and `__contains`.
+        return [same, ops.prep_for_iexact_query,
+                *(_like(pattern, ops) for pattern in ("%s%%", "%%%s", "%%%s%%"))]
     return [same]
 
 

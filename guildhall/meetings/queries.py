@@ -84,7 +84,10 @@ def below_minimum(supervisor: Any, year: int) -> QuerySet[Organization]:
 def year_of(org: Any, year: int) -> tuple[int, MeetingRules]:
     """Return the meetings the association held in `year` and the rules it is held to, in
     one query."""
-    row = _year_of(org_id=org.pk, year=year)[0]
+    found = _year_of(org_id=org.pk, year=year)
+    if not found:
+        raise Organization.DoesNotExist(org.pk)
+    row = found[0]
     return row["held"], MeetingRules(
         supervisor_id=org.parent_id, minimum_per_year=row["minimum"],
         held_by_month=row["held_by_month"], held_by_day=row["held_by_day"])

@@ -72,6 +72,20 @@ class PreparedTest(GuildhallTestCase):
     def test_what_it_cannot_keep_is_refused_when_first_built(self):
         cases = [
             (lambda name: Organization.objects.filter(name=name + "x"), {"name": "软"}),
+            (lambda name: Organization.objects.filter(name=name.lower()), {"name": "软"}),
+            (lambda name: Organization.objects.filter(name=name.strip()), {"name": "软"}),
+            # One argument computed into another's place (a step apart), a day's month.
+            (lambda a, b: Organization.objects.filter(pk__gte=a, pk__lt=a + 2, parent_id=b),
+             {"a": 1, "b": 2}),
+            (lambda a, b: Organization.objects.filter(pk__gte=a, pk__lt=a * 2, parent_id=b),
+             {"a": 1, "b": 2}),
+            (lambda d, e: Notification.objects.filter(created_at__date__gte=d,
+                                                      created_at__date__lt=d + dt.timedelta(1),
+                                                      read_at__date=e),
+             {"d": dt.date(2026, 1, 1), "e": dt.date(2026, 1, 2)}),
+            (lambda d: Notification.objects.filter(created_at__date__gte=d.replace(day=1),
+                                                   created_at__date__lte=d),
+             {"d": dt.date(2026, 1, 9)}),
             (lambda org_id: Organization.objects.filter(pk=1), {"org_id": 1}),
             (lambda org_id: Organization.objects.filter(pk=org_id).values_list("pk"), {"org_id": 1}),
             (lambda org_id: Organization.objects.filter(pk=org_id + 1), {"org_id": 1}),
@@ -93,6 +107,33 @@ class PreparedTest(GuildhallTestCase):
                             .order_by("pk").values_list("pk", flat=True))
             self.assertEqual([o.pk for o in query(path=path, name=name)], expected, (path, name))
         self.assertTrue(query(path=sup.path, name=""))
+
+    def test_iexact_takes_the_value_escaped(self):
+        query = Prepared(lambda name: Organization.objects.filter(name__iexact=name).order_by("pk"))
+        name = self.soft.name
+        Organization.objects.filter(pk=self.soft.pk).update(name="a_c%d")
+        for value in ("A_C%D", "abc%d", "a_cxd", "a_c%d", name):
+            self.assertEqual([o.pk for o in query(name=value)],
+                             [o.pk for o in Organization.objects.filter(name__iexact=value)], value)
+
+    def test_a_naive_moment_is_refused_on_every_call(self):
+        query = Prepared(lambda since: Notification.objects.filter(created_at__gte=since))
+        query(since=timezone.now())
+        with self.assertRaises(TypeError):
+            query(since=dt.datetime(2026, 1, 1))  # noqa: DTZ001 - naive, refused
+
+    def test_built_again_in_another_time_zone(self):
+        user = self.user("soft-editor")
+        Notification.objects.create(recipient=user, subject="s", body="b")
+        # 23:30 UTC is the next day in Shanghai.
+        Notification.objects.filter(subject="s").update(
+            created_at=dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC))
+        query = Prepared(lambda user_id, day: Notification.objects.filter(
+            recipient_id=user_id, created_at__date=day))
+        for zone, day in (("Asia/Shanghai", dt.date(2026, 3, 2)), ("UTC", dt.date(2026, 3, 1))):
+            with timezone.override(zone):
+                self.assertEqual(len(query(user_id=user.pk, day=day)), 1, zone)
+                self.assertEqual(len(query(user_id=user.pk, day=day + dt.timedelta(1))), 0, zone)
 
     def test_an_argument_keeps_its_type_and_its_name(self):
         query = Prepared(lambda org_id: Organization.objects.filter(pk=org_id))
