@@ -19,6 +19,11 @@ def parse_month(value: str | None) -> tuple[int, int] | None:
     return year, month
 
 
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """Return the start of the year and of the next one, in the current time zone."""
+    return month_bounds(year, 1)[0], month_bounds(year + 1, 1)[0]
+
+
 def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     """Return the start of the month and of the next one, in the current time zone."""
     tz = timezone.get_current_timezone()

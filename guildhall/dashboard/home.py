@@ -26,8 +26,7 @@ def row_items(row: Any) -> list[dict[str, Any]]:
 
 
 #: The association's row, only the fields the figures show (the SQL built once).
-_own_row = Prepared(lambda org_id: queries.association_row(
-    org_id, fields=export_fields(_shown()), first=False)[:1])
+_own_row = Prepared(lambda org_id: queries.association_rows(org_id, export_fields(_shown()))[:1])
 
 
 @home_section

@@ -120,13 +120,9 @@ def chart_q(chart: str) -> Q:
     return Q(**{f"charts__{name}__has_key": key})
 
 
-def association_row(org: Any, fields: list[str] | None = None, *, first: bool = True) -> Any:
-    """The association's row, with its organization; only `fields` when given (then, with
-    `first=False`, the queryset of the row)."""
-    if fields is not None:
-        rows = Row.objects.filter(organization=org).only(*fields).order_by("pk")
-        return rows.first() if first else rows
-    return Row.objects.filter(organization=org).select_related("organization").first()
+def association_rows(org: Any, fields: list[str]) -> QuerySet[Row]:
+    """The association's row (one or none), only `fields`."""
+    return Row.objects.filter(organization=org).only(*fields).order_by("pk")
 
 
 def get_row_for_user(user: Any, org_id: int) -> Row:

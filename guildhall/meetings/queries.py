@@ -112,14 +112,6 @@ def held_by(org: Any, year: int) -> Any:
     return held_by_date(year, org.held_by_month, org.held_by_day)
 
 
-def year_bounds(year: int) -> tuple[Any, Any]:
-    """The first moment of `year` and of the next one, in the local time zone."""
-    import datetime as dt
-
-    return (timezone.make_aware(dt.datetime(year, 1, 1)),
-            timezone.make_aware(dt.datetime(year + 1, 1, 1)))
-
-
 def year_choices(today_year: int | None = None) -> list[int]:
     year = today_year or timezone.localdate().year
     return list(range(year, year - 5, -1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ class Message:
 
 # ---- the person's unread notices ----------------------------------------------------------
 
+@functools.cache
 def _latest_unread(n: int) -> Prepared:
     # Not through `user.notifications`, which would read each notice's recipient (deferred
     # here) to attach the user to it.
@@ -45,15 +47,11 @@ def _latest_unread(n: int) -> Prepared:
         unread=Window(Count("pk"))).order_by("-created_at", "-pk")[:n])
 
 
-_LATEST_UNREAD = {5: _latest_unread(5)}
-
-
 def latest_unread(user: Any, n: int = 5) -> list[Notification]:
     """The person's `n` latest unread notices, with how many are unread in all counted in the
     same query (`COUNT(*) OVER ()`) and kept for the header's `unread_count` (the SQL built
     once for each `n`)."""
-    query = _LATEST_UNREAD.get(n) or _LATEST_UNREAD.setdefault(n, _latest_unread(n))
-    found = query(user_id=user.pk)
+    found = _latest_unread(n)(user_id=user.pk)
     user._guildhall_unread = found[0].unread if found else 0
     return found
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Value, When
@@ -89,17 +90,12 @@ def _awaiting_items(org_id: int, path: str, returned: bool, limit: int) -> Query
     return base.filter(status=ItemStatus.DONE, score__isnull=True).order_by("due_date", "pk")[:limit]
 
 
-_AWAITING: dict[int, tuple[Prepared, Prepared]] = {}
-
-
-def _awaiting(limit: int) -> tuple[Prepared, Prepared]:
+@functools.cache
+def _awaiting(limit: int) -> tuple[Prepared, ...]:
     """The two queries of `awaiting_assessment` for `limit` (their SQL built once)."""
-    found = _AWAITING.get(limit)
-    if found is None:
-        found = _AWAITING[limit] = tuple(Prepared(
-            lambda org_id, path, returned=returned: _awaiting_items(org_id, path, returned, limit))
-            for returned in (False, True))
-    return found
+    return tuple(Prepared(
+        lambda org_id, path, returned=returned: _awaiting_items(org_id, path, returned, limit))
+        for returned in (False, True))
 
 
 def awaiting_assessment(supervisor: Organization, limit: int = 30) -> list[PlanItem]:

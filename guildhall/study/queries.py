@@ -6,7 +6,6 @@ topics, the acknowledgement rate. Nothing counts, sums or orders anything per pe
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from guildhall.accounts.models import User
+from guildhall.core.months import year_bounds
 from guildhall.core.prepared import Prepared
 from guildhall.orgs.models import Membership, Organization
 from guildhall.orgs.scoping import get_for_user, visible_to
@@ -165,7 +165,7 @@ _rows_of_one = Prepared(lambda org_id, start, end: StudySession.objects.filter(
 
 def sessions_figures(org: Any, year: int) -> Figures:
     """`figures(org, year, plan=False)`: the year's sessions, without the study plan."""
-    start, end = (timezone.make_aware(dt.datetime(y, 1, 1)) for y in (year, year + 1))
+    start, end = year_bounds(year)
     return _figures_from(_rows_of_one(org_id=org.pk, start=start, end=end), [org.pk])[org.pk]
 
 
